@@ -1,0 +1,37 @@
+// The registry of diagnostic codes: every user-facing error the compiler can
+// report has a stable code (E0001…), a one-line title and a long explanation
+// shown by `taskc --explain CODE`.
+//
+// The table is static and immutable; lookups are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace taskc::diag {
+
+// Grouped by phase: E00xx lexing and parsing.
+enum class Code : std::uint16_t {
+  kSyntaxError = 1,
+  kUnterminatedString = 2,
+  kUnknownCharacter = 3,
+  kInvalidLiteral = 4,
+};
+
+struct CodeInfo {
+  Code code;
+  // "E0001"
+  std::string_view id;
+  std::string_view title;
+  // Several paragraphs, with an example of the mistake and of its fix.
+  std::string_view explanation;
+};
+
+// Every registered code, in numeric order.
+std::span<const CodeInfo> all_codes();
+const CodeInfo& info(Code code);
+// Accepts "E0001", "e0001" and "1"; nullptr when no such code exists.
+const CodeInfo* find_code(std::string_view text);
+
+}  // namespace taskc::diag

@@ -1,0 +1,228 @@
+#include "compiler/diag/render.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <map>
+#include <vector>
+
+namespace taskc::diag {
+namespace {
+
+constexpr int kTabWidth = 4;
+
+struct Style {
+  bool colour;
+  std::string paint(std::string_view code, std::string_view text) const {
+    if (!colour) return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  }
+  std::string error(std::string_view t) const { return paint("1;31", t); }
+  std::string warning(std::string_view t) const { return paint("1;33", t); }
+  std::string gutter(std::string_view t) const { return paint("1;34", t); }
+  std::string bold(std::string_view t) const { return paint("1", t); }
+};
+
+std::string_view severity_name(Severity severity) {
+  return severity == Severity::kError ? "error" : "warning";
+}
+
+// Where a span starts, as "path:line:col"; "<unknown>" for spans from nowhere.
+std::string location(const source::SourceMap& sources, source::Span span) {
+  if (!span.valid()) return "<unknown>";
+  const source::SourceFile& file = sources.get(span.file);
+  source::LineColumn at = file.line_column(span.begin);
+  return fmt::format("{}:{}:{}", file.path(), at.line, at.column);
+}
+
+// Display width of a byte range of a line: tabs expand, UTF-8 continuation
+// bytes take no room.
+std::size_t display_width(std::string_view line, std::size_t from, std::size_t to) {
+  std::size_t width = 0;
+  for (std::size_t i = from; i < to && i < line.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c == '\t') {
+      width += kTabWidth;
+    } else if ((c & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  return width;
+}
+
+std::string expand_tabs(std::string_view line) {
+  std::string out;
+  for (char c : line) {
+    if (c == '\t') {
+      out.append(kTabWidth, ' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+struct Mark {
+  source::Span span;
+  std::string_view text;
+  bool primary;
+};
+
+void render_human(const Diagnostic& d, const source::SourceMap& sources, const Style& style, std::string& out) {
+  std::string head = d.severity == Severity::kError ? style.error(fmt::format("error[{}]", info(d.code).id))
+                                                    : style.warning(fmt::format("warning[{}]", info(d.code).id));
+  out += fmt::format("{}: {}: {}\n", style.bold(location(sources, d.span)), head, style.bold(d.message));
+
+  // Group the marks by file and line, primary first.
+  std::vector<Mark> marks;
+  if (d.span.valid()) marks.push_back(Mark{d.span, d.primary_label, true});
+  for (const Label& label : d.secondary) {
+    if (label.span.valid()) marks.push_back(Mark{label.span, label.text, false});
+  }
+  std::map<std::pair<source::FileId, std::uint32_t>, std::vector<const Mark*>> by_line;
+  std::uint32_t widest_line = 1;
+  for (const Mark& mark : marks) {
+    std::uint32_t line = sources.get(mark.span.file).line_column(mark.span.begin).line;
+    by_line[{mark.span.file, line}].push_back(&mark);
+    widest_line = std::max(widest_line, line);
+  }
+  std::size_t gutter_width = std::to_string(widest_line).size();
+  std::string blank_gutter = style.gutter(fmt::format("{} |", std::string(gutter_width, ' ')));
+
+  if (!by_line.empty()) out += blank_gutter + "\n";
+  source::FileId previous_file = d.span.file;
+  for (const auto& [key, line_marks] : by_line) {
+    const source::SourceFile& file = sources.get(key.first);
+    if (key.first != previous_file) {
+      out += fmt::format("{}{} {}\n", std::string(gutter_width, ' '), style.gutter("-->"),
+                         location(sources, line_marks.front()->span));
+      previous_file = key.first;
+    }
+    std::string_view line = file.line_text(key.second);
+    out += fmt::format("{} {}\n", style.gutter(fmt::format("{:>{}} |", key.second, gutter_width)), expand_tabs(line));
+    for (const Mark* mark : line_marks) {
+      source::LineColumn start = file.line_column(mark->span.begin);
+      std::size_t from = start.column - 1;
+      // A span running past the end of its line is underlined to the line's end.
+      std::size_t to = std::min<std::size_t>(from + mark->span.size(), line.size());
+      std::size_t indent = display_width(line, 0, from);
+      std::size_t width = std::max<std::size_t>(1, display_width(line, from, to));
+      std::string underline(width, mark->primary ? '^' : '-');
+      std::string text = underline;
+      if (!mark->text.empty()) text += " " + std::string(mark->text);
+      text = mark->primary ? (d.severity == Severity::kError ? style.error(text) : style.warning(text))
+                           : style.gutter(text);
+      out += fmt::format("{} {}{}\n", blank_gutter, std::string(indent, ' '), text);
+    }
+  }
+  for (const std::string& note : d.notes) {
+    out += fmt::format("{} {}: {}\n", style.gutter(fmt::format("{} =", std::string(gutter_width, ' '))),
+                       style.bold("note"), note);
+  }
+  for (const std::string& help : d.helps) {
+    out += fmt::format("{} {}: {}\n", style.gutter(fmt::format("{} =", std::string(gutter_width, ' '))),
+                       style.bold("help"), help);
+  }
+  out += "\n";
+}
+
+void render_gnu(const Diagnostic& d, const source::SourceMap& sources, std::string& out) {
+  out +=
+      fmt::format("{}: {}[{}]: {}\n", location(sources, d.span), severity_name(d.severity), info(d.code).id, d.message);
+  for (const Label& label : d.secondary) {
+    out += fmt::format("{}: note: {}\n", location(sources, label.span), label.text);
+  }
+  for (const std::string& note : d.notes) out += fmt::format("{}: note: {}\n", location(sources, d.span), note);
+  for (const std::string& help : d.helps) out += fmt::format("{}: help: {}\n", location(sources, d.span), help);
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_span(const source::SourceMap& sources, source::Span span) {
+  if (!span.valid()) return "null";
+  const source::SourceFile& file = sources.get(span.file);
+  source::LineColumn begin = file.line_column(span.begin);
+  source::LineColumn end = file.line_column(span.end);
+  return fmt::format(R"({{"file": {}, "line": {}, "column": {}, "end_line": {}, "end_column": {}}})",
+                     json_string(file.path()), begin.line, begin.column, end.line, end.column);
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += json_string(items[i]);
+  }
+  return out + "]";
+}
+
+void render_json(const Diagnostic& d, const source::SourceMap& sources, std::string& out) {
+  std::string labels = "[";
+  for (std::size_t i = 0; i < d.secondary.size(); ++i) {
+    if (i > 0) labels += ", ";
+    labels += fmt::format(R"({{"span": {}, "text": {}}})", json_span(sources, d.secondary[i].span),
+                          json_string(d.secondary[i].text));
+  }
+  labels += "]";
+  out += fmt::format(
+      R"(  {{"severity": "{}", "code": "{}", "message": {}, "span": {}, "label": {}, "labels": {}, "notes": {}, "help": {}}})",
+      severity_name(d.severity), info(d.code).id, json_string(d.message), json_span(sources, d.span),
+      json_string(d.primary_label), labels, json_list(d.notes), json_list(d.helps));
+}
+
+}  // namespace
+
+std::string render(const DiagnosticSink& sink, const source::SourceMap& sources, const RenderOptions& options) {
+  const std::deque<Diagnostic>& diagnostics = sink.diagnostics();
+  std::string out;
+  Style style{options.colour};
+  if (options.format == Format::kJson) {
+    out += "[\n";
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+      render_json(diagnostics[i], sources, out);
+      out += i + 1 < diagnostics.size() ? ",\n" : "\n";
+    }
+    out += "]\n";
+    return out;
+  }
+  for (const Diagnostic& d : diagnostics) {
+    if (options.format == Format::kGnu) {
+      render_gnu(d, sources, out);
+    } else {
+      render_human(d, sources, style, out);
+    }
+  }
+  return out;
+}
+
+bool parse_format(std::string_view name, Format& format) {
+  if (name == "human") {
+    format = Format::kHuman;
+  } else if (name == "gnu") {
+    format = Format::kGnu;
+  } else if (name == "json") {
+    format = Format::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace taskc::diag

@@ -1,0 +1,16 @@
+// The `taskc` command line: parses arguments and runs the chosen subcommand.
+//
+// Output goes to the given streams so tests can run the driver in-process.
+// Returns the process exit status: 0 success, 1 errors in the user's program,
+// 2 bad command-line usage.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace taskc::driver {
+
+int run_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace taskc::driver

@@ -1,0 +1,123 @@
+#include "compiler/parse/syntax_errors.hpp"
+
+#include <Parser.h>
+#include <TaskLexer.h>
+#include <TaskParser.h>
+#include <Token.h>
+#include <fmt/format.h>
+#include <vector>
+
+namespace taskc::parse {
+namespace {
+
+using taskc_grammar::TaskLexer;
+using taskc_grammar::TaskParser;
+
+// How a token type reads in a message: `->`, `task`, "a name", "end of file".
+std::string token_type_name(const antlr4::dfa::Vocabulary& vocabulary, size_t type) {
+  switch (type) {
+    case antlr4::Token::EOF: return "end of file";
+    case TaskLexer::ID: return "a name";
+    case TaskLexer::INT: return "an integer";
+    case TaskLexer::FLOAT: return "a number";
+    case TaskLexer::DURATION: return "a duration";
+    case TaskLexer::STRING: return "a string";
+    default: break;
+  }
+  std::string literal = vocabulary.getLiteralName(type);
+  if (literal.size() >= 2 && literal.front() == '\'') return "`" + literal.substr(1, literal.size() - 2) + "`";
+  return vocabulary.getSymbolicName(type);
+}
+
+// How a concrete token reads: `{`, the name `foo`, end of file.
+std::string token_text(const source::SourceFile& file, const antlr4::Token* token) {
+  if (token->getType() == antlr4::Token::EOF) return "end of file";
+  std::string_view text = file.text(source::Span{file.id(), static_cast<std::uint32_t>(token->getStartIndex()),
+                                                 static_cast<std::uint32_t>(token->getStopIndex() + 1)});
+  if (text.size() > 40) return fmt::format("`{}…`", text.substr(0, 40));
+  return fmt::format("`{}`", text);
+}
+
+bool rule_is_type(size_t rule) {
+  return rule == TaskParser::RuleType_ || rule == TaskParser::RuleBaseType;
+}
+
+bool rule_is_expression(size_t rule) {
+  return rule == TaskParser::RuleExpr || rule == TaskParser::RulePrimary || rule == TaskParser::RuleArgs ||
+         rule == TaskParser::RuleClauseValue || rule == TaskParser::RuleMapEntry || rule == TaskParser::RuleFieldInit;
+}
+
+// What the parser wanted, in words: "a type", "an expression", "`)` or `,`".
+std::string describe_expected(antlr4::Parser& parser) {
+  antlr4::misc::IntervalSet expected;
+  try {
+    expected = parser.getExpectedTokens();
+  } catch (...) {
+    return {};
+  }
+  size_t rule = parser.getContext() ? parser.getContext()->getRuleIndex() : 0;
+  if (expected.contains(static_cast<size_t>(TaskLexer::ID)) && rule_is_type(rule)) return "a type";
+  if (expected.contains(static_cast<size_t>(TaskLexer::INT)) && expected.contains(static_cast<size_t>(TaskLexer::ID)) &&
+      rule_is_expression(rule)) {
+    return "an expression";
+  }
+  if (rule == TaskParser::RuleItem || rule == TaskParser::RuleModule_) {
+    return "an item (`task`, `flow`, `type`, `const`, `semaphore`, `shared`, `import` or `use`)";
+  }
+  std::vector<std::string> names;
+  for (ssize_t type : expected.toList()) {
+    names.push_back(token_type_name(parser.getVocabulary(), static_cast<size_t>(type)));
+  }
+  if (names.empty() || names.size() > 6) return {};
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
+                                      const std::string&, std::exception_ptr) {
+  if (offending == nullptr) return;
+  source::Span span{file_.id(), static_cast<std::uint32_t>(offending->getStartIndex()),
+                    static_cast<std::uint32_t>(offending->getStopIndex() + 1)};
+  if (offending->getType() == antlr4::Token::EOF) span = source::Span{file_.id(), span.begin, span.begin};
+
+  // One message per position: ANTLR's recovery can report the same token twice.
+  for (const diag::Diagnostic& previous : sink_.diagnostics()) {
+    if (previous.span.file == span.file && previous.span.begin == span.begin) return;
+  }
+
+  if (offending->getType() == TaskLexer::UNTERMINATED_STRING) {
+    sink_.error(diag::Code::kUnterminatedString, span, "unterminated string")
+        .with_label("this string has no closing `\"` on its line")
+        .help("strings end on the line they start on; write `\\n` for a newline inside one");
+    return;
+  }
+  if (offending->getType() == TaskLexer::UNKNOWN_CHAR) {
+    sink_.error(diag::Code::kUnknownCharacter, span, fmt::format("unknown character {}", token_text(file_, offending)))
+        .with_label("not part of the language here");
+    return;
+  }
+
+  auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+  std::string expected = parser ? describe_expected(*parser) : std::string();
+  std::string after;
+  if (parser) {
+    const antlr4::Token* previous = parser->getTokenStream()->LT(-1);
+    if (previous != nullptr && previous != offending) after = " after " + token_text(file_, previous);
+  }
+  std::string found = token_text(file_, offending);
+  if (expected.empty()) {
+    sink_.error(diag::Code::kSyntaxError, span, fmt::format("unexpected {}{}", found, after))
+        .with_label("not expected here");
+  } else {
+    sink_.error(diag::Code::kSyntaxError, span, fmt::format("expected {}{}", expected, after))
+        .with_label(fmt::format("found {}", found));
+  }
+}
+
+}  // namespace taskc::parse

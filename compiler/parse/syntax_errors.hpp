@@ -1,0 +1,24 @@
+// SyntaxErrorListener: receives ANTLR's syntax errors and reports them to our
+// DiagnosticSink in our own words, with a span on the offending token.
+#pragma once
+
+#include <BaseErrorListener.h>
+
+#include "compiler/diag/diagnostic_sink.hpp"
+#include "compiler/source/source_file.hpp"
+
+namespace taskc::parse {
+
+class SyntaxErrorListener : public antlr4::BaseErrorListener {
+ public:
+  SyntaxErrorListener(const source::SourceFile& file, diag::DiagnosticSink& sink) : file_(file), sink_(sink) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line, size_t column,
+                   const std::string& message, std::exception_ptr error) override;
+
+ private:
+  const source::SourceFile& file_;
+  diag::DiagnosticSink& sink_;
+};
+
+}  // namespace taskc::parse

@@ -1,0 +1,188 @@
+// Task.g4 — the grammar of the .task language (see docs/language.md).
+//
+// The generated parser is seen only by compiler/parse/, which turns its tree into
+// our AST. Keep this file free of target-language actions and predicates so that
+// the grammar stays readable and the generated code stays target-neutral.
+grammar Task;
+
+// ---------------------------------------------------------------------------
+// Items
+
+module_ : item* EOF ;
+
+item
+    : importItem
+    | useItem
+    | typeDecl
+    | constDecl
+    | semaphoreDecl
+    | sharedDecl
+    | taskDecl
+    | externTaskDecl
+    | flowDecl
+    ;
+
+importItem    : IMPORT STRING ;
+useItem       : USE STRING ;
+typeDecl      : TYPE ID LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE ;
+fieldDecl     : ID COLON type_ ;
+constDecl     : CONST ID (COLON type_)? ASSIGN expr ;
+semaphoreDecl : SEMAPHORE ID ASSIGN expr ;
+sharedDecl    : SHARED ID COLON type_ ASSIGN expr ;
+
+taskDecl       : kind=(IO | CPU) TASK ID signature clause* block ;
+externTaskDecl : EXTERN kind=(IO | CPU) TASK ID signature clause* ASSIGN STRING ;
+flowDecl       : FLOW ID signature block ;
+
+signature : LPAREN (param (COMMA param)* COMMA?)? RPAREN (ARROW type_)? ;
+param     : ID COLON type_ ;
+
+// Clause arguments are deliberately simple values: `timeout LIMIT {` must not be
+// read as a record literal `LIMIT { … }`.
+clause
+    : USES ID clauseValue?                                     # usesClause
+    | TIMEOUT clauseValue                                      # timeoutClause
+    | RETRY clauseValue (BACKOFF clauseValue)? (ON ID (COMMA ID)*)? # retryClause
+    | IN PROCESS                                               # inProcessClause
+    | BLOCKING                                                 # blockingClause
+    ;
+
+clauseValue : INT | FLOAT | DURATION | ID | LPAREN expr RPAREN ;
+
+// ---------------------------------------------------------------------------
+// Types
+
+type_
+    : baseType QUESTION*
+    ;
+
+baseType
+    : ID (LBRACK type_ (COMMA type_)* RBRACK)?                  # namedType
+    | LPAREN type_ (COMMA type_)+ COMMA? RPAREN                 # tupleType
+    ;
+
+// ---------------------------------------------------------------------------
+// Statements
+
+block : LBRACE stmt* RBRACE ;
+
+stmt
+    : LET pattern (COLON type_)? ASSIGN expr (AFTER ID (COMMA ID)*)? # letStmt
+    | expr op=(ASSIGN | PLUS_ASSIGN | MINUS_ASSIGN | STAR_ASSIGN | SLASH_ASSIGN | PERCENT_ASSIGN) expr # assignStmt
+    | ifStmt                                                    # ifStatement
+    | WHILE expr block                                          # whileStmt
+    | FOR pattern IN expr block                                 # forStmt
+    | BREAK                                                     # breakStmt
+    | CONTINUE                                                  # continueStmt
+    | RETURN expr?                                              # returnStmt
+    | FAIL expr                                                 # failStmt
+    | WITH ID block                                             # withStmt
+    | TRY block catchClause+                                    # tryStmt
+    | expr                                                      # exprStmt
+    | SEMI                                                      # emptyStmt
+    ;
+
+ifStmt : IF expr block (ELSE (ifStmt | block))? ;
+
+// `catch Timeout, IoError { … }` filters by kind; `catch e { … }` binds any error.
+// Which one a name is gets decided by the checker.
+catchClause : CATCH (ID (COMMA ID)*)? block ;
+
+pattern
+    : ID                                                        # namePattern
+    | LPAREN ID (COMMA ID)+ COMMA? RPAREN                       # tuplePattern
+    ;
+
+// ---------------------------------------------------------------------------
+// Expressions, loosest binding last
+
+expr
+    : primary                                                   # primaryExpr
+    | expr LPAREN args? RPAREN                                  # callExpr
+    | expr DOT ID                                               # fieldExpr
+    | expr DOT INT                                              # tupleFieldExpr
+    | expr LBRACK expr RBRACK                                   # indexExpr
+    | MINUS expr                                                # negateExpr
+    | expr op=(STAR | SLASH | PERCENT) expr                     # mulExpr
+    | expr op=(PLUS | MINUS) expr                               # addExpr
+    | expr op=(DOTDOT | DOTDOTEQ) expr                          # rangeExpr
+    | expr op=(EQ | NE | LT | LE | GT | GE) expr                # compareExpr
+    | expr NOT? IN expr                                         # memberExpr
+    | NOT expr                                                  # notExpr
+    | expr AND expr                                             # andExpr
+    | expr OR expr                                              # orExpr
+    | expr TIMEOUT expr (ELSE expr)?                            # timeoutExpr
+    | TRY expr ELSE expr                                        # tryElseExpr
+    ;
+
+args : expr (COMMA expr)* COMMA? ;
+
+primary
+    : INT                                                       # intLit
+    | FLOAT                                                     # floatLit
+    | DURATION                                                  # durationLit
+    | STRING                                                    # stringLit
+    | TRUE                                                      # trueLit
+    | FALSE                                                     # falseLit
+    | NONE                                                      # noneLit
+    | ID LBRACK type_ RBRACK LPAREN args? RPAREN                # genericCall
+    | ID LBRACE (fieldInit (COMMA fieldInit)* COMMA?)? RBRACE   # recordLit
+    | ID                                                        # nameRef
+    | LBRACK args? RBRACK                                       # listLit
+    | LBRACE (mapEntry (COMMA mapEntry)* COMMA?)? RBRACE        # mapLit
+    | LPAREN expr COMMA (expr (COMMA expr)*)? COMMA? RPAREN     # tupleLit
+    | LPAREN expr RPAREN                                        # parenExpr
+    | GATHER SETTLE? LPAREN args RPAREN                         # gatherTuple
+    | GATHER SETTLE? ID LPAREN args? RPAREN FOR pattern IN expr (LIMIT expr)? # gatherEach
+    | RACE LPAREN args RPAREN                                   # raceExpr
+    ;
+
+fieldInit : ID COLON expr ;
+mapEntry  : expr COLON expr ;
+
+// ---------------------------------------------------------------------------
+// Lexer
+
+TASK: 'task'; IO: 'io'; CPU: 'cpu'; FLOW: 'flow'; EXTERN: 'extern'; IMPORT: 'import';
+USE: 'use'; TYPE: 'type'; SEMAPHORE: 'semaphore'; SHARED: 'shared'; CONST: 'const';
+LET: 'let'; IF: 'if'; ELSE: 'else'; WHILE: 'while'; FOR: 'for'; IN: 'in';
+RETURN: 'return'; BREAK: 'break'; CONTINUE: 'continue'; FAIL: 'fail'; GATHER: 'gather';
+RACE: 'race'; TIMEOUT: 'timeout'; RETRY: 'retry'; BACKOFF: 'backoff'; ON: 'on';
+USES: 'uses'; WITH: 'with'; TRY: 'try'; CATCH: 'catch'; SETTLE: 'settle'; LIMIT: 'limit';
+PROCESS: 'process'; BLOCKING: 'blocking'; AFTER: 'after'; AND: 'and'; OR: 'or';
+NOT: 'not'; TRUE: 'true'; FALSE: 'false'; NONE: 'none';
+
+ARROW: '->'; DOTDOTEQ: '..='; DOTDOT: '..'; DOT: '.';
+EQ: '=='; NE: '!='; LE: '<='; GE: '>='; LT: '<'; GT: '>';
+PLUS_ASSIGN: '+='; MINUS_ASSIGN: '-='; STAR_ASSIGN: '*='; SLASH_ASSIGN: '/=';
+PERCENT_ASSIGN: '%='; ASSIGN: '=';
+PLUS: '+'; MINUS: '-'; STAR: '*'; SLASH: '/'; PERCENT: '%';
+LPAREN: '('; RPAREN: ')'; LBRACK: '['; RBRACK: ']'; LBRACE: '{'; RBRACE: '}';
+COMMA: ','; COLON: ':'; SEMI: ';'; QUESTION: '?';
+
+// A duration is a number glued to its unit; it must come before INT and FLOAT so
+// that the longest match `10ms` wins over `10` followed by the name `ms`.
+DURATION : DIGITS ('.' DIGITS)? ('ns' | 'us' | 'ms' | 's' | 'm' | 'h') ;
+FLOAT    : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
+INT      : '0' [xX] [0-9a-fA-F_]+ | DIGITS ;
+
+// A string keeps its `{expr}` interpolations inside one token, nested strings and
+// braces included; compiler/parse/ splits it and parses each interpolation.
+STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;
+
+ID : [A-Za-z_] [A-Za-z0-9_]* ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+
+// Anything else becomes one token the parser rejects with a clear message, so
+// the lexer itself never reports errors.
+UNTERMINATED_STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* ;
+UNKNOWN_CHAR : . ;
+
+fragment DIGITS        : [0-9] [0-9_]* ;
+fragment EXPONENT      : [eE] [+-]? DIGITS ;
+fragment STRING_ESCAPE : '\\' . ;
+fragment INTERPOLATION : '{' (NESTED_STRING | INTERPOLATION | ~["{}\r\n])* '}' ;
+fragment NESTED_STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;

@@ -1,0 +1,25 @@
+// Value formatting as `print` shows it (§11 of the language): every value is
+// written the way it would appear in source. These are the scalar building
+// blocks; containers and records compose them.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace taskrt {
+
+// Shortest text that reads back as the same double, always with a `.` or an
+// exponent so it never looks like an int: 1.0, 2.5, 1e+20, inf, nan.
+std::string format_float(double value);
+
+// The largest unit that represents the duration exactly: 250ms, 2s, 1500us, 0s.
+std::string format_duration(std::chrono::nanoseconds value);
+
+// A string as a source literal, for strings inside containers: "a\"b\n".
+std::string quote_string(std::string_view value);
+
+}  // namespace taskrt
