@@ -117,6 +117,9 @@ expr
 
 args : expr (COMMA expr)* COMMA? ;
 
+// The entry point for the `{…}` interpolations inside strings.
+interpolation : expr EOF ;
+
 primary
     : INT                                                       # intLit
     | FLOAT                                                     # floatLit

@@ -42,6 +42,34 @@ separate digits but may not end a number.
 
     let big = 99999999999999999999   // error: does not fit in int
     let big = 9_999_999_999          // fixed
+
+Durations must be a whole number of nanoseconds and shorter than about 292
+years: `1.5s` is fine, `0.5ns` is not.
+)"},
+    {Code::kUnknownEscape, "E0005", "unknown escape sequence",
+     R"(Inside a string, a backslash starts an escape. The escapes are `\n`
+(newline), `\t` (tab), `\"` (quote), `\\` (backslash), and `\{` and `\}` (literal
+braces, since `{` starts an interpolation).
+
+    print("C:\temp")      // error: `\t` is a tab, but `\e`… is unknown
+    print("50\% off")     // error: `\%` is not an escape
+    print("50% off")      // fixed
+)"},
+    {Code::kCallOfNonName, "E0006", "only tasks, flows and builtins can be called",
+     R"(The language has no function values: a call names the task, flow or
+builtin it calls.
+
+    let f = fetch
+    f(url)              // error
+    fetch(url)          // fixed
+)"},
+    {Code::kInvalidAssignTarget, "E0007", "cannot assign to this expression",
+     R"(The left side of `=`, `+=` and the other assignments must be a place
+that holds a value: a variable, an element of a list or map, or a field.
+
+    len(xs) = 3         // error
+    xs[0] = 3           // fixed: a list element
+    page.status = 200   // fixed: a record field
 )"},
 };
 

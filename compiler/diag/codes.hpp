@@ -17,6 +17,9 @@ enum class Code : std::uint16_t {
   kUnterminatedString = 2,
   kUnknownCharacter = 3,
   kInvalidLiteral = 4,
+  kUnknownEscape = 5,
+  kCallOfNonName = 6,
+  kInvalidAssignTarget = 7,
 };
 
 struct CodeInfo {

@@ -5,80 +5,714 @@
 #include <antlr4-runtime.h>
 
 #include "compiler/parse/byte_stream.hpp"
+#include "compiler/parse/literals.hpp"
 #include "compiler/parse/syntax_errors.hpp"
 
 namespace taskc::parse {
+
+// Parses the text of one `{…}` interpolation, [begin, end) in `file`.
+ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t begin,
+                                    std::uint32_t end);
+
 namespace {
 
+using taskc_grammar::TaskLexer;
 using taskc_grammar::TaskParser;
 
+// Builds our AST by walking ANTLR's context accessors. After a syntax error the
+// tree can miss any child, so every access here tolerates null and missing
+// tokens; the result is then only used for reporting, never checked.
 class AstBuilder {
  public:
-  explicit AstBuilder(const source::SourceFile& file) : file_(file) {}
+  // `offset` is where the parsed text starts in the file: non-zero when parsing
+  // the interpolation inside a string.
+  AstBuilder(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t offset)
+      : file_(file), sink_(sink), offset_(offset) {}
 
-  ast::Module build(TaskParser::Module_Context* tree) {
+  ast::Module module(TaskParser::Module_Context* tree) {
     ast::Module module;
     module.file = file_.id();
     for (TaskParser::ItemContext* item : tree->item()) {
-      add_item(item, module);
+      if (auto built = this->item(item)) module.items.push_back(std::move(*built));
     }
     return module;
   }
 
+  ast::ExprPtr expr(TaskParser::ExprContext* node);
+
  private:
+  // --- spans and tokens -------------------------------------------------------
+
+  source::Span span(const antlr4::Token* token) const {
+    if (token == nullptr || token->getStartIndex() == INVALID_INDEX) return source::Span{file_.id(), offset_, offset_};
+    return source::Span{file_.id(), offset_ + static_cast<std::uint32_t>(token->getStartIndex()),
+                        offset_ + static_cast<std::uint32_t>(token->getStopIndex() + 1)};
+  }
+
   source::Span span(antlr4::ParserRuleContext* node) const {
-    std::uint32_t begin = static_cast<std::uint32_t>(node->getStart()->getStartIndex());
+    if (node == nullptr || node->getStart() == nullptr) return source::Span{file_.id(), offset_, offset_};
+    source::Span start = span(node->getStart());
     const antlr4::Token* stop = node->getStop();
-    // An empty rule (possible after error recovery) has its stop before its start.
-    std::uint32_t end =
-        stop && stop->getStopIndex() + 1 >= begin ? static_cast<std::uint32_t>(stop->getStopIndex() + 1) : begin;
-    return source::Span{file_.id(), begin, end};
+    // After error recovery a rule can end before it starts.
+    if (stop == nullptr || stop->getStopIndex() == INVALID_INDEX || stop->getStopIndex() + 1 < node->getStart()->getStartIndex()) {
+      return start;
+    }
+    return source::Span{file_.id(), start.begin, offset_ + static_cast<std::uint32_t>(stop->getStopIndex() + 1)};
   }
 
-  source::Span span(antlr4::tree::TerminalNode* node) const {
-    const antlr4::Token* token = node->getSymbol();
-    return source::Span{file_.id(), static_cast<std::uint32_t>(token->getStartIndex()),
-                        static_cast<std::uint32_t>(token->getStopIndex() + 1)};
+  source::Span span(antlr4::tree::TerminalNode* node) const { return span(node ? node->getSymbol() : nullptr); }
+
+  // A token that the parser really read (error recovery invents missing ones).
+  static bool present(antlr4::tree::TerminalNode* node) {
+    return node != nullptr && node->getSymbol()->getTokenIndex() != INVALID_INDEX &&
+           node->getSymbol()->getStartIndex() != INVALID_INDEX;
   }
 
-  // A name token that error recovery may have left out.
-  void add_named(ast::ItemKind kind, antlr4::ParserRuleContext* node, antlr4::tree::TerminalNode* name,
-                 ast::Module& module) {
-    if (name == nullptr || name->getSymbol()->getTokenIndex() == static_cast<size_t>(-1)) return;
-    source::Span name_span = span(name);
-    module.items.push_back(ast::Item{kind, std::string(file_.text(name_span)), span(node), name_span});
+  std::string text(antlr4::tree::TerminalNode* node) const {
+    return present(node) ? std::string(file_.text(span(node))) : std::string();
   }
 
-  void add_item(TaskParser::ItemContext* item, ast::Module& module) {
-    if (auto* node = item->importItem()) add_named(ast::ItemKind::kImport, node, node->STRING(), module);
-    if (auto* node = item->useItem()) add_named(ast::ItemKind::kUse, node, node->STRING(), module);
-    if (auto* node = item->typeDecl()) add_named(ast::ItemKind::kType, node, node->ID(), module);
-    if (auto* node = item->constDecl()) add_named(ast::ItemKind::kConst, node, node->ID(), module);
-    if (auto* node = item->semaphoreDecl()) add_named(ast::ItemKind::kSemaphore, node, node->ID(), module);
-    if (auto* node = item->sharedDecl()) add_named(ast::ItemKind::kShared, node, node->ID(), module);
-    if (auto* node = item->taskDecl()) add_named(ast::ItemKind::kTask, node, node->ID(), module);
-    if (auto* node = item->externTaskDecl()) add_named(ast::ItemKind::kExternTask, node, node->ID(), module);
-    if (auto* node = item->flowDecl()) add_named(ast::ItemKind::kFlow, node, node->ID(), module);
+  ast::ExprPtr error_expr(source::Span where) const {
+    auto expr = std::make_unique<ast::Expr>();
+    expr->kind = ast::ExprKind::kNoneLiteral;
+    expr->span = where;
+    return expr;
   }
+
+  ast::ExprPtr expr_or_error(TaskParser::ExprContext* node, antlr4::ParserRuleContext* parent) {
+    if (node == nullptr) return error_expr(span(parent));
+    return expr(node);
+  }
+
+  // --- items ------------------------------------------------------------------
+
+  std::optional<ast::Item> item(TaskParser::ItemContext* node) {
+    ast::Item item;
+    item.span = span(node);
+    antlr4::tree::TerminalNode* name = nullptr;
+    if (auto* n = node->importItem()) {
+      item.kind = ast::ItemKind::kImport;
+      name = n->STRING();
+      item.name = plain_string(name);
+    } else if (auto* n = node->useItem()) {
+      item.kind = ast::ItemKind::kUse;
+      name = n->STRING();
+      item.name = plain_string(name);
+    } else if (auto* n = node->typeDecl()) {
+      item.kind = ast::ItemKind::kType;
+      name = n->ID();
+      for (auto* field : n->fieldDecl()) item.fields.push_back(param(field->ID(), field->type_()));
+    } else if (auto* n = node->constDecl()) {
+      item.kind = ast::ItemKind::kConst;
+      name = n->ID();
+      if (n->type_()) item.declared_type = type(n->type_());
+      item.value = expr_or_error(n->expr(), n);
+    } else if (auto* n = node->semaphoreDecl()) {
+      item.kind = ast::ItemKind::kSemaphore;
+      name = n->ID();
+      item.value = expr_or_error(n->expr(), n);
+    } else if (auto* n = node->sharedDecl()) {
+      item.kind = ast::ItemKind::kShared;
+      name = n->ID();
+      if (n->type_()) item.declared_type = type(n->type_());
+      item.value = expr_or_error(n->expr(), n);
+    } else if (auto* n = node->taskDecl()) {
+      item.kind = ast::ItemKind::kTask;
+      name = n->ID();
+      item.task_kind = n->kind && n->kind->getType() == TaskLexer::CPU ? ast::TaskKind::kCpu : ast::TaskKind::kIo;
+      signature(n->signature(), item);
+      for (auto* clause : n->clause()) item.clauses.push_back(this->clause(clause));
+      item.body = block(n->block());
+    } else if (auto* n = node->externTaskDecl()) {
+      item.kind = ast::ItemKind::kExternTask;
+      name = n->ID();
+      item.task_kind = n->kind && n->kind->getType() == TaskLexer::CPU ? ast::TaskKind::kCpu : ast::TaskKind::kIo;
+      signature(n->signature(), item);
+      for (auto* clause : n->clause()) item.clauses.push_back(this->clause(clause));
+      item.extern_symbol = plain_string(n->STRING());
+      item.extern_span = span(n->STRING());
+    } else if (auto* n = node->flowDecl()) {
+      item.kind = ast::ItemKind::kFlow;
+      item.task_kind = ast::TaskKind::kFlow;
+      name = n->ID();
+      signature(n->signature(), item);
+      item.body = block(n->block());
+    } else {
+      return std::nullopt;
+    }
+    if (!present(name)) return std::nullopt;
+    item.name_span = span(name);
+    if (item.name.empty()) item.name = text(name);
+    return item;
+  }
+
+  // The contents of a string literal without interpolation (paths, symbols).
+  std::string plain_string(antlr4::tree::TerminalNode* node) {
+    if (!present(node)) return {};
+    std::vector<ast::StringPart> parts = string_parts(node);
+    std::string out;
+    for (const ast::StringPart& part : parts) {
+      if (part.expr) {
+        sink_.error(diag::Code::kInvalidLiteral, part.expr->span, "interpolation is not allowed here")
+            .with_label("this string must be a constant")
+            .help("write `\\{` for a literal brace");
+      } else {
+        out += part.text;
+      }
+    }
+    return out;
+  }
+
+  ast::Param param(antlr4::tree::TerminalNode* name, TaskParser::Type_Context* type_node) {
+    ast::Param param;
+    param.name = text(name);
+    param.name_span = span(name);
+    param.type = type(type_node);
+    return param;
+  }
+
+  void signature(TaskParser::SignatureContext* node, ast::Item& item) {
+    if (node == nullptr) return;
+    for (auto* p : node->param()) item.params.push_back(param(p->ID(), p->type_()));
+    if (node->ARROW()) item.result = type(node->type_());
+  }
+
+  ast::Clause clause(TaskParser::ClauseContext* node) {
+    ast::Clause clause;
+    clause.span = span(node);
+    if (auto* n = dynamic_cast<TaskParser::UsesClauseContext*>(node)) {
+      clause.kind = ast::Clause::Kind::kUses;
+      clause.name = text(n->ID());
+      clause.name_span = span(n->ID());
+      if (n->clauseValue()) clause.value = clause_value(n->clauseValue());
+    } else if (auto* n = dynamic_cast<TaskParser::TimeoutClauseContext*>(node)) {
+      clause.kind = ast::Clause::Kind::kTimeout;
+      clause.value = clause_value(n->clauseValue());
+    } else if (auto* n = dynamic_cast<TaskParser::RetryClauseContext*>(node)) {
+      clause.kind = ast::Clause::Kind::kRetry;
+      clause.value = clause_value(n->clauseValue(0));
+      if (n->BACKOFF()) clause.backoff = clause_value(n->clauseValue(1));
+      for (auto* kind : n->ID()) {
+        clause.on_kinds.push_back(text(kind));
+        clause.on_spans.push_back(span(kind));
+      }
+    } else if (dynamic_cast<TaskParser::InProcessClauseContext*>(node)) {
+      clause.kind = ast::Clause::Kind::kInProcess;
+    } else {
+      clause.kind = ast::Clause::Kind::kBlocking;
+    }
+    return clause;
+  }
+
+  ast::ExprPtr clause_value(TaskParser::ClauseValueContext* node) {
+    if (node == nullptr) return error_expr(source::Span{file_.id(), offset_, offset_});
+    if (node->expr()) return expr(node->expr());
+    return literal_or_name(node->getStart(), span(node));
+  }
+
+  // --- types ------------------------------------------------------------------
+
+  ast::TypeExpr type(TaskParser::Type_Context* node) {
+    if (node == nullptr || node->baseType() == nullptr) {
+      ast::TypeExpr error;
+      error.span = span(node);
+      return error;
+    }
+    ast::TypeExpr result = base_type(node->baseType());
+    // Each `?` wraps once more: `int??` is legal syntax that the checker rejects.
+    for (auto* question : node->QUESTION()) {
+      ast::TypeExpr optional;
+      optional.kind = ast::TypeExpr::Kind::kOptional;
+      optional.span = source::Span::cover(result.span, span(question));
+      optional.args.push_back(std::move(result));
+      result = std::move(optional);
+    }
+    return result;
+  }
+
+  ast::TypeExpr base_type(TaskParser::BaseTypeContext* node) {
+    ast::TypeExpr type;
+    type.span = span(node);
+    if (auto* n = dynamic_cast<TaskParser::NamedTypeContext*>(node)) {
+      type.kind = ast::TypeExpr::Kind::kNamed;
+      type.name = text(n->ID());
+      for (auto* arg : n->type_()) type.args.push_back(this->type(arg));
+    } else if (auto* n = dynamic_cast<TaskParser::TupleTypeContext*>(node)) {
+      type.kind = ast::TypeExpr::Kind::kTuple;
+      for (auto* arg : n->type_()) type.args.push_back(this->type(arg));
+    }
+    return type;
+  }
+
+  // --- statements -------------------------------------------------------------
+
+  ast::Block block(TaskParser::BlockContext* node) {
+    ast::Block block;
+    if (node == nullptr) return block;
+    block.span = span(node);
+    for (auto* stmt : node->stmt()) {
+      if (dynamic_cast<TaskParser::EmptyStmtContext*>(stmt)) continue;
+      block.stmts.push_back(this->stmt(stmt));
+    }
+    return block;
+  }
+
+  ast::Pattern pattern(TaskParser::PatternContext* node) {
+    ast::Pattern pattern;
+    pattern.span = span(node);
+    if (auto* n = dynamic_cast<TaskParser::NamePatternContext*>(node)) {
+      pattern.names.push_back(text(n->ID()));
+      pattern.name_spans.push_back(span(n->ID()));
+    } else if (auto* n = dynamic_cast<TaskParser::TuplePatternContext*>(node)) {
+      pattern.is_tuple = true;
+      for (auto* id : n->ID()) {
+        pattern.names.push_back(text(id));
+        pattern.name_spans.push_back(span(id));
+      }
+    }
+    return pattern;
+  }
+
+  ast::Stmt stmt(TaskParser::StmtContext* node) {
+    ast::Stmt stmt;
+    stmt.span = span(node);
+    if (auto* n = dynamic_cast<TaskParser::LetStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kLet;
+      stmt.pattern = pattern(n->pattern());
+      if (n->type_()) stmt.declared_type = type(n->type_());
+      stmt.value = expr_or_error(n->expr(), n);
+      for (auto* id : n->ID()) {
+        stmt.after.push_back(text(id));
+        stmt.after_spans.push_back(span(id));
+      }
+    } else if (auto* n = dynamic_cast<TaskParser::AssignStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kAssign;
+      stmt.target = expr_or_error(n->expr(0), n);
+      stmt.value = expr_or_error(n->expr(1), n);
+      stmt.assign_op = assign_op(n->op);
+      check_assign_target(*stmt.target);
+    } else if (auto* n = dynamic_cast<TaskParser::IfStatementContext*>(node)) {
+      return if_stmt(n->ifStmt());
+    } else if (auto* n = dynamic_cast<TaskParser::WhileStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kWhile;
+      stmt.value = expr_or_error(n->expr(), n);
+      stmt.body = block(n->block());
+    } else if (auto* n = dynamic_cast<TaskParser::ForStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kFor;
+      stmt.pattern = pattern(n->pattern());
+      stmt.value = expr_or_error(n->expr(), n);
+      stmt.body = block(n->block());
+    } else if (dynamic_cast<TaskParser::BreakStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kBreak;
+    } else if (dynamic_cast<TaskParser::ContinueStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kContinue;
+    } else if (auto* n = dynamic_cast<TaskParser::ReturnStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kReturn;
+      if (n->expr()) stmt.value = expr(n->expr());
+    } else if (auto* n = dynamic_cast<TaskParser::FailStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kFail;
+      stmt.value = expr_or_error(n->expr(), n);
+    } else if (auto* n = dynamic_cast<TaskParser::WithStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kWith;
+      stmt.name = text(n->ID());
+      stmt.name_span = span(n->ID());
+      stmt.body = block(n->block());
+    } else if (auto* n = dynamic_cast<TaskParser::TryStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kTry;
+      stmt.body = block(n->block());
+      for (auto* c : n->catchClause()) {
+        ast::CatchClause clause;
+        clause.span = span(c);
+        for (auto* id : c->ID()) {
+          clause.names.push_back(text(id));
+          clause.name_spans.push_back(span(id));
+        }
+        clause.body = block(c->block());
+        stmt.catches.push_back(std::move(clause));
+      }
+    } else if (auto* n = dynamic_cast<TaskParser::ExprStmtContext*>(node)) {
+      stmt.kind = ast::StmtKind::kExpr;
+      stmt.value = expr_or_error(n->expr(), n);
+    }
+    return stmt;
+  }
+
+  ast::Stmt if_stmt(TaskParser::IfStmtContext* node) {
+    ast::Stmt stmt;
+    stmt.kind = ast::StmtKind::kIf;
+    stmt.span = span(node);
+    if (node == nullptr) return stmt;
+    stmt.value = expr_or_error(node->expr(), node);
+    stmt.body = block(node->block(0));
+    if (node->ifStmt()) {
+      ast::Block else_block;
+      else_block.span = span(node->ifStmt());
+      else_block.stmts.push_back(if_stmt(node->ifStmt()));
+      stmt.else_body = std::move(else_block);
+    } else if (node->ELSE()) {
+      stmt.else_body = block(node->block(1));
+    }
+    return stmt;
+  }
+
+  static ast::AssignOp assign_op(const antlr4::Token* op) {
+    switch (op ? op->getType() : static_cast<size_t>(TaskLexer::ASSIGN)) {
+      case TaskLexer::PLUS_ASSIGN: return ast::AssignOp::kAdd;
+      case TaskLexer::MINUS_ASSIGN: return ast::AssignOp::kSub;
+      case TaskLexer::STAR_ASSIGN: return ast::AssignOp::kMul;
+      case TaskLexer::SLASH_ASSIGN: return ast::AssignOp::kDiv;
+      case TaskLexer::PERCENT_ASSIGN: return ast::AssignOp::kMod;
+      default: return ast::AssignOp::kSet;
+    }
+  }
+
+  void check_assign_target(const ast::Expr& target) {
+    const ast::Expr* base = &target;
+    while (base->kind == ast::ExprKind::kField || base->kind == ast::ExprKind::kIndex ||
+           base->kind == ast::ExprKind::kTupleField) {
+      base = base->operands.at(0).get();
+    }
+    if (base->kind != ast::ExprKind::kName) {
+      sink_.error(diag::Code::kInvalidAssignTarget, target.span, "cannot assign to this expression")
+          .with_label("not a variable, element or field")
+          .help("assign to a variable (`x = …`), a list or map element (`xs[i] = …`) or a field (`p.url = …`)");
+    }
+  }
+
+  // --- expressions ------------------------------------------------------------
+
+  ast::ExprPtr make(ast::ExprKind kind, antlr4::ParserRuleContext* node) {
+    auto expr = std::make_unique<ast::Expr>();
+    expr->kind = kind;
+    expr->span = span(node);
+    return expr;
+  }
+
+  void add_args(TaskParser::ArgsContext* args, ast::Expr& expr) {
+    if (args == nullptr) return;
+    for (auto* arg : args->expr()) expr.operands.push_back(this->expr(arg));
+  }
+
+  ast::ExprPtr parse_interpolation(std::uint32_t begin, std::uint32_t end) {
+    return parse_interpolation_in(file_, sink_, begin, end);
+  }
+
+  ast::ExprPtr primary(TaskParser::PrimaryContext* node);
+  ast::ExprPtr literal_or_name(const antlr4::Token* token, source::Span where);
+  std::vector<ast::StringPart> string_parts(antlr4::tree::TerminalNode* node);
+
 
   const source::SourceFile& file_;
+  diag::DiagnosticSink& sink_;
+  std::uint32_t offset_;
 };
+
+ast::ExprPtr AstBuilder::expr(TaskParser::ExprContext* node) {
+  if (node == nullptr) return error_expr(source::Span{file_.id(), offset_, offset_});
+  if (auto* n = dynamic_cast<TaskParser::PrimaryExprContext*>(node)) return primary(n->primary());
+
+  if (auto* n = dynamic_cast<TaskParser::CallExprContext*>(node)) {
+    auto call = make(ast::ExprKind::kCall, n);
+    ast::ExprPtr callee = expr_or_error(n->expr(), n);
+    if (callee->kind == ast::ExprKind::kName) {
+      call->name = callee->name;
+      call->name_span = callee->span;
+    } else {
+      sink_.error(diag::Code::kCallOfNonName, callee->span, "only tasks, flows and builtins can be called")
+          .with_label("this is not a name")
+          .note("the language has no function values; call a task by its name, as in `fetch(url)`");
+    }
+    add_args(n->args(), *call);
+    return call;
+  }
+  if (auto* n = dynamic_cast<TaskParser::FieldExprContext*>(node)) {
+    auto field = make(ast::ExprKind::kField, n);
+    field->operands.push_back(expr_or_error(n->expr(), n));
+    field->name = text(n->ID());
+    field->name_span = span(n->ID());
+    return field;
+  }
+  if (auto* n = dynamic_cast<TaskParser::TupleFieldExprContext*>(node)) {
+    auto field = make(ast::ExprKind::kTupleField, n);
+    field->operands.push_back(expr_or_error(n->expr(), n));
+    field->name_span = span(n->INT());
+    if (!parse_int(file_.text(field->name_span), field->int_value)) field->int_value = -1;
+    return field;
+  }
+  if (auto* n = dynamic_cast<TaskParser::IndexExprContext*>(node)) {
+    auto index = make(ast::ExprKind::kIndex, n);
+    index->operands.push_back(expr_or_error(n->expr(0), n));
+    index->operands.push_back(expr_or_error(n->expr(1), n));
+    return index;
+  }
+  if (auto* n = dynamic_cast<TaskParser::NegateExprContext*>(node)) {
+    ast::ExprPtr operand = expr_or_error(n->expr(), n);
+    // Fold `-<literal>` so that the most negative int can be written.
+    if (operand->kind == ast::ExprKind::kIntLiteral || operand->kind == ast::ExprKind::kFloatLiteral ||
+        operand->kind == ast::ExprKind::kDurationLiteral) {
+      operand->int_value = -operand->int_value;
+      operand->float_value = -operand->float_value;
+      operand->span = span(n);
+      return operand;
+    }
+    auto negate = make(ast::ExprKind::kUnary, n);
+    negate->unary_op = ast::UnaryOp::kNegate;
+    negate->operands.push_back(std::move(operand));
+    return negate;
+  }
+  if (auto* n = dynamic_cast<TaskParser::NotExprContext*>(node)) {
+    auto negate = make(ast::ExprKind::kUnary, n);
+    negate->unary_op = ast::UnaryOp::kNot;
+    negate->operands.push_back(expr_or_error(n->expr(), n));
+    return negate;
+  }
+  if (auto* n = dynamic_cast<TaskParser::RangeExprContext*>(node)) {
+    auto range = make(ast::ExprKind::kRange, n);
+    range->inclusive = n->op && n->op->getType() == TaskLexer::DOTDOTEQ;
+    range->operands.push_back(expr_or_error(n->expr(0), n));
+    range->operands.push_back(expr_or_error(n->expr(1), n));
+    return range;
+  }
+  if (auto* n = dynamic_cast<TaskParser::TimeoutExprContext*>(node)) {
+    auto timeout = make(ast::ExprKind::kTimeout, n);
+    timeout->operands.push_back(expr_or_error(n->expr(0), n));
+    timeout->operands.push_back(expr_or_error(n->expr(1), n));
+    timeout->operands.push_back(n->ELSE() ? expr_or_error(n->expr(2), n) : nullptr);
+    return timeout;
+  }
+  if (auto* n = dynamic_cast<TaskParser::TryElseExprContext*>(node)) {
+    auto try_else = make(ast::ExprKind::kTryElse, n);
+    try_else->operands.push_back(expr_or_error(n->expr(0), n));
+    try_else->operands.push_back(expr_or_error(n->expr(1), n));
+    return try_else;
+  }
+
+  // The binary operators.
+  auto binary = make(ast::ExprKind::kBinary, node);
+  const antlr4::Token* op = nullptr;
+  if (auto* n = dynamic_cast<TaskParser::MulExprContext*>(node)) op = n->op;
+  if (auto* n = dynamic_cast<TaskParser::AddExprContext*>(node)) op = n->op;
+  if (auto* n = dynamic_cast<TaskParser::CompareExprContext*>(node)) op = n->op;
+  if (op != nullptr) {
+    switch (op->getType()) {
+      case TaskLexer::STAR: binary->binary_op = ast::BinaryOp::kMul; break;
+      case TaskLexer::SLASH: binary->binary_op = ast::BinaryOp::kDiv; break;
+      case TaskLexer::PERCENT: binary->binary_op = ast::BinaryOp::kMod; break;
+      case TaskLexer::PLUS: binary->binary_op = ast::BinaryOp::kAdd; break;
+      case TaskLexer::MINUS: binary->binary_op = ast::BinaryOp::kSub; break;
+      case TaskLexer::EQ: binary->binary_op = ast::BinaryOp::kEq; break;
+      case TaskLexer::NE: binary->binary_op = ast::BinaryOp::kNe; break;
+      case TaskLexer::LT: binary->binary_op = ast::BinaryOp::kLt; break;
+      case TaskLexer::LE: binary->binary_op = ast::BinaryOp::kLe; break;
+      case TaskLexer::GT: binary->binary_op = ast::BinaryOp::kGt; break;
+      default: binary->binary_op = ast::BinaryOp::kGe; break;
+    }
+  } else if (auto* n = dynamic_cast<TaskParser::MemberExprContext*>(node)) {
+    binary->binary_op = n->NOT() ? ast::BinaryOp::kNotIn : ast::BinaryOp::kIn;
+  } else if (dynamic_cast<TaskParser::AndExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kAnd;
+  } else if (dynamic_cast<TaskParser::OrExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kOr;
+  } else {
+    return error_expr(span(node));
+  }
+  binary->operands.push_back(expr_or_error(node->getRuleContext<TaskParser::ExprContext>(0), node));
+  binary->operands.push_back(expr_or_error(node->getRuleContext<TaskParser::ExprContext>(1), node));
+  return binary;
+}
+
+ast::ExprPtr AstBuilder::literal_or_name(const antlr4::Token* token, source::Span where) {
+  auto expr = std::make_unique<ast::Expr>();
+  expr->span = where;
+  std::string_view text = file_.text(where);
+  switch (token ? token->getType() : 0) {
+    case TaskLexer::INT:
+      expr->kind = ast::ExprKind::kIntLiteral;
+      if (!parse_int(text, expr->int_value)) {
+        sink_.error(diag::Code::kInvalidLiteral, where, "integer literal does not fit in `int`")
+            .with_label("larger than 9223372036854775807")
+            .help("`int` is 64-bit; for larger magnitudes use a float such as `1e20`");
+      }
+      return expr;
+    case TaskLexer::FLOAT:
+      expr->kind = ast::ExprKind::kFloatLiteral;
+      if (!parse_float(text, expr->float_value)) {
+        sink_.error(diag::Code::kInvalidLiteral, where, "float literal is out of range").with_label("too large");
+      }
+      return expr;
+    case TaskLexer::DURATION: {
+      expr->kind = ast::ExprKind::kDurationLiteral;
+      std::string problem;
+      if (!parse_duration(text, expr->int_value, problem)) {
+        sink_.error(diag::Code::kInvalidLiteral, where, "invalid duration literal").with_label(problem);
+      }
+      return expr;
+    }
+    case TaskLexer::ID:
+      expr->kind = ast::ExprKind::kName;
+      expr->name = std::string(text);
+      expr->name_span = where;
+      return expr;
+    default: return error_expr(where);
+  }
+}
+
+ast::ExprPtr AstBuilder::primary(TaskParser::PrimaryContext* node) {
+  if (node == nullptr) return error_expr(source::Span{file_.id(), offset_, offset_});
+  source::Span where = span(node);
+  if (dynamic_cast<TaskParser::IntLitContext*>(node) || dynamic_cast<TaskParser::FloatLitContext*>(node) ||
+      dynamic_cast<TaskParser::DurationLitContext*>(node) || dynamic_cast<TaskParser::NameRefContext*>(node)) {
+    return literal_or_name(node->getStart(), where);
+  }
+  if (auto* n = dynamic_cast<TaskParser::StringLitContext*>(node)) {
+    auto string = make(ast::ExprKind::kStringLiteral, n);
+    string->parts = string_parts(n->STRING());
+    return string;
+  }
+  if (dynamic_cast<TaskParser::TrueLitContext*>(node) || dynamic_cast<TaskParser::FalseLitContext*>(node)) {
+    auto boolean = make(ast::ExprKind::kBoolLiteral, node);
+    boolean->bool_value = dynamic_cast<TaskParser::TrueLitContext*>(node) != nullptr;
+    return boolean;
+  }
+  if (dynamic_cast<TaskParser::NoneLitContext*>(node)) return make(ast::ExprKind::kNoneLiteral, node);
+  if (auto* n = dynamic_cast<TaskParser::GenericCallContext*>(node)) {
+    auto call = make(ast::ExprKind::kChannelNew, n);
+    call->name = text(n->ID());
+    call->name_span = span(n->ID());
+    call->type_arg = type(n->type_());
+    add_args(n->args(), *call);
+    return call;
+  }
+  if (auto* n = dynamic_cast<TaskParser::RecordLitContext*>(node)) {
+    auto record = make(ast::ExprKind::kRecord, n);
+    record->name = text(n->ID());
+    record->name_span = span(n->ID());
+    for (auto* init : n->fieldInit()) {
+      record->fields.push_back(ast::FieldInit{text(init->ID()), span(init->ID()), expr_or_error(init->expr(), init)});
+    }
+    return record;
+  }
+  if (auto* n = dynamic_cast<TaskParser::ListLitContext*>(node)) {
+    auto list = make(ast::ExprKind::kList, n);
+    add_args(n->args(), *list);
+    return list;
+  }
+  if (auto* n = dynamic_cast<TaskParser::MapLitContext*>(node)) {
+    auto map = make(ast::ExprKind::kMap, n);
+    for (auto* entry : n->mapEntry()) {
+      map->operands.push_back(expr_or_error(entry->expr(0), entry));
+      map->operands.push_back(expr_or_error(entry->expr(1), entry));
+    }
+    return map;
+  }
+  if (auto* n = dynamic_cast<TaskParser::TupleLitContext*>(node)) {
+    auto tuple = make(ast::ExprKind::kTuple, n);
+    for (auto* element : n->expr()) tuple->operands.push_back(expr(element));
+    return tuple;
+  }
+  if (auto* n = dynamic_cast<TaskParser::ParenExprContext*>(node)) return expr_or_error(n->expr(), n);
+  if (auto* n = dynamic_cast<TaskParser::GatherTupleContext*>(node)) {
+    auto gather = make(ast::ExprKind::kGather, n);
+    gather->settle = n->SETTLE() != nullptr;
+    add_args(n->args(), *gather);
+    return gather;
+  }
+  if (auto* n = dynamic_cast<TaskParser::GatherEachContext*>(node)) {
+    auto gather = make(ast::ExprKind::kGatherEach, n);
+    gather->settle = n->SETTLE() != nullptr;
+    // The element expression is always a call: `gather f(x) for x in xs`.
+    auto call = std::make_unique<ast::Expr>();
+    call->kind = ast::ExprKind::kCall;
+    call->name = text(n->ID());
+    call->name_span = span(n->ID());
+    call->span = source::Span::cover(span(n->ID()), span(n->RPAREN()));
+    add_args(n->args(), *call);
+    gather->operands.push_back(std::move(call));
+    gather->pattern = pattern(n->pattern());
+    gather->operands.push_back(expr_or_error(n->expr(0), n));
+    gather->operands.push_back(n->LIMIT() ? expr_or_error(n->expr(1), n) : nullptr);
+    return gather;
+  }
+  if (auto* n = dynamic_cast<TaskParser::RaceExprContext*>(node)) {
+    auto race = make(ast::ExprKind::kRace, n);
+    add_args(n->args(), *race);
+    return race;
+  }
+  return error_expr(where);
+}
+
+std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode* node) {
+  std::vector<ast::StringPart> parts;
+  source::Span token = span(node);
+  std::string_view text = file_.text(token);
+  if (text.size() < 2) return parts;
+  std::string literal;
+  // Walk the text between the quotes.
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\') {
+      char next = text[i + 1];
+      std::optional<char> decoded = decode_escape(next);
+      if (!decoded) {
+        std::uint32_t at = token.begin + static_cast<std::uint32_t>(i);
+        sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2},
+                    unknown_escape_message(next))
+            .with_label("unknown escape")
+            .help("the escapes are \\n, \\t, \\\", \\\\ and \\{");
+      } else {
+        literal.push_back(*decoded);
+      }
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      literal.push_back(c);
+      continue;
+    }
+    // An interpolation: find its closing brace, skipping nested strings and
+    // braces (the lexer has already checked that they balance).
+    std::size_t end = matching_brace(text, i);
+    if (!literal.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr});
+    literal.clear();
+    std::uint32_t inner_begin = token.begin + static_cast<std::uint32_t>(i + 1);
+    std::uint32_t inner_end = token.begin + static_cast<std::uint32_t>(end);
+    parts.push_back(ast::StringPart{{}, parse_interpolation(inner_begin, inner_end)});
+    i = end;
+  }
+  if (!literal.empty() || parts.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr});
+  return parts;
+}
 
 }  // namespace
 
+ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t begin,
+                                    std::uint32_t end) {
+  std::string_view text = file.text(source::Span{file.id(), begin, end});
+  ByteStream input(text);
+  TaskLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  TaskParser parser(&tokens);
+  SyntaxErrorListener listener(file, sink, begin);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  TaskParser::InterpolationContext* tree = parser.interpolation();
+  return AstBuilder(file, sink, begin).expr(tree->expr());
+}
+
 ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   ByteStream input(file.text());
-  taskc_grammar::TaskLexer lexer(&input);
+  TaskLexer lexer(&input);
   // The lexer never fails: unknown characters become UNKNOWN_CHAR tokens that
   // the parser reports.
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   TaskParser parser(&tokens);
-  SyntaxErrorListener listener(file, sink);
+  SyntaxErrorListener listener(file, sink, 0);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
   TaskParser::Module_Context* tree = parser.module_();
-  return AstBuilder(file).build(tree);
+  return AstBuilder(file, sink, 0).module(tree);
 }
 
 }  // namespace taskc::parse

@@ -30,10 +30,11 @@ std::string token_type_name(const antlr4::dfa::Vocabulary& vocabulary, size_t ty
 }
 
 // How a concrete token reads: `{`, the name `foo`, end of file.
-std::string token_text(const source::SourceFile& file, const antlr4::Token* token) {
-  if (token->getType() == antlr4::Token::EOF) return "end of file";
-  std::string_view text = file.text(source::Span{file.id(), static_cast<std::uint32_t>(token->getStartIndex()),
-                                                 static_cast<std::uint32_t>(token->getStopIndex() + 1)});
+std::string token_text(const source::SourceFile& file, std::uint32_t offset, const antlr4::Token* token) {
+  if (token->getType() == antlr4::Token::EOF) return offset == 0 ? "end of file" : "the end of the interpolation";
+  std::string_view text =
+      file.text(source::Span{file.id(), offset + static_cast<std::uint32_t>(token->getStartIndex()),
+                             offset + static_cast<std::uint32_t>(token->getStopIndex() + 1)});
   if (text.size() > 40) return fmt::format("`{}…`", text.substr(0, 40));
   return fmt::format("`{}`", text);
 }
@@ -82,8 +83,8 @@ std::string describe_expected(antlr4::Parser& parser) {
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
                                       const std::string&, std::exception_ptr) {
   if (offending == nullptr) return;
-  source::Span span{file_.id(), static_cast<std::uint32_t>(offending->getStartIndex()),
-                    static_cast<std::uint32_t>(offending->getStopIndex() + 1)};
+  source::Span span{file_.id(), offset_ + static_cast<std::uint32_t>(offending->getStartIndex()),
+                    offset_ + static_cast<std::uint32_t>(offending->getStopIndex() + 1)};
   if (offending->getType() == antlr4::Token::EOF) span = source::Span{file_.id(), span.begin, span.begin};
 
   // One message per position: ANTLR's recovery can report the same token twice.
@@ -98,7 +99,7 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     return;
   }
   if (offending->getType() == TaskLexer::UNKNOWN_CHAR) {
-    sink_.error(diag::Code::kUnknownCharacter, span, fmt::format("unknown character {}", token_text(file_, offending)))
+    sink_.error(diag::Code::kUnknownCharacter, span, fmt::format("unknown character {}", token_text(file_, offset_, offending)))
         .with_label("not part of the language here");
     return;
   }
@@ -108,9 +109,9 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
   std::string after;
   if (parser) {
     const antlr4::Token* previous = parser->getTokenStream()->LT(-1);
-    if (previous != nullptr && previous != offending) after = " after " + token_text(file_, previous);
+    if (previous != nullptr && previous != offending) after = " after " + token_text(file_, offset_, previous);
   }
-  std::string found = token_text(file_, offending);
+  std::string found = token_text(file_, offset_, offending);
   if (expected.empty()) {
     sink_.error(diag::Code::kSyntaxError, span, fmt::format("unexpected {}{}", found, after))
         .with_label("not expected here");

@@ -1,0 +1,132 @@
+#include "compiler/parse/literals.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace taskc::parse {
+namespace {
+
+std::string without_underscores(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != '_') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool parse_int(std::string_view text, std::int64_t& value) {
+  std::string digits = without_underscores(text);
+  int base = 10;
+  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    digits.erase(0, 2);
+    base = 16;
+  }
+  value = 0;
+  if (digits.empty()) return false;
+  std::uint64_t magnitude = 0;
+  for (char c : digits) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0 || digit >= base) return false;
+    if (magnitude > (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(digit)) / static_cast<unsigned>(base)) {
+      return false;
+    }
+    magnitude = magnitude * static_cast<unsigned>(base) + static_cast<unsigned>(digit);
+  }
+  if (magnitude > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+  value = static_cast<std::int64_t>(magnitude);
+  return true;
+}
+
+bool parse_float(std::string_view text, double& value) {
+  std::string digits = without_underscores(text);
+  errno = 0;
+  value = std::strtod(digits.c_str(), nullptr);
+  return errno != ERANGE || value == 0;
+}
+
+bool parse_duration(std::string_view text, std::int64_t& nanoseconds, std::string& problem) {
+  nanoseconds = 0;
+  std::size_t unit_at = text.find_first_not_of("0123456789_.");
+  if (unit_at == std::string_view::npos || unit_at == 0) {
+    problem = "a duration needs a number and a unit";
+    return false;
+  }
+  std::string_view unit = text.substr(unit_at);
+  double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9 : 3600e9;
+  std::string number = without_underscores(text.substr(0, unit_at));
+  if (number.find('.') == std::string::npos) {
+    std::int64_t count = 0;
+    if (!parse_int(number, count)) {
+      problem = "too large";
+      return false;
+    }
+    auto factor = static_cast<std::int64_t>(scale);
+    if (count > std::numeric_limits<std::int64_t>::max() / factor) {
+      problem = "longer than the longest duration (about 292 years)";
+      return false;
+    }
+    nanoseconds = count * factor;
+    return true;
+  }
+  double exact = std::strtod(number.c_str(), nullptr) * scale;
+  if (exact >= 9.2e18) {
+    problem = "longer than the longest duration (about 292 years)";
+    return false;
+  }
+  if (exact != std::floor(exact)) {
+    problem = "not a whole number of nanoseconds";
+    return false;
+  }
+  nanoseconds = static_cast<std::int64_t>(exact);
+  return true;
+}
+
+std::optional<char> decode_escape(char c) {
+  switch (c) {
+    case 'n': return '\n';
+    case 't': return '\t';
+    case '"': return '"';
+    case '\\': return '\\';
+    case '{': return '{';
+    case '}': return '}';
+    default: return std::nullopt;
+  }
+}
+
+std::string unknown_escape_message(char c) {
+  if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) return "unknown escape sequence";
+  return std::string("unknown escape sequence `\\") + c + "`";
+}
+
+std::size_t matching_brace(std::string_view text, std::size_t open) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      } else if (c == '{') {
+        // An interpolation inside a nested string.
+        i = matching_brace(text, i);
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return i;
+    }
+  }
+  return text.size() - 1;
+}
+
+}  // namespace taskc::parse

@@ -1,0 +1,25 @@
+// Decoding of literal tokens: integers, floats, durations and string escapes.
+// Pure functions of the token text; no ANTLR types, so they are unit-testable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taskc::parse {
+
+// `42`, `1_000_000`, `0xff`. False when the value does not fit in int64.
+bool parse_int(std::string_view text, std::int64_t& value);
+// `1.5`, `2e9`. False when the value is out of range.
+bool parse_float(std::string_view text, double& value);
+// `100ns`, `1.5s`, `5m`, `1h` to nanoseconds. On failure `problem` says why.
+bool parse_duration(std::string_view text, std::int64_t& nanoseconds, std::string& problem);
+// The character an escape `\c` stands for, if `c` is a known escape.
+std::optional<char> decode_escape(char c);
+std::string unknown_escape_message(char c);
+// Index of the `}` that closes the `{` at `open`, skipping nested strings and
+// braces; text.size() - 1 when unbalanced (the lexer never lets that happen).
+std::size_t matching_brace(std::string_view text, std::size_t open);
+
+}  // namespace taskc::parse
