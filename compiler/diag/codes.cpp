@@ -1,16 +1,26 @@
 #include "compiler/diag/codes.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <string>
 
 namespace taskc::diag {
 namespace {
 
-constexpr CodeInfo kCodes[] = {
-    {Code::kSyntaxError, "E0001", "syntax error",
-     R"(The parser found a token where the grammar does not allow one.
+struct Text {
+  std::string_view title;
+  std::string_view explanation;
+};
+
+// A switch without `default`, so that -Wswitch (an error with -Werror) catches
+// a code added to codes.def without an explanation.
+Text text(Code code) {
+  switch (code) {
+    case Code::kSyntaxError:
+      return {"syntax error", R"(The parser found a token where the grammar does not allow one.
 
 The message says what was expected and the caret points at the token that was
 found instead. Often the real mistake is just before the caret: a missing `)`,
@@ -18,72 +28,411 @@ found instead. Often the real mistake is just before the caret: a missing `)`,
 
     io task fetch(url: str) -> {      // error: expected a type after `->`
     io task fetch(url: str) -> str {  // fixed
-)"},
-    {Code::kUnterminatedString, "E0002", "unterminated string literal",
-     R"(A string literal must end with `"` on the same line it starts on.
+)"};
+    case Code::kUnterminatedString:
+      return {"unterminated string literal", R"(A string literal must end with `"` on the line it starts on.
 
     print("hello)      // error
     print("hello")     // fixed
 
-Use `\n` for a newline inside a string, and `\"` for a quote.
-)"},
-    {Code::kUnknownCharacter, "E0003", "unknown character",
-     R"(The source contains a character that cannot start any token of the
-language, such as `$`, `@`, `#` or a non-ASCII character outside a string or
-comment.
+Write `\n` for a newline inside a string and `\"` for a quote.
+)"};
+    case Code::kUnknownCharacter:
+      return {"unknown character", R"(The source contains a character that cannot start any token, such as
+`$`, `@`, `#`, or a non-ASCII character outside a string or comment.
 
     let price = $5     // error
     let price = 5      // fixed
-)"},
-    {Code::kInvalidLiteral, "E0004", "invalid literal",
-     R"(A number or duration literal is malformed or out of range. Integers are
-64-bit signed, so the largest is 9_223_372_036_854_775_807; underscores may
-separate digits but may not end a number.
+)"};
+    case Code::kInvalidLiteral:
+      return {"invalid literal", R"(A number, duration or constant string is malformed or out of range.
+Integers are 64-bit, so the largest is 9_223_372_036_854_775_807. Durations must
+be a whole number of nanoseconds and shorter than about 292 years. Strings that
+name files or C++ functions (`import`, `use`, `extern … = "…"`) cannot contain
+`{…}` interpolations.
 
     let big = 99999999999999999999   // error: does not fit in int
     let big = 9_999_999_999          // fixed
+)"};
+    case Code::kUnknownEscape:
+      return {"unknown escape sequence", R"(Inside a string, a backslash starts an escape. The escapes are `\n`,
+`\t`, `\"`, `\\`, and `\{` and `\}` for literal braces (a bare `{` starts an
+interpolation).
 
-Durations must be a whole number of nanoseconds and shorter than about 292
-years: `1.5s` is fine, `0.5ns` is not.
-)"},
-    {Code::kUnknownEscape, "E0005", "unknown escape sequence",
-     R"(Inside a string, a backslash starts an escape. The escapes are `\n`
-(newline), `\t` (tab), `\"` (quote), `\\` (backslash), and `\{` and `\}` (literal
-braces, since `{` starts an interpolation).
-
-    print("C:\temp")      // error: `\t` is a tab, but `\e`… is unknown
     print("50\% off")     // error: `\%` is not an escape
     print("50% off")      // fixed
-)"},
-    {Code::kCallOfNonName, "E0006", "only tasks, flows and builtins can be called",
-     R"(The language has no function values: a call names the task, flow or
+)"};
+    case Code::kCallOfNonName:
+      return {"only tasks, flows and builtins can be called", R"(The language has no function values: a call names the task, flow or
 builtin it calls.
 
-    let f = fetch
-    f(url)              // error
+    (fetch)(url)        // error
     fetch(url)          // fixed
-)"},
-    {Code::kInvalidAssignTarget, "E0007", "cannot assign to this expression",
-     R"(The left side of `=`, `+=` and the other assignments must be a place
-that holds a value: a variable, an element of a list or map, or a field.
+)"};
+    case Code::kInvalidAssignTarget:
+      return {"cannot assign to this expression", R"(The left side of `=`, `+=` and the other assignments, and the first
+argument of `push` and `pop`, must be a place that holds a value: a variable,
+an element of a list or map, or a field of a record.
 
     len(xs) = 3         // error
     xs[0] = 3           // fixed: a list element
     page.status = 200   // fixed: a record field
-)"},
+)"};
+    case Code::kDuplicateName:
+      return {"a name is defined more than once", R"(All items of a program (types, consts, semaphores, shared values, tasks
+and flows), including those of the files it `use`s, share one namespace, and
+builtins such as `print` and `len` cannot be redefined.
+
+    io task fetch(url: str) -> str { … }
+    cpu task fetch(n: int) -> int { … }     // error: `fetch` again
+    cpu task crunch(n: int) -> int { … }    // fixed
+)"};
+    case Code::kUnknownName:
+      return {"unknown name", R"(A name was used that is not a local variable, a parameter, an item of
+the program or a builtin. Check the spelling; the help line suggests a close
+match when there is one. Locals are visible from their `let` to the end of the
+block that contains it.
+
+    let total = 0
+    print(totl)         // error
+    print(total)        // fixed
+)"};
+    case Code::kUnknownType:
+      return {"unknown type", R"(A type name is neither a builtin type (int, float, bool, str, duration,
+list[T], map[K, V], result[T], channel[T], tuples, T?) nor a `type` declared in
+the program.
+
+    io task fetch(url: str) -> Pgae { … }    // error
+    type Page { url: str, body: str }
+    io task fetch(url: str) -> Page { … }    // fixed
+)"};
+    case Code::kUseNotFound:
+      return {"a used file cannot be read", R"(`use "file.task"` makes the items of another .task file visible. The
+path is relative to the directory of the file that contains the `use`.
+
+    use "lib/common.task"      // error if ./lib/common.task does not exist
+)"};
+    case Code::kUseCycle:
+      return {"`use` makes a cycle", R"(Two or more files `use` each other. Files are loaded in the order of
+their `use`s, so a cycle has no first file.
+
+    // a.task
+    use "b.task"
+    // b.task
+    use "a.task"      // error
+
+Move what both files need into a third file that both of them `use`.
+)"};
+    case Code::kDuplicateLocal:
+      return {"a local is defined twice in one block", R"(A `let` introduces a name for the rest of its block; a second `let` of
+the same name in the same block is a mistake. Assign instead, or use another
+name. An inner block may reuse a name of an outer one.
+
+    let n = 1
+    let n = 2       // error
+    n = 2           // fixed
+)"};
+    case Code::kDuplicateMember:
+      return {"a field or parameter appears twice", R"(Each field of a record type and each parameter of a task must have its
+own name.
+
+    type Page { url: str, url: str }     // error
+    type Page { url: str, body: str }    // fixed
+)"};
+    case Code::kBadMainSignature:
+      return {"`main` has a signature the command line cannot give", R"(The parameters of `flow main` are the executable's positional
+arguments, parsed from the command line. They can be int, float, str, bool or
+duration, and the last one may be `list[str]` to take the rest. `main` returns
+nothing (exit status 0) or an `int`, the exit status.
+
+    flow main(pages: list[Page]) { … }          // error
+    flow main(list_file: str) -> int { … }      // fixed
+)"};
+    case Code::kUnknownErrorKind:
+      return {"unknown error kind", R"(`retry … on` and `catch` name error kinds. The kinds are Timeout,
+Cancelled, Failed, IoError, HttpError, WorkerCrashed and Arithmetic. In a
+`catch`, one lower-case name binds the error instead: `catch e { print(e.kind) }`.
+
+    retry 3 on TimeOut        // error
+    retry 3 on Timeout        // fixed
+)"};
+    case Code::kNotAValue:
+      return {"a name that is not a value is used as one", R"(Tasks and builtins must be called to give a value; semaphores and types
+are not values at all.
+
+    let r = fetch             // error
+    let r = fetch(url)        // fixed
+    let s = net               // error: a semaphore; use `with net { … }`
+)"};
+    case Code::kNotCallable:
+      return {"this name cannot be called", R"(Only tasks, flows and builtins can be called. A record type is built
+with braces, and a variable holds a value, not a task.
+
+    let p = Page(url)                 // error
+    let p = Page { url: url }         // fixed
+)"};
+    case Code::kTypeMismatch:
+      return {"mismatched types", R"(A value of one type was given where another is expected. There are no
+implicit conversions except int to float in arithmetic (`1 + 2.5`), and T to T?
+(a value where an optional is expected). Convert explicitly with `int(…)`,
+`float(…)` or `str(…)`.
+
+    let ratio: float = 1          // error: int where float is expected
+    let ratio: float = 1.0        // fixed
+    let name: str = 42            // error
+    let name = str(42)            // fixed
+)"};
+    case Code::kWrongArgumentCount:
+      return {"wrong number of arguments", R"(A call passes more or fewer arguments than the task or builtin takes.
+The note shows the signature.
+
+    http_get()                  // error: takes 1 argument
+    http_get("http://x/")       // fixed
+)"};
+    case Code::kBadOperands:
+      return {"an operator cannot combine these types", R"(Arithmetic works on numbers (`+` also joins two strings or two lists,
+and durations add, subtract and scale), comparisons on values of one type
+(`<` on numbers, strings and durations), `and`/`or`/`not` on bools, and `in` on a
+list, map key set or string.
+
+    "total: " + 3              // error
+    "total: " + str(3)         // fixed
+    "total: {3}"               // fixed, by interpolation
+)"};
+    case Code::kNoSuchField:
+      return {"no such field", R"(The value has no field of that name. Records have the fields of their
+`type`; results of `gather settle` have `ok`, `value`, `error` and `kind`;
+tuples have `.0`, `.1`, …; optionals must be tested against `none` first.
+
+    type Page { url: str, body: str }
+    print(p.status)            // error: Page has no field `status`
+)"};
+    case Code::kCannotInfer:
+      return {"the type cannot be inferred", R"(An empty list `[]`, an empty map `{}` or `none` says nothing about the
+type of its elements. Give the variable a type.
+
+    let seen = []                       // error
+    let seen: list[str] = []            // fixed
+    let best = none                     // error
+    let best: int? = none               // fixed
+)"};
+    case Code::kNotIterable:
+      return {"this value cannot be iterated", R"(`for` and `gather … for` walk lists, ranges (`0..n`, `0..=n`), maps
+(their keys, or `(k, v)` pairs) and, in `for` only, channels.
+
+    for c in "text" { … }               // error
+    for c in bytes("text") { … }        // fixed
+)"};
+    case Code::kNotIndexable:
+      return {"this value cannot be indexed", R"(`x[i]` reads an element of a list (an int index) or a map (a key).
+Tuples use `.0`, `.1`, …; strings use `bytes(s)[i]` or `split`.
+
+    let t = (1, "a")
+    print(t[0])             // error
+    print(t.0)              // fixed
+)"};
+    case Code::kNoValue:
+      return {"this returns nothing", R"(A task declared without `-> T` returns nothing; calling it is a
+statement, not a value. The same holds for builtins such as `print` and
+`sleep`.
+
+    let x = sleep(1s)       // error
+    sleep(1s)               // fixed
+)"};
+    case Code::kInvalidType:
+      return {"invalid type", R"(A type is written wrongly: a generic with the wrong number of type
+arguments, a map whose keys are not int or str, an optional of an optional, or
+a channel used where it cannot be (a shared value).
+
+    let m: map[float, int] = {}     // error: keys must be int or str
+    let xs: list = []               // error: list[T] needs its element type
+)"};
+    case Code::kNotConstant:
+      return {"a constant is required", R"(Some values must be known when compiling: `const` values are literal
+scalars; semaphore sizes, `uses` permits and retry counts are int literals or
+int consts; `timeout` and `backoff` clauses take duration literals or duration
+consts. Shared values are initialised before any task runs, so their initial
+value cannot call tasks or I/O builtins.
+
+    const LIMIT = len(urls)       // error
+    const LIMIT = 100             // fixed
+    timeout 5                     // error: a duration needs a unit
+    timeout 5s                    // fixed
+)"};
+    case Code::kRecordFields:
+      return {"wrong fields in a record literal", R"(A record literal names each field of its type once. Fields whose type
+is optional (`T?`) may be left out and are `none`.
+
+    type Page { url: str, status: int }
+    Page { url: u }                      // error: missing `status`
+    Page { url: u, status: 200 }         // fixed
+)"};
+    case Code::kPatternArity:
+      return {"the pattern does not match the value", R"(`let (a, b) = e` takes a tuple apart; the tuple must have exactly as
+many elements as the pattern has names. `for (k, v) in m` needs a map, or a
+list of pairs.
+
+    let (a, b) = gather(f(), g(), h())    // error: three values, two names
+    let (a, b, c) = gather(f(), g(), h()) // fixed
+)"};
+    case Code::kBadReturn:
+      return {"`return` does not match the declared result", R"(A task declared with `-> T` returns a T on every `return`; one without a
+result type returns nothing.
+
+    io task ping() { return 1 }            // error
+    io task ping() -> int { return 1 }     // fixed
+)"};
+    case Code::kImmutable:
+      return {"this cannot be changed", R"(Constants and loop variables cannot be assigned. A loop variable is bound
+afresh on each step, so changing it would have no effect on the loop.
+
+    const LIMIT = 10
+    LIMIT = 20                 // error
+    for x in xs { x += 1 }     // error
+)"};
+    case Code::kLoopControlOutsideLoop:
+      return {"`break` or `continue` outside a loop", R"(`break` and `continue` only make sense inside `for` or `while`. To
+leave a task early, use `return`.
+)"};
+    case Code::kMissingReturn:
+      return {"a path through the body returns no value", R"(A task or flow declared with `-> T` must end every path with `return …`
+(or `fail "…"`). The compiler checks `if`/`else`, `try`/`catch`, `with` and
+`while true` loops without `break`.
+
+    cpu task sign(x: int) -> int {
+        if x < 0 { return -1 }
+    }                                // error: nothing returned when x >= 0
+)"};
+    case Code::kSharedWriteOutsideWith:
+      return {"a shared value is written outside its `with`", R"(A `shared` value can be read anywhere, but written only inside
+`with NAME { … }`, which holds its lock. Tasks run concurrently, and an
+unguarded read-modify-write such as `counter += 1` loses updates: this is the
+race condition of the classic threading example, which this rule makes
+impossible to write.
+
+    shared counter: int = 0
+    io task hit() { counter += 1 }                  // error
+    io task hit() { with counter { counter += 1 } } // fixed
+)"};
+    case Code::kCpuReachesIo:
+      return {"a cpu task reaches I/O", R"(cpu tasks run on the CPU thread pool, one thread per core. A CPU worker
+that waits for the network, a file, a timer or another task's channel stalls
+every task queued behind it, so cpu tasks may call only cpu tasks and the pure
+builtins (and print). Do the I/O in an io task or a flow and pass the data in:
+
+    cpu task count(url: str) -> int {
+        let page = http_get(url)            // error
+        return len(split(page.body, " "))
+    }
+
+    cpu task count(text: str) -> int { return len(split(text, " ")) }
+    flow main() {
+        let page = http_get("http://127.0.0.1:8080/")
+        print(count(page.body))            // fixed: I/O in the flow, CPU in the task
+    }
+)"};
+    case Code::kBadClause:
+      return {"a clause does not fit this task", R"(Clauses come after a task's signature: `uses S [n]` (hold n permits of
+semaphore S), `timeout D`, `retry N [backoff D] [on Kind, …]`, `in process`
+(cpu tasks only) and `blocking` (extern io tasks only). Each may be given
+once; permits must be at least one and timeouts longer than zero.
+
+    io task fetch(url: str) -> str in process { … }   // error: io task
+)"};
+    case Code::kBadWithTarget:
+      return {"`with` needs a semaphore or a shared value", R"(`with S { … }` holds one permit of semaphore S, or the lock of shared
+value S, for the duration of the block.
+
+    let lock = 1
+    with lock { … }       // error
+)"};
+    case Code::kSharedInProcess:
+      return {"an `in process` task uses what lives in the main process", R"(An `in process` task runs in a worker process, with its own memory.
+Shared values and semaphores live in the main process, so the worker can neither
+read them nor hold them. Pass values as arguments, and put `uses S` on the task
+so that the caller holds the permit while the worker runs.
+)"};
+    case Code::kNotSerializable:
+      return {"a value cannot cross to a worker process", R"(Arguments and results of `in process` tasks are copied between
+processes. Channels are handles to queues in the main process and cannot be
+copied there.
+)"};
+    case Code::kBadExternSymbol:
+      return {"an extern task names no C++ function", R"(`extern io task f(…) = "ns::func"` binds a task to a C++ function,
+named as C++ would name it, with its namespaces. `import` the header that
+declares it.
+
+    extern cpu task stem(w: str) -> str = "stem it"           // error
+    extern cpu task stem(w: str) -> str = "wordstats::stem"   // fixed
+)"};
+    case Code::kBadSemaphore:
+      return {"a semaphore has no permits", R"(`semaphore NAME = N` needs N of at least one; with none, every task
+that uses it would wait forever.
+)"};
+    case Code::kPermitsExceedSemaphore:
+      return {"a task needs more permits than its semaphore has", R"(`uses S n` holds n permits of S at once. If S has fewer than n, no call
+could ever start.
+
+    semaphore gpu = 2
+    cpu task train() uses gpu 4 { … }      // error
+)"};
+    case Code::kUseBeforeDefinition:
+      return {"a flow uses a value before its definition", R"(In a flow, each statement is a node of a graph and lets run as soon as
+the values they read are ready, whatever their order in the source. A value
+must still be defined above its first use: that is what keeps the graph free of
+cycles.
+
+    flow main() {
+        print(total)                 // error
+        let total = sum([1, 2])
+    }
+)"};
+    case Code::kBadAfter:
+      return {"`after` names no earlier let", R"(`let x = e after y, z` makes x wait for the lets that define y and z,
+even though e does not read them. The names must be defined by earlier lets of
+the same flow.
+)"};
+    case Code::kUnreachable:
+      return {"a statement after a flow's `return`", R"(A flow returns once its return value is ready and every node has
+finished; statements after `return` would never be part of its graph.
+)"};
+  }
+  std::abort();
+}
+
+constexpr Code kAllCodes[] = {
+#define TASKC_DIAGNOSTIC(name, number) Code::k##name,
+#include "compiler/diag/codes.def"
+#undef TASKC_DIAGNOSTIC
 };
+
+struct Registry {
+  std::array<std::string, std::size(kAllCodes)> ids;
+  std::array<CodeInfo, std::size(kAllCodes)> infos;
+
+  Registry() {
+    for (std::size_t i = 0; i < std::size(kAllCodes); ++i) {
+      ids[i] = fmt::format("E{:04}", static_cast<int>(kAllCodes[i]));
+      Text t = text(kAllCodes[i]);
+      infos[i] = CodeInfo{kAllCodes[i], ids[i], t.title, t.explanation};
+    }
+  }
+};
+
+const Registry& registry() {
+  static const Registry instance;
+  return instance;
+}
 
 }  // namespace
 
-std::span<const CodeInfo> all_codes() {
-  return kCodes;
-}
+std::span<const CodeInfo> all_codes() { return registry().infos; }
 
 const CodeInfo& info(Code code) {
-  for (const CodeInfo& entry : kCodes) {
+  for (const CodeInfo& entry : registry().infos) {
     if (entry.code == code) return entry;
   }
-  // Every enumerator has an entry; tests/compiler/diag checks this.
+  // Unreachable: every enumerator comes from codes.def, like kAllCodes.
   std::abort();
 }
 
@@ -95,7 +444,7 @@ const CodeInfo* find_code(std::string_view text) {
     return nullptr;
   }
   int number = std::stoi(digits);
-  for (const CodeInfo& entry : kCodes) {
+  for (const CodeInfo& entry : registry().infos) {
     if (static_cast<int>(entry.code) == number) return &entry;
   }
   return nullptr;

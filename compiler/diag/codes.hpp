@@ -11,15 +11,10 @@
 
 namespace taskc::diag {
 
-// Grouped by phase: E00xx lexing and parsing.
 enum class Code : std::uint16_t {
-  kSyntaxError = 1,
-  kUnterminatedString = 2,
-  kUnknownCharacter = 3,
-  kInvalidLiteral = 4,
-  kUnknownEscape = 5,
-  kCallOfNonName = 6,
-  kInvalidAssignTarget = 7,
+#define TASKC_DIAGNOSTIC(name, number) k##name = number,
+#include "compiler/diag/codes.def"
+#undef TASKC_DIAGNOSTIC
 };
 
 struct CodeInfo {

@@ -90,13 +90,18 @@ void render_human(const Diagnostic& d, const source::SourceMap& sources, const S
 
   if (!by_line.empty()) out += blank_gutter + "\n";
   source::FileId previous_file = d.span.file;
+  std::uint32_t previous_line = 0;
   for (const auto& [key, line_marks] : by_line) {
     const source::SourceFile& file = sources.get(key.first);
     if (key.first != previous_file) {
       out += fmt::format("{}{} {}\n", std::string(gutter_width, ' '), style.gutter("-->"),
                          location(sources, line_marks.front()->span));
       previous_file = key.first;
+    } else if (previous_line != 0 && key.second > previous_line + 1) {
+      // Lines left out between two marked lines.
+      out += style.gutter("...") + "\n";
     }
+    previous_line = key.second;
     std::string_view line = file.line_text(key.second);
     out += fmt::format("{} {}\n", style.gutter(fmt::format("{:>{}} |", key.second, gutter_width)), expand_tabs(line));
     for (const Mark* mark : line_marks) {

@@ -1,0 +1,339 @@
+// Calls of the builtins of §11: their signatures, some of them generic, and
+// where each may be called.
+#include <fmt/format.h>
+
+#include "compiler/check/checker.hpp"
+
+namespace taskc::check {
+namespace {
+
+bool orderable(const ir::Type* type) {
+  return type->is_numeric() || type->is(ir::TypeKind::kStr) || type->is(ir::TypeKind::kDuration);
+}
+
+}  // namespace
+
+void Checker::require_place(const ir::BuiltinInfo& info, source::Span span) {
+  if (info.place != ir::BuiltinPlace::kIo) return;
+  if (task_ == nullptr) {
+    error(diag::Code::kNotConstant, span, fmt::format("`{}` cannot be called here", info.name))
+        .with_label("evaluated before any task runs");
+    return;
+  }
+  if (task_->kind != ir::TaskKind::kCpu) return;
+  error(diag::Code::kCpuReachesIo, span, fmt::format("cpu task `{}` calls the io builtin `{}`", task_->name, info.name))
+      .with_label("waits on I/O")
+      .label(task_->span, "a cpu task")
+      .note("cpu tasks run on the CPU thread pool; a CPU worker must never wait on I/O")
+      .help(fmt::format("call `{}` in an io task or flow and pass the result to `{}`", info.name, task_->name));
+}
+
+ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& info, const ir::Type* expected) {
+  require_place(info, node.name_span);
+  auto out = std::make_unique<ir::Expr>();
+  out->kind = ir::ExprKind::kCallBuiltin;
+  out->builtin = info.builtin;
+  out->span = node.span;
+  out->type = types_->error_type();
+  const std::size_t count = node.operands.size();
+
+  auto arity = [&](std::size_t min, std::size_t max, std::string_view signature) {
+    if (count >= min && count <= max) return true;
+    error(diag::Code::kWrongArgumentCount, node.span,
+          fmt::format("`{}` takes {} argument{}, found {}", info.name,
+                      min == max ? std::to_string(min) : fmt::format("{} to {}", min, max), max == 1 ? "" : "s", count))
+        .with_label("wrong number of arguments")
+        .note(fmt::format("`{}`", signature));
+    for (const ast::ExprPtr& arg : node.operands) expr(*arg);
+    return false;
+  };
+  auto arg_as = [&](std::size_t i, const ir::Type* type) {
+    out->operands.push_back(expr_as(*node.operands[i], type, fmt::format("argument {} of `{}`", i + 1, info.name)));
+    return out->operands.back()->type;
+  };
+  // An argument of any type that has a value.
+  auto arg_any = [&](std::size_t i, const ir::Type* hint = nullptr) {
+    ir::ExprPtr value = expr(*node.operands[i], hint);
+    if (value->type->is(ir::TypeKind::kVoid)) {
+      error(diag::Code::kNoValue, value->span, fmt::format("argument {} of `{}` returns nothing", i + 1, info.name))
+          .with_label("no value");
+      value = error_expr(value->span);
+    }
+    out->operands.push_back(std::move(value));
+    return out->operands.back()->type;
+  };
+  auto wrong = [&](std::size_t i, std::string_view wanted) {
+    const ir::Type* type = out->operands[i]->type;
+    if (type->is_error()) return error_expr(node.span);
+    error(diag::Code::kTypeMismatch, out->operands[i]->span,
+          fmt::format("argument {} of `{}`: expected {}, found `{}`", i + 1, info.name, wanted, ir::type_name(type)))
+        .with_label(fmt::format("this is `{}`", ir::type_name(type)));
+    return error_expr(node.span);
+  };
+  auto done = [&](const ir::Type* type) {
+    out->type = type;
+    return std::move(out);
+  };
+
+  const ir::Type* str = types_->str_type();
+  const ir::Type* integer = types_->int_type();
+  const ir::Type* floating = types_->float_type();
+  const ir::Type* void_type = types_->void_type();
+
+  switch (info.builtin) {
+    case ir::Builtin::kSleep:
+      if (!arity(1, 1, "sleep(d: duration)")) break;
+      arg_as(0, types_->duration_type());
+      return done(void_type);
+    case ir::Builtin::kHttpGet:
+      if (!arity(1, 1, "http_get(url: str) -> HttpResponse")) break;
+      arg_as(0, str);
+      return done(types_->record(http_response_record_));
+    case ir::Builtin::kHttp:
+      if (!arity(4, 4, "http(method: str, url: str, body: str, headers: map[str, str]) -> HttpResponse")) break;
+      arg_as(0, str);
+      arg_as(1, str);
+      arg_as(2, str);
+      arg_as(3, types_->map(str, str));
+      return done(types_->record(http_response_record_));
+    case ir::Builtin::kReadFile:
+      if (!arity(1, 1, "read_file(path: str) -> str")) break;
+      arg_as(0, str);
+      return done(str);
+    case ir::Builtin::kWriteFile:
+    case ir::Builtin::kAppendFile:
+      if (!arity(2, 2, fmt::format("{}(path: str, text: str)", info.name))) break;
+      arg_as(0, str);
+      arg_as(1, str);
+      return done(void_type);
+    case ir::Builtin::kReadLines:
+    case ir::Builtin::kListDir:
+      if (!arity(1, 1, fmt::format("{}(path: str) -> list[str]", info.name))) break;
+      arg_as(0, str);
+      return done(types_->list(str));
+    case ir::Builtin::kExec:
+      if (!arity(2, 2, "exec(cmd: str, args: list[str]) -> ExecResult")) break;
+      arg_as(0, str);
+      arg_as(1, types_->list(str));
+      return done(types_->record(exec_result_record_));
+    case ir::Builtin::kNow:
+      if (!arity(0, 0, "now() -> float (seconds since the Unix epoch)")) break;
+      return done(floating);
+    case ir::Builtin::kEnv:
+      if (!arity(1, 1, "env(name: str) -> str?")) break;
+      arg_as(0, str);
+      return done(types_->optional(str));
+    case ir::Builtin::kSend: {
+      if (!arity(2, 2, "send(ch: channel[T], value: T)")) break;
+      const ir::Type* channel = arg_any(0);
+      if (!channel->is(ir::TypeKind::kChannel)) {
+        expr(*node.operands[1]);
+        return wrong(0, "a channel");
+      }
+      arg_as(1, channel->element());
+      return done(void_type);
+    }
+    case ir::Builtin::kRecv:
+    case ir::Builtin::kClose: {
+      bool is_recv = info.builtin == ir::Builtin::kRecv;
+      if (!arity(1, 1, is_recv ? "recv(ch: channel[T]) -> T?" : "close(ch: channel[T])")) break;
+      const ir::Type* channel = arg_any(0);
+      if (!channel->is(ir::TypeKind::kChannel)) return wrong(0, "a channel");
+      return done(is_recv ? types_->optional(channel->element()) : void_type);
+    }
+    case ir::Builtin::kPrint:
+    case ir::Builtin::kEprint:
+      for (std::size_t i = 0; i < count; ++i) arg_any(i);
+      return done(void_type);
+    case ir::Builtin::kLen: {
+      if (!arity(1, 1, "len(x: list[T] | map[K, V] | str) -> int")) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kList) && !type->is(ir::TypeKind::kMap) && !type->is(ir::TypeKind::kStr)) {
+        return wrong(0, "a list, map or str");
+      }
+      return done(integer);
+    }
+    case ir::Builtin::kRange:
+      if (!arity(1, 2, "range(end: int) or range(start: int, end: int) -> list[int]")) break;
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, integer);
+      return done(types_->list(integer));
+    case ir::Builtin::kSum: {
+      if (!arity(1, 1, "sum(xs: list[int] | list[float])")) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kList) || !type->element()->is_numeric()) return wrong(0, "a list of numbers");
+      return done(type->element());
+    }
+    case ir::Builtin::kMin:
+    case ir::Builtin::kMax: {
+      if (count == 1) {
+        const ir::Type* type = arg_any(0);
+        if (!type->is(ir::TypeKind::kList) || !orderable(type->element())) {
+          return wrong(0, "a list of int, float, str or duration");
+        }
+        return done(type->element());
+      }
+      if (!arity(1, 16, fmt::format("{}(xs: list[T]) or {}(a: T, b: T, …)", info.name, info.name))) break;
+      const ir::Type* first = arg_any(0);
+      if (!orderable(first)) return wrong(0, "an int, float, str or duration");
+      for (std::size_t i = 1; i < count; ++i) arg_as(i, first);
+      return done(first);
+    }
+    case ir::Builtin::kAbs: {
+      if (!arity(1, 1, "abs(x: int | float)")) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is_numeric() && !type->is(ir::TypeKind::kDuration)) return wrong(0, "a number");
+      return done(type);
+    }
+    case ir::Builtin::kSorted:
+    case ir::Builtin::kReversed: {
+      if (!arity(1, 1, fmt::format("{}(xs: list[T]) -> list[T]", info.name))) break;
+      const ir::Type* type = arg_any(0, expected);
+      if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
+      if (info.builtin == ir::Builtin::kSorted && !orderable(type->element())) {
+        return wrong(0, "a list of int, float, str or duration");
+      }
+      return done(type);
+    }
+    case ir::Builtin::kKeys:
+    case ir::Builtin::kValues: {
+      if (!arity(1, 1, fmt::format("{}(m: map[K, V])", info.name))) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kMap)) return wrong(0, "a map");
+      return done(types_->list(type->args[info.builtin == ir::Builtin::kKeys ? 0 : 1]));
+    }
+    case ir::Builtin::kContains: {
+      if (!arity(2, 2, "contains(xs: list[T] | map[K, V] | str, x: T | K | str) -> bool")) break;
+      const ir::Type* type = arg_any(0);
+      if (type->is(ir::TypeKind::kList)) {
+        arg_as(1, type->element());
+      } else if (type->is(ir::TypeKind::kMap)) {
+        arg_as(1, type->args[0]);
+      } else if (type->is(ir::TypeKind::kStr)) {
+        arg_as(1, str);
+      } else {
+        expr(*node.operands[1]);
+        return wrong(0, "a list, map or str");
+      }
+      return done(types_->bool_type());
+    }
+    case ir::Builtin::kSplit:
+      if (!arity(2, 2, "split(s: str, separator: str) -> list[str]")) break;
+      arg_as(0, str);
+      arg_as(1, str);
+      return done(types_->list(str));
+    case ir::Builtin::kJoin:
+      if (!arity(2, 2, "join(parts: list[str], separator: str) -> str")) break;
+      arg_as(0, types_->list(str));
+      arg_as(1, str);
+      return done(str);
+    case ir::Builtin::kTrim:
+    case ir::Builtin::kLower:
+    case ir::Builtin::kUpper:
+      if (!arity(1, 1, fmt::format("{}(s: str) -> str", info.name))) break;
+      arg_as(0, str);
+      return done(str);
+    case ir::Builtin::kStartsWith:
+      if (!arity(2, 2, "starts_with(s: str, prefix: str) -> bool")) break;
+      arg_as(0, str);
+      arg_as(1, str);
+      return done(types_->bool_type());
+    case ir::Builtin::kBytes:
+      if (!arity(1, 1, "bytes(s: str) -> list[int]")) break;
+      arg_as(0, str);
+      return done(types_->list(integer));
+    case ir::Builtin::kChr:
+      if (!arity(1, 1, "chr(code: int) -> str")) break;
+      arg_as(0, integer);
+      return done(str);
+    case ir::Builtin::kOrd:
+      if (!arity(1, 1, "ord(c: str) -> int")) break;
+      arg_as(0, str);
+      return done(integer);
+    case ir::Builtin::kSqrt:
+    case ir::Builtin::kSin:
+    case ir::Builtin::kCos:
+    case ir::Builtin::kFloor:
+    case ir::Builtin::kPow: {
+      bool is_pow = info.builtin == ir::Builtin::kPow;
+      if (!arity(is_pow ? 2 : 1, is_pow ? 2 : 1,
+                 is_pow ? "pow(base: float, exponent: float) -> float" : fmt::format("{}(x: float) -> float", info.name))) {
+        break;
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        const ir::Type* type = arg_any(i);
+        if (type->is(ir::TypeKind::kInt)) {
+          // Math on an int is arithmetic: the int becomes a float.
+          ir::ExprPtr promoted = std::make_unique<ir::Expr>();
+          promoted->kind = ir::ExprKind::kToFloat;
+          promoted->type = floating;
+          promoted->span = out->operands[i]->span;
+          promoted->operands.push_back(std::move(out->operands[i]));
+          out->operands[i] = std::move(promoted);
+        } else if (!type->is(ir::TypeKind::kFloat)) {
+          return wrong(i, "a number");
+        }
+      }
+      return done(floating);
+    }
+    case ir::Builtin::kHash: {
+      if (!arity(1, 1, "hash(x) -> int")) break;
+      const ir::Type* type = arg_any(0);
+      if (type->is(ir::TypeKind::kChannel)) return wrong(0, "a value (not a channel)");
+      return done(integer);
+    }
+    case ir::Builtin::kStr:
+      if (!arity(1, 1, "str(x) -> str")) break;
+      arg_any(0);
+      return done(str);
+    case ir::Builtin::kInt: {
+      if (!arity(1, 1, "int(x: float | str | bool | int) -> int")) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is_numeric() && !type->is(ir::TypeKind::kStr) && !type->is(ir::TypeKind::kBool)) {
+        return wrong(0, "a float, str, bool or int");
+      }
+      return done(integer);
+    }
+    case ir::Builtin::kFloat: {
+      if (!arity(1, 1, "float(x: int | str | float) -> float")) break;
+      const ir::Type* type = arg_any(0);
+      if (!type->is_numeric() && !type->is(ir::TypeKind::kStr)) return wrong(0, "an int, str or float");
+      return done(floating);
+    }
+    case ir::Builtin::kAttempt:
+      if (!arity(0, 0, "attempt() -> int")) break;
+      return done(integer);
+    case ir::Builtin::kPush:
+    case ir::Builtin::kPop: {
+      bool is_push = info.builtin == ir::Builtin::kPush;
+      if (!arity(is_push ? 2 : 1, is_push ? 2 : 1, is_push ? "push(xs: list[T], x: T)" : "pop(xs: list[T]) -> T?")) {
+        break;
+      }
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kList)) {
+        if (is_push) expr(*node.operands[1]);
+        return wrong(0, "a list variable");
+      }
+      // push and pop change the list in place, so it must be a place.
+      const ir::Expr* base = out->operands[0].get();
+      while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
+             base->kind == ir::ExprKind::kTupleElement) {
+        base = base->operands[0].get();
+      }
+      if (base->kind != ir::ExprKind::kLocal && base->kind != ir::ExprKind::kShared) {
+        error(diag::Code::kInvalidAssignTarget, out->operands[0]->span,
+              fmt::format("`{}` changes a list in place, so it needs a variable", info.name))
+            .with_label("not a variable");
+      } else {
+        check_writable(*out->operands[0], out->operands[0]->span);
+      }
+      if (is_push) {
+        arg_as(1, type->element());
+        return done(void_type);
+      }
+      return done(types_->optional(type->element()));
+    }
+  }
+  return error_expr(node.span);
+}
+
+}  // namespace taskc::check

@@ -1,0 +1,138 @@
+// Checker: the state of one run of check(). Internal to compiler/check/; its
+// member functions are split by concern across items.cpp (declarations and
+// clauses), type_syntax.cpp, exprs.cpp, builtins.cpp, stmts.cpp and flows.cpp.
+//
+// Single-threaded; lives for one call of check().
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/check/check.hpp"
+
+namespace taskc::check {
+
+// What a top-level name refers to.
+struct Symbol {
+  enum class Kind { kRecord, kConst, kSemaphore, kShared, kTask };
+  Kind kind;
+  std::uint32_t index;
+  source::Span span;
+  const ast::Item* item;
+};
+
+// A local name in scope. `narrowed` is set inside `if x != none { … }`, where
+// an optional local reads as its inner type.
+struct LocalBinding {
+  ir::LocalId id;
+  const ir::Type* narrowed = nullptr;
+};
+
+class Checker {
+ public:
+  Checker(const source::SourceMap& sources, diag::DiagnosticSink& sink);
+
+  std::unique_ptr<ir::Program> run(const std::vector<const ast::Module*>& modules);
+
+ private:
+  // --- items.cpp --------------------------------------------------------------
+  void declare(const ast::Item& item);
+  void declare_builtin_records();
+  void define_record(const ast::Item& item, ir::RecordDef& record);
+  void check_const(const ast::Item& item, ir::Const& constant);
+  void check_semaphore(const ast::Item& item, ir::Semaphore& semaphore);
+  void check_shared(const ast::Item& item, ir::Shared& shared);
+  void check_signature(const ast::Item& item, ir::Task& task);
+  void check_clauses(const ast::Item& item, ir::Task& task);
+  void check_task_body(const ast::Item& item, ir::Task& task);
+  void check_main(const ast::Item& item, const ir::Task& task);
+  std::optional<std::int64_t> constant_int(const ast::Expr& expr, std::string_view what);
+  std::optional<std::int64_t> constant_duration(const ast::Expr& expr, std::string_view what);
+  const Symbol* find_symbol(std::string_view name) const;
+
+  // --- type_syntax.cpp --------------------------------------------------------
+  const ir::Type* resolve_type(const ast::TypeExpr& type);
+  bool is_serializable(const ir::Type* type) const;
+
+  // --- exprs.cpp --------------------------------------------------------------
+  // Checks `expr`; `expected` (may be null) guides literals such as `[]`,
+  // `{}` and `none`. The result may still differ from `expected`: use coerce.
+  ir::ExprPtr expr(const ast::Expr& expr, const ir::Type* expected = nullptr);
+  // Converts to `expected` (T to T?, int to float where allowed) or reports a
+  // mismatch that names `context`.
+  ir::ExprPtr coerce(ir::ExprPtr value, const ir::Type* expected, std::string_view context);
+  // expr() then coerce().
+  ir::ExprPtr expr_as(const ast::Expr& expr, const ir::Type* expected, std::string_view context);
+  ir::ExprPtr name_ref(const ast::Expr& expr);
+  ir::ExprPtr call(const ast::Expr& expr, const ir::Type* expected);
+  ir::ExprPtr task_call(const ast::Expr& expr, const Symbol& symbol);
+  ir::ExprPtr binary(const ast::Expr& expr);
+  ir::ExprPtr arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span,
+                         source::Span op_span);
+  ir::ExprPtr field(const ast::Expr& expr);
+  ir::ExprPtr index(const ast::Expr& expr);
+  ir::ExprPtr literal_collection(const ast::Expr& expr, const ir::Type* expected);
+  ir::ExprPtr record_literal(const ast::Expr& expr);
+  ir::ExprPtr concurrency(const ast::Expr& expr, const ir::Type* expected);
+  ir::ExprPtr error_expr(source::Span span);
+  // The element type that `for` or `gather … for` binds for `iterable`.
+  std::optional<ir::ForKind> iteration(const ir::Type* iterable, std::size_t pattern_size,
+                                       std::vector<const ir::Type*>& bound, source::Span span);
+
+  // --- builtins.cpp -----------------------------------------------------------
+  ir::ExprPtr builtin_call(const ast::Expr& expr, const ir::BuiltinInfo& info, const ir::Type* expected);
+  void require_place(const ir::BuiltinInfo& info, source::Span span);
+
+  // --- stmts.cpp --------------------------------------------------------------
+  ir::Block block(const ast::Block& block);
+  ir::Stmt stmt(const ast::Stmt& stmt);
+  ir::Stmt let(const ast::Stmt& stmt);
+  ir::Stmt assign(const ast::Stmt& stmt);
+  ir::Stmt for_loop(const ast::Stmt& stmt);
+  ir::Stmt try_stmt(const ast::Stmt& stmt);
+  ir::Stmt with(const ast::Stmt& stmt);
+  ir::Stmt ret(const ast::Stmt& stmt);
+  bool always_returns(const ir::Block& block) const;
+  // Declares a local in the innermost scope; reports duplicates.
+  ir::LocalId declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable);
+  // Reports a write to `target` when it is a shared value outside its `with`,
+  // or a constant.
+  void check_writable(const ir::Expr& target, source::Span span);
+  void push_scope() { scopes_.emplace_back(); }
+  void pop_scope() { scopes_.pop_back(); }
+  const LocalBinding* find_local(std::string_view name) const;
+
+  // --- flows.cpp --------------------------------------------------------------
+  // Checks a flow's statements and builds its graph (ir::Task::graph).
+  void check_flow_body(const ast::Item& item, ir::Task& task);
+
+  // --- reporting helpers (checker.cpp) ----------------------------------------
+  diag::Diagnostic& error(diag::Code code, source::Span span, std::string message);
+  void mismatch(source::Span span, const ir::Type* expected, const ir::Type* found, std::string_view context);
+  // "did you mean `fetch`?" from the names in scope, or empty.
+  std::string suggestion(std::string_view name) const;
+  std::string_view source_text(source::Span span) const;
+
+  const source::SourceMap& sources_;
+  diag::DiagnosticSink& sink_;
+  std::unique_ptr<ir::Program> program_;
+  ir::TypeTable* types_ = nullptr;
+  std::map<std::string, Symbol, std::less<>> symbols_;
+  const ir::RecordDef* error_record_ = nullptr;
+  const ir::RecordDef* http_response_record_ = nullptr;
+  const ir::RecordDef* exec_result_record_ = nullptr;
+
+  // The task being checked and where we are inside it.
+  ir::Task* task_ = nullptr;
+  std::vector<std::map<std::string, LocalBinding, std::less<>>> scopes_;
+  int loop_depth_ = 0;
+  // Shared values whose `with` encloses the current statement.
+  std::vector<std::uint32_t> held_shared_;
+  // In a flow: the top-level `let`s not yet reached, for use-before-definition.
+  std::map<std::string, source::Span, std::less<>> later_flow_lets_;
+};
+
+}  // namespace taskc::check

@@ -1,0 +1,848 @@
+// Expressions: names, calls of tasks, operators, fields, literals and the
+// concurrency forms (gather, race, timeout, try-else).
+#include <fmt/format.h>
+
+#include "compiler/check/checker.hpp"
+
+namespace taskc::check {
+namespace {
+
+ir::ExprPtr make(ir::ExprKind kind, const ir::Type* type, source::Span span) {
+  auto expr = std::make_unique<ir::Expr>();
+  expr->kind = kind;
+  expr->type = type;
+  expr->span = span;
+  return expr;
+}
+
+ir::ExprPtr wrap(ir::ExprKind kind, ir::ExprPtr inner, const ir::Type* type) {
+  auto outer = make(kind, type, inner->span);
+  outer->operands.push_back(std::move(inner));
+  return outer;
+}
+
+ir::BinaryOp to_ir(ast::BinaryOp op) { return static_cast<ir::BinaryOp>(static_cast<int>(op)); }
+
+}  // namespace
+
+ir::ExprPtr Checker::coerce(ir::ExprPtr value, const ir::Type* expected, std::string_view context) {
+  if (expected == nullptr || value->type == expected || expected->is_error() || value->type->is_error()) {
+    return value;
+  }
+  if (value->type->is(ir::TypeKind::kVoid)) {
+    error(diag::Code::kNoValue, value->span, fmt::format("{}: this returns nothing", context))
+        .with_label("no value")
+        .note("a task without `-> T` is called as a statement, not used as a value");
+    return error_expr(value->span);
+  }
+  if (expected->is(ir::TypeKind::kOptional) && expected->element() == value->type) {
+    return wrap(ir::ExprKind::kWrapOptional, std::move(value), expected);
+  }
+  mismatch(value->span, expected, value->type, context);
+  return error_expr(value->span);
+}
+
+ir::ExprPtr Checker::expr_as(const ast::Expr& node, const ir::Type* expected, std::string_view context) {
+  return coerce(expr(node, expected), expected, context);
+}
+
+ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
+  switch (node.kind) {
+    case ast::ExprKind::kIntLiteral: {
+      auto out = make(ir::ExprKind::kIntLiteral, types_->int_type(), node.span);
+      out->int_value = node.int_value;
+      return out;
+    }
+    case ast::ExprKind::kFloatLiteral: {
+      auto out = make(ir::ExprKind::kFloatLiteral, types_->float_type(), node.span);
+      out->float_value = node.float_value;
+      return out;
+    }
+    case ast::ExprKind::kDurationLiteral: {
+      auto out = make(ir::ExprKind::kDurationLiteral, types_->duration_type(), node.span);
+      out->int_value = node.int_value;
+      return out;
+    }
+    case ast::ExprKind::kBoolLiteral: {
+      auto out = make(ir::ExprKind::kBoolLiteral, types_->bool_type(), node.span);
+      out->bool_value = node.bool_value;
+      return out;
+    }
+    case ast::ExprKind::kNoneLiteral: {
+      if (expected && expected->is(ir::TypeKind::kOptional)) {
+        return make(ir::ExprKind::kNoneLiteral, expected, node.span);
+      }
+      if (expected && !expected->is_error()) {
+        error(diag::Code::kTypeMismatch, node.span,
+              fmt::format("`none` is not a `{}`", ir::type_name(expected)))
+            .with_label("`none` here")
+            .help(fmt::format("only optionals can be none; declare the type as `{}?`", ir::type_name(expected)));
+        return error_expr(node.span);
+      }
+      if (!expected) {
+        error(diag::Code::kCannotInfer, node.span, "the type of this `none` is unknown")
+            .with_label("none of what?")
+            .help("give the variable a type: `let x: str? = none`");
+      }
+      return error_expr(node.span);
+    }
+    case ast::ExprKind::kStringLiteral: {
+      if (node.parts.size() == 1 && !node.parts[0].expr) {
+        auto out = make(ir::ExprKind::kStrLiteral, types_->str_type(), node.span);
+        out->text = node.parts[0].text;
+        return out;
+      }
+      auto out = make(ir::ExprKind::kInterpolation, types_->str_type(), node.span);
+      for (const ast::StringPart& part : node.parts) {
+        if (!part.expr) {
+          auto text = make(ir::ExprKind::kStrLiteral, types_->str_type(), node.span);
+          text->text = part.text;
+          out->operands.push_back(std::move(text));
+          continue;
+        }
+        ir::ExprPtr value = expr(*part.expr);
+        if (value->type->is(ir::TypeKind::kVoid)) {
+          error(diag::Code::kNoValue, value->span, "this interpolation returns nothing")
+              .with_label("no value to show");
+          value = error_expr(value->span);
+        }
+        out->operands.push_back(std::move(value));
+      }
+      return out;
+    }
+    case ast::ExprKind::kName: return name_ref(node);
+    case ast::ExprKind::kCall: return call(node, expected);
+    case ast::ExprKind::kChannelNew: {
+      if (node.name != "channel") {
+        error(diag::Code::kUnknownType, node.name_span, fmt::format("`{}[…](…)` is not a constructor", node.name))
+            .with_label("only `channel[T](capacity)` is written this way");
+        return error_expr(node.span);
+      }
+      const ir::Type* element = resolve_type(*node.type_arg);
+      if (node.operands.size() != 1) {
+        error(diag::Code::kWrongArgumentCount, node.span,
+              fmt::format("`channel[T](capacity)` takes 1 argument, found {}", node.operands.size()))
+            .with_label("the capacity is how many values it buffers");
+        return error_expr(node.span);
+      }
+      auto out = make(ir::ExprKind::kNewChannel, types_->channel(element), node.span);
+      out->operands.push_back(expr_as(*node.operands[0], types_->int_type(), "the capacity of a channel"));
+      return out;
+    }
+    case ast::ExprKind::kField: return field(node);
+    case ast::ExprKind::kTupleField: {
+      ir::ExprPtr tuple = expr(*node.operands[0]);
+      if (tuple->type->is_error()) return error_expr(node.span);
+      if (!tuple->type->is(ir::TypeKind::kTuple)) {
+        error(diag::Code::kNoSuchField, node.name_span,
+              fmt::format("`.{}` needs a tuple, but this is `{}`", node.int_value, ir::type_name(tuple->type)))
+            .with_label("not a tuple");
+        return error_expr(node.span);
+      }
+      if (node.int_value < 0 || static_cast<std::size_t>(node.int_value) >= tuple->type->args.size()) {
+        error(diag::Code::kNoSuchField, node.name_span,
+              fmt::format("`{}` has no element {}", ir::type_name(tuple->type), node.int_value))
+            .with_label(fmt::format("elements are numbered 0 to {}", tuple->type->args.size() - 1));
+        return error_expr(node.span);
+      }
+      const ir::Type* type = tuple->type->args[static_cast<std::size_t>(node.int_value)];
+      auto out = wrap(ir::ExprKind::kTupleElement, std::move(tuple), type);
+      out->span = node.span;
+      out->ref = static_cast<std::uint32_t>(node.int_value);
+      return out;
+    }
+    case ast::ExprKind::kIndex: return index(node);
+    case ast::ExprKind::kUnary: {
+      ir::ExprPtr operand = expr(*node.operands[0]);
+      const ir::Type* type = operand->type;
+      if (type->is_error()) return error_expr(node.span);
+      bool ok = node.unary_op == ast::UnaryOp::kNot ? type->is(ir::TypeKind::kBool)
+                                                     : type->is_numeric() || type->is(ir::TypeKind::kDuration);
+      if (!ok) {
+        error(diag::Code::kBadOperands, node.span,
+              fmt::format("`{}` cannot be applied to `{}`", node.unary_op == ast::UnaryOp::kNot ? "not" : "-",
+                          ir::type_name(type)))
+            .with_label(fmt::format("this is `{}`", ir::type_name(type)));
+        return error_expr(node.span);
+      }
+      auto out = wrap(ir::ExprKind::kUnary, std::move(operand), type);
+      out->span = node.span;
+      out->unary_op = node.unary_op == ast::UnaryOp::kNot ? ir::UnaryOp::kNot : ir::UnaryOp::kNegate;
+      return out;
+    }
+    case ast::ExprKind::kBinary: return binary(node);
+    case ast::ExprKind::kRange: {
+      auto out = make(ir::ExprKind::kRange, types_->list(types_->int_type()), node.span);
+      out->inclusive = node.inclusive;
+      out->operands.push_back(expr_as(*node.operands[0], types_->int_type(), "the start of a range"));
+      out->operands.push_back(expr_as(*node.operands[1], types_->int_type(), "the end of a range"));
+      return out;
+    }
+    case ast::ExprKind::kList:
+    case ast::ExprKind::kMap:
+    case ast::ExprKind::kTuple: return literal_collection(node, expected);
+    case ast::ExprKind::kRecord: return record_literal(node);
+    case ast::ExprKind::kGather:
+    case ast::ExprKind::kGatherEach:
+    case ast::ExprKind::kRace:
+    case ast::ExprKind::kTimeout:
+    case ast::ExprKind::kTryElse: return concurrency(node, expected);
+  }
+  return error_expr(node.span);
+}
+
+ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
+  if (const LocalBinding* local = find_local(node.name)) {
+    const ir::Type* declared = task_->locals[local->id].type;
+    auto out = make(ir::ExprKind::kLocal, declared, node.span);
+    out->ref = local->id;
+    if (local->narrowed) return wrap(ir::ExprKind::kUnwrapOptional, std::move(out), local->narrowed);
+    return out;
+  }
+  if (const Symbol* symbol = find_symbol(node.name)) {
+    switch (symbol->kind) {
+      case Symbol::Kind::kConst: {
+        const ir::Const& constant = program_->consts[symbol->index];
+        auto out = make(ir::ExprKind::kConst, constant.type, node.span);
+        out->ref = symbol->index;
+        return out;
+      }
+      case Symbol::Kind::kShared: {
+        if (task_ && task_->in_process) {
+          error(diag::Code::kSharedInProcess, node.span,
+                fmt::format("`{}` is a shared value, which `in process` tasks cannot see", node.name))
+              .with_label("read in a worker process")
+              .label(symbol->span, "declared here")
+              .note("a worker process has its own memory; shared values live in the main process")
+              .help("pass the value as an argument instead");
+          return error_expr(node.span);
+        }
+        const ir::Shared& shared = program_->shared[symbol->index];
+        auto out = make(ir::ExprKind::kShared, shared.type, node.span);
+        out->ref = symbol->index;
+        return out;
+      }
+      case Symbol::Kind::kSemaphore:
+        error(diag::Code::kNotAValue, node.span, fmt::format("semaphore `{}` is not a value", node.name))
+            .with_label("used as a value")
+            .help(fmt::format("hold a permit with `with {} {{ … }}`, or add `uses {}` to a task", node.name, node.name));
+        return error_expr(node.span);
+      case Symbol::Kind::kRecord:
+        error(diag::Code::kNotAValue, node.span, fmt::format("type `{}` is not a value", node.name))
+            .with_label("a type")
+            .help(fmt::format("build a value with `{} {{ field: value, … }}`", node.name));
+        return error_expr(node.span);
+      case Symbol::Kind::kTask:
+        error(diag::Code::kNotAValue, node.span, fmt::format("`{}` is a task; call it to get its result", node.name))
+            .with_label("not called")
+            .help(fmt::format("write `{}(…)`", node.name));
+        return error_expr(node.span);
+    }
+  }
+  if (ir::find_builtin(node.name)) {
+    error(diag::Code::kNotAValue, node.span, fmt::format("`{}` is a builtin; call it to get its result", node.name))
+        .with_label("not called");
+    return error_expr(node.span);
+  }
+  auto later = later_flow_lets_.find(node.name);
+  if (later != later_flow_lets_.end()) {
+    error(diag::Code::kUseBeforeDefinition, node.span, fmt::format("`{}` is used before it is defined", node.name))
+        .with_label("used here")
+        .label(later->second, "defined later in this flow")
+        .note("a flow runs its lets as soon as their inputs are ready, but a value can only be used after the let "
+              "that defines it, so the graph has no cycles")
+        .help("move this statement below the definition");
+    return error_expr(node.span);
+  }
+  auto& d = error(diag::Code::kUnknownName, node.span, fmt::format("unknown name `{}`", node.name))
+                .with_label("not found in this scope");
+  std::string hint = suggestion(node.name);
+  if (!hint.empty()) d.help(hint);
+  return error_expr(node.span);
+}
+
+ir::ExprPtr Checker::call(const ast::Expr& node, const ir::Type* expected) {
+  if (node.name.empty()) {
+    // The parser already reported a call of something that is not a name.
+    for (const ast::ExprPtr& arg : node.operands) expr(*arg);
+    return error_expr(node.span);
+  }
+  if (const LocalBinding* local = find_local(node.name)) {
+    error(diag::Code::kNotCallable, node.name_span, fmt::format("`{}` is a variable, not a task", node.name))
+        .with_label(fmt::format("a `{}`", ir::type_name(task_->locals[local->id].type)));
+    return error_expr(node.span);
+  }
+  if (const Symbol* symbol = find_symbol(node.name)) {
+    if (symbol->kind == Symbol::Kind::kTask) return task_call(node, *symbol);
+    auto& d = error(diag::Code::kNotCallable, node.name_span, fmt::format("`{}` cannot be called", node.name))
+                  .with_label("not a task, flow or builtin")
+                  .label(symbol->span, "declared here");
+    if (symbol->kind == Symbol::Kind::kRecord) {
+      d.help(fmt::format("build a record with braces: `{} {{ field: value }}`", node.name));
+    }
+    return error_expr(node.span);
+  }
+  if (std::optional<ir::BuiltinInfo> info = ir::find_builtin(node.name)) return builtin_call(node, *info, expected);
+
+  auto& d = error(diag::Code::kUnknownName, node.name_span, fmt::format("unknown task or builtin `{}`", node.name))
+                .with_label("not defined");
+  std::string hint = suggestion(node.name);
+  if (!hint.empty()) d.help(hint);
+  for (const ast::ExprPtr& arg : node.operands) expr(*arg);
+  return error_expr(node.span);
+}
+
+ir::ExprPtr Checker::task_call(const ast::Expr& node, const Symbol& symbol) {
+  const ir::Task& callee = program_->tasks[symbol.index];
+  if (task_ == nullptr) {
+    error(diag::Code::kNotConstant, node.span, "a task cannot be called here")
+        .with_label("evaluated before any task runs")
+        .help("initialise the value with a literal and set it from a task inside `with`");
+    return error_expr(node.span);
+  }
+  if (task_->kind == ir::TaskKind::kCpu && callee.kind != ir::TaskKind::kCpu) {
+    std::string what = callee.kind == ir::TaskKind::kFlow ? "flow" : "io task";
+    error(diag::Code::kCpuReachesIo, node.name_span,
+          fmt::format("cpu task `{}` calls {} `{}`", task_->name, what, callee.name))
+        .with_label(fmt::format("`{}` is an {}", callee.name, what))
+        .label(callee.span, "declared here")
+        .note("cpu tasks run on the CPU thread pool; a CPU worker must never wait on I/O")
+        .help(fmt::format("do the I/O in an io task or flow and pass its result to `{}` as an argument", task_->name));
+  }
+  if (node.operands.size() != callee.params.size()) {
+    error(diag::Code::kWrongArgumentCount, node.span,
+          fmt::format("`{}` takes {} argument{}, found {}", callee.name, callee.params.size(),
+                      callee.params.size() == 1 ? "" : "s", node.operands.size()))
+        .with_label("wrong number of arguments")
+        .label(callee.span, "declared here");
+    for (const ast::ExprPtr& arg : node.operands) expr(*arg);
+    return error_expr(node.span);
+  }
+  auto out = make(ir::ExprKind::kCallTask, callee.result, node.span);
+  out->ref = symbol.index;
+  for (std::size_t i = 0; i < node.operands.size(); ++i) {
+    out->operands.push_back(expr_as(*node.operands[i], callee.params[i].type,
+                                    fmt::format("argument `{}` of `{}`", callee.params[i].name, callee.name)));
+  }
+  return out;
+}
+
+ir::ExprPtr Checker::binary(const ast::Expr& node) {
+  ir::ExprPtr left = expr(*node.operands[0]);
+  // The left side guides the right: `x == none`, `xs == []`.
+  const ir::Type* hint = left->type->is_error() || left->type->is(ir::TypeKind::kVoid) ? nullptr : left->type;
+  ast::BinaryOp op = node.binary_op;
+  if (op == ast::BinaryOp::kIn || op == ast::BinaryOp::kNotIn || op == ast::BinaryOp::kAnd ||
+      op == ast::BinaryOp::kOr) {
+    hint = nullptr;
+  }
+  ir::ExprPtr right = expr(*node.operands[1], hint);
+  for (ir::ExprPtr* side : {&left, &right}) {
+    if ((*side)->type->is(ir::TypeKind::kVoid)) {
+      error(diag::Code::kNoValue, (*side)->span, "this returns nothing").with_label("no value to operate on");
+      *side = error_expr((*side)->span);
+    }
+  }
+  if (left->type->is_error() || right->type->is_error()) return error_expr(node.span);
+
+  const ir::Type* lt = left->type;
+  const ir::Type* rt = right->type;
+  auto result = [&](const ir::Type* type) {
+    auto out = make(ir::ExprKind::kBinary, type, node.span);
+    out->binary_op = to_ir(op);
+    out->operands.push_back(std::move(left));
+    out->operands.push_back(std::move(right));
+    return out;
+  };
+  auto bad = [&]() {
+    error(diag::Code::kBadOperands, node.span,
+          fmt::format("`{}` cannot combine `{}` and `{}`", ast::binary_op_text(op), ir::type_name(lt),
+                      ir::type_name(rt)))
+        .with_label(fmt::format("`{}` {} `{}`", ir::type_name(lt), ast::binary_op_text(op), ir::type_name(rt)))
+        .note("no implicit conversions except int to float in arithmetic; convert with int(…), float(…) or str(…)");
+    return error_expr(node.span);
+  };
+
+  switch (op) {
+    case ast::BinaryOp::kAnd:
+    case ast::BinaryOp::kOr:
+      if (!lt->is(ir::TypeKind::kBool) || !rt->is(ir::TypeKind::kBool)) return bad();
+      return result(types_->bool_type());
+    case ast::BinaryOp::kIn:
+    case ast::BinaryOp::kNotIn: {
+      bool ok = (rt->is(ir::TypeKind::kList) && rt->element() == lt) ||
+                (rt->is(ir::TypeKind::kMap) && rt->args[0] == lt) ||
+                (rt->is(ir::TypeKind::kStr) && lt->is(ir::TypeKind::kStr));
+      if (!ok) return bad();
+      return result(types_->bool_type());
+    }
+    case ast::BinaryOp::kEq:
+    case ast::BinaryOp::kNe:
+    case ast::BinaryOp::kLt:
+    case ast::BinaryOp::kLe:
+    case ast::BinaryOp::kGt:
+    case ast::BinaryOp::kGe: {
+      bool ordering = op != ast::BinaryOp::kEq && op != ast::BinaryOp::kNe;
+      if (lt->is_numeric() && rt->is_numeric() && lt != rt) {
+        if (lt->is(ir::TypeKind::kInt)) left = wrap(ir::ExprKind::kToFloat, std::move(left), types_->float_type());
+        if (rt->is(ir::TypeKind::kInt)) right = wrap(ir::ExprKind::kToFloat, std::move(right), types_->float_type());
+        return result(types_->bool_type());
+      }
+      if (!ordering && lt->is(ir::TypeKind::kOptional) && lt->element() == rt) {
+        right = wrap(ir::ExprKind::kWrapOptional, std::move(right), lt);
+        return result(types_->bool_type());
+      }
+      if (lt != rt) return bad();
+      if (ordering && !lt->is_numeric() && !lt->is(ir::TypeKind::kStr) && !lt->is(ir::TypeKind::kDuration)) {
+        return bad();
+      }
+      if (lt->is(ir::TypeKind::kChannel)) return bad();
+      return result(types_->bool_type());
+    }
+    default: return arithmetic(to_ir(op), std::move(left), std::move(right), node.span, node.span);
+  }
+}
+
+ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span,
+                                source::Span op_span) {
+  const ir::Type* lt = left->type;
+  const ir::Type* rt = right->type;
+  if (lt->is_error() || rt->is_error()) return error_expr(span);
+  auto result = [&](const ir::Type* type) {
+    auto out = make(ir::ExprKind::kBinary, type, span);
+    out->binary_op = op;
+    out->operands.push_back(std::move(left));
+    out->operands.push_back(std::move(right));
+    return out;
+  };
+  bool duration_l = lt->is(ir::TypeKind::kDuration);
+  bool duration_r = rt->is(ir::TypeKind::kDuration);
+  if (lt->is_numeric() && rt->is_numeric()) {
+    if (lt == rt) return result(lt);
+    // The one implicit conversion: int to float in arithmetic.
+    if (lt->is(ir::TypeKind::kInt)) left = wrap(ir::ExprKind::kToFloat, std::move(left), types_->float_type());
+    if (rt->is(ir::TypeKind::kInt)) right = wrap(ir::ExprKind::kToFloat, std::move(right), types_->float_type());
+    return result(types_->float_type());
+  }
+  switch (op) {
+    case ir::BinaryOp::kAdd:
+      if (lt == rt && (lt->is(ir::TypeKind::kStr) || lt->is(ir::TypeKind::kList) || duration_l)) return result(lt);
+      break;
+    case ir::BinaryOp::kSub:
+      if (duration_l && duration_r) return result(lt);
+      break;
+    case ir::BinaryOp::kMul:
+      if (duration_l && rt->is_numeric()) return result(lt);
+      if (duration_r && lt->is_numeric()) return result(rt);
+      break;
+    case ir::BinaryOp::kDiv:
+      if (duration_l && rt->is_numeric()) return result(lt);
+      if (duration_l && duration_r) return result(types_->float_type());
+      break;
+    default: break;
+  }
+  auto& d = error(diag::Code::kBadOperands, op_span,
+                  fmt::format("`{}` cannot combine `{}` and `{}`", ir::binary_op_text(op), ir::type_name(lt),
+                              ir::type_name(rt)))
+                .with_label(fmt::format("`{}` {} `{}`", ir::type_name(lt), ir::binary_op_text(op), ir::type_name(rt)));
+  if ((lt->is(ir::TypeKind::kStr) || rt->is(ir::TypeKind::kStr)) && op == ir::BinaryOp::kAdd) {
+    d.help("convert the other side with `str(…)`, or interpolate: \"{a}{b}\"");
+  } else {
+    d.note("no implicit conversions except int to float in arithmetic");
+  }
+  return error_expr(span);
+}
+
+ir::ExprPtr Checker::field(const ast::Expr& node) {
+  ir::ExprPtr base = expr(*node.operands[0]);
+  const ir::Type* type = base->type;
+  if (type->is_error()) return error_expr(node.span);
+  if (type->is(ir::TypeKind::kResult)) {
+    const ir::Type* field_type = node.name == "ok"      ? types_->bool_type()
+                                 : node.name == "value" ? type->element()
+                                 : node.name == "error" || node.name == "kind" ? types_->str_type()
+                                                                               : nullptr;
+    if (field_type != nullptr) {
+      auto out = wrap(ir::ExprKind::kResultField, std::move(base), field_type);
+      out->span = node.span;
+      out->text = node.name;
+      return out;
+    }
+    error(diag::Code::kNoSuchField, node.name_span,
+          fmt::format("`{}` has no field `{}`", ir::type_name(type), node.name))
+        .with_label("unknown field")
+        .note("a result has `ok`, `value`, `error` (the message) and `kind`");
+    return error_expr(node.span);
+  }
+  if (!type->is(ir::TypeKind::kRecord)) {
+    auto& d = error(diag::Code::kNoSuchField, node.name_span,
+                    fmt::format("`{}` has no fields, so it has no `{}`", ir::type_name(type), node.name))
+                  .with_label("no such field");
+    if (type->is(ir::TypeKind::kOptional) && type->element()->is(ir::TypeKind::kRecord)) {
+      d.help("this value may be `none`; test it first: `if x != none { … x.field … }`");
+    }
+    return error_expr(node.span);
+  }
+  const ir::RecordDef* record = type->record;
+  for (std::size_t i = 0; i < record->fields.size(); ++i) {
+    if (record->fields[i].name != node.name) continue;
+    auto out = wrap(ir::ExprKind::kField, std::move(base), record->fields[i].type);
+    out->span = node.span;
+    out->ref = static_cast<std::uint32_t>(i);
+    out->text = node.name;
+    return out;
+  }
+  std::string fields;
+  for (const ir::Field& f : record->fields) fields += (fields.empty() ? "`" : ", `") + f.name + "`";
+  error(diag::Code::kNoSuchField, node.name_span, fmt::format("`{}` has no field `{}`", record->name, node.name))
+      .with_label("unknown field")
+      .note(fields.empty() ? fmt::format("`{}` has no fields", record->name)
+                           : fmt::format("`{}` has {}", record->name, fields));
+  return error_expr(node.span);
+}
+
+ir::ExprPtr Checker::index(const ast::Expr& node) {
+  ir::ExprPtr base = expr(*node.operands[0]);
+  const ir::Type* type = base->type;
+  if (type->is_error()) {
+    expr(*node.operands[1]);
+    return error_expr(node.span);
+  }
+  const ir::Type* key = nullptr;
+  const ir::Type* element = nullptr;
+  if (type->is(ir::TypeKind::kList)) {
+    key = types_->int_type();
+    element = type->element();
+  } else if (type->is(ir::TypeKind::kMap)) {
+    key = type->args[0];
+    element = type->args[1];
+  } else {
+    auto& d = error(diag::Code::kNotIndexable, node.span, fmt::format("`{}` cannot be indexed", ir::type_name(type)))
+                  .with_label("not a list or map");
+    if (type->is(ir::TypeKind::kTuple)) d.help("take a tuple's elements with `.0`, `.1`, … or `let (a, b) = t`");
+    if (type->is(ir::TypeKind::kStr)) d.help("use `bytes(s)[i]` for a byte, or `split(s, …)`");
+    expr(*node.operands[1]);
+    return error_expr(node.span);
+  }
+  auto out = make(ir::ExprKind::kIndex, element, node.span);
+  out->operands.push_back(std::move(base));
+  out->operands.push_back(expr_as(*node.operands[1], key, "the index"));
+  return out;
+}
+
+ir::ExprPtr Checker::literal_collection(const ast::Expr& node, const ir::Type* expected) {
+  if (node.kind == ast::ExprKind::kTuple) {
+    std::vector<const ir::Type*> element_types;
+    auto out = make(ir::ExprKind::kTuple, nullptr, node.span);
+    for (std::size_t i = 0; i < node.operands.size(); ++i) {
+      const ir::Type* hint = expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size()
+                                 ? expected->args[i]
+                                 : nullptr;
+      ir::ExprPtr element = hint ? expr_as(*node.operands[i], hint, "a tuple element") : expr(*node.operands[i]);
+      element_types.push_back(element->type);
+      out->operands.push_back(std::move(element));
+    }
+    out->type = types_->tuple(std::move(element_types));
+    return out;
+  }
+
+  bool is_map = node.kind == ast::ExprKind::kMap;
+  auto out = make(is_map ? ir::ExprKind::kMap : ir::ExprKind::kList, nullptr, node.span);
+  if (node.operands.empty()) {
+    if (expected && expected->is(is_map ? ir::TypeKind::kMap : ir::TypeKind::kList)) {
+      out->type = expected;
+      return out;
+    }
+    if (expected && expected->is(ir::TypeKind::kOptional) &&
+        expected->element()->is(is_map ? ir::TypeKind::kMap : ir::TypeKind::kList)) {
+      out->type = expected->element();
+      return out;
+    }
+    if (expected == nullptr) {
+      error(diag::Code::kCannotInfer, node.span,
+            fmt::format("the element type of this empty {} is unknown", is_map ? "map" : "list"))
+          .with_label(is_map ? "`{}` of what?" : "`[]` of what?")
+          .help(is_map ? "give the variable a type: `let m: map[str, int] = {}`"
+                       : "give the variable a type: `let xs: list[int] = []`");
+      return error_expr(node.span);
+    }
+    mismatch(node.span, expected, is_map ? types_->map(types_->str_type(), types_->error_type()) : expected,
+             "an empty collection");
+    return error_expr(node.span);
+  }
+
+  const ir::Type* want = expected && expected->is(ir::TypeKind::kOptional) ? expected->element() : expected;
+  if (is_map) {
+    const ir::Type* key = want && want->is(ir::TypeKind::kMap) ? want->args[0] : nullptr;
+    const ir::Type* value = want && want->is(ir::TypeKind::kMap) ? want->args[1] : nullptr;
+    for (std::size_t i = 0; i + 1 < node.operands.size(); i += 2) {
+      ir::ExprPtr k = key ? expr_as(*node.operands[i], key, "a map key") : expr(*node.operands[i]);
+      ir::ExprPtr v = value ? expr_as(*node.operands[i + 1], value, "a map value") : expr(*node.operands[i + 1]);
+      if (!key) key = k->type;
+      if (!value) value = v->type;
+      out->operands.push_back(std::move(k));
+      out->operands.push_back(std::move(v));
+    }
+    if (!key->is(ir::TypeKind::kInt) && !key->is(ir::TypeKind::kStr) && !key->is_error()) {
+      error(diag::Code::kInvalidType, node.operands[0]->span,
+            fmt::format("map keys must be `int` or `str`, not `{}`", ir::type_name(key)))
+          .with_label("not a key type");
+      return error_expr(node.span);
+    }
+    out->type = types_->map(key, value);
+    return out;
+  }
+  const ir::Type* element = want && want->is(ir::TypeKind::kList) ? want->element() : nullptr;
+  for (const ast::ExprPtr& item : node.operands) {
+    ir::ExprPtr value = element ? expr_as(*item, element, "a list element") : expr(*item);
+    if (!element) {
+      element = value->type;
+      if (element->is(ir::TypeKind::kVoid)) {
+        error(diag::Code::kNoValue, value->span, "a list element returns nothing").with_label("no value");
+        element = types_->error_type();
+      }
+    }
+    out->operands.push_back(std::move(value));
+  }
+  out->type = types_->list(element);
+  return out;
+}
+
+ir::ExprPtr Checker::record_literal(const ast::Expr& node) {
+  const ir::RecordDef* record = program_->find_record(node.name);
+  if (record == nullptr) {
+    auto& d = error(diag::Code::kUnknownType, node.name_span, fmt::format("unknown type `{}`", node.name))
+                  .with_label("not a record type");
+    std::string hint = suggestion(node.name);
+    if (!hint.empty()) d.help(hint);
+    for (const ast::FieldInit& init : node.fields) expr(*init.value);
+    return error_expr(node.span);
+  }
+  auto out = make(ir::ExprKind::kRecord, types_->record(record), node.span);
+  std::vector<ir::ExprPtr> values(record->fields.size());
+  bool ok = true;
+  for (const ast::FieldInit& init : node.fields) {
+    const ir::Field* field = record->field(init.name);
+    if (field == nullptr) {
+      error(diag::Code::kRecordFields, init.name_span, fmt::format("`{}` has no field `{}`", record->name, init.name))
+          .with_label("unknown field");
+      expr(*init.value);
+      ok = false;
+      continue;
+    }
+    std::size_t slot = static_cast<std::size_t>(field - record->fields.data());
+    if (values[slot]) {
+      error(diag::Code::kRecordFields, init.name_span, fmt::format("field `{}` is given twice", init.name))
+          .with_label("again here");
+      ok = false;
+      continue;
+    }
+    values[slot] = expr_as(*init.value, field->type, fmt::format("field `{}` of `{}`", init.name, record->name));
+  }
+  std::string missing;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) continue;
+    // An optional field may be left out; it is none.
+    if (record->fields[i].type->is(ir::TypeKind::kOptional)) {
+      values[i] = make(ir::ExprKind::kNoneLiteral, record->fields[i].type, node.span);
+      continue;
+    }
+    missing += (missing.empty() ? "`" : ", `") + record->fields[i].name + "`";
+  }
+  if (!missing.empty()) {
+    error(diag::Code::kRecordFields, node.span, fmt::format("`{}` is missing {}", record->name, missing))
+        .with_label("every field without `?` must be given")
+        .label(record->span, "declared here");
+    ok = false;
+  }
+  if (!ok) return error_expr(node.span);
+  out->operands = std::move(values);
+  return out;
+}
+
+std::optional<ir::ForKind> Checker::iteration(const ir::Type* iterable, std::size_t pattern_size,
+                                              std::vector<const ir::Type*>& bound, source::Span span) {
+  bound.clear();
+  if (iterable->is_error()) return std::nullopt;
+  auto arity_error = [&](std::string_view what, std::size_t wanted) {
+    error(diag::Code::kPatternArity, span,
+          fmt::format("{} gives {} value{} per step, but the pattern has {}", what, wanted, wanted == 1 ? "" : "s",
+                      pattern_size))
+        .with_label("pattern does not match");
+  };
+  if (iterable->is(ir::TypeKind::kList)) {
+    const ir::Type* element = iterable->element();
+    if (pattern_size == 1) {
+      bound.push_back(element);
+    } else if (element->is(ir::TypeKind::kTuple) && element->args.size() == pattern_size) {
+      bound = element->args;
+    } else {
+      arity_error(fmt::format("a `{}`", ir::type_name(iterable)), 1);
+      return std::nullopt;
+    }
+    return ir::ForKind::kList;
+  }
+  if (iterable->is(ir::TypeKind::kMap)) {
+    if (pattern_size == 1) {
+      bound.push_back(iterable->args[0]);
+      return ir::ForKind::kMapKeys;
+    }
+    if (pattern_size == 2) {
+      bound = iterable->args;
+      return ir::ForKind::kMapPairs;
+    }
+    arity_error("a map", 2);
+    return std::nullopt;
+  }
+  if (iterable->is(ir::TypeKind::kChannel)) {
+    if (task_ && task_->kind == ir::TaskKind::kCpu) {
+      error(diag::Code::kCpuReachesIo, span, "a cpu task cannot receive from a channel")
+          .with_label("waits for another task")
+          .note("receiving waits on other tasks, and a CPU worker must never wait")
+          .help("receive in an io task and pass the values to the cpu task");
+    }
+    if (pattern_size != 1) {
+      arity_error("a channel", 1);
+      return std::nullopt;
+    }
+    bound.push_back(iterable->element());
+    return ir::ForKind::kChannel;
+  }
+  auto& d = error(diag::Code::kNotIterable, span, fmt::format("cannot iterate over `{}`", ir::type_name(iterable)))
+                .with_label("not a list, map, range or channel");
+  if (iterable->is(ir::TypeKind::kStr)) d.help("iterate over `bytes(s)` or `split(s, \" \")`");
+  if (iterable->is(ir::TypeKind::kInt)) d.help("iterate over a range: `0..n`");
+  return std::nullopt;
+}
+
+ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected) {
+  switch (node.kind) {
+    case ast::ExprKind::kGather: {
+      auto out = make(ir::ExprKind::kGather, nullptr, node.span);
+      out->settle = node.settle;
+      std::vector<const ir::Type*> element_types;
+      std::size_t void_count = 0;
+      for (std::size_t i = 0; i < node.operands.size(); ++i) {
+        const ir::Type* hint = expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size() &&
+                                       !node.settle
+                                   ? expected->args[i]
+                                   : nullptr;
+        ir::ExprPtr element = expr(*node.operands[i], hint);
+        if (hint) element = coerce(std::move(element), hint, "a gathered value");
+        if (element->type->is(ir::TypeKind::kVoid)) ++void_count;
+        element_types.push_back(node.settle ? types_->result(element->type) : element->type);
+        out->operands.push_back(std::move(element));
+      }
+      if (void_count == node.operands.size()) {
+        if (node.settle) {
+          error(diag::Code::kNoValue, node.span, "`gather settle` needs calls that return values")
+              .with_label("these return nothing")
+              .help("use `try { gather(…) } catch e { … }`, or give the tasks a result");
+          return error_expr(node.span);
+        }
+        out->type = types_->void_type();
+        return out;
+      }
+      if (void_count > 0) {
+        for (const ir::ExprPtr& element : out->operands) {
+          if (element->type->is(ir::TypeKind::kVoid)) {
+            error(diag::Code::kNoValue, element->span, "this gathers a value-less call with calls that return values")
+                .with_label("returns nothing")
+                .help("gather value-less calls in a `gather(…)` statement of their own");
+          }
+        }
+        return error_expr(node.span);
+      }
+      out->type = types_->tuple(std::move(element_types));
+      return out;
+    }
+    case ast::ExprKind::kGatherEach: {
+      auto out = make(ir::ExprKind::kGatherEach, nullptr, node.span);
+      out->settle = node.settle;
+      ir::ExprPtr iterable = expr(*node.operands[1]);
+      std::vector<const ir::Type*> bound;
+      std::optional<ir::ForKind> kind = iteration(iterable->type, node.pattern.names.size(), bound, iterable->span);
+      push_scope();
+      for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
+        const ir::Type* type = kind ? bound[i] : types_->error_type();
+        out->bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));
+      }
+      ir::ExprPtr body = expr(*node.operands[0]);
+      pop_scope();
+      ir::ExprPtr limit;
+      if (node.operands[2]) limit = expr_as(*node.operands[2], types_->int_type(), "a gather limit");
+      const ir::Type* element = body->type;
+      if (element->is(ir::TypeKind::kVoid)) {
+        if (node.settle) {
+          error(diag::Code::kNoValue, node.span, "`gather settle` needs calls that return values")
+              .with_label("this returns nothing");
+          return error_expr(node.span);
+        }
+        out->type = types_->void_type();
+      } else {
+        out->type = types_->list(node.settle ? types_->result(element) : element);
+      }
+      if (kind == ir::ForKind::kChannel) {
+        error(diag::Code::kNotIterable, iterable->span, "`gather … for` cannot read a channel")
+            .with_label("a channel has no length known in advance")
+            .help("receive with `for v in ch { … }` in an io task");
+      }
+      out->operands.push_back(std::move(body));
+      out->operands.push_back(std::move(iterable));
+      out->operands.push_back(std::move(limit));
+      return out;
+    }
+    case ast::ExprKind::kRace: {
+      auto out = make(ir::ExprKind::kRace, nullptr, node.span);
+      const ir::Type* type = expected;
+      for (const ast::ExprPtr& operand : node.operands) {
+        ir::ExprPtr competitor = expr(*operand, type);
+        if (type == nullptr) type = competitor->type;
+        if (competitor->type != type && !type->is(ir::TypeKind::kVoid)) {
+          competitor = coerce(std::move(competitor), type, "a competitor in a race");
+        }
+        out->operands.push_back(std::move(competitor));
+      }
+      out->type = type ? type : types_->error_type();
+      return out;
+    }
+    case ast::ExprKind::kTimeout:
+    case ast::ExprKind::kTryElse: {
+      bool is_timeout = node.kind == ast::ExprKind::kTimeout;
+      const ast::Expr* fallback = is_timeout ? node.operands[2].get() : node.operands[1].get();
+      auto out = make(is_timeout ? ir::ExprKind::kTimeout : ir::ExprKind::kTryElse, nullptr, node.span);
+      ir::ExprPtr work = expr(*node.operands[0], expected);
+      ir::ExprPtr limit;
+      if (is_timeout) limit = expr_as(*node.operands[1], types_->duration_type(), "a timeout");
+      const ir::Type* type = work->type;
+      if (fallback != nullptr) {
+        if (type->is(ir::TypeKind::kVoid)) {
+          error(diag::Code::kNoValue, fallback->span, "`else` gives a value, but the work returns nothing")
+              .with_label("a value for nothing")
+              .help(is_timeout ? "drop the `else …`" : "use `try { … } catch e { }` for work without a result");
+          return error_expr(node.span);
+        }
+        // `e timeout 2s else none` makes the result optional.
+        bool makes_optional = fallback->kind == ast::ExprKind::kNoneLiteral && !type->is(ir::TypeKind::kOptional) &&
+                              !type->is_error();
+        if (makes_optional) {
+          type = types_->optional(type);
+          work = coerce(std::move(work), type, "the work");
+        }
+        ir::ExprPtr value = expr_as(*fallback, type, "the `else` value");
+        out->operands.push_back(std::move(work));
+        if (limit) out->operands.push_back(std::move(limit));
+        out->operands.push_back(std::move(value));
+      } else {
+        out->operands.push_back(std::move(work));
+        out->operands.push_back(std::move(limit));
+        out->operands.push_back(nullptr);
+      }
+      out->type = type;
+      return out;
+    }
+    default: return error_expr(node.span);
+  }
+}
+
+}  // namespace taskc::check

@@ -1,0 +1,200 @@
+// Flows: each top-level statement is a node of a graph. A node waits for the
+// nodes that define or change the values it reads (data edges), effects keep
+// their source order (effect edges), and `after` adds ordering (after edges).
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "compiler/check/checker.hpp"
+
+namespace taskc::check {
+namespace {
+
+// The locals a statement reads, changes and defines, and the tasks it calls.
+struct Uses {
+  std::set<ir::LocalId> reads;
+  std::set<ir::LocalId> writes;
+  std::set<ir::LocalId> defines;
+  std::vector<std::uint32_t> calls;
+};
+
+void collect(const ir::Block& block, Uses& uses);
+
+// The local at the root of a place expression (`xs[i].f` -> xs), if any.
+std::optional<ir::LocalId> place_root(const ir::Expr& place) {
+  const ir::Expr* base = &place;
+  while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
+         base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
+    base = base->operands[0].get();
+  }
+  if (base->kind == ir::ExprKind::kLocal) return base->ref;
+  return std::nullopt;
+}
+
+void collect(const ir::Expr& expr, Uses& uses) {
+  if (expr.kind == ir::ExprKind::kLocal) uses.reads.insert(expr.ref);
+  if (expr.kind == ir::ExprKind::kCallTask) uses.calls.push_back(expr.ref);
+  if (expr.kind == ir::ExprKind::kCallBuiltin &&
+      (expr.builtin == ir::Builtin::kPush || expr.builtin == ir::Builtin::kPop) && !expr.operands.empty()) {
+    if (auto root = place_root(*expr.operands[0])) uses.writes.insert(*root);
+  }
+  for (ir::LocalId binding : expr.bindings) uses.defines.insert(binding);
+  for (const ir::ExprPtr& operand : expr.operands) {
+    if (operand) collect(*operand, uses);
+  }
+}
+
+void collect(const ir::Stmt& stmt, Uses& uses) {
+  for (ir::LocalId binding : stmt.bindings) uses.defines.insert(binding);
+  if (stmt.value) collect(*stmt.value, uses);
+  if (stmt.target) {
+    collect(*stmt.target, uses);
+    if (auto root = place_root(*stmt.target)) uses.writes.insert(*root);
+  }
+  collect(stmt.body, uses);
+  if (stmt.else_body) collect(*stmt.else_body, uses);
+  for (const ir::Catch& c : stmt.catches) {
+    if (c.binding) uses.defines.insert(*c.binding);
+    collect(c.body, uses);
+  }
+}
+
+void collect(const ir::Block& block, Uses& uses) {
+  for (const ir::Stmt& stmt : block.stmts) collect(stmt, uses);
+}
+
+// The statement's source on one line, shortened for drawings.
+std::string label_of(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  constexpr std::size_t kMax = 48;
+  if (out.size() > kMax) out = out.substr(0, kMax - 3) + "...";
+  return out;
+}
+
+// Who last defined or changed each local, and who read it since.
+struct FlowState {
+  std::map<ir::LocalId, std::uint32_t> last_writer;
+  std::map<ir::LocalId, std::vector<std::uint32_t>> readers_since_write;
+  std::optional<std::uint32_t> last_effect;
+};
+
+void add_edge(ir::FlowNode& node, std::uint32_t from, ir::EdgeKind kind, std::string via) {
+  if (from == node.id) return;
+  for (const ir::Edge& edge : node.deps) {
+    if (edge.from == from && edge.kind == kind) return;
+  }
+  node.deps.push_back(ir::Edge{from, kind, std::move(via)});
+}
+
+}  // namespace
+
+void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
+  task_ = &task;
+  scopes_.clear();
+  push_scope();
+  for (ir::Param& param : task.params) param.local = declare_local(param.name, param.type, param.span, true);
+
+  // Every top-level let, so that a use before its definition is explained.
+  for (const ast::Stmt& s : item.body.stmts) {
+    if (s.kind != ast::StmtKind::kLet) continue;
+    for (std::size_t i = 0; i < s.pattern.names.size(); ++i) {
+      later_flow_lets_.try_emplace(s.pattern.names[i], s.pattern.name_spans[i]);
+    }
+  }
+
+  FlowState state;
+  std::map<std::string, std::uint32_t> let_nodes;
+  bool returned = false;
+  for (const ast::Stmt& s : item.body.stmts) {
+    if (returned) {
+      error(diag::Code::kUnreachable, s.span, "this statement comes after the flow's `return`")
+          .with_label("never runs")
+          .note("a flow returns once its return value is ready; statements after `return` are not part of it");
+      returned = false;
+    }
+    ir::FlowNode node;
+    node.id = static_cast<std::uint32_t>(task.graph.nodes.size());
+    node.stmt = stmt(s);
+    node.label = label_of(source_text(s.span));
+    node.is_effect = s.kind != ast::StmtKind::kLet && s.kind != ast::StmtKind::kReturn;
+    if (s.kind == ast::StmtKind::kLet) {
+      for (const std::string& name : s.pattern.names) {
+        later_flow_lets_.erase(name);
+        let_nodes[name] = node.id;
+      }
+    }
+    if (s.kind == ast::StmtKind::kReturn) returned = true;
+
+    Uses uses;
+    collect(node.stmt, uses);
+    node.calls = uses.calls;
+    auto name_of = [&](ir::LocalId id) { return task.locals[id].name; };
+    for (ir::LocalId read : uses.reads) {
+      if (uses.defines.count(read)) continue;
+      auto writer = state.last_writer.find(read);
+      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(read));
+    }
+    for (ir::LocalId written : uses.writes) {
+      auto writer = state.last_writer.find(written);
+      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(written));
+      for (std::uint32_t reader : state.readers_since_write[written]) {
+        add_edge(node, reader, ir::EdgeKind::kData, name_of(written));
+      }
+    }
+    if (node.is_effect && state.last_effect) add_edge(node, *state.last_effect, ir::EdgeKind::kEffect, "");
+    for (std::size_t i = 0; i < s.after.size(); ++i) {
+      auto target = let_nodes.find(s.after[i]);
+      if (target == let_nodes.end() || target->second == node.id) {
+        error(diag::Code::kBadAfter, s.after_spans[i],
+              fmt::format("`after {}` does not name an earlier `let` of this flow", s.after[i]))
+            .with_label("not an earlier let")
+            .note("`after` orders this let behind the lets that define the named values");
+        continue;
+      }
+      add_edge(node, target->second, ir::EdgeKind::kAfter, s.after[i]);
+    }
+
+    for (ir::LocalId read : uses.reads) state.readers_since_write[read].push_back(node.id);
+    for (ir::LocalId changed : uses.writes) {
+      state.last_writer[changed] = node.id;
+      state.readers_since_write[changed].clear();
+    }
+    for (ir::LocalId defined : uses.defines) {
+      state.last_writer[defined] = node.id;
+      state.readers_since_write[defined].clear();
+    }
+    if (node.is_effect) state.last_effect = node.id;
+    std::sort(node.deps.begin(), node.deps.end(),
+              [](const ir::Edge& a, const ir::Edge& b) { return std::tie(a.from, a.kind) < std::tie(b.from, b.kind); });
+    task.graph.nodes.push_back(std::move(node));
+  }
+
+  if (!task.result->is(ir::TypeKind::kVoid) && !task.result->is_error()) {
+    ir::Block top;
+    for (ir::FlowNode& node : task.graph.nodes) top.stmts.push_back(std::move(node.stmt));
+    bool returns = always_returns(top);
+    for (std::size_t i = 0; i < top.stmts.size(); ++i) task.graph.nodes[i].stmt = std::move(top.stmts[i]);
+    if (!returns) {
+      error(diag::Code::kMissingReturn, item.name_span,
+            fmt::format("flow `{}` can finish without returning a `{}`", item.name, ir::type_name(task.result)))
+          .with_label("declared with a result")
+          .help("end the flow with `return …`");
+    }
+  }
+  later_flow_lets_.clear();
+  pop_scope();
+  task_ = nullptr;
+}
+
+}  // namespace taskc::check

@@ -1,0 +1,383 @@
+// Statements of task bodies: locals and scopes, assignment and the write rules
+// (constants, loop variables, shared values), loops, try/catch, with, return.
+#include <fmt/format.h>
+
+#include "compiler/check/checker.hpp"
+
+namespace taskc::check {
+
+ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable) {
+  auto& scope = scopes_.back();
+  auto previous = scope.find(name);
+  if (previous != scope.end()) {
+    error(diag::Code::kDuplicateLocal, span, fmt::format("`{}` is already defined in this block", name))
+        .with_label("defined again")
+        .label(task_->locals[previous->second.id].span, "first defined here")
+        .help(fmt::format("assign to it with `{} = …`, or choose another name", name));
+  }
+  auto id = static_cast<ir::LocalId>(task_->locals.size());
+  task_->locals.push_back(ir::Local{name, type, span, is_mutable});
+  scope[name] = LocalBinding{id, nullptr};
+  return id;
+}
+
+ir::Block Checker::block(const ast::Block& node) {
+  ir::Block out;
+  push_scope();
+  for (const ast::Stmt& s : node.stmts) out.stmts.push_back(stmt(s));
+  pop_scope();
+  return out;
+}
+
+void Checker::check_writable(const ir::Expr& target, source::Span span) {
+  const ir::Expr* base = &target;
+  while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
+         base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
+    base = base->operands[0].get();
+  }
+  switch (base->kind) {
+    case ir::ExprKind::kLocal: {
+      const ir::Local& local = task_->locals[base->ref];
+      if (!local.is_mutable) {
+        error(diag::Code::kImmutable, span, fmt::format("`{}` cannot be changed", local.name))
+            .with_label("written here")
+            .label(local.span, "a loop variable, bound afresh on each step")
+            .help("copy it into a variable of your own: `let y = x`");
+      }
+      return;
+    }
+    case ir::ExprKind::kConst:
+      error(diag::Code::kImmutable, span, fmt::format("`{}` is a constant", program_->consts[base->ref].name))
+          .with_label("written here")
+          .label(program_->consts[base->ref].span, "declared `const` here");
+      return;
+    case ir::ExprKind::kShared: {
+      for (std::uint32_t held : held_shared_) {
+        if (held == base->ref) return;
+      }
+      const ir::Shared& shared = program_->shared[base->ref];
+      error(diag::Code::kSharedWriteOutsideWith, span,
+            fmt::format("shared value `{}` is written outside `with {}`", shared.name, shared.name))
+          .with_label("unguarded write")
+          .label(shared.span, "declared `shared` here")
+          .note("tasks run concurrently; an unguarded read-modify-write loses updates")
+          .help(fmt::format("hold its lock while writing: `with {} {{ … }}`", shared.name));
+      return;
+    }
+    default: return;
+  }
+}
+
+ir::Stmt Checker::stmt(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.span = node.span;
+  switch (node.kind) {
+    case ast::StmtKind::kLet: return let(node);
+    case ast::StmtKind::kAssign: return assign(node);
+    case ast::StmtKind::kIf: {
+      out.kind = ir::StmtKind::kIf;
+      out.value = expr_as(*node.value, types_->bool_type(), "an `if` condition");
+      // `if x != none { … }` reads x as its inner type inside; `== none`, in the else.
+      const ast::Expr& condition = *node.value;
+      const LocalBinding* narrowed = nullptr;
+      bool in_then = true;
+      if (condition.kind == ast::ExprKind::kBinary &&
+          (condition.binary_op == ast::BinaryOp::kNe || condition.binary_op == ast::BinaryOp::kEq) &&
+          condition.operands[0]->kind == ast::ExprKind::kName &&
+          condition.operands[1]->kind == ast::ExprKind::kNoneLiteral) {
+        narrowed = find_local(condition.operands[0]->name);
+        in_then = condition.binary_op == ast::BinaryOp::kNe;
+      }
+      const ir::Type* inner = narrowed && task_->locals[narrowed->id].type->is(ir::TypeKind::kOptional)
+                                  ? task_->locals[narrowed->id].type->element()
+                                  : nullptr;
+      auto narrowed_block = [&](const ast::Block& body, bool narrow) {
+        if (!narrow || inner == nullptr) return block(body);
+        push_scope();
+        scopes_.back()[condition.operands[0]->name] = LocalBinding{narrowed->id, inner};
+        ir::Block result = block(body);
+        pop_scope();
+        return result;
+      };
+      out.body = narrowed_block(node.body, in_then);
+      if (node.else_body) out.else_body = narrowed_block(*node.else_body, !in_then);
+      return out;
+    }
+    case ast::StmtKind::kWhile:
+      out.kind = ir::StmtKind::kWhile;
+      out.value = expr_as(*node.value, types_->bool_type(), "a `while` condition");
+      ++loop_depth_;
+      out.body = block(node.body);
+      --loop_depth_;
+      return out;
+    case ast::StmtKind::kFor: return for_loop(node);
+    case ast::StmtKind::kBreak:
+    case ast::StmtKind::kContinue:
+      out.kind = node.kind == ast::StmtKind::kBreak ? ir::StmtKind::kBreak : ir::StmtKind::kContinue;
+      if (loop_depth_ == 0) {
+        error(diag::Code::kLoopControlOutsideLoop, node.span,
+              fmt::format("`{}` outside a loop", node.kind == ast::StmtKind::kBreak ? "break" : "continue"))
+            .with_label("not inside `for` or `while`");
+      }
+      return out;
+    case ast::StmtKind::kReturn: return ret(node);
+    case ast::StmtKind::kFail:
+      out.kind = ir::StmtKind::kFail;
+      out.value = expr_as(*node.value, types_->str_type(), "the message of `fail`");
+      return out;
+    case ast::StmtKind::kWith: return with(node);
+    case ast::StmtKind::kTry: return try_stmt(node);
+    case ast::StmtKind::kExpr:
+      out.kind = ir::StmtKind::kExpr;
+      out.value = expr(*node.value);
+      return out;
+  }
+  return out;
+}
+
+ir::Stmt Checker::let(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.kind = ir::StmtKind::kLet;
+  out.span = node.span;
+  const ir::Type* declared = node.declared_type ? resolve_type(*node.declared_type) : nullptr;
+  out.value = declared ? expr_as(*node.value, declared, "the value of this `let`") : expr(*node.value);
+  const ir::Type* type = declared ? declared : out.value->type;
+  if (type->is(ir::TypeKind::kVoid)) {
+    error(diag::Code::kNoValue, node.value->span, "this returns nothing, so there is nothing to bind")
+        .with_label("no value")
+        .help("call it as a statement, without `let`");
+    type = types_->error_type();
+  }
+  if (!node.pattern.is_tuple) {
+    out.bindings.push_back(declare_local(node.pattern.names.at(0), type, node.pattern.name_spans.at(0), true));
+    return out;
+  }
+  std::size_t wanted = node.pattern.names.size();
+  bool fits = type->is(ir::TypeKind::kTuple) && type->args.size() == wanted;
+  if (!fits && !type->is_error()) {
+    error(diag::Code::kPatternArity, node.pattern.span,
+          fmt::format("a pattern of {} names cannot take apart a `{}`", wanted, ir::type_name(type)))
+        .with_label("pattern")
+        .note(type->is(ir::TypeKind::kTuple) ? fmt::format("the tuple has {} elements", type->args.size())
+                                             : "only tuples can be taken apart");
+  }
+  for (std::size_t i = 0; i < wanted; ++i) {
+    const ir::Type* element = fits ? type->args[i] : types_->error_type();
+    out.bindings.push_back(declare_local(node.pattern.names[i], element, node.pattern.name_spans[i], true));
+  }
+  return out;
+}
+
+ir::Stmt Checker::assign(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.kind = ir::StmtKind::kAssign;
+  out.span = node.span;
+  out.assign_op = static_cast<ir::AssignOp>(static_cast<int>(node.assign_op));
+  out.target = expr(*node.target);
+  // A narrowed optional is assigned as the optional it is.
+  if (out.target->kind == ir::ExprKind::kUnwrapOptional) out.target = std::move(out.target->operands[0]);
+  check_writable(*out.target, node.target->span);
+  const ir::Type* type = out.target->type;
+  if (out.assign_op == ir::AssignOp::kSet) {
+    out.value = expr_as(*node.value, type, "the assigned value");
+    return out;
+  }
+  // `x += e` is `x = x + e`, with x evaluated once; the result must keep x's type.
+  static constexpr ir::BinaryOp kOps[] = {ir::BinaryOp::kAdd, ir::BinaryOp::kAdd, ir::BinaryOp::kSub,
+                                          ir::BinaryOp::kMul, ir::BinaryOp::kDiv, ir::BinaryOp::kMod};
+  ir::BinaryOp op = kOps[static_cast<int>(out.assign_op)];
+  ir::ExprPtr value = expr(*node.value, type);
+  if (type->is_error() || value->type->is_error()) {
+    out.value = std::move(value);
+    return out;
+  }
+  auto probe = std::make_unique<ir::Expr>();
+  probe->kind = ir::ExprKind::kLocal;
+  probe->type = type;
+  probe->span = out.target->span;
+  const ir::Type* value_type = value->type;
+  ir::ExprPtr combined = arithmetic(op, std::move(probe), std::move(value), node.span, node.span);
+  if (!combined->type->is_error() && combined->type != type) {
+    error(diag::Code::kTypeMismatch, node.span,
+          fmt::format("`{}=` would turn this `{}` into a `{}`", ir::binary_op_text(op), ir::type_name(type),
+                      ir::type_name(combined->type)))
+        .with_label("changes the type")
+        .help("declare the variable as `float`, or convert the right side");
+  }
+  // Keep the right side as written; codegen applies the operator to the target.
+  if (combined->kind == ir::ExprKind::kBinary) {
+    out.value = std::move(combined->operands[1]);
+  } else {
+    out.value = error_expr(node.value->span);
+    out.value->type = value_type;
+  }
+  return out;
+}
+
+ir::Stmt Checker::for_loop(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.kind = ir::StmtKind::kFor;
+  out.span = node.span;
+  out.value = expr(*node.value);
+  std::vector<const ir::Type*> bound;
+  std::optional<ir::ForKind> kind = iteration(out.value->type, node.pattern.names.size(), bound, node.value->span);
+  out.for_kind = out.value->kind == ir::ExprKind::kRange ? ir::ForKind::kRange : kind.value_or(ir::ForKind::kList);
+  push_scope();
+  for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
+    const ir::Type* type = kind ? bound[i] : types_->error_type();
+    out.bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));
+  }
+  ++loop_depth_;
+  out.body = block(node.body);
+  --loop_depth_;
+  pop_scope();
+  return out;
+}
+
+ir::Stmt Checker::with(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.span = node.span;
+  out.kind = ir::StmtKind::kWithSemaphore;
+  const Symbol* symbol = find_symbol(node.name);
+  if (symbol && (symbol->kind == Symbol::Kind::kSemaphore || symbol->kind == Symbol::Kind::kShared) &&
+      task_->in_process) {
+    error(diag::Code::kSharedInProcess, node.name_span,
+          fmt::format("`with {}` cannot run in a worker process", node.name))
+        .with_label("lives in the main process")
+        .help("hold it in the caller, or add `uses` to the task so the caller acquires it");
+    out.body = block(node.body);
+    return out;
+  }
+  if (symbol && symbol->kind == Symbol::Kind::kSemaphore) {
+    out.ref = symbol->index;
+    out.body = block(node.body);
+    return out;
+  }
+  if (symbol && symbol->kind == Symbol::Kind::kShared) {
+    out.kind = ir::StmtKind::kWithShared;
+    out.ref = symbol->index;
+    held_shared_.push_back(symbol->index);
+    out.body = block(node.body);
+    held_shared_.pop_back();
+    return out;
+  }
+  auto& d = error(symbol ? diag::Code::kBadWithTarget : diag::Code::kUnknownName, node.name_span,
+                  symbol ? fmt::format("`with` needs a semaphore or a shared value; `{}` is neither", node.name)
+                         : fmt::format("unknown semaphore or shared value `{}`", node.name))
+                .with_label("not a semaphore or shared value");
+  std::string hint = symbol ? std::string() : suggestion(node.name);
+  if (!hint.empty()) d.help(hint);
+  out.body = block(node.body);
+  return out;
+}
+
+ir::Stmt Checker::try_stmt(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.kind = ir::StmtKind::kTry;
+  out.span = node.span;
+  out.body = block(node.body);
+  for (const ast::CatchClause& clause : node.catches) {
+    ir::Catch c;
+    c.span = clause.span;
+    push_scope();
+    // One lower-case name that is not a kind binds the error: `catch e { … }`.
+    bool binding = clause.names.size() == 1 && !ir::find_error_kind(clause.names[0]) &&
+                   !clause.names[0].empty() && !(clause.names[0][0] >= 'A' && clause.names[0][0] <= 'Z');
+    if (binding) {
+      c.binding = declare_local(clause.names[0], types_->record(error_record_), clause.name_spans[0], false);
+    } else {
+      for (std::size_t i = 0; i < clause.names.size(); ++i) {
+        std::optional<ir::ErrorKind> kind = ir::find_error_kind(clause.names[i]);
+        if (!kind) {
+          auto& d = error(diag::Code::kUnknownErrorKind, clause.name_spans[i],
+                          fmt::format("unknown error kind `{}`", clause.names[i]))
+                        .with_label("not an error kind")
+                        .note("the kinds are Timeout, Cancelled, Failed, IoError, HttpError, WorkerCrashed and "
+                              "Arithmetic; `catch e { … }` with a lower-case name catches every kind");
+          std::string hint = suggestion(clause.names[i]);
+          if (!hint.empty()) d.help(hint);
+          continue;
+        }
+        c.kinds |= ir::bit(*kind);
+      }
+    }
+    c.body = block(clause.body);
+    pop_scope();
+    out.catches.push_back(std::move(c));
+  }
+  return out;
+}
+
+ir::Stmt Checker::ret(const ast::Stmt& node) {
+  ir::Stmt out;
+  out.kind = ir::StmtKind::kReturn;
+  out.span = node.span;
+  const ir::Type* result = task_->result;
+  if (node.value == nullptr) {
+    if (!result->is(ir::TypeKind::kVoid) && !result->is_error()) {
+      error(diag::Code::kBadReturn, node.span,
+            fmt::format("`{}` must return a `{}`", task_->name, ir::type_name(result)))
+          .with_label("returns nothing")
+          .label(task_->span, "declared with a result");
+    }
+    return out;
+  }
+  if (result->is(ir::TypeKind::kVoid)) {
+    out.value = expr(*node.value);
+    error(diag::Code::kBadReturn, node.value->span, fmt::format("`{}` does not return a value", task_->name))
+        .with_label("a value")
+        .label(task_->span, "declared without `-> T`")
+        .help(fmt::format("declare the result: `-> {}`", ir::type_name(out.value->type)));
+    return out;
+  }
+  out.value = expr_as(*node.value, result, fmt::format("the result of `{}`", task_->name));
+  return out;
+}
+
+bool Checker::always_returns(const ir::Block& block) const {
+  for (const ir::Stmt& s : block.stmts) {
+    switch (s.kind) {
+      case ir::StmtKind::kReturn:
+      case ir::StmtKind::kFail: return true;
+      case ir::StmtKind::kIf:
+        if (s.else_body && always_returns(s.body) && always_returns(*s.else_body)) return true;
+        break;
+      case ir::StmtKind::kWithSemaphore:
+      case ir::StmtKind::kWithShared:
+        if (always_returns(s.body)) return true;
+        break;
+      case ir::StmtKind::kTry: {
+        bool all = always_returns(s.body);
+        for (const ir::Catch& c : s.catches) all = all && always_returns(c.body);
+        if (all) return true;
+        break;
+      }
+      case ir::StmtKind::kWhile:
+        // `while true { … }` without a break only leaves by returning.
+        if (s.value && s.value->kind == ir::ExprKind::kBoolLiteral && s.value->bool_value) {
+          bool has_break = false;
+          std::vector<const ir::Block*> pending{&s.body};
+          while (!pending.empty()) {
+            const ir::Block* b = pending.back();
+            pending.pop_back();
+            for (const ir::Stmt& inner : b->stmts) {
+              if (inner.kind == ir::StmtKind::kBreak) has_break = true;
+              // A break in a nested loop leaves only that loop.
+              if (inner.kind == ir::StmtKind::kIf || inner.kind == ir::StmtKind::kWithShared ||
+                  inner.kind == ir::StmtKind::kWithSemaphore || inner.kind == ir::StmtKind::kTry) {
+                pending.push_back(&inner.body);
+                if (inner.else_body) pending.push_back(&*inner.else_body);
+                for (const ir::Catch& c : inner.catches) pending.push_back(&c.body);
+              }
+            }
+          }
+          if (!has_break) return true;
+        }
+        break;
+      default: break;
+    }
+  }
+  return false;
+}
+
+}  // namespace taskc::check

@@ -1,0 +1,51 @@
+#include "compiler/ir/ir.hpp"
+
+namespace taskc::ir {
+namespace {
+
+constexpr std::string_view kErrorKindNames[kErrorKindCount] = {"Timeout", "Cancelled", "Failed", "IoError",
+                                                                "HttpError", "WorkerCrashed", "Arithmetic"};
+
+}  // namespace
+
+std::string_view error_kind_name(ErrorKind kind) { return kErrorKindNames[static_cast<int>(kind)]; }
+
+std::optional<ErrorKind> find_error_kind(std::string_view name) {
+  for (int i = 0; i < kErrorKindCount; ++i) {
+    if (kErrorKindNames[i] == name) return static_cast<ErrorKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view task_kind_name(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::kIo: return "io";
+    case TaskKind::kCpu: return "cpu";
+    case TaskKind::kFlow: return "flow";
+  }
+  return "?";
+}
+
+std::string_view binary_op_text(BinaryOp op) {
+  static constexpr std::string_view kText[] = {"+", "-", "*", "/", "%", "==", "!=", "<",
+                                               "<=", ">", ">=", "and", "or", "in", "not in"};
+  return kText[static_cast<int>(op)];
+}
+
+std::string_view edge_kind_name(EdgeKind kind) {
+  switch (kind) {
+    case EdgeKind::kData: return "data";
+    case EdgeKind::kEffect: return "effect";
+    case EdgeKind::kAfter: return "after";
+  }
+  return "?";
+}
+
+const RecordDef* Program::find_record(std::string_view name) const {
+  for (const auto& record : records) {
+    if (record->name == name) return record.get();
+  }
+  return nullptr;
+}
+
+}  // namespace taskc::ir

@@ -1,0 +1,271 @@
+// The task-graph IR: a checked, typed, resolved program. Every backend (C++,
+// graph drawing) reads only this, never the AST.
+//
+// Ownership: a Program owns everything in it, including its TypeTable and
+// records; Types and RecordDefs are referenced by pointer and live as long as
+// the Program. Names are resolved to indexes: a LocalId indexes the enclosing
+// task's `locals`, and item references index the Program's vectors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/ir/builtins.hpp"
+#include "compiler/ir/types.hpp"
+#include "compiler/source/span.hpp"
+
+namespace taskc::ir {
+
+using LocalId = std::uint32_t;
+
+// The kinds of error a task can fail with (§10 of the language).
+enum class ErrorKind : std::uint8_t { kTimeout, kCancelled, kFailed, kIoError, kHttpError, kWorkerCrashed, kArithmetic };
+inline constexpr int kErrorKindCount = 7;
+std::string_view error_kind_name(ErrorKind kind);
+std::optional<ErrorKind> find_error_kind(std::string_view name);
+
+// A set of error kinds as a bit mask; 0 means "every kind" where a set is a filter.
+using ErrorKindSet = std::uint32_t;
+inline constexpr ErrorKindSet bit(ErrorKind kind) { return 1u << static_cast<unsigned>(kind); }
+
+enum class TaskKind { kIo, kCpu, kFlow };
+std::string_view task_kind_name(TaskKind kind);
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn };
+enum class UnaryOp { kNegate, kNot };
+std::string_view binary_op_text(BinaryOp op);
+
+enum class ExprKind {
+  kIntLiteral,       // int_value
+  kFloatLiteral,     // float_value
+  kBoolLiteral,      // bool_value
+  kStrLiteral,       // text
+  kDurationLiteral,  // int_value: nanoseconds
+  kNoneLiteral,      // type is the optional it stands for
+  kInterpolation,    // operands: the pieces, each a str literal or a value to format as print does
+  kLocal,            // ref: LocalId
+  kConst,            // ref: index into Program::consts
+  kShared,           // ref: index into Program::shared
+  kCallTask,         // ref: index into Program::tasks; operands: arguments
+  kCallBuiltin,      // builtin; operands: arguments
+  kNewChannel,       // operands[0]: capacity; type: channel[T]
+  kField,            // operands[0]: record; ref: field index; text: field name
+  kResultField,      // operands[0]: result[T]; text: ok, value, error or kind
+  kTupleElement,     // operands[0]: tuple; ref: element index
+  kIndex,            // operands[0]: list or map; operands[1]: index or key
+  kUnary,            // unary_op, operands[0]
+  kBinary,           // binary_op, operands[0], operands[1] (types already converted)
+  kRange,            // operands[0], operands[1], inclusive; type list[int]
+  kList,             // operands
+  kMap,              // operands: key, value, key, value, …
+  kTuple,            // operands
+  kRecord,           // operands: one per field, in declaration order
+  kGather,           // settle; operands: the concurrent expressions; type: tuple, or void
+  kGatherEach,       // settle; operands[0]: body (reads `bindings`), [1]: iterable, [2]: limit or null
+  kRace,             // operands: the competitors
+  kTimeout,          // operands[0]: work, [1]: duration, [2]: else value or null
+  kTryElse,          // operands[0]: work, [1]: fallback
+  kToFloat,          // operands[0]: an int, promoted in arithmetic
+  kWrapOptional,     // operands[0]: a T where a T? is expected
+  kUnwrapOptional,   // operands[0]: a T? known not to be none (narrowed by `if x != none`)
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::kNoneLiteral;
+  const Type* type = nullptr;
+  source::Span span;
+  std::int64_t int_value = 0;
+  double float_value = 0;
+  bool bool_value = false;
+  bool settle = false;
+  bool inclusive = false;
+  std::string text;
+  std::uint32_t ref = 0;
+  Builtin builtin = Builtin::kPrint;
+  BinaryOp binary_op = BinaryOp::kAdd;
+  UnaryOp unary_op = UnaryOp::kNegate;
+  std::vector<ExprPtr> operands;
+  // kGatherEach: the locals bound by the pattern, per element.
+  std::vector<LocalId> bindings;
+};
+
+// ---------------------------------------------------------------------------
+// Statements
+
+enum class AssignOp { kSet, kAdd, kSub, kMul, kDiv, kMod };
+
+// How a `for` walks its iterable.
+enum class ForKind { kList, kRange, kMapKeys, kMapPairs, kChannel };
+
+struct Stmt;
+
+struct Block {
+  std::vector<Stmt> stmts;
+};
+
+struct Catch {
+  source::Span span;
+  // The kinds this clause catches; 0 catches every kind.
+  ErrorKindSet kinds = 0;
+  // `catch e { … }`: the local holding the error (an Error record).
+  std::optional<LocalId> binding;
+  Block body;
+};
+
+enum class StmtKind {
+  kLet,            // bindings (more than one: tuple destructuring), value
+  kAssign,         // target, assign_op, value
+  kIf,             // value (condition), body, else_body
+  kWhile,          // value, body
+  kFor,            // for_kind, bindings, value (iterable), body
+  kBreak,
+  kContinue,
+  kReturn,         // value or null
+  kFail,           // value: the message (str)
+  kWithSemaphore,  // ref: semaphore index, body
+  kWithShared,     // ref: shared index, body
+  kTry,            // body, catches
+  kExpr,           // value
+};
+
+struct Stmt {
+  StmtKind kind = StmtKind::kExpr;
+  source::Span span;
+  std::vector<LocalId> bindings;
+  ExprPtr value;
+  ExprPtr target;
+  AssignOp assign_op = AssignOp::kSet;
+  ForKind for_kind = ForKind::kList;
+  std::uint32_t ref = 0;
+  Block body;
+  std::optional<Block> else_body;
+  std::vector<Catch> catches;
+};
+
+// ---------------------------------------------------------------------------
+// Flows: each top-level statement of a flow is a node of a graph.
+
+enum class EdgeKind {
+  kData,    // the node reads a value the other node defines or changes
+  kEffect,  // both are effects (prints, assignments, control flow): source order
+  kAfter,   // `let x = e after y`
+};
+std::string_view edge_kind_name(EdgeKind kind);
+
+struct Edge {
+  std::uint32_t from = 0;
+  EdgeKind kind = EdgeKind::kData;
+  // For data and after edges, the variable that carries the dependency.
+  std::string via;
+};
+
+struct FlowNode {
+  std::uint32_t id = 0;
+  Stmt stmt;
+  // Edges from the nodes this one waits for; `from` is always a smaller id.
+  std::vector<Edge> deps;
+  // A short description for graph drawings: `let pages = gather fetch(…)`.
+  std::string label;
+  // The tasks this node calls directly, for labelling with their kinds.
+  std::vector<std::uint32_t> calls;
+  bool is_effect = false;
+};
+
+struct FlowGraph {
+  std::vector<FlowNode> nodes;
+};
+
+// ---------------------------------------------------------------------------
+// Items
+
+struct Local {
+  std::string name;
+  const Type* type = nullptr;
+  source::Span span;
+  bool is_mutable = true;
+};
+
+struct Param {
+  std::string name;
+  const Type* type = nullptr;
+  LocalId local = 0;
+  source::Span span;
+};
+
+struct Retry {
+  // Attempts after the first.
+  std::int64_t extra_attempts = 0;
+  std::int64_t backoff_ns = 0;
+  // 0: every kind but Cancelled.
+  ErrorKindSet on = 0;
+};
+
+struct Task {
+  std::string name;
+  TaskKind kind = TaskKind::kIo;
+  source::Span span;
+  bool is_extern = false;
+  bool blocking = false;
+  bool in_process = false;
+  std::string extern_symbol;
+  std::vector<Param> params;
+  const Type* result = nullptr;
+  // `uses S n`
+  std::optional<std::uint32_t> semaphore;
+  std::int64_t permits = 1;
+  std::optional<std::int64_t> timeout_ns;
+  std::optional<Retry> retry;
+  std::vector<Local> locals;
+  // Tasks with a body; empty for extern tasks and flows.
+  Block body;
+  // Flows only.
+  FlowGraph graph;
+};
+
+struct Const {
+  std::string name;
+  const Type* type = nullptr;
+  ExprPtr value;
+  source::Span span;
+};
+
+struct Semaphore {
+  std::string name;
+  std::int64_t permits = 1;
+  source::Span span;
+};
+
+struct Shared {
+  std::string name;
+  const Type* type = nullptr;
+  ExprPtr init;
+  source::Span span;
+};
+
+struct Program {
+  std::unique_ptr<TypeTable> types = std::make_unique<TypeTable>();
+  // C++ headers from `import`, in order of first appearance.
+  std::vector<std::string> imports;
+  // Every record type: the builtin ones first, then the program's.
+  std::vector<std::unique_ptr<RecordDef>> records;
+  std::vector<Const> consts;
+  std::vector<Semaphore> semaphores;
+  std::vector<Shared> shared;
+  std::vector<Task> tasks;
+  // The index of `flow main` in tasks, if the program has one.
+  std::optional<std::uint32_t> main;
+
+  const RecordDef* find_record(std::string_view name) const;
+};
+
+}  // namespace taskc::ir
