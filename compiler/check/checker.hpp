@@ -49,6 +49,8 @@ class Checker {
   void check_clauses(const ast::Item& item, ir::Task& task);
   void check_task_body(const ast::Item& item, ir::Task& task);
   void check_main(const ast::Item& item, const ir::Task& task);
+  // Declares a task's parameters as its first locals.
+  void declare_params(ir::Task& task);
   std::optional<std::int64_t> constant_int(const ast::Expr& expr, std::string_view what);
   std::optional<std::int64_t> constant_duration(const ast::Expr& expr, std::string_view what);
   const Symbol* find_symbol(std::string_view name) const;

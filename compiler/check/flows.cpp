@@ -103,7 +103,7 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
   task_ = &task;
   scopes_.clear();
   push_scope();
-  for (ir::Param& param : task.params) param.local = declare_local(param.name, param.type, param.span, true);
+  declare_params(task);
 
   // Every top-level let, so that a use before its definition is explained.
   for (const ast::Stmt& s : item.body.stmts) {
@@ -187,7 +187,8 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     for (std::size_t i = 0; i < top.stmts.size(); ++i) task.graph.nodes[i].stmt = std::move(top.stmts[i]);
     if (!returns) {
       error(diag::Code::kMissingReturn, item.name_span,
-            fmt::format("flow `{}` can finish without returning a `{}`", item.name, ir::type_name(task.result)))
+            fmt::format("flow `{}` can finish without returning a value of type `{}`", item.name,
+                        ir::type_name(task.result)))
           .with_label("declared with a result")
           .help("end the flow with `return …`");
     }

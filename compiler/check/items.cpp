@@ -339,16 +339,27 @@ void Checker::check_task_body(const ast::Item& item, ir::Task& task) {
   task_ = &task;
   scopes_.clear();
   push_scope();
-  for (ir::Param& param : task.params) param.local = declare_local(param.name, param.type, param.span, true);
+  declare_params(task);
   task.body = block(item.body);
   if (!task.result->is(ir::TypeKind::kVoid) && !task.result->is_error() && !always_returns(task.body)) {
     error(diag::Code::kMissingReturn, item.name_span,
-          fmt::format("`{}` can finish without returning a `{}`", item.name, ir::type_name(task.result)))
+          fmt::format("`{}` can finish without returning a value of type `{}`", item.name, ir::type_name(task.result)))
         .with_label("declared with a result")
         .help("end every path through the body with `return …` or `fail \"…\"`");
   }
   pop_scope();
   task_ = nullptr;
+}
+
+void Checker::declare_params(ir::Task& task) {
+  for (ir::Param& param : task.params) {
+    // A repeated parameter name was reported with its signature.
+    if (const LocalBinding* previous = find_local(param.name)) {
+      param.local = previous->id;
+      continue;
+    }
+    param.local = declare_local(param.name, param.type, param.span, true);
+  }
 }
 
 void Checker::check_main(const ast::Item& item, const ir::Task& task) {

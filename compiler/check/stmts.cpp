@@ -238,6 +238,15 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
   ir::Stmt out;
   out.span = node.span;
   out.kind = ir::StmtKind::kWithSemaphore;
+  if (const LocalBinding* local = find_local(node.name)) {
+    error(diag::Code::kBadWithTarget, node.name_span,
+          fmt::format("`with` needs a semaphore or a shared value; `{}` is a variable", node.name))
+        .with_label("a local variable")
+        .label(task_->locals[local->id].span, "defined here")
+        .note("declare `semaphore NAME = N` or `shared NAME: T = …` at the top level");
+    out.body = block(node.body);
+    return out;
+  }
   const Symbol* symbol = find_symbol(node.name);
   if (symbol && (symbol->kind == Symbol::Kind::kSemaphore || symbol->kind == Symbol::Kind::kShared) &&
       task_->in_process) {
@@ -316,7 +325,7 @@ ir::Stmt Checker::ret(const ast::Stmt& node) {
   if (node.value == nullptr) {
     if (!result->is(ir::TypeKind::kVoid) && !result->is_error()) {
       error(diag::Code::kBadReturn, node.span,
-            fmt::format("`{}` must return a `{}`", task_->name, ir::type_name(result)))
+            fmt::format("`{}` must return a value of type `{}`", task_->name, ir::type_name(result)))
           .with_label("returns nothing")
           .label(task_->span, "declared with a result");
     }

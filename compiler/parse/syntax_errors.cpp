@@ -108,8 +108,13 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
   std::string expected = parser ? describe_expected(*parser) : std::string();
   std::string after;
   if (parser) {
-    const antlr4::Token* previous = parser->getTokenStream()->LT(-1);
-    if (previous != nullptr && previous != offending) after = " after " + token_text(file_, offset_, previous);
+    // The token just before the offending one; the parser's own position can
+    // be earlier when prediction failed after looking ahead.
+    size_t index = offending->getTokenIndex();
+    if (index != INVALID_INDEX && index > 0) {
+      const antlr4::Token* previous = parser->getTokenStream()->get(index - 1);
+      if (previous != nullptr) after = " after " + token_text(file_, offset_, previous);
+    }
   }
   std::string found = token_text(file_, offset_, offending);
   if (expected.empty()) {
