@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "compiler/driver/command_line.hpp"
 #include "compiler/driver/version.hpp"
@@ -41,4 +44,77 @@ TEST_CASE("an unknown flag is a usage error with exit status 2") {
   CHECK(r.status == 2);
   CHECK(r.err.find("--frobnicate") != std::string::npos);
   CHECK(r.err.find("taskc --help") != std::string::npos);
+}
+
+namespace {
+
+// A temporary .task file, removed when the test ends.
+struct TempProgram {
+  std::string path;
+  explicit TempProgram(const std::string& text, const std::string& name = "prog.task") {
+    path = "/tmp/taskc_driver_test_" + std::to_string(::getpid()) + "_" + name;
+    std::ofstream(path) << text;
+  }
+  ~TempProgram() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("check: exit 0 on a clean program, 1 with diagnostics on errors") {
+  TempProgram good("flow main() { print(1) }\n");
+  Run ok = run({"check", good.path});
+  CHECK(ok.status == 0);
+  CHECK(ok.err.empty());
+
+  TempProgram bad("flow main() { print(nope) }\n");
+  Run failed = run({"check", bad.path});
+  CHECK(failed.status == 1);
+  CHECK(failed.err.find("error[E0101]: unknown name `nope`") != std::string::npos);
+  CHECK(failed.err.find("taskc: 1 error in") != std::string::npos);
+  // No colour unless on a terminal or asked for.
+  CHECK(failed.err.find('\x1b') == std::string::npos);
+  Run coloured = run({"check", bad.path, "--color", "always"});
+  CHECK(coloured.err.find('\x1b') != std::string::npos);
+}
+
+TEST_CASE("check: --diagnostics json and --emit-ir json") {
+  TempProgram bad("flow main() { print(nope) }\n");
+  Run json = run({"check", bad.path, "--diagnostics", "json"});
+  CHECK(json.status == 1);
+  CHECK(json.err.rfind("[\n", 0) == 0);
+  CHECK(json.err.find("\"code\": \"E0101\"") != std::string::npos);
+
+  TempProgram good("io task f(x: int) -> int { return x }\nflow main() { let a = f(1)\n print(a) }\n");
+  Run ir = run({"check", good.path, "--emit-ir", "json"});
+  CHECK(ir.status == 0);
+  CHECK(ir.out.find("\"graph\": [") != std::string::npos);
+  CHECK(ir.out.find("\"main\": \"main\"") != std::string::npos);
+}
+
+TEST_CASE("graph: dot by default, mermaid on request, unknown flows are usage errors") {
+  TempProgram program("io task f(x: int) -> int { return x }\nflow main() { let a = f(1)\n print(a) }\n");
+  Run dot = run({"graph", program.path});
+  CHECK(dot.status == 0);
+  CHECK(dot.out.find("\"main_0\" -> \"main_1\"") != std::string::npos);
+  Run mermaid = run({"graph", program.path, "--format", "mermaid"});
+  CHECK(mermaid.out.find("main_0 -->|a| main_1") != std::string::npos);
+  Run missing = run({"graph", program.path, "--flow", "nope"});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("has no flow named `nope`") != std::string::npos);
+  Run bad_format = run({"graph", program.path, "--format", "svg"});
+  CHECK(bad_format.status == 2);
+}
+
+TEST_CASE("a missing input file is named, with the reason, and exits 2") {
+  Run r = run({"check", "/nonexistent/x.task"});
+  CHECK(r.status == 2);
+  CHECK(r.err == "taskc: error: cannot read `/nonexistent/x.task`: No such file or directory\n");
+}
+
+TEST_CASE("the --explain flag prints the long explanation of a code") {
+  Run r = run({"--explain", "E0301"});
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("E0301: a cpu task reaches I/O\n", 0) == 0);
+  Run unknown = run({"--explain", "E0999"});
+  CHECK(unknown.status == 2);
 }
