@@ -708,10 +708,29 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   TaskParser parser(&tokens);
-  SyntaxErrorListener listener(file, sink, 0);
   parser.removeErrorListeners();
-  parser.addErrorListener(&listener);
-  TaskParser::Module_Context* tree = parser.module_();
+
+  // Two-stage parsing, as ANTLR's authors recommend: the fast SLL prediction
+  // parses almost every valid file; only when it fails do we parse again with
+  // full LL prediction and error recovery, which also gives the best messages.
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  TaskParser::Module_Context* tree = nullptr;
+  try {
+    tree = parser.module_();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  if (tree == nullptr) {
+    tokens.seek(0);
+    parser.reset();
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    SyntaxErrorListener listener(file, sink, 0);
+    parser.addErrorListener(&listener);
+    tree = parser.module_();
+    parser.removeErrorListeners();
+  }
   return AstBuilder(file, sink, 0).module(tree);
 }
 
