@@ -60,8 +60,10 @@ class Dumper {
       head.pop_back();
     }
     line(depth, head);
-    for (const Param& field : item.fields) line(depth + 1, fmt::format("field {}: {}", field.name, type_text(field.type)));
-    for (const Param& param : item.params) line(depth + 1, fmt::format("param {}: {}", param.name, type_text(param.type)));
+    for (const Param& field : item.fields)
+      line(depth + 1, fmt::format("field {}: {}", field.name, type_text(field.type)));
+    for (const Param& param : item.params)
+      line(depth + 1, fmt::format("param {}: {}", param.name, type_text(param.type)));
     if (item.result) line(depth + 1, "-> " + type_text(*item.result));
     if (item.declared_type) line(depth + 1, ": " + type_text(*item.declared_type));
     for (const Clause& clause : item.clauses) dump_clause(clause, depth + 1);
@@ -194,6 +196,8 @@ class Dumper {
 
 }  // namespace
 
-std::string dump(const Module& module, const source::SourceMap& sources) { return Dumper(sources).run(module); }
+std::string dump(const Module& module, const source::SourceMap& sources) {
+  return Dumper(sources).run(module);
+}
 
 }  // namespace taskc::ast

@@ -256,7 +256,8 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kPow: {
       bool is_pow = info.builtin == ir::Builtin::kPow;
       if (!arity(is_pow ? 2 : 1, is_pow ? 2 : 1,
-                 is_pow ? "pow(base: float, exponent: float) -> float" : fmt::format("{}(x: float) -> float", info.name))) {
+                 is_pow ? "pow(base: float, exponent: float) -> float"
+                        : fmt::format("{}(x: float) -> float", info.name))) {
         break;
       }
       for (std::size_t i = 0; i < count; ++i) {

@@ -1,7 +1,7 @@
 #include "compiler/check/checker.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace taskc::check {
 
@@ -80,8 +80,8 @@ void Checker::mismatch(source::Span span, const ir::Type* expected, const ir::Ty
   if (expected->is(ir::TypeKind::kFloat) && found->is(ir::TypeKind::kInt)) {
     d.help("ints become floats only in arithmetic; convert with `float(…)` or write a float literal such as `1.0`");
   } else if (found->is(ir::TypeKind::kOptional) && found->element() == expected) {
-    d.help("this value may be `none`; test it first: `if x != none { … }` uses it as `" +
-           ir::type_name(expected) + "` inside");
+    d.help("this value may be `none`; test it first: `if x != none { … }` uses it as `" + ir::type_name(expected) +
+           "` inside");
   } else if (expected->is(ir::TypeKind::kStr)) {
     d.help("convert with `str(…)`, or interpolate: \"{x}\"");
   } else if (expected->is(ir::TypeKind::kInt) && found->is(ir::TypeKind::kFloat)) {
@@ -115,11 +115,13 @@ std::string Checker::suggestion(std::string_view name) const {
   }
   for (const auto& [item, symbol] : symbols_) candidates.push_back(item);
   static constexpr std::string_view kBuiltins[] = {
-      "sleep", "http_get", "http", "read_file", "write_file", "append_file", "read_lines", "exec", "list_dir",
-      "now", "env", "send", "recv", "close", "print", "eprint", "len", "range", "sum", "min", "max", "abs",
-      "sorted", "reversed", "keys", "values", "contains", "split", "join", "trim", "lower", "upper",
-      "starts_with", "bytes", "chr", "ord", "sqrt", "sin", "cos", "pow", "floor", "hash", "str", "int", "float",
-      "attempt", "push", "pop", "int", "float", "bool", "str", "duration", "list", "map", "result", "channel"};
+      "sleep",   "http_get", "http",   "read_file", "write_file", "append_file", "read_lines", "exec",     "list_dir",
+      "now",     "env",      "send",   "recv",      "close",      "print",       "eprint",     "len",      "range",
+      "sum",     "min",      "max",    "abs",       "sorted",     "reversed",    "keys",       "values",   "contains",
+      "split",   "join",     "trim",   "lower",     "upper",      "starts_with", "bytes",      "chr",      "ord",
+      "sqrt",    "sin",      "cos",    "pow",       "floor",      "hash",        "str",        "int",      "float",
+      "attempt", "push",     "pop",    "int",       "float",      "bool",        "str",        "duration", "list",
+      "map",     "result",   "channel"};
   for (std::string_view builtin : kBuiltins) candidates.push_back(builtin);
 
   std::string_view best;

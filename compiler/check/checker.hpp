@@ -72,8 +72,7 @@ class Checker {
   ir::ExprPtr call(const ast::Expr& expr, const ir::Type* expected);
   ir::ExprPtr task_call(const ast::Expr& expr, const Symbol& symbol);
   ir::ExprPtr binary(const ast::Expr& expr);
-  ir::ExprPtr arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span,
-                         source::Span op_span);
+  ir::ExprPtr arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span, source::Span op_span);
   ir::ExprPtr field(const ast::Expr& expr);
   ir::ExprPtr index(const ast::Expr& expr);
   ir::ExprPtr literal_collection(const ast::Expr& expr, const ir::Type* expected);

@@ -21,7 +21,9 @@ ir::ExprPtr wrap(ir::ExprKind kind, ir::ExprPtr inner, const ir::Type* type) {
   return outer;
 }
 
-ir::BinaryOp to_ir(ast::BinaryOp op) { return static_cast<ir::BinaryOp>(static_cast<int>(op)); }
+ir::BinaryOp to_ir(ast::BinaryOp op) {
+  return static_cast<ir::BinaryOp>(static_cast<int>(op));
+}
 
 }  // namespace
 
@@ -73,8 +75,7 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
         return make(ir::ExprKind::kNoneLiteral, expected, node.span);
       }
       if (expected && !expected->is_error()) {
-        error(diag::Code::kTypeMismatch, node.span,
-              fmt::format("`none` is not a `{}`", ir::type_name(expected)))
+        error(diag::Code::kTypeMismatch, node.span, fmt::format("`none` is not a `{}`", ir::type_name(expected)))
             .with_label("`none` here")
             .help(fmt::format("only optionals can be none; declare the type as `{}?`", ir::type_name(expected)));
         return error_expr(node.span);
@@ -102,8 +103,7 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
         }
         ir::ExprPtr value = expr(*part.expr);
         if (value->type->is(ir::TypeKind::kVoid)) {
-          error(diag::Code::kNoValue, value->span, "this interpolation returns nothing")
-              .with_label("no value to show");
+          error(diag::Code::kNoValue, value->span, "this interpolation returns nothing").with_label("no value to show");
           value = error_expr(value->span);
         }
         out->operands.push_back(std::move(value));
@@ -157,7 +157,7 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
       const ir::Type* type = operand->type;
       if (type->is_error()) return error_expr(node.span);
       bool ok = node.unary_op == ast::UnaryOp::kNot ? type->is(ir::TypeKind::kBool)
-                                                     : type->is_numeric() || type->is(ir::TypeKind::kDuration);
+                                                    : type->is_numeric() || type->is(ir::TypeKind::kDuration);
       if (!ok) {
         error(diag::Code::kBadOperands, node.span,
               fmt::format("`{}` cannot be applied to `{}`", node.unary_op == ast::UnaryOp::kNot ? "not" : "-",
@@ -225,7 +225,8 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
       case Symbol::Kind::kSemaphore:
         error(diag::Code::kNotAValue, node.span, fmt::format("semaphore `{}` is not a value", node.name))
             .with_label("used as a value")
-            .help(fmt::format("hold a permit with `with {} {{ … }}`, or add `uses {}` to a task", node.name, node.name));
+            .help(
+                fmt::format("hold a permit with `with {} {{ … }}`, or add `uses {}` to a task", node.name, node.name));
         return error_expr(node.span);
       case Symbol::Kind::kRecord:
         error(diag::Code::kNotAValue, node.span, fmt::format("type `{}` is not a value", node.name))
@@ -249,8 +250,9 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
     error(diag::Code::kUseBeforeDefinition, node.span, fmt::format("`{}` is used before it is defined", node.name))
         .with_label("used here")
         .label(later->second, "defined later in this flow")
-        .note("a flow runs its lets as soon as their inputs are ready, but a value can only be used after the let "
-              "that defines it, so the graph has no cycles")
+        .note(
+            "a flow runs its lets as soon as their inputs are ready, but a value can only be used after the let "
+            "that defines it, so the graph has no cycles")
         .help("move this statement below the definition");
     return error_expr(node.span);
   }
@@ -355,9 +357,9 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
     return out;
   };
   auto bad = [&]() {
-    error(diag::Code::kBadOperands, node.span,
-          fmt::format("`{}` cannot combine `{}` and `{}`", ast::binary_op_text(op), ir::type_name(lt),
-                      ir::type_name(rt)))
+    error(
+        diag::Code::kBadOperands, node.span,
+        fmt::format("`{}` cannot combine `{}` and `{}`", ast::binary_op_text(op), ir::type_name(lt), ir::type_name(rt)))
         .with_label(fmt::format("`{}` {} `{}`", ir::type_name(lt), ast::binary_op_text(op), ir::type_name(rt)))
         .note("no implicit conversions except int to float in arithmetic; convert with int(…), float(…) or str(…)");
     return error_expr(node.span);
@@ -458,8 +460,8 @@ ir::ExprPtr Checker::field(const ast::Expr& node) {
   const ir::Type* type = base->type;
   if (type->is_error()) return error_expr(node.span);
   if (type->is(ir::TypeKind::kResult)) {
-    const ir::Type* field_type = node.name == "ok"      ? types_->bool_type()
-                                 : node.name == "value" ? type->element()
+    const ir::Type* field_type = node.name == "ok"                             ? types_->bool_type()
+                                 : node.name == "value"                        ? type->element()
                                  : node.name == "error" || node.name == "kind" ? types_->str_type()
                                                                                : nullptr;
     if (field_type != nullptr) {
@@ -535,9 +537,8 @@ ir::ExprPtr Checker::literal_collection(const ast::Expr& node, const ir::Type* e
     std::vector<const ir::Type*> element_types;
     auto out = make(ir::ExprKind::kTuple, nullptr, node.span);
     for (std::size_t i = 0; i < node.operands.size(); ++i) {
-      const ir::Type* hint = expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size()
-                                 ? expected->args[i]
-                                 : nullptr;
+      const ir::Type* hint =
+          expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size() ? expected->args[i] : nullptr;
       ir::ExprPtr element = hint ? expr_as(*node.operands[i], hint, "a tuple element") : expr(*node.operands[i]);
       element_types.push_back(element->type);
       out->operands.push_back(std::move(element));
@@ -723,10 +724,10 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
       std::vector<const ir::Type*> element_types;
       std::size_t void_count = 0;
       for (std::size_t i = 0; i < node.operands.size(); ++i) {
-        const ir::Type* hint = expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size() &&
-                                       !node.settle
-                                   ? expected->args[i]
-                                   : nullptr;
+        const ir::Type* hint =
+            expected && expected->is(ir::TypeKind::kTuple) && i < expected->args.size() && !node.settle
+                ? expected->args[i]
+                : nullptr;
         ir::ExprPtr element = expr(*node.operands[i], hint);
         if (hint) element = coerce(std::move(element), hint, "a gathered value");
         if (element->type->is(ir::TypeKind::kVoid)) ++void_count;
@@ -823,8 +824,8 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
           return error_expr(node.span);
         }
         // `e timeout 2s else none` makes the result optional.
-        bool makes_optional = fallback->kind == ast::ExprKind::kNoneLiteral && !type->is(ir::TypeKind::kOptional) &&
-                              !type->is_error();
+        bool makes_optional =
+            fallback->kind == ast::ExprKind::kNoneLiteral && !type->is(ir::TypeKind::kOptional) && !type->is_error();
         if (makes_optional) {
           type = types_->optional(type);
           work = coerce(std::move(work), type, "the work");

@@ -1,8 +1,8 @@
 // Flows: each top-level statement is a node of a graph. A node waits for the
 // nodes that define or change the values it reads (data edges), effects keep
 // their source order (effect edges), and `after` adds ordering (after edges).
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <set>
 

@@ -1,17 +1,32 @@
 // Declarations: items, records, constants, semaphores, shared values, task
 // signatures and clauses, and the signature of `main`.
-#include <algorithm>
 #include <fmt/format.h>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 #include "compiler/check/checker.hpp"
 
 namespace taskc::check {
 namespace {
 
+// "name", "ns::name" or "::ns::name": what a C++ function can be called.
+bool is_qualified_cpp_name(std::string_view text) {
+  if (text.substr(0, 2) == "::") text.remove_prefix(2);
+  while (true) {
+    std::size_t end = text.find("::");
+    std::string_view part = text.substr(0, end);
+    if (part.empty() || std::isdigit(static_cast<unsigned char>(part[0]))) return false;
+    for (char c : part) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    }
+    if (end == std::string_view::npos) return true;
+    text.remove_prefix(end + 2);
+  }
+}
+
 bool is_builtin_type_name(std::string_view name) {
-  return name == "int" || name == "float" || name == "bool" || name == "str" || name == "duration" ||
-         name == "list" || name == "map" || name == "result" || name == "channel";
+  return name == "int" || name == "float" || name == "bool" || name == "str" || name == "duration" || name == "list" ||
+         name == "map" || name == "result" || name == "channel";
 }
 
 }  // namespace
@@ -206,8 +221,7 @@ void Checker::check_signature(const ast::Item& item, ir::Task& task) {
     task.result = resolve_type(*item.result);
   }
   if (item.kind == ast::ItemKind::kExternTask) {
-    static const std::regex kQualifiedName("(::)?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*");
-    if (!std::regex_match(item.extern_symbol, kQualifiedName)) {
+    if (!is_qualified_cpp_name(item.extern_symbol)) {
       error(diag::Code::kBadExternSymbol, item.extern_span,
             fmt::format("`{}` is not a C++ function name", item.extern_symbol))
           .with_label("expected a name such as \"wordstats::stem\"")
@@ -372,8 +386,9 @@ void Checker::check_main(const ast::Item& item, const ir::Task& task) {
       error(diag::Code::kBadMainSignature, task.params[i].span,
             fmt::format("`main` cannot take a `{}` from the command line", ir::type_name(type)))
           .with_label("not a command-line type")
-          .note("main's parameters are the program's arguments: int, float, str, bool or duration, and a last "
-                "`list[str]` that takes the rest");
+          .note(
+              "main's parameters are the program's arguments: int, float, str, bool or duration, and a last "
+              "`list[str]` that takes the rest");
     }
   }
   if (!task.result->is(ir::TypeKind::kVoid) && !task.result->is(ir::TypeKind::kInt) && !task.result->is_error()) {

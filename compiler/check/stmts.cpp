@@ -290,8 +290,8 @@ ir::Stmt Checker::try_stmt(const ast::Stmt& node) {
     c.span = clause.span;
     push_scope();
     // One lower-case name that is not a kind binds the error: `catch e { … }`.
-    bool binding = clause.names.size() == 1 && !ir::find_error_kind(clause.names[0]) &&
-                   !clause.names[0].empty() && !(clause.names[0][0] >= 'A' && clause.names[0][0] <= 'Z');
+    bool binding = clause.names.size() == 1 && !ir::find_error_kind(clause.names[0]) && !clause.names[0].empty() &&
+                   !(clause.names[0][0] >= 'A' && clause.names[0][0] <= 'Z');
     if (binding) {
       c.binding = declare_local(clause.names[0], types_->record(error_record_), clause.name_spans[0], false);
     } else {
@@ -301,8 +301,9 @@ ir::Stmt Checker::try_stmt(const ast::Stmt& node) {
           auto& d = error(diag::Code::kUnknownErrorKind, clause.name_spans[i],
                           fmt::format("unknown error kind `{}`", clause.names[i]))
                         .with_label("not an error kind")
-                        .note("the kinds are Timeout, Cancelled, Failed, IoError, HttpError, WorkerCrashed and "
-                              "Arithmetic; `catch e { … }` with a lower-case name catches every kind");
+                        .note(
+                            "the kinds are Timeout, Cancelled, Failed, IoError, HttpError, WorkerCrashed and "
+                            "Arithmetic; `catch e { … }` with a lower-case name catches every kind");
           std::string hint = suggestion(clause.names[i]);
           if (!hint.empty()) d.help(hint);
           continue;

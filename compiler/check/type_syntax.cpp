@@ -10,7 +10,8 @@ const ir::Type* Checker::resolve_type(const ast::TypeExpr& type) {
     case ast::TypeExpr::Kind::kOptional: {
       const ir::Type* inner = resolve_type(type.args.at(0));
       if (inner->is(ir::TypeKind::kOptional)) {
-        error(diag::Code::kInvalidType, type.span, fmt::format("`{}?` is an optional of an optional", ir::type_name(inner)))
+        error(diag::Code::kInvalidType, type.span,
+              fmt::format("`{}?` is an optional of an optional", ir::type_name(inner)))
             .with_label("one `?` is enough")
             .note("an optional is either a value or `none`; a second `?` adds nothing");
         return inner;
@@ -66,8 +67,8 @@ const ir::Type* Checker::resolve_type(const ast::TypeExpr& type) {
   if (type.name == "duration") return types_->duration_type();
   if (const ir::RecordDef* record = program_->find_record(type.name)) return types_->record(record);
 
-  auto& d = error(diag::Code::kUnknownType, type.span, fmt::format("unknown type `{}`", type.name))
-                .with_label("not a type");
+  auto& d =
+      error(diag::Code::kUnknownType, type.span, fmt::format("unknown type `{}`", type.name)).with_label("not a type");
   std::string hint = suggestion(type.name);
   if (!hint.empty()) d.help(hint);
   if (const Symbol* symbol = find_symbol(type.name)) {

@@ -1,10 +1,10 @@
 #include "compiler/diag/codes.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <string>
 
 namespace taskc::diag {
@@ -63,7 +63,8 @@ interpolation).
     print("50% off")      // fixed
 )"};
     case Code::kCallOfNonName:
-      return {"only tasks, flows and builtins can be called", R"(The language has no function values: a call names the task, flow or
+      return {"only tasks, flows and builtins can be called",
+              R"(The language has no function values: a call names the task, flow or
 builtin it calls.
 
     (fetch)(url)        // error
@@ -79,7 +80,8 @@ an element of a list or map, or a field of a record.
     page.status = 200   // fixed: a record field
 )"};
     case Code::kDuplicateName:
-      return {"a name is defined more than once", R"(All items of a program (types, consts, semaphores, shared values, tasks
+      return {"a name is defined more than once",
+              R"(All items of a program (types, consts, semaphores, shared values, tasks
 and flows), including those of the files it `use`s, share one namespace, and
 builtins such as `print` and `len` cannot be redefined.
 
@@ -124,7 +126,8 @@ their `use`s, so a cycle has no first file.
 Move what both files need into a third file that both of them `use`.
 )"};
     case Code::kDuplicateLocal:
-      return {"a local is defined twice in one block", R"(A `let` introduces a name for the rest of its block; a second `let` of
+      return {"a local is defined twice in one block",
+              R"(A `let` introduces a name for the rest of its block; a second `let` of
 the same name in the same block is a mistake. Assign instead, or use another
 name. An inner block may reuse a name of an outer one.
 
@@ -133,14 +136,16 @@ name. An inner block may reuse a name of an outer one.
     n = 2           // fixed
 )"};
     case Code::kDuplicateMember:
-      return {"a field or parameter appears twice", R"(Each field of a record type and each parameter of a task must have its
+      return {"a field or parameter appears twice",
+              R"(Each field of a record type and each parameter of a task must have its
 own name.
 
     type Page { url: str, url: str }     // error
     type Page { url: str, body: str }    // fixed
 )"};
     case Code::kBadMainSignature:
-      return {"`main` has a signature the command line cannot give", R"(The parameters of `flow main` are the executable's positional
+      return {"`main` has a signature the command line cannot give",
+              R"(The parameters of `flow main` are the executable's positional
 arguments, parsed from the command line. They can be int, float, str, bool or
 duration, and the last one may be `list[str]` to take the rest. `main` returns
 nothing (exit status 0) or an `int`, the exit status.
@@ -157,7 +162,8 @@ Cancelled, Failed, IoError, HttpError, WorkerCrashed and Arithmetic. In a
     retry 3 on Timeout        // fixed
 )"};
     case Code::kNotAValue:
-      return {"a name that is not a value is used as one", R"(Tasks and builtins must be called to give a value; semaphores and types
+      return {"a name that is not a value is used as one",
+              R"(Tasks and builtins must be called to give a value; semaphores and types
 are not values at all.
 
     let r = fetch             // error
@@ -190,7 +196,8 @@ The note shows the signature.
     http_get("http://x/")       // fixed
 )"};
     case Code::kBadOperands:
-      return {"an operator cannot combine these types", R"(Arithmetic works on numbers (`+` also joins two strings or two lists,
+      return {"an operator cannot combine these types",
+              R"(Arithmetic works on numbers (`+` also joins two strings or two lists,
 and durations add, subtract and scale), comparisons on values of one type
 (`<` on numbers, strings and durations), `and`/`or`/`not` on bools, and `in` on a
 list, map key set or string.
@@ -260,7 +267,8 @@ value cannot call tasks or I/O builtins.
     timeout 5s                    // fixed
 )"};
     case Code::kRecordFields:
-      return {"wrong fields in a record literal", R"(A record literal names each field of its type once. Fields whose type
+      return {"wrong fields in a record literal",
+              R"(A record literal names each field of its type once. Fields whose type
 is optional (`T?`) may be left out and are `none`.
 
     type Page { url: str, status: int }
@@ -268,7 +276,8 @@ is optional (`T?`) may be left out and are `none`.
     Page { url: u, status: 200 }         // fixed
 )"};
     case Code::kPatternArity:
-      return {"the pattern does not match the value", R"(`let (a, b) = e` takes a tuple apart; the tuple must have exactly as
+      return {"the pattern does not match the value",
+              R"(`let (a, b) = e` takes a tuple apart; the tuple must have exactly as
 many elements as the pattern has names. `for (k, v) in m` needs a map, or a
 list of pairs.
 
@@ -276,7 +285,8 @@ list of pairs.
     let (a, b, c) = gather(f(), g(), h()) // fixed
 )"};
     case Code::kBadReturn:
-      return {"`return` does not match the declared result", R"(A task declared with `-> T` returns a T on every `return`; one without a
+      return {"`return` does not match the declared result",
+              R"(A task declared with `-> T` returns a T on every `return`; one without a
 result type returns nothing.
 
     io task ping() { return 1 }            // error
@@ -291,11 +301,13 @@ afresh on each step, so changing it would have no effect on the loop.
     for x in xs { x += 1 }     // error
 )"};
     case Code::kLoopControlOutsideLoop:
-      return {"`break` or `continue` outside a loop", R"(`break` and `continue` only make sense inside `for` or `while`. To
+      return {"`break` or `continue` outside a loop",
+              R"(`break` and `continue` only make sense inside `for` or `while`. To
 leave a task early, use `return`.
 )"};
     case Code::kMissingReturn:
-      return {"a path through the body returns no value", R"(A task or flow declared with `-> T` must end every path with `return …`
+      return {"a path through the body returns no value",
+              R"(A task or flow declared with `-> T` must end every path with `return …`
 (or `fail "…"`). The compiler checks `if`/`else`, `try`/`catch`, `with` and
 `while true` loops without `break`.
 
@@ -304,7 +316,8 @@ leave a task early, use `return`.
     }                                // error: nothing returned when x >= 0
 )"};
     case Code::kSharedWriteOutsideWith:
-      return {"a shared value is written outside its `with`", R"(A `shared` value can be read anywhere, but written only inside
+      return {"a shared value is written outside its `with`",
+              R"(A `shared` value can be read anywhere, but written only inside
 `with NAME { … }`, which holds its lock. Tasks run concurrently, and an
 unguarded read-modify-write such as `counter += 1` loses updates: this is the
 race condition of the classic threading example, which this rule makes
@@ -332,7 +345,8 @@ builtins (and print). Do the I/O in an io task or a flow and pass the data in:
     }
 )"};
     case Code::kBadClause:
-      return {"a clause does not fit this task", R"(Clauses come after a task's signature: `uses S [n]` (hold n permits of
+      return {"a clause does not fit this task",
+              R"(Clauses come after a task's signature: `uses S [n]` (hold n permits of
 semaphore S), `timeout D`, `retry N [backoff D] [on Kind, …]`, `in process`
 (cpu tasks only) and `blocking` (extern io tasks only). Each may be given
 once; permits must be at least one and timeouts longer than zero.
@@ -340,25 +354,29 @@ once; permits must be at least one and timeouts longer than zero.
     io task fetch(url: str) -> str in process { … }   // error: io task
 )"};
     case Code::kBadWithTarget:
-      return {"`with` needs a semaphore or a shared value", R"(`with S { … }` holds one permit of semaphore S, or the lock of shared
+      return {"`with` needs a semaphore or a shared value",
+              R"(`with S { … }` holds one permit of semaphore S, or the lock of shared
 value S, for the duration of the block.
 
     let lock = 1
     with lock { … }       // error
 )"};
     case Code::kSharedInProcess:
-      return {"an `in process` task uses what lives in the main process", R"(An `in process` task runs in a worker process, with its own memory.
+      return {"an `in process` task uses what lives in the main process",
+              R"(An `in process` task runs in a worker process, with its own memory.
 Shared values and semaphores live in the main process, so the worker can neither
 read them nor hold them. Pass values as arguments, and put `uses S` on the task
 so that the caller holds the permit while the worker runs.
 )"};
     case Code::kNotSerializable:
-      return {"a value cannot cross to a worker process", R"(Arguments and results of `in process` tasks are copied between
+      return {"a value cannot cross to a worker process",
+              R"(Arguments and results of `in process` tasks are copied between
 processes. Channels are handles to queues in the main process and cannot be
 copied there.
 )"};
     case Code::kBadExternSymbol:
-      return {"an extern task names no C++ function", R"(`extern io task f(…) = "ns::func"` binds a task to a C++ function,
+      return {"an extern task names no C++ function",
+              R"(`extern io task f(…) = "ns::func"` binds a task to a C++ function,
 named as C++ would name it, with its namespaces. `import` the header that
 declares it.
 
@@ -370,14 +388,16 @@ declares it.
 that uses it would wait forever.
 )"};
     case Code::kPermitsExceedSemaphore:
-      return {"a task needs more permits than its semaphore has", R"(`uses S n` holds n permits of S at once. If S has fewer than n, no call
+      return {"a task needs more permits than its semaphore has",
+              R"(`uses S n` holds n permits of S at once. If S has fewer than n, no call
 could ever start.
 
     semaphore gpu = 2
     cpu task train() uses gpu 4 { … }      // error
 )"};
     case Code::kUseBeforeDefinition:
-      return {"a flow uses a value before its definition", R"(In a flow, each statement is a node of a graph and lets run as soon as
+      return {"a flow uses a value before its definition",
+              R"(In a flow, each statement is a node of a graph and lets run as soon as
 the values they read are ready, whatever their order in the source. A value
 must still be defined above its first use: that is what keeps the graph free of
 cycles.
@@ -426,7 +446,9 @@ const Registry& registry() {
 
 }  // namespace
 
-std::span<const CodeInfo> all_codes() { return registry().infos; }
+std::span<const CodeInfo> all_codes() {
+  return registry().infos;
+}
 
 const CodeInfo& info(Code code) {
   for (const CodeInfo& entry : registry().infos) {

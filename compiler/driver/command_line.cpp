@@ -1,7 +1,7 @@
 #include "compiler/driver/command_line.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <ostream>
 
 #include "compiler/ast/dump.hpp"
@@ -83,8 +83,8 @@ int graph_command(const Options& options, const Terminal& terminal, std::ostream
       return 2;
     }
   }
-  codegen::GraphFormat format = options.graph_format == "mermaid" ? codegen::GraphFormat::kMermaid
-                                                                  : codegen::GraphFormat::kDot;
+  codegen::GraphFormat format =
+      options.graph_format == "mermaid" ? codegen::GraphFormat::kMermaid : codegen::GraphFormat::kDot;
   out << codegen::draw_flows(*front_end.program, format, options.flow);
   return 0;
 }

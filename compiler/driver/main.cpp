@@ -1,8 +1,8 @@
 // The `taskc` executable: a thin shell around run_command_line().
+#include <unistd.h>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "compiler/driver/command_line.hpp"

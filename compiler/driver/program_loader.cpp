@@ -1,7 +1,7 @@
 #include "compiler/driver/program_loader.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 #include <map>
 #include <vector>
 

@@ -3,12 +3,14 @@
 namespace taskc::ir {
 namespace {
 
-constexpr std::string_view kErrorKindNames[kErrorKindCount] = {"Timeout", "Cancelled", "Failed", "IoError",
-                                                                "HttpError", "WorkerCrashed", "Arithmetic"};
+constexpr std::string_view kErrorKindNames[kErrorKindCount] = {"Timeout",   "Cancelled",     "Failed",    "IoError",
+                                                               "HttpError", "WorkerCrashed", "Arithmetic"};
 
 }  // namespace
 
-std::string_view error_kind_name(ErrorKind kind) { return kErrorKindNames[static_cast<int>(kind)]; }
+std::string_view error_kind_name(ErrorKind kind) {
+  return kErrorKindNames[static_cast<int>(kind)];
+}
 
 std::optional<ErrorKind> find_error_kind(std::string_view name) {
   for (int i = 0; i < kErrorKindCount; ++i) {
@@ -27,7 +29,7 @@ std::string_view task_kind_name(TaskKind kind) {
 }
 
 std::string_view binary_op_text(BinaryOp op) {
-  static constexpr std::string_view kText[] = {"+", "-", "*", "/", "%", "==", "!=", "<",
+  static constexpr std::string_view kText[] = {"+",  "-", "*",  "/",   "%",  "==", "!=",    "<",
                                                "<=", ">", ">=", "and", "or", "in", "not in"};
   return kText[static_cast<int>(op)];
 }

@@ -23,14 +23,24 @@ namespace taskc::ir {
 using LocalId = std::uint32_t;
 
 // The kinds of error a task can fail with (§10 of the language).
-enum class ErrorKind : std::uint8_t { kTimeout, kCancelled, kFailed, kIoError, kHttpError, kWorkerCrashed, kArithmetic };
+enum class ErrorKind : std::uint8_t {
+  kTimeout,
+  kCancelled,
+  kFailed,
+  kIoError,
+  kHttpError,
+  kWorkerCrashed,
+  kArithmetic
+};
 inline constexpr int kErrorKindCount = 7;
 std::string_view error_kind_name(ErrorKind kind);
 std::optional<ErrorKind> find_error_kind(std::string_view name);
 
 // A set of error kinds as a bit mask; 0 means "every kind" where a set is a filter.
 using ErrorKindSet = std::uint32_t;
-inline constexpr ErrorKindSet bit(ErrorKind kind) { return 1u << static_cast<unsigned>(kind); }
+inline constexpr ErrorKindSet bit(ErrorKind kind) {
+  return 1u << static_cast<unsigned>(kind);
+}
 
 enum class TaskKind { kIo, kCpu, kFlow };
 std::string_view task_kind_name(TaskKind kind);
@@ -123,11 +133,11 @@ struct Catch {
 };
 
 enum class StmtKind {
-  kLet,            // bindings (more than one: tuple destructuring), value
-  kAssign,         // target, assign_op, value
-  kIf,             // value (condition), body, else_body
-  kWhile,          // value, body
-  kFor,            // for_kind, bindings, value (iterable), body
+  kLet,     // bindings (more than one: tuple destructuring), value
+  kAssign,  // target, assign_op, value
+  kIf,      // value (condition), body, else_body
+  kWhile,   // value, body
+  kFor,     // for_kind, bindings, value (iterable), body
   kBreak,
   kContinue,
   kReturn,         // value or null

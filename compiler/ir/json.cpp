@@ -262,8 +262,9 @@ class IrJson {
   }
 
   void stmt(const Stmt& s) {
-    static constexpr std::string_view kNames[] = {"let", "assign", "if", "while", "for", "break", "continue",
-                                                  "return", "fail", "with_semaphore", "with_shared", "try", "expr"};
+    static constexpr std::string_view kNames[] = {"let",         "assign",   "if",     "while", "for",
+                                                  "break",       "continue", "return", "fail",  "with_semaphore",
+                                                  "with_shared", "try",      "expr"};
     static constexpr std::string_view kAssign[] = {"=", "+=", "-=", "*=", "/=", "%="};
     static constexpr std::string_view kFor[] = {"list", "range", "map_keys", "map_pairs", "channel"};
     json_.begin_object();
@@ -314,10 +315,12 @@ class IrJson {
 
   void expr(const Expr* e) {
     static constexpr std::string_view kNames[] = {
-        "int", "float", "bool", "str", "duration", "none", "interpolation", "local", "const", "shared",
-        "call_task", "call_builtin", "new_channel", "field", "result_field", "tuple_element", "index", "unary",
-        "binary", "range", "list", "map", "tuple", "record", "gather", "gather_each", "race", "timeout", "try_else",
-        "to_float", "wrap_optional", "unwrap_optional"};
+        "int",           "float",          "bool",         "str",           "duration",  "none",
+        "interpolation", "local",          "const",        "shared",        "call_task", "call_builtin",
+        "new_channel",   "field",          "result_field", "tuple_element", "index",     "unary",
+        "binary",        "range",          "list",         "map",           "tuple",     "record",
+        "gather",        "gather_each",    "race",         "timeout",       "try_else",  "to_float",
+        "wrap_optional", "unwrap_optional"};
     if (e == nullptr) {
       json_.null();
       return;

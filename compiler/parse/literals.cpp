@@ -29,9 +29,13 @@ bool parse_int(std::string_view text, std::int64_t& value) {
   if (digits.empty()) return false;
   std::uint64_t magnitude = 0;
   for (char c : digits) {
-    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
     if (digit < 0 || digit >= base) return false;
-    if (magnitude > (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(digit)) / static_cast<unsigned>(base)) {
+    if (magnitude >
+        (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(digit)) / static_cast<unsigned>(base)) {
       return false;
     }
     magnitude = magnitude * static_cast<unsigned>(base) + static_cast<unsigned>(digit);
@@ -56,7 +60,12 @@ bool parse_duration(std::string_view text, std::int64_t& nanoseconds, std::strin
     return false;
   }
   std::string_view unit = text.substr(unit_at);
-  double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9 : 3600e9;
+  double scale = unit == "ns"   ? 1
+                 : unit == "us" ? 1e3
+                 : unit == "ms" ? 1e6
+                 : unit == "s"  ? 1e9
+                 : unit == "m"  ? 60e9
+                                : 3600e9;
   std::string number = without_underscores(text.substr(0, unit_at));
   if (number.find('.') == std::string::npos) {
     std::int64_t count = 0;

@@ -54,7 +54,8 @@ class AstBuilder {
     source::Span start = span(node->getStart());
     const antlr4::Token* stop = node->getStop();
     // After error recovery a rule can end before it starts.
-    if (stop == nullptr || stop->getStopIndex() == INVALID_INDEX || stop->getStopIndex() + 1 < node->getStart()->getStartIndex()) {
+    if (stop == nullptr || stop->getStopIndex() == INVALID_INDEX ||
+        stop->getStopIndex() + 1 < node->getStart()->getStartIndex()) {
       return start;
     }
     return source::Span{file_.id(), start.begin, offset_ + static_cast<std::uint32_t>(stop->getStopIndex() + 1)};
@@ -401,7 +402,6 @@ class AstBuilder {
   ast::ExprPtr literal_or_name(const antlr4::Token* token, source::Span where);
   std::vector<ast::StringPart> string_parts(antlr4::tree::TerminalNode* node);
 
-
   const source::SourceFile& file_;
   diag::DiagnosticSink& sink_;
   std::uint32_t offset_;
@@ -655,8 +655,7 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
       std::optional<char> decoded = decode_escape(next);
       if (!decoded) {
         std::uint32_t at = token.begin + static_cast<std::uint32_t>(i);
-        sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2},
-                    unknown_escape_message(next))
+        sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2}, unknown_escape_message(next))
             .with_label("unknown escape")
             .help("the escapes are \\n, \\t, \\\", \\\\ and \\{");
       } else {

@@ -32,9 +32,8 @@ std::string token_type_name(const antlr4::dfa::Vocabulary& vocabulary, size_t ty
 // How a concrete token reads: `{`, the name `foo`, end of file.
 std::string token_text(const source::SourceFile& file, std::uint32_t offset, const antlr4::Token* token) {
   if (token->getType() == antlr4::Token::EOF) return offset == 0 ? "end of file" : "the end of the interpolation";
-  std::string_view text =
-      file.text(source::Span{file.id(), offset + static_cast<std::uint32_t>(token->getStartIndex()),
-                             offset + static_cast<std::uint32_t>(token->getStopIndex() + 1)});
+  std::string_view text = file.text(source::Span{file.id(), offset + static_cast<std::uint32_t>(token->getStartIndex()),
+                                                 offset + static_cast<std::uint32_t>(token->getStopIndex() + 1)});
   if (text.size() > 40) return fmt::format("`{}…`", text.substr(0, 40));
   return fmt::format("`{}`", text);
 }
@@ -99,7 +98,9 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     return;
   }
   if (offending->getType() == TaskLexer::UNKNOWN_CHAR) {
-    sink_.error(diag::Code::kUnknownCharacter, span, fmt::format("unknown character {}", token_text(file_, offset_, offending)))
+    sink_
+        .error(diag::Code::kUnknownCharacter, span,
+               fmt::format("unknown character {}", token_text(file_, offset_, offending)))
         .with_label("not part of the language here");
     return;
   }

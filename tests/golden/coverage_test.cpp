@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "compiler/diag/codes.hpp"
+#include "tests/golden/annotations.hpp"
 
 namespace fs = std::filesystem;
 
@@ -15,20 +15,12 @@ TEST_CASE("every diagnostic code has a fail_*.task example with an `// error:` l
   const char* root = std::getenv("TASKC_SOURCE_DIR");
   REQUIRE(root != nullptr);
   std::set<std::string> covered;
-  static const std::regex kCode(R"(// error:.*)");
-  static const std::regex kId(R"(E\d{4})");
   for (const auto& entry : fs::directory_iterator(fs::path(root) / "tests/golden/check")) {
-    std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".task") continue;
     std::ifstream in(entry.path());
     std::string line;
     while (std::getline(in, line)) {
-      std::smatch match;
-      if (!std::regex_search(line, match, kCode)) continue;
-      std::string tail = match.str();
-      for (auto it = std::sregex_iterator(tail.begin(), tail.end(), kId); it != std::sregex_iterator(); ++it) {
-        covered.insert(it->str());
-      }
+      for (const std::string& code : taskc::testing::annotated_codes(line)) covered.insert(code);
     }
   }
   for (const taskc::diag::CodeInfo& code : taskc::diag::all_codes()) {

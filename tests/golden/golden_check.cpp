@@ -13,12 +13,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include "compiler/driver/command_line.hpp"
+#include "tests/golden/annotations.hpp"
 
 namespace {
 
@@ -35,15 +35,8 @@ using Expectations = std::map<std::pair<std::string, int>, std::multiset<std::st
 void add_annotations(const std::string& path, Expectations& expected) {
   std::istringstream lines(read(path));
   std::string line;
-  static const std::regex kAnnotation(R"(// error:((\s+E\d{4})+))");
-  static const std::regex kCode(R"(E\d{4})");
   for (int number = 1; std::getline(lines, line); ++number) {
-    std::smatch match;
-    if (!std::regex_search(line, match, kAnnotation)) continue;
-    std::string codes = match[1].str();
-    for (auto it = std::sregex_iterator(codes.begin(), codes.end(), kCode); it != std::sregex_iterator(); ++it) {
-      expected[{path, number}].insert(it->str());
-    }
+    for (const std::string& code : taskc::testing::annotated_codes(line)) expected[{path, number}].insert(code);
   }
 }
 
@@ -80,14 +73,13 @@ int main(int argc, char** argv) {
   Expectations reported;
   Expectations expected;
   std::set<std::string> files{path};
-  static const std::regex kGnuLine(R"(^(.+):(\d+):\d+: error\[(E\d{4})\]: )");
   std::istringstream gnu_lines(gnu.str());
   std::string line;
   while (std::getline(gnu_lines, line)) {
-    std::smatch match;
-    if (!std::regex_search(line, match, kGnuLine)) continue;
-    reported[{match[1].str(), std::stoi(match[2].str())}].insert(match[3].str());
-    files.insert(match[1].str());
+    std::optional<taskc::testing::GnuError> error = taskc::testing::parse_gnu_error(line);
+    if (!error) continue;
+    reported[{error->file, error->line}].insert(error->code);
+    files.insert(error->file);
   }
   for (const std::string& file : files) add_annotations(file, expected);
 

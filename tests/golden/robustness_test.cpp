@@ -1,12 +1,12 @@
 // Broken input never crashes `taskc check`: truncated and shuffled versions of
 // every passing golden program each get a diagnostic and a clean exit status.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <unistd.h>
 
 #include "compiler/driver/command_line.hpp"
 

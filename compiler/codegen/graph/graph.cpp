@@ -1,7 +1,7 @@
 #include "compiler/codegen/graph/graph.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace taskc::codegen {
 namespace {
@@ -67,7 +67,9 @@ void draw_dot(const ir::Program& program, const ir::Task& flow, std::string& out
       switch (edge.kind) {
         case ir::EdgeKind::kData: attributes = fmt::format("label=\"{}\"", dot_escape(edge.via)); break;
         case ir::EdgeKind::kEffect: attributes = "style=dashed, label=\"order\""; break;
-        case ir::EdgeKind::kAfter: attributes = fmt::format("style=dotted, label=\"after {}\"", dot_escape(edge.via)); break;
+        case ir::EdgeKind::kAfter:
+          attributes = fmt::format("style=dotted, label=\"after {}\"", dot_escape(edge.via));
+          break;
       }
       out += fmt::format("    \"{}_{}\" -> \"{}_{}\" [{}];\n", flow.name, edge.from, flow.name, node.id, attributes);
     }
@@ -105,8 +107,8 @@ void draw_mermaid(const ir::Program& program, const ir::Task& flow, std::string&
 }  // namespace
 
 std::string draw_flows(const ir::Program& program, GraphFormat format, const std::string& only_flow) {
-  std::string out = format == GraphFormat::kDot ? "digraph flows {\n  node [shape=box, fontname=\"Helvetica\"];\n"
-                                                : "flowchart TD\n";
+  std::string out =
+      format == GraphFormat::kDot ? "digraph flows {\n  node [shape=box, fontname=\"Helvetica\"];\n" : "flowchart TD\n";
   for (const ir::Task& task : program.tasks) {
     if (task.kind != ir::TaskKind::kFlow) continue;
     if (!only_flow.empty() && task.name != only_flow) continue;

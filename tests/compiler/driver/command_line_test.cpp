@@ -1,8 +1,8 @@
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "compiler/driver/command_line.hpp"
 #include "compiler/driver/version.hpp"
