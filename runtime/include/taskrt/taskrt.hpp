@@ -1,5 +1,22 @@
 // taskrt: the umbrella header. Generated code includes only this.
 #pragma once
 
+#include "taskrt/blocking_pool.hpp"
+#include "taskrt/channel.hpp"
+#include "taskrt/checked.hpp"
+#include "taskrt/cpu_pool.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/event_loop.hpp"
+#include "taskrt/executor.hpp"
 #include "taskrt/format.hpp"
+#include "taskrt/gather.hpp"
+#include "taskrt/print.hpp"
+#include "taskrt/retry.hpp"
+#include "taskrt/runtime.hpp"
+#include "taskrt/schedule.hpp"
+#include "taskrt/semaphore.hpp"
+#include "taskrt/sleep.hpp"
+#include "taskrt/task.hpp"
+#include "taskrt/timeout.hpp"
+#include "taskrt/values.hpp"
 #include "taskrt/version.hpp"

@@ -1,0 +1,238 @@
+// Channel<T>: a bounded multi-producer multi-consumer queue for pipelines.
+//
+// send() suspends while the channel is full (backpressure); recv() suspends
+// while it is empty and gives std::nullopt once the channel is closed and
+// drained. close() wakes every waiter: receivers get nullopt, blocked senders
+// fail with FailedError, as does any later send. Waiters are served in FIFO
+// order, and a cancelled waiter leaves the queue without losing a value: a
+// value already handed to a receiver is delivered (it sees the cancellation at
+// its next suspension), and a cancelled sender's value is never enqueued.
+// A Channel is a handle: copies share one queue.
+//
+// Thread-safe: any coroutine on any executor may send and receive.
+#pragma once
+
+#include <coroutine>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+
+#include "taskrt/task.hpp"
+
+namespace taskrt {
+
+template <typename T>
+class Channel {
+  struct State;
+
+  // One suspended send or recv, linked into the state's FIFO of its kind.
+  struct Waiter {
+    enum class Status { kQueued, kDone, kCancelled, kClosed };
+    State* state = nullptr;
+    std::coroutine_handle<> handle;
+    Executor* executor = nullptr;
+    std::optional<T> value;  // sender: what it sends; receiver: what it got
+    Status status = Status::kQueued;
+    bool arming = true;
+    Waiter* next = nullptr;
+    Waiter* previous = nullptr;
+  };
+
+  struct Queue {
+    Waiter* head = nullptr;
+    Waiter* tail = nullptr;
+    void push(Waiter* w) {
+      w->previous = tail;
+      w->next = nullptr;
+      (tail ? tail->next : head) = w;
+      tail = w;
+    }
+    void unlink(Waiter* w) {
+      (w->previous ? w->previous->next : head) = w->next;
+      (w->next ? w->next->previous : tail) = w->previous;
+      w->next = w->previous = nullptr;
+    }
+    Waiter* pop() {
+      Waiter* w = head;
+      if (w) unlink(w);
+      return w;
+    }
+  };
+
+  struct State {
+    explicit State(std::size_t cap) : capacity(cap) {}
+    std::mutex mutex;
+    const std::size_t capacity;
+    std::deque<T> buffer;  // guarded by mutex
+    Queue senders;         // guarded by mutex
+    Queue receivers;       // guarded by mutex
+    bool closed = false;   // guarded by mutex
+
+    // Under mutex: marks a waiter finished and resumes it unless it is still
+    // arming (then its await_suspend resumes it).
+    static void finish(Waiter* w, typename Waiter::Status status) {
+      w->status = status;
+      if (!w->arming) w->executor->schedule(w->handle);
+    }
+  };
+
+  struct StopHandler {
+    Waiter* waiter;
+    Queue* queue;
+    void operator()() const noexcept {
+      State& state = *waiter->state;
+      std::lock_guard lock(state.mutex);
+      if (waiter->status != Waiter::Status::kQueued) return;
+      queue->unlink(waiter);
+      State::finish(waiter, Waiter::Status::kCancelled);
+    }
+  };
+
+ public:
+  explicit Channel(std::size_t capacity) : state_(std::make_shared<State>(capacity)) {}
+
+  class [[nodiscard]] SendAwaiter {
+   public:
+    SendAwaiter(State& state, T value) : state_(state) {
+      waiter_.state = &state;
+      waiter_.value.emplace(std::move(value));
+    }
+    bool await_ready() { return try_now(); }
+    template <typename Promise>
+    bool await_suspend(std::coroutine_handle<Promise> handle) {
+      Context& context = handle.promise().context();
+      waiter_.handle = handle;
+      waiter_.executor = context.executor;
+      {
+        std::lock_guard lock(state_.mutex);
+        if (try_locked()) return false;
+        state_.senders.push(&waiter_);
+      }
+      on_stop_.emplace(context.stop, StopHandler{&waiter_, &state_.senders});
+      std::lock_guard lock(state_.mutex);
+      waiter_.arming = false;
+      return waiter_.status == Waiter::Status::kQueued;
+    }
+    void await_resume() {
+      on_stop_.reset();
+      if (waiter_.status == Waiter::Status::kCancelled) throw CancelledError("cancelled while sending");
+      if (waiter_.status == Waiter::Status::kClosed) throw FailedError("send on a closed channel");
+    }
+
+   private:
+    bool try_now() {
+      std::lock_guard lock(state_.mutex);
+      return try_locked();
+    }
+    // Under mutex: hand the value to a waiting receiver, or buffer it.
+    bool try_locked() {
+      if (state_.closed) {
+        waiter_.status = Waiter::Status::kClosed;
+        return true;
+      }
+      if (Waiter* receiver = state_.receivers.pop()) {
+        receiver->value = std::move(waiter_.value);
+        State::finish(receiver, Waiter::Status::kDone);
+        waiter_.status = Waiter::Status::kDone;
+        return true;
+      }
+      if (state_.buffer.size() < state_.capacity) {
+        state_.buffer.push_back(std::move(*waiter_.value));
+        waiter_.status = Waiter::Status::kDone;
+        return true;
+      }
+      return false;
+    }
+
+    State& state_;
+    Waiter waiter_;
+    std::optional<std::stop_callback<StopHandler>> on_stop_;
+  };
+
+  class [[nodiscard]] RecvAwaiter {
+   public:
+    explicit RecvAwaiter(State& state) : state_(state) { waiter_.state = &state; }
+    bool await_ready() {
+      std::lock_guard lock(state_.mutex);
+      return try_locked();
+    }
+    template <typename Promise>
+    bool await_suspend(std::coroutine_handle<Promise> handle) {
+      Context& context = handle.promise().context();
+      waiter_.handle = handle;
+      waiter_.executor = context.executor;
+      {
+        std::lock_guard lock(state_.mutex);
+        if (try_locked()) return false;
+        state_.receivers.push(&waiter_);
+      }
+      on_stop_.emplace(context.stop, StopHandler{&waiter_, &state_.receivers});
+      std::lock_guard lock(state_.mutex);
+      waiter_.arming = false;
+      return waiter_.status == Waiter::Status::kQueued;
+    }
+    std::optional<T> await_resume() {
+      on_stop_.reset();
+      if (waiter_.status == Waiter::Status::kCancelled) throw CancelledError("cancelled while receiving");
+      return std::move(waiter_.value);
+    }
+
+   private:
+    // Under mutex: take a buffered value (refilling from a waiting sender), a
+    // sender's value directly, or none once closed.
+    bool try_locked() {
+      if (!state_.buffer.empty()) {
+        waiter_.value.emplace(std::move(state_.buffer.front()));
+        state_.buffer.pop_front();
+        if (Waiter* sender = state_.senders.pop()) {
+          state_.buffer.push_back(std::move(*sender->value));
+          State::finish(sender, Waiter::Status::kDone);
+        }
+        waiter_.status = Waiter::Status::kDone;
+        return true;
+      }
+      if (Waiter* sender = state_.senders.pop()) {
+        waiter_.value = std::move(sender->value);
+        State::finish(sender, Waiter::Status::kDone);
+        waiter_.status = Waiter::Status::kDone;
+        return true;
+      }
+      if (state_.closed) {
+        waiter_.status = Waiter::Status::kClosed;
+        return true;
+      }
+      return false;
+    }
+
+    State& state_;
+    Waiter waiter_;
+    std::optional<std::stop_callback<StopHandler>> on_stop_;
+  };
+
+  // Suspends while full; throws FailedError if the channel is closed.
+  SendAwaiter send(T value) { return SendAwaiter(*state_, std::move(value)); }
+  // Suspends while empty; nullopt once closed and drained.
+  RecvAwaiter recv() { return RecvAwaiter(*state_); }
+
+  // Wakes every waiter; idempotent.
+  void close() {
+    std::lock_guard lock(state_->mutex);
+    state_->closed = true;
+    while (Waiter* receiver = state_->receivers.pop()) State::finish(receiver, Waiter::Status::kClosed);
+    while (Waiter* sender = state_->senders.pop()) State::finish(sender, Waiter::Status::kClosed);
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->buffer.size();
+  }
+  std::size_t capacity() const noexcept { return state_->capacity; }
+  friend bool operator==(const Channel& a, const Channel& b) noexcept { return a.state_ == b.state_; }
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace taskrt

@@ -1,0 +1,52 @@
+// Checked arithmetic for the language's `int` (int64) and `float`: overflow
+// and division by zero throw ArithmeticError instead of being undefined or
+// silently wrong. Generated code uses these for every arithmetic operator.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "taskrt/error.hpp"
+
+namespace taskrt {
+
+[[noreturn]] void throw_overflow(const char* op, std::int64_t a, std::int64_t b);
+[[noreturn]] void throw_division_by_zero();
+
+inline std::int64_t checked_add(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) throw_overflow("+", a, b);
+  return r;
+}
+inline std::int64_t checked_sub(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) throw_overflow("-", a, b);
+  return r;
+}
+inline std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) throw_overflow("*", a, b);
+  return r;
+}
+// Truncates toward zero, like C++.
+inline std::int64_t checked_div(std::int64_t a, std::int64_t b) {
+  if (b == 0) throw_division_by_zero();
+  if (a == INT64_MIN && b == -1) throw_overflow("/", a, b);
+  return a / b;
+}
+// The sign follows the dividend, like C++.
+inline std::int64_t checked_mod(std::int64_t a, std::int64_t b) {
+  if (b == 0) throw_division_by_zero();
+  if (b == -1) return 0;
+  return a % b;
+}
+inline std::int64_t checked_neg(std::int64_t a) {
+  if (a == INT64_MIN) throw_overflow("-", 0, a);
+  return -a;
+}
+inline double checked_div(double a, double b) {
+  if (b == 0.0) throw_division_by_zero();
+  return a / b;
+}
+
+}  // namespace taskrt

@@ -1,0 +1,47 @@
+// Executor: something that runs coroutines — the event loop, the CPU pool or
+// the blocking pool. Context: what a running task knows about where it runs
+// and whether it has been cancelled.
+//
+// schedule() is thread-safe and never blocks. Each executor's threads mark
+// themselves with set_current_executor(), so code can tell whether it already
+// runs where a coroutine must resume.
+#pragma once
+
+#include <coroutine>
+#include <stop_token>
+
+#include "taskrt/error.hpp"
+
+namespace taskrt {
+
+class Runtime;
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Resumes `handle` soon on one of this executor's threads. Never resumes it
+  // inline; thread-safe.
+  virtual void schedule(std::coroutine_handle<> handle) noexcept = 0;
+};
+
+// The executor whose thread is calling, or null on a thread of no executor.
+Executor* current_executor() noexcept;
+void set_current_executor(Executor* executor) noexcept;
+
+// Where a task runs and how it is cancelled. Every coroutine's promise holds
+// one; a task started by `co_await` inherits its parent's.
+struct Context {
+  Runtime* runtime = nullptr;
+  // The executor the coroutine resumes on after each suspension.
+  Executor* executor = nullptr;
+  // Requested when the task is cancelled (timeout, failed sibling, SIGINT).
+  std::stop_token stop;
+
+  bool cancelled() const noexcept { return stop.stop_requested(); }
+  // The cheap check generated CPU code makes at loop back-edges and calls.
+  void check_cancelled() const {
+    if (stop.stop_requested()) throw CancelledError();
+  }
+};
+
+}  // namespace taskrt

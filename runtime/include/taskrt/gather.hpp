@@ -1,0 +1,294 @@
+// gather, gather_settled and race: structured concurrency over child tasks.
+//
+// All children start concurrently on the caller's executor (at most `limit` at
+// a time when a limit is given) and the caller suspends until every child has
+// finished; nothing started by these functions outlives them.
+//  - gather: results in input order. The first failure cancels the other
+//    children, waits for them to finish cancelling, then rethrows that failure.
+//  - gather_settled: never fails fast; each element is a Result<T>.
+//  - race: the first child to succeed wins and the others are cancelled; fails
+//    (with the first failure) only if every child fails.
+// Cancelling the caller cancels every child.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "taskrt/task.hpp"
+
+namespace taskrt {
+
+// The outcome of one settled task: a value or an error.
+template <typename T>
+class Result {
+ public:
+  static Result success(T value) {
+    Result r;
+    r.value_.emplace(std::move(value));
+    return r;
+  }
+  static Result failure(std::exception_ptr error) {
+    Result r;
+    r.error_ = std::move(error);
+    return r;
+  }
+
+  bool ok() const noexcept { return !error_; }
+  // The value; rethrows the error when the task failed.
+  const T& value() const {
+    if (error_) std::rethrow_exception(error_);
+    return *value_;
+  }
+  T take_value() {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(*value_);
+  }
+  const std::exception_ptr& error() const noexcept { return error_; }
+  // The error's message, or "" when ok.
+  std::string error_message() const { return error_ ? message_of(error_) : std::string(); }
+  // The error's kind name ("Timeout", …), or "" when ok.
+  std::string kind_name() const { return error_ ? std::string(error_kind_name(kind_of(error_))) : std::string(); }
+
+ private:
+  std::optional<T> value_;
+  std::exception_ptr error_;
+};
+
+namespace detail {
+
+enum class GroupMode { kFailFast, kSettle, kRace };
+
+// Runs the children of a gather or race and resumes the parent when all are
+// done. Lives in the parent's coroutine frame as the awaiter; children report
+// to it from whichever thread they finish on. `Children` gives size(),
+// promise(i) and handle(i).
+template <typename Children>
+class TaskGroup final : public CompletionObserver {
+ public:
+  TaskGroup(Children& children, std::size_t limit, GroupMode mode) noexcept
+      : children_(children), limit_(limit), mode_(mode) {}
+  TaskGroup(const TaskGroup&) = delete;
+  TaskGroup& operator=(const TaskGroup&) = delete;
+
+  bool await_ready() const noexcept { return children_.size() == 0; }
+
+  template <typename Promise>
+  bool await_suspend(std::coroutine_handle<Promise> parent) {
+    Context& context = parent.promise().context();
+    parent_ = parent;
+    runtime_ = context.runtime;
+    executor_ = context.executor;
+    parent_link_.emplace(context.stop, ForwardStop{&stop_});
+    std::size_t count = children_.size();
+    std::size_t first = limit_ == 0 ? count : std::min(limit_, count);
+    next_.store(first, std::memory_order_relaxed);
+    // One extra count held while starting, so no child can resume the parent
+    // before the loop below is done.
+    remaining_.store(count + 1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < first; ++i) start(i);
+    return remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1;
+  }
+
+  void await_resume() noexcept { parent_link_.reset(); }
+
+  // After completion: the first failure (fail-fast and race), the winner (race).
+  const std::exception_ptr& first_error() const noexcept { return first_error_; }
+  std::optional<std::size_t> winner() const noexcept { return winner_; }
+  bool started(std::size_t index) const noexcept { return index < started_.size() ? started_[index] : true; }
+
+ private:
+  struct ForwardStop {
+    std::stop_source* target;
+    void operator()() const noexcept { target->request_stop(); }
+  };
+
+  void start(std::size_t index) {
+    PromiseBase& promise = children_.promise(index);
+    promise.set_context(Context{runtime_, executor_, stop_.get_token()});
+    promise.set_observer(this);
+    executor_->schedule(children_.handle(index));
+  }
+
+  std::coroutine_handle<> on_child_done(PromiseBase& child) noexcept override {
+    if (child.failed()) {
+      std::lock_guard lock(mutex_);
+      if (!first_error_) first_error_ = child.error();
+      if (mode_ == GroupMode::kFailFast) stop_.request_stop();
+    } else if (mode_ == GroupMode::kRace) {
+      std::lock_guard lock(mutex_);
+      if (!winner_) {
+        for (std::size_t i = 0; i < children_.size(); ++i) {
+          if (&children_.promise(i) == &child) winner_ = i;
+        }
+        stop_.request_stop();
+      }
+    }
+    // With a limit, a finished child makes room for the next one. After a
+    // fail-fast failure the rest are not started at all.
+    std::size_t finished = 1;
+    while (limit_ != 0) {
+      std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
+      if (index >= children_.size()) break;
+      if (mode_ == GroupMode::kSettle || !stop_.stop_requested()) {
+        start(index);
+        break;
+      }
+      mark_not_started(index);
+      ++finished;
+    }
+    // The last access to `this`: once the count reaches zero the parent may
+    // resume and destroy the group.
+    if (remaining_.fetch_sub(finished, std::memory_order_acq_rel) != finished) return std::noop_coroutine();
+    if (executor_ == current_executor()) return parent_;
+    executor_->schedule(parent_);
+    return std::noop_coroutine();
+  }
+
+  void mark_not_started(std::size_t index) {
+    std::lock_guard lock(mutex_);
+    if (started_.empty()) started_.assign(children_.size(), true);
+    started_[index] = false;
+  }
+
+  Children& children_;
+  const std::size_t limit_;
+  const GroupMode mode_;
+  std::coroutine_handle<> parent_;
+  Runtime* runtime_ = nullptr;
+  Executor* executor_ = nullptr;
+  std::stop_source stop_;
+  std::optional<std::stop_callback<ForwardStop>> parent_link_;
+  std::atomic<std::size_t> remaining_{0};
+  std::atomic<std::size_t> next_{0};
+  std::mutex mutex_;
+  std::exception_ptr first_error_;     // guarded by mutex_
+  std::optional<std::size_t> winner_;  // guarded by mutex_
+  std::vector<bool> started_;          // guarded by mutex_; empty: all started
+};
+
+template <typename T>
+struct VectorChildren {
+  std::vector<Task<T>>& tasks;
+  std::size_t size() const noexcept { return tasks.size(); }
+  PromiseBase& promise(std::size_t i) noexcept { return tasks[i].handle().promise(); }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks[i].handle(); }
+};
+
+template <typename... T>
+struct TupleChildren {
+  std::tuple<Task<T>...>& tasks;
+  std::array<PromiseBase*, sizeof...(T)> promises;
+  std::array<std::coroutine_handle<>, sizeof...(T)> handles;
+
+  explicit TupleChildren(std::tuple<Task<T>...>& t) : tasks(t) {
+    std::size_t i = 0;
+    std::apply([&](auto&... task) { ((promises[i] = &task.handle().promise(), handles[i] = task.handle(), ++i), ...); },
+               tasks);
+  }
+  std::size_t size() const noexcept { return sizeof...(T); }
+  PromiseBase& promise(std::size_t i) noexcept { return *promises[i]; }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return handles[i]; }
+};
+
+template <typename T>
+using ValueOf = std::conditional_t<std::is_void_v<T>, Unit, T>;
+
+template <typename T>
+ValueOf<T> take_value(Task<T>& task) {
+  if constexpr (std::is_void_v<T>) {
+    task.take_result();
+    return Unit{};
+  } else {
+    return task.take_result();
+  }
+}
+
+template <typename T>
+Result<ValueOf<T>> take_settled(Task<T>& task) {
+  const std::exception_ptr& error = task.handle().promise().error();
+  if (error) return Result<ValueOf<T>>::failure(error);
+  return Result<ValueOf<T>>::success(take_value(task));
+}
+
+}  // namespace detail
+
+// One concurrent child per task, results in input order; fail-fast.
+template <typename T>
+Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks,
+                                                                         std::size_t limit = 0) {
+  detail::VectorChildren<T> children{tasks};
+  detail::TaskGroup group(children, limit, detail::GroupMode::kFailFast);
+  co_await group;
+  if (group.first_error()) std::rethrow_exception(group.first_error());
+  if constexpr (std::is_void_v<T>) {
+    co_return;
+  } else {
+    std::vector<T> results;
+    results.reserve(tasks.size());
+    for (Task<T>& task : tasks) results.push_back(task.take_result());
+    co_return results;
+  }
+}
+
+// As gather, but never fails fast: each result is a Result.
+template <typename T>
+Task<std::vector<Result<detail::ValueOf<T>>>> gather_settled(std::vector<Task<T>> tasks, std::size_t limit = 0) {
+  detail::VectorChildren<T> children{tasks};
+  detail::TaskGroup group(children, limit, detail::GroupMode::kSettle);
+  co_await group;
+  std::vector<Result<detail::ValueOf<T>>> results;
+  results.reserve(tasks.size());
+  for (Task<T>& task : tasks) results.push_back(detail::take_settled(task));
+  co_return results;
+}
+
+// gather(a, b, c): a tuple of the results (Unit for tasks returning nothing).
+template <typename... T>
+Task<std::tuple<detail::ValueOf<T>...>> gather(Task<T>... tasks) {
+  std::tuple<Task<T>...> owned(std::move(tasks)...);
+  detail::TupleChildren<T...> children(owned);
+  detail::TaskGroup group(children, 0, detail::GroupMode::kFailFast);
+  co_await group;
+  if (group.first_error()) std::rethrow_exception(group.first_error());
+  co_return std::apply([](auto&... task) { return std::tuple<detail::ValueOf<T>...>(detail::take_value(task)...); },
+                       owned);
+}
+
+template <typename... T>
+Task<std::tuple<Result<detail::ValueOf<T>>...>> gather_settled(Task<T>... tasks) {
+  std::tuple<Task<T>...> owned(std::move(tasks)...);
+  detail::TupleChildren<T...> children(owned);
+  detail::TaskGroup group(children, 0, detail::GroupMode::kSettle);
+  co_await group;
+  co_return std::apply(
+      [](auto&... task) { return std::tuple<Result<detail::ValueOf<T>>...>(detail::take_settled(task)...); }, owned);
+}
+
+// The first task to succeed wins; the others are cancelled and awaited.
+template <typename T>
+Task<T> race(std::vector<Task<T>> tasks) {
+  if (tasks.empty()) throw FailedError("race of no tasks");
+  detail::VectorChildren<T> children{tasks};
+  detail::TaskGroup group(children, 0, detail::GroupMode::kRace);
+  co_await group;
+  if (!group.winner()) std::rethrow_exception(group.first_error());
+  co_return tasks[*group.winner()].take_result();
+}
+
+template <typename T, typename... More>
+Task<T> race(Task<T> first, More... more) {
+  std::vector<Task<T>> tasks;
+  tasks.push_back(std::move(first));
+  (tasks.push_back(std::move(more)), ...);
+  co_return co_await race(std::move(tasks));
+}
+
+}  // namespace taskrt

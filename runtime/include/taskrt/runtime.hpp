@@ -1,0 +1,61 @@
+// Runtime: owns the event loop, the CPU pool and the blocking pool, and drives
+// a root task to completion. There are no globals: code reaches its runtime
+// through its task's Context.
+//
+// Threading: run() takes over the calling thread as the event loop's thread
+// until the root task finishes. cancel() is thread-safe (signal handlers use
+// it through a self-pipe, see docs/runtime.md). Built by create(); shutdown()
+// or the destructor stops every pool and wakes every thread.
+#pragma once
+
+#include <memory>
+#include <stop_token>
+
+#include "taskrt/blocking_pool.hpp"
+#include "taskrt/cpu_pool.hpp"
+#include "taskrt/event_loop.hpp"
+#include "taskrt/task.hpp"
+
+namespace taskrt {
+
+struct RuntimeOptions {
+  // CPU pool workers; 0: one per hardware thread.
+  unsigned cpu_threads = 0;
+  // Most threads the blocking pool may start.
+  unsigned io_threads = 512;
+};
+
+class Runtime {
+ public:
+  static std::unique_ptr<Runtime> create(const RuntimeOptions& options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runs `root` on the event loop, on the calling thread, until it finishes;
+  // returns its result or rethrows its error. Not reentrant.
+  template <typename T>
+  T run(Task<T> root) {
+    run_root(root.handle().promise(), root.handle());
+    return root.take_result();
+  }
+
+  // Cancels the running root task and everything it started.
+  void cancel() noexcept { stop_.request_stop(); }
+
+  EventLoop& loop() noexcept { return *loop_; }
+  CpuPool& cpu() noexcept { return *cpu_; }
+  BlockingPool& blocking() noexcept { return *blocking_; }
+  void shutdown();
+
+ private:
+  explicit Runtime(const RuntimeOptions& options);
+  void run_root(detail::PromiseBase& promise, std::coroutine_handle<> handle);
+
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<CpuPool> cpu_;
+  std::unique_ptr<BlockingPool> blocking_;
+  std::stop_source stop_;
+};
+
+}  // namespace taskrt

@@ -1,0 +1,75 @@
+// Where each kind of work runs: io on the loop thread, cpu on pool workers,
+// blocking calls on blocking-pool threads; crossing is always by suspension.
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/runtime/runtime_helpers.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+
+TEST_CASE("io coroutines run on the thread that called run(), the loop thread") {
+  auto runtime = testing::make_runtime();
+  std::thread::id caller = std::this_thread::get_id();
+  auto body = [&]() -> Task<bool> {
+    bool before = std::this_thread::get_id() == caller;
+    co_await sleep(1ms);
+    bool after = std::this_thread::get_id() == caller;
+    co_return before&& after && runtime->loop().in_loop_thread();
+  };
+  CHECK(runtime->run(body()));
+}
+
+TEST_CASE("to_cpu moves to a pool worker and an io caller resumes on the loop") {
+  auto runtime = testing::make_runtime();
+  std::thread::id loop_thread = std::this_thread::get_id();
+  // Assertions stay on the test thread: Catch2 is not thread-safe.
+  std::atomic<bool> ran_in_pool{false};
+  auto on_cpu = [&]() -> Task<std::thread::id> {
+    co_await to_cpu();
+    ran_in_pool = runtime->cpu().in_pool();
+    co_return std::this_thread::get_id();
+  };
+  auto body = [&]() -> Task<bool> {
+    std::thread::id worker = co_await on_cpu();
+    co_return worker != loop_thread&& std::this_thread::get_id() == loop_thread;
+  };
+  CHECK(runtime->run(body()));
+  CHECK(ran_in_pool);
+}
+
+TEST_CASE("a cpu coroutine that awaits inside the pool suspends without blocking its worker") {
+  // One worker only: if awaiting blocked it, the inner task could never run.
+  auto runtime = testing::make_runtime(1);
+  auto inner = []() -> Task<int> {
+    co_await to_cpu();
+    co_return 7;
+  };
+  auto outer = [&]() -> Task<int> {
+    co_await to_cpu();
+    int sum = 0;
+    for (int i = 0; i < 100; ++i) sum += co_await inner();
+    auto [a, b] = co_await gather(inner(), inner());
+    co_return sum + a + b;
+  };
+  CHECK(runtime->run(outer()) == 714);
+}
+
+TEST_CASE("run_blocking runs on a blocking-pool thread and resumes the caller on its executor") {
+  auto runtime = testing::make_runtime();
+  std::thread::id loop_thread = std::this_thread::get_id();
+  auto body = [&]() -> Task<bool> {
+    std::thread::id where = co_await run_blocking([] {
+      std::this_thread::sleep_for(1ms);
+      return std::this_thread::get_id();
+    });
+    co_return where != loop_thread&& std::this_thread::get_id() == loop_thread;
+  };
+  CHECK(runtime->run(body()));
+}
+
+TEST_CASE("run_blocking passes exceptions through as errors") {
+  auto runtime = testing::make_runtime();
+  auto body = []() -> Task<void> { co_await run_blocking([] { throw std::runtime_error("disk on fire"); }); };
+  CHECK_THROWS_WITH(runtime->run(body()), "disk on fire");
+}

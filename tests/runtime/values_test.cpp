@@ -1,0 +1,58 @@
+// Printing values as source, checked arithmetic, and errors.
+#include <catch2/catch.hpp>
+
+#include "taskrt/taskrt.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+
+TEST_CASE("values print the way they are written in source") {
+  CHECK(format_value(std::int64_t{42}) == "42");
+  CHECK(format_value(2.5) == "2.5");
+  CHECK(format_value(true) == "true");
+  CHECK(format_value(std::optional<std::int64_t>()) == "none");
+  CHECK(format_value(std::chrono::nanoseconds(250ms)) == "250ms");
+  CHECK(format_value(std::vector<std::int64_t>{1, 2}) == "[1, 2]");
+  CHECK(format_value(std::vector<std::string>{"a", "b"}) == "[\"a\", \"b\"]");
+  CHECK(format_value(std::tuple<std::int64_t, std::string>{1, "x"}) == "(1, \"x\")");
+  Map<std::string, std::int64_t> map;
+  map["k"] = 3;
+  map["a"] = 1;
+  CHECK(format_value(map) == "{\"k\": 3, \"a\": 1}");
+  CHECK(join_arguments(std::string("total:"), std::int64_t{3}, std::vector<std::string>{"x"}) == "total: 3 [\"x\"]");
+}
+
+TEST_CASE("maps keep insertion order and index by key") {
+  Map<std::string, int> map;
+  map["b"] += 2;
+  map["a"] += 1;
+  map["b"] += 5;
+  CHECK(map.size() == 2);
+  CHECK(*map.find("b") == 7);
+  CHECK(map.find("zz") == nullptr);
+  CHECK(map.begin()->first == "b");
+}
+
+TEST_CASE("checked arithmetic fails with Arithmetic instead of overflowing") {
+  CHECK(checked_add(1, 2) == 3);
+  CHECK_THROWS_AS(checked_add(INT64_MAX, 1), ArithmeticError);
+  CHECK_THROWS_AS(checked_mul(INT64_MAX / 2, 3), ArithmeticError);
+  CHECK_THROWS_AS(checked_sub(INT64_MIN, 1), ArithmeticError);
+  CHECK_THROWS_WITH(checked_div(std::int64_t{1}, std::int64_t{0}), "division by zero");
+  CHECK_THROWS_AS(checked_div(INT64_MIN, std::int64_t{-1}), ArithmeticError);
+  CHECK(checked_div(std::int64_t{-7}, std::int64_t{2}) == -3);
+  CHECK(checked_mod(std::int64_t{-7}, std::int64_t{2}) == -1);
+  CHECK(checked_mod(INT64_MIN, std::int64_t{-1}) == 0);
+  CHECK_THROWS_AS(checked_neg(INT64_MIN), ArithmeticError);
+  CHECK_THROWS_AS(checked_div(1.0, 0.0), ArithmeticError);
+}
+
+TEST_CASE("errors carry their kind, message and trace") {
+  TimeoutError error("fetch timed out after 5s");
+  error.add_frame({"fetch", "crawl.task", 12});
+  error.add_frame({"main", "crawl.task", 30});
+  CHECK(error.describe() == "Timeout: fetch timed out after 5s\n  in fetch (crawl.task:12)\n  in main (crawl.task:30)");
+  CHECK(kind_of(std::make_exception_ptr(std::runtime_error("x"))) == ErrorKind::kFailed);
+  CHECK(kind_of(std::make_exception_ptr(IoError("y"))) == ErrorKind::kIoError);
+  CHECK_THROWS_AS(rethrow_as_error(std::make_exception_ptr(std::runtime_error("z"))), FailedError);
+}
