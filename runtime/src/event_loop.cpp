@@ -117,8 +117,8 @@ void EventLoop::run_ready() {
 
 void EventLoop::fire_timers() {
   Clock::time_point now = Clock::now();
-  while (!timers_.empty() && timers_.front()->deadline <= now) {
-    TimerNode* timer = timers_.front();
+  while (!heap_.empty() && heap_.front().deadline <= now) {
+    TimerNode* timer = heap_.front().lane->head;
     remove_timer(timer);
     timer->fire(timer);
   }
@@ -131,8 +131,8 @@ void EventLoop::wait_for_events() {
     if (!remote_ready_.empty() || !remote_posts_.empty()) timeout_ms = 0;
   }
   if (!ready_.empty()) timeout_ms = 0;
-  if (timeout_ms != 0 && !timers_.empty()) {
-    auto until = timers_.front()->deadline - Clock::now();
+  if (timeout_ms != 0 && !heap_.empty()) {
+    auto until = heap_.front().deadline - Clock::now();
     // Round up, so that we never wake just before the deadline and spin.
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
     timeout_ms = ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 60'000));
@@ -156,54 +156,102 @@ void EventLoop::wait_for_events() {
   }
 }
 
-void EventLoop::add_timer(TimerNode* timer) {
-  timer->heap_index = timers_.size();
-  timers_.push_back(timer);
-  heap_up(timer->heap_index);
+void EventLoop::add_timer(TimerNode* timer, Clock::duration delay) {
+  timer->delay = delay;
+  timer->deadline = Clock::now() + delay;
+  auto [it, created] = lanes_.try_emplace(delay.count());
+  Lane* lane = &it->second;
+  if (created && lanes_.size() > 1024) {
+    // Many distinct delays: drop the lanes that have emptied.
+    for (auto cursor = lanes_.begin(); cursor != lanes_.end();) {
+      cursor = cursor->second.head == nullptr && &cursor->second != lane ? lanes_.erase(cursor) : std::next(cursor);
+    }
+  }
+  // Walk back from the tail to the timer's place: almost always no steps.
+  TimerNode* after = lane->tail;
+  while (after != nullptr && after->deadline > timer->deadline) after = after->previous;
+  timer->previous = after;
+  timer->next = after ? after->next : lane->head;
+  (timer->next ? timer->next->previous : lane->tail) = timer;
+  (after ? after->next : lane->head) = timer;
+  timer->lane = lane;
+  ++timer_count_;
+  if (!lane->in_heap) {
+    lane->in_heap = true;
+    heap_.push_back(HeapEntry{timer->deadline, lane});
+    lane->heap_index = heap_.size() - 1;
+    heap_up(lane->heap_index);
+  } else if (lane->head == timer) {
+    heap_update(lane);
+  }
 }
 
 void EventLoop::remove_timer(TimerNode* timer) noexcept {
-  std::size_t index = timer->heap_index;
-  if (index == TimerNode::kNotQueued) return;
-  std::size_t last = timers_.size() - 1;
-  if (index != last) {
-    heap_swap(index, last);
-    timers_.pop_back();
-    heap_down(index);
-    heap_up(index);
-  } else {
-    timers_.pop_back();
+  auto* lane = static_cast<Lane*>(timer->lane);
+  if (lane == nullptr) return;
+  bool was_head = lane->head == timer;
+  (timer->previous ? timer->previous->next : lane->head) = timer->next;
+  (timer->next ? timer->next->previous : lane->tail) = timer->previous;
+  timer->previous = timer->next = nullptr;
+  timer->lane = nullptr;
+  --timer_count_;
+  if (lane->head == nullptr) {
+    heap_remove(lane);
+  } else if (was_head) {
+    heap_update(lane);
   }
-  timer->heap_index = TimerNode::kNotQueued;
 }
 
-void EventLoop::heap_swap(std::size_t a, std::size_t b) noexcept {
-  std::swap(timers_[a], timers_[b]);
-  timers_[a]->heap_index = a;
-  timers_[b]->heap_index = b;
+void EventLoop::heap_place(std::size_t index, HeapEntry entry) noexcept {
+  heap_[index] = entry;
+  entry.lane->heap_index = index;
+}
+
+void EventLoop::heap_update(Lane* lane) noexcept {
+  heap_[lane->heap_index].deadline = lane->head->deadline;
+  heap_down(lane->heap_index);
+  heap_up(lane->heap_index);
+}
+
+void EventLoop::heap_remove(Lane* lane) noexcept {
+  std::size_t index = lane->heap_index;
+  lane->in_heap = false;
+  HeapEntry last = heap_.back();
+  heap_.pop_back();
+  if (index == heap_.size()) return;
+  // Move the last entry into the hole, then restore the order either way.
+  heap_place(index, last);
+  heap_down(index);
+  heap_up(last.lane->heap_index);
 }
 
 void EventLoop::heap_up(std::size_t index) noexcept {
+  HeapEntry entry = heap_[index];
   while (index > 0) {
-    std::size_t parent = (index - 1) / 2;
-    if (timers_[parent]->deadline <= timers_[index]->deadline) break;
-    heap_swap(parent, index);
+    std::size_t parent = (index - 1) / 4;
+    if (heap_[parent].deadline <= entry.deadline) break;
+    heap_place(index, heap_[parent]);
     index = parent;
   }
+  heap_place(index, entry);
 }
 
 void EventLoop::heap_down(std::size_t index) noexcept {
-  std::size_t size = timers_.size();
+  std::size_t size = heap_.size();
+  HeapEntry entry = heap_[index];
   while (true) {
-    std::size_t smallest = index;
-    std::size_t left = 2 * index + 1;
-    std::size_t right = left + 1;
-    if (left < size && timers_[left]->deadline < timers_[smallest]->deadline) smallest = left;
-    if (right < size && timers_[right]->deadline < timers_[smallest]->deadline) smallest = right;
-    if (smallest == index) return;
-    heap_swap(index, smallest);
+    std::size_t first_child = 4 * index + 1;
+    if (first_child >= size) break;
+    std::size_t smallest = first_child;
+    std::size_t end = std::min(first_child + 4, size);
+    for (std::size_t child = first_child + 1; child < end; ++child) {
+      if (heap_[child].deadline < heap_[smallest].deadline) smallest = child;
+    }
+    if (entry.deadline <= heap_[smallest].deadline) break;
+    heap_place(index, heap_[smallest]);
     index = smallest;
   }
+  heap_place(index, entry);
 }
 
 void EventLoop::add_fd_waiter(FdWaiter* waiter) {

@@ -21,8 +21,8 @@ namespace taskrt::detail {
 namespace {
 
 #if TASKRT_RECYCLE_FRAMES
-constexpr std::size_t kGranule = 64;
-constexpr std::size_t kClasses = 16;  // frames up to 1 KiB are recycled
+constexpr std::size_t kGranule = 16;
+constexpr std::size_t kClasses = 64;  // frames up to 1 KiB are recycled
 constexpr std::size_t kMaxCached = 4096;
 
 struct FreeFrame {

@@ -38,7 +38,8 @@ void Runtime::shutdown() {
 
 void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> handle) {
   RootObserver observer(*loop_);
-  promise.set_context(Context{this, loop_.get(), stop_.get_token()});
+  root_token_ = stop_.get_token();
+  promise.set_context(Context{this, loop_.get(), &root_token_});
   promise.set_observer(&observer);
   loop_->schedule(handle);
   loop_->run();

@@ -110,7 +110,7 @@ class Channel {
         if (try_locked()) return false;
         state_.senders.push(&waiter_);
       }
-      on_stop_.emplace(context.stop, StopHandler{&waiter_, &state_.senders});
+      on_stop_.emplace(context.stop_token(), StopHandler{&waiter_, &state_.senders});
       std::lock_guard lock(state_.mutex);
       waiter_.arming = false;
       return waiter_.status == Waiter::Status::kQueued;
@@ -168,7 +168,7 @@ class Channel {
         if (try_locked()) return false;
         state_.receivers.push(&waiter_);
       }
-      on_stop_.emplace(context.stop, StopHandler{&waiter_, &state_.receivers});
+      on_stop_.emplace(context.stop_token(), StopHandler{&waiter_, &state_.receivers});
       std::lock_guard lock(state_.mutex);
       waiter_.arming = false;
       return waiter_.status == Waiter::Status::kQueued;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "taskrt/executor.hpp"
@@ -28,15 +29,21 @@ using Clock = std::chrono::steady_clock;
 
 // A timer owned by its caller (usually an awaiter inside a coroutine frame).
 // `fire` runs on the loop thread when the deadline passes, unless the timer
-// was removed first.
+// was removed first. Timers are grouped by `delay` into lanes: timers of equal
+// delay are mostly added in deadline order, so a lane is a sorted list with
+// O(1) insertion at its tail, and only the lanes' heads are kept in a heap.
+// A program that sleeps for a handful of distinct durations pays O(1) per
+// timer, whatever the number of sleepers.
 struct TimerNode {
   Clock::time_point deadline;
+  Clock::duration delay{};
   void (*fire)(TimerNode* self) = nullptr;
   // For the owner's use in `fire`, typically a pointer back to itself.
   void* owner = nullptr;
-  // Position in the loop's heap; kNotQueued when not in it.
-  std::size_t heap_index = kNotQueued;
-  static constexpr std::size_t kNotQueued = static_cast<std::size_t>(-1);
+  // The loop's bookkeeping; `lane` is null when the timer is not queued.
+  TimerNode* previous = nullptr;
+  TimerNode* next = nullptr;
+  void* lane = nullptr;
 };
 
 // A wait for readiness of a file descriptor, owned by its caller. `ready` runs
@@ -65,11 +72,11 @@ class EventLoop final : public Executor {
   void stop() noexcept;
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_.load(); }
 
-  // Loop thread only.
-  void add_timer(TimerNode* timer);
+  // Loop thread only. Sets the deadline to now + delay and queues the timer.
+  void add_timer(TimerNode* timer, Clock::duration delay);
   // Removes a queued timer; does nothing if it already fired or was removed.
   void remove_timer(TimerNode* timer) noexcept;
-  std::size_t pending_timers() const noexcept { return timers_.size(); }
+  std::size_t pending_timers() const noexcept { return timer_count_; }
   // Registers a one-shot wait for `waiter->events` on `waiter->fd`; throws IoError.
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
@@ -80,10 +87,24 @@ class EventLoop final : public Executor {
   void fire_timers();
   void wait_for_events();
   void wake() noexcept;
-  // Timer heap, ordered by deadline.
+  // Timers of one delay, sorted by deadline.
+  struct Lane {
+    TimerNode* head = nullptr;
+    TimerNode* tail = nullptr;
+    std::size_t heap_index = 0;
+    bool in_heap = false;
+  };
+  // The lane heap: 4-ary, ordered by each lane's earliest deadline, which is
+  // stored next to the lane so that sifting reads one contiguous array.
+  struct HeapEntry {
+    Clock::time_point deadline;
+    Lane* lane;
+  };
   void heap_up(std::size_t index) noexcept;
   void heap_down(std::size_t index) noexcept;
-  void heap_swap(std::size_t a, std::size_t b) noexcept;
+  void heap_place(std::size_t index, HeapEntry entry) noexcept;
+  void heap_remove(Lane* lane) noexcept;
+  void heap_update(Lane* lane) noexcept;
 
   const int epoll_fd_;
   const int wake_fd_;
@@ -92,7 +113,9 @@ class EventLoop final : public Executor {
 
   // Loop thread only.
   std::deque<std::coroutine_handle<>> ready_;
-  std::vector<TimerNode*> timers_;
+  std::vector<HeapEntry> heap_;
+  std::unordered_map<Clock::rep, Lane> lanes_;
+  std::size_t timer_count_ = 0;
 
   // Filled by other threads; guarded by remote_mutex_. A push into an empty
   // queue writes the eventfd, so the loop never sleeps on queued work.

@@ -28,19 +28,27 @@ class Executor {
 Executor* current_executor() noexcept;
 void set_current_executor(Executor* executor) noexcept;
 
+// A stop token that is never stopped, for contexts without a cancel scope.
+// Constant-initialised: no guard on the hot path of creating tasks.
+inline const std::stop_token kNeverStopped{};
+
 // Where a task runs and how it is cancelled. Every coroutine's promise holds
-// one; a task started by `co_await` inherits its parent's.
+// one; a task started by `co_await` inherits its parent's. The stop token is
+// held by pointer: it belongs to the enclosing cancel scope (the root, a gather,
+// a timeout), which by structured concurrency outlives every task inside it,
+// and copying a pointer costs no atomic reference count per task.
 struct Context {
   Runtime* runtime = nullptr;
   // The executor the coroutine resumes on after each suspension.
   Executor* executor = nullptr;
   // Requested when the task is cancelled (timeout, failed sibling, SIGINT).
-  std::stop_token stop;
+  const std::stop_token* stop = &kNeverStopped;
 
-  bool cancelled() const noexcept { return stop.stop_requested(); }
+  const std::stop_token& stop_token() const noexcept { return *stop; }
+  bool cancelled() const noexcept { return stop->stop_requested(); }
   // The cheap check generated CPU code makes at loop back-edges and calls.
   void check_cancelled() const {
-    if (stop.stop_requested()) throw CancelledError();
+    if (stop->stop_requested()) throw CancelledError();
   }
 };
 

@@ -81,20 +81,28 @@ class TaskGroup final : public CompletionObserver {
   bool await_ready() const noexcept { return children_.size() == 0; }
 
   template <typename Promise>
-  bool await_suspend(std::coroutine_handle<Promise> parent) {
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) {
     Context& context = parent.promise().context();
     parent_ = parent;
     runtime_ = context.runtime;
     executor_ = context.executor;
-    parent_link_.emplace(context.stop, ForwardStop{&stop_});
+    parent_link_.emplace(context.stop_token(), ForwardStop{&stop_});
     std::size_t count = children_.size();
     std::size_t first = limit_ == 0 ? count : std::min(limit_, count);
     next_.store(first, std::memory_order_relaxed);
-    // One extra count held while starting, so no child can resume the parent
-    // before the loop below is done.
+    // One extra count held while starting, so that no child can resume the
+    // parent before the children are all started.
     remaining_.store(count + 1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < first; ++i) start(i);
-    return remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1;
+    for (std::size_t i = 0; i + 1 < first; ++i) {
+      prepare(i);
+      executor_->schedule(children_.handle(i));
+    }
+    // The last child runs right here, by symmetric transfer: one queue round
+    // trip fewer per gather. It has not started, so the count cannot reach
+    // zero while we drop the starter's hold.
+    prepare(first - 1);
+    remaining_.fetch_sub(1, std::memory_order_relaxed);
+    return children_.handle(first - 1);
   }
 
   void await_resume() noexcept { parent_link_.reset(); }
@@ -110,10 +118,14 @@ class TaskGroup final : public CompletionObserver {
     void operator()() const noexcept { target->request_stop(); }
   };
 
-  void start(std::size_t index) {
+  void prepare(std::size_t index) {
     PromiseBase& promise = children_.promise(index);
-    promise.set_context(Context{runtime_, executor_, stop_.get_token()});
+    promise.set_context(Context{runtime_, executor_, &token_});
     promise.set_observer(this);
+  }
+
+  void start(std::size_t index) {
+    prepare(index);
     executor_->schedule(children_.handle(index));
   }
 
@@ -165,6 +177,8 @@ class TaskGroup final : public CompletionObserver {
   Runtime* runtime_ = nullptr;
   Executor* executor_ = nullptr;
   std::stop_source stop_;
+  // The children's token: they point at it (Context::stop), so it lives here.
+  const std::stop_token token_ = stop_.get_token();
   std::optional<std::stop_callback<ForwardStop>> parent_link_;
   std::atomic<std::size_t> remaining_{0};
   std::atomic<std::size_t> next_{0};

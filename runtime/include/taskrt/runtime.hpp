@@ -56,6 +56,8 @@ class Runtime {
   std::unique_ptr<CpuPool> cpu_;
   std::unique_ptr<BlockingPool> blocking_;
   std::stop_source stop_;
+  // The root task's token; tasks point at it through their Context.
+  std::stop_token root_token_;
 };
 
 }  // namespace taskrt

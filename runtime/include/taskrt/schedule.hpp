@@ -106,7 +106,7 @@ class BlockingCallAwaiter {
     Context& context = handle.promise().context();
     state_->handle = handle;
     state_->executor = context.executor;
-    on_stop_.emplace(context.stop, StopHandler{state_});
+    on_stop_.emplace(context.stop_token(), StopHandler{state_});
     bool accepted = context.runtime->blocking().submit([state = state_, fn = std::move(fn_)]() mutable {
       try {
         if constexpr (std::is_void_v<Raw>) {

@@ -62,9 +62,9 @@ class Semaphore {
       Context& context = handle.promise().context();
       handle_ = handle;
       executor_ = context.executor;
-      stop_ = context.stop;
+      stop_ = context.stop_token();
       if (!semaphore_.enqueue(this)) return false;  // granted while queueing
-      on_stop_.emplace(context.stop, StopHandler{this});
+      on_stop_.emplace(context.stop_token(), StopHandler{this});
       return semaphore_.finish_arming(this);
     }
 

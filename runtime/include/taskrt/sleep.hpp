@@ -18,7 +18,7 @@ namespace taskrt {
 
 class SleepAwaiter {
  public:
-  explicit SleepAwaiter(Clock::duration duration) noexcept : duration_(duration) {}
+  explicit SleepAwaiter(Clock::duration duration) noexcept { timer_.delay = duration; }
   SleepAwaiter(const SleepAwaiter&) = delete;
   SleepAwaiter& operator=(const SleepAwaiter&) = delete;
 
@@ -26,18 +26,16 @@ class SleepAwaiter {
 
   template <typename Promise>
   void await_suspend(std::coroutine_handle<Promise> handle) {
-    Context& context = handle.promise().context();
     handle_ = handle;
-    executor_ = context.executor;
-    loop_ = &context.runtime->loop();
-    stop_ = context.stop;
+    context_ = &handle.promise().context();
+    EventLoop& loop = context_->runtime->loop();
     // Arming happens on the loop thread, so that the task can only be resumed
     // from there, after arming is complete. Posting is the last thing we do
     // here: from then on another thread may resume the task.
-    if (loop_->in_loop_thread()) {
+    if (loop.in_loop_thread()) {
       arm();
     } else {
-      loop_->post([this] { arm(); });
+      loop.post([this] { arm(); });
     }
   }
 
@@ -56,12 +54,11 @@ class SleepAwaiter {
 
   // On the loop thread.
   void arm() {
-    timer_.deadline = Clock::now() + duration_;
     timer_.fire = &SleepAwaiter::on_timer;
     timer_.owner = this;
-    loop_->add_timer(&timer_);
+    loop().add_timer(&timer_, timer_.delay);
     // If the task is already cancelled, this runs on_stop at once.
-    on_stop_.emplace(stop_, StopHandler{this});
+    on_stop_.emplace(context_->stop_token(), StopHandler{this});
   }
 
   static void on_timer(TimerNode* node) {
@@ -74,29 +71,30 @@ class SleepAwaiter {
     int expected = kPending;
     if (!state_.compare_exchange_strong(expected, kCancelled, std::memory_order_acq_rel)) return;
     // The timer may still be queued: take it out on the loop, then wake.
-    loop_->post([this] {
-      loop_->remove_timer(&timer_);
+    loop().post([this] {
+      loop().remove_timer(&timer_);
       resume();
     });
   }
 
   // On the loop thread: resume here if the task lives on the loop.
   void resume() {
-    if (executor_ == loop_) {
+    if (context_->executor == &loop()) {
       handle_.resume();
     } else {
-      executor_->schedule(handle_);
+      context_->executor->schedule(handle_);
     }
   }
 
+  EventLoop& loop() const noexcept { return context_->runtime->loop(); }
+
+  // The delay is in timer_; everything else comes from the task's context,
+  // which lives in its promise as long as the task is suspended here.
   TimerNode timer_;
-  Clock::duration duration_;
   // Written by whichever of the timer and the stop request comes first.
   std::atomic<int> state_{kPending};
   std::coroutine_handle<> handle_;
-  Executor* executor_ = nullptr;
-  EventLoop* loop_ = nullptr;
-  std::stop_token stop_;
+  Context* context_ = nullptr;
   std::optional<std::stop_callback<StopHandler>> on_stop_;
 };
 

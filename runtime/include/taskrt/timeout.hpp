@@ -60,12 +60,11 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
   Context& context = co_await current_context();
   EventLoop& loop = context.runtime->loop();
   auto deadline = std::make_shared<detail::Deadline>();
-  deadline->timer.deadline = Clock::now() + limit;
   deadline->timer.fire = &detail::Deadline::fire;
   deadline->timer.owner = deadline.get();
-  auto arm = [deadline, &loop] {
+  auto arm = [deadline, &loop, limit] {
     deadline->keep_alive = deadline;
-    loop.add_timer(&deadline->timer);
+    loop.add_timer(&deadline->timer, limit);
   };
   auto disarm = [deadline, &loop] {
     loop.remove_timer(&deadline->timer);
@@ -78,10 +77,11 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
   }
   {
     // The caller's cancellation reaches the work through the deadline's scope.
-    std::stop_callback link(context.stop, detail::ForwardStop{&deadline->stop});
+    std::stop_callback link(context.stop_token(), detail::ForwardStop{&deadline->stop});
     // A named awaiter, not a temporary: GCC 12 can destroy temporaries inside
     // a co_await expression twice (GCC PR 100611).
-    detail::AwaitWithContext<T> awaiter{work, Context{context.runtime, context.executor, deadline->stop.get_token()}};
+    const std::stop_token token = deadline->stop.get_token();
+    detail::AwaitWithContext<T> awaiter{work, Context{context.runtime, context.executor, &token}};
     co_await awaiter;
   }
   if (loop.in_loop_thread()) {
