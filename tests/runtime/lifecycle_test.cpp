@@ -116,3 +116,29 @@ TEST_CASE("cpu pool workers sleep when idle and wake for new work") {
   };
   CHECK(runtime->run(body()) == 40);
 }
+
+TEST_CASE("destroying a runtime waits for an abandoned blocking call to finish") {
+  std::atomic<bool> finished{false};
+  std::atomic<bool> may_finish{false};
+  std::thread releaser;
+  {
+    auto runtime = testing::make_runtime();
+    auto body = [&]() -> Task<void> {
+      co_await with_timeout(2ms, [&]() -> Task<void> {
+        co_await run_blocking([&] {
+          while (!may_finish) std::this_thread::sleep_for(1ms);
+          finished = true;
+        });
+      }());
+    };
+    CHECK_THROWS_AS(runtime->run(body()), TimeoutError);
+    releaser = std::thread([&] {
+      std::this_thread::sleep_for(5ms);
+      may_finish = true;
+    });
+    // The destructor below shuts the pools down: it must wait for the call,
+    // which still uses state the runtime owns, rather than free it under it.
+  }
+  releaser.join();
+  CHECK(finished);
+}

@@ -52,6 +52,8 @@ struct FdWaiter {
   int fd = -1;
   std::uint32_t events = 0;
   void (*ready)(FdWaiter* self, std::uint32_t events) = nullptr;
+  // For the owner's use in `ready`, typically a pointer back to itself.
+  void* owner = nullptr;
 };
 
 class EventLoop final : public Executor {

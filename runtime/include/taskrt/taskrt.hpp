@@ -8,6 +8,7 @@
 #include "taskrt/error.hpp"
 #include "taskrt/event_loop.hpp"
 #include "taskrt/executor.hpp"
+#include "taskrt/fd_wait.hpp"
 #include "taskrt/format.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/print.hpp"
