@@ -79,7 +79,7 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
     // The caller's cancellation reaches the work through the deadline's scope.
     std::stop_callback link(context.stop_token(), detail::ForwardStop{&deadline->stop});
     // A named awaiter, not a temporary: GCC 12 can destroy temporaries inside
-    // a co_await expression twice (GCC PR 100611).
+    // a co_await expression twice (seen here under ASan as a use-after-free).
     const std::stop_token token = deadline->stop.get_token();
     detail::AwaitWithContext<T> awaiter{work, Context{context.runtime, context.executor, &token}};
     co_await awaiter;
