@@ -254,6 +254,61 @@ void EventLoop::heap_down(std::size_t index) noexcept {
   heap_place(index, entry);
 }
 
+void EventLoop::ScopeStopped::operator()() const {
+  // Any thread: hand the work to the loop, which owns the waiter lists.
+  EventLoop* target = loop;
+  const std::stop_token* key = scope;
+  std::uint64_t id = generation;
+  target->post([target, key, id] { target->cancel_scope(key, id); });
+}
+
+void EventLoop::add_cancel_waiter(CancelWaiter* waiter, const std::stop_token* scope) {
+  auto [it, created] = cancel_scopes_.try_emplace(scope);
+  CancelScope& entry = it->second;
+  waiter->scope = &entry;
+  waiter->previous = nullptr;
+  waiter->next = entry.head;
+  if (entry.head != nullptr) entry.head->previous = waiter;
+  entry.head = waiter;
+  if (created) {
+    entry.key = scope;
+    entry.generation = next_generation_++;
+    // If the scope is already stopped, this posts the cancellation at once.
+    entry.callback.emplace(*scope, ScopeStopped{this, scope, entry.generation});
+  }
+}
+
+void EventLoop::remove_cancel_waiter(CancelWaiter* waiter) noexcept {
+  auto* entry = static_cast<CancelScope*>(waiter->scope);
+  if (entry == nullptr) return;
+  (waiter->previous ? waiter->previous->next : entry->head) = waiter->next;
+  if (waiter->next != nullptr) waiter->next->previous = waiter->previous;
+  waiter->previous = waiter->next = nullptr;
+  waiter->scope = nullptr;
+  // An empty scope goes at once: its token may die with it, and a new scope
+  // may then be born at the same address.
+  if (entry->head == nullptr) cancel_scopes_.erase(entry->key);
+}
+
+void EventLoop::cancel_scope(const std::stop_token* scope, std::uint64_t generation) {
+  auto it = cancel_scopes_.find(scope);
+  if (it == cancel_scopes_.end() || it->second.generation != generation) return;
+  // Detach every waiter first: cancelling one resumes its task, which may
+  // register or finish others.
+  std::vector<CancelWaiter*> waiters;
+  for (CancelWaiter* w = it->second.head; w != nullptr; w = w->next) waiters.push_back(w);
+  it->second.head = nullptr;
+  for (CancelWaiter* w : waiters) {
+    w->previous = w->next = nullptr;
+    w->scope = nullptr;
+  }
+  for (CancelWaiter* w : waiters) w->cancel(w);
+  it = cancel_scopes_.find(scope);
+  if (it != cancel_scopes_.end() && it->second.generation == generation && it->second.head == nullptr) {
+    cancel_scopes_.erase(it);
+  }
+}
+
 void EventLoop::add_fd_waiter(FdWaiter* waiter) {
   epoll_event event{};
   event.events = waiter->events | EPOLLONESHOT;

@@ -17,6 +17,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stop_token>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +46,19 @@ struct TimerNode {
   TimerNode* previous = nullptr;
   TimerNode* next = nullptr;
   void* lane = nullptr;
+};
+
+// A waiter that wants to be woken when its cancel scope is cancelled, owned
+// by its caller. Registrations of one scope share a single std::stop_callback
+// held by the loop, so a million sleepers under one gather cost one callback,
+// not a million. `cancel` runs on the loop thread.
+struct CancelWaiter {
+  void (*cancel)(CancelWaiter* self) = nullptr;
+  void* owner = nullptr;
+  // The loop's bookkeeping.
+  CancelWaiter* previous = nullptr;
+  CancelWaiter* next = nullptr;
+  void* scope = nullptr;
 };
 
 // A wait for readiness of a file descriptor, owned by its caller. `ready` runs
@@ -82,6 +97,10 @@ class EventLoop final : public Executor {
   // Registers a one-shot wait for `waiter->events` on `waiter->fd`; throws IoError.
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
+  // Calls waiter->cancel (on this thread, later) when `scope` is stopped.
+  void add_cancel_waiter(CancelWaiter* waiter, const std::stop_token* scope);
+  // Does nothing if the waiter was already cancelled or removed.
+  void remove_cancel_waiter(CancelWaiter* waiter) noexcept;
 
  private:
   EventLoop(int epoll_fd, int wake_fd);
@@ -108,6 +127,21 @@ class EventLoop final : public Executor {
   void heap_remove(Lane* lane) noexcept;
   void heap_update(Lane* lane) noexcept;
 
+  // The waiters of one cancel scope, and the one callback that watches it.
+  struct ScopeStopped {
+    EventLoop* loop;
+    const std::stop_token* scope;
+    std::uint64_t generation;
+    void operator()() const;
+  };
+  struct CancelScope {
+    const std::stop_token* key = nullptr;
+    std::uint64_t generation = 0;
+    CancelWaiter* head = nullptr;
+    std::optional<std::stop_callback<ScopeStopped>> callback;
+  };
+  void cancel_scope(const std::stop_token* scope, std::uint64_t generation);
+
   const int epoll_fd_;
   const int wake_fd_;
   std::atomic<std::thread::id> loop_thread_{};
@@ -118,6 +152,10 @@ class EventLoop final : public Executor {
   std::vector<HeapEntry> heap_;
   std::unordered_map<Clock::rep, Lane> lanes_;
   std::size_t timer_count_ = 0;
+  // Keyed by the scope's token, which outlives every task in the scope; the
+  // generation tells a scope from a later one at the same address.
+  std::unordered_map<const std::stop_token*, CancelScope> cancel_scopes_;
+  std::uint64_t next_generation_ = 1;
 
   // Filled by other threads; guarded by remote_mutex_. A push into an empty
   // queue writes the eventfd, so the loop never sleeps on queued work.

@@ -1,16 +1,15 @@
-// sleep(): suspends the calling task for a duration, on the event loop's timer
-// heap. Works from any executor; the task resumes on its own executor.
+// sleep(): suspends the calling task for a duration, on the event loop's
+// timers. Works from any executor; the task resumes on its own executor.
 //
 // Cancellation: if the task is cancelled while asleep, it wakes at once and
-// the co_await throws CancelledError. Exactly one of "timer fired" and
-// "cancelled" wins, decided by an atomic state; the loser does nothing.
+// the co_await throws CancelledError. The timer and the cancellation both
+// arrive on the loop thread, so exactly one of them wins without atomics.
+// The awaiter holds no std::stop_callback of its own: the loop keeps one per
+// cancel scope (see CancelWaiter).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <coroutine>
-#include <optional>
-#include <stop_token>
 
 #include "taskrt/runtime.hpp"
 
@@ -40,44 +39,37 @@ class SleepAwaiter {
   }
 
   void await_resume() {
-    on_stop_.reset();
-    if (state_.load(std::memory_order_acquire) == kCancelled) throw CancelledError("cancelled while sleeping");
+    if (state_ == kCancelled) throw CancelledError("cancelled while sleeping");
   }
 
  private:
   enum State : int { kPending, kFired, kCancelled };
 
-  struct StopHandler {
-    SleepAwaiter* self;
-    void operator()() const noexcept { self->on_stop(); }
-  };
-
-  // On the loop thread.
+  // On the loop thread, like everything below: the timer and the cancel scope
+  // both report to the loop, so no atomics are needed to pick the winner.
   void arm() {
     timer_.fire = &SleepAwaiter::on_timer;
     timer_.owner = this;
+    cancel_.cancel = &SleepAwaiter::on_cancel;
+    cancel_.owner = this;
     loop().add_timer(&timer_, timer_.delay);
-    // If the task is already cancelled, this runs on_stop at once.
-    on_stop_.emplace(context_->stop_token(), StopHandler{this});
+    loop().add_cancel_waiter(&cancel_, context_->stop);
   }
 
   static void on_timer(TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node->owner);
-    int expected = kPending;
-    if (self->state_.compare_exchange_strong(expected, kFired, std::memory_order_acq_rel)) self->resume();
+    self->state_ = kFired;
+    self->loop().remove_cancel_waiter(&self->cancel_);
+    self->resume();
   }
 
-  void on_stop() noexcept {
-    int expected = kPending;
-    if (!state_.compare_exchange_strong(expected, kCancelled, std::memory_order_acq_rel)) return;
-    // The timer may still be queued: take it out on the loop, then wake.
-    loop().post([this] {
-      loop().remove_timer(&timer_);
-      resume();
-    });
+  static void on_cancel(CancelWaiter* waiter) {
+    auto* self = static_cast<SleepAwaiter*>(waiter->owner);
+    self->state_ = kCancelled;
+    self->loop().remove_timer(&self->timer_);
+    self->resume();
   }
 
-  // On the loop thread: resume here if the task lives on the loop.
   void resume() {
     if (context_->executor == &loop()) {
       handle_.resume();
@@ -91,11 +83,11 @@ class SleepAwaiter {
   // The delay is in timer_; everything else comes from the task's context,
   // which lives in its promise as long as the task is suspended here.
   TimerNode timer_;
-  // Written by whichever of the timer and the stop request comes first.
-  std::atomic<int> state_{kPending};
+  CancelWaiter cancel_;
+  // Loop thread only; read by await_resume after the loop resumed us.
+  State state_ = kPending;
   std::coroutine_handle<> handle_;
   Context* context_ = nullptr;
-  std::optional<std::stop_callback<StopHandler>> on_stop_;
 };
 
 // Suspends the calling task for `duration`; throws CancelledError if the task
