@@ -1,13 +1,20 @@
-// Recycling allocator for coroutine frames: each thread keeps free lists of
-// recently freed frames by size class, so the steady state of spawning and
-// finishing tasks does no malloc. A frame freed on another thread than the one
-// that allocated it joins the freeing thread's list; lists are capped so that a
-// thread that only frees (a CPU worker finishing tasks the loop created) hands
-// memory back to malloc instead of hoarding it.
+// Allocator for coroutine frames. Frames up to 1 KiB come from size classes of
+// 16 bytes, carved out of 64 KiB slabs: no per-frame malloc header, and in the
+// steady state of spawning and finishing tasks no malloc at all.
 //
-// Sanitizer builds use plain operator new, so that ASan sees every frame.
+// Each thread keeps a free list per class. A frame freed on another thread
+// than the one that made it joins the freeing thread's list; when a list grows
+// past kThreadCacheLimit, half of it moves to a shared per-class depot, from
+// which a thread whose list is empty takes a batch before carving a new slab.
+// So a producer/consumer pair (the loop creates tasks, CPU workers finish
+// them) recycles memory instead of growing: memory is bounded by the peak
+// number of live frames plus the caches. Slabs live until the process exits.
+//
+// Sanitizer builds use plain operator new, so that ASan and TSan see every frame.
 #include <cstdint>
+#include <mutex>
 #include <new>
+#include <vector>
 
 #include "taskrt/task.hpp"
 
@@ -18,68 +25,117 @@
 #endif
 
 namespace taskrt::detail {
-namespace {
 
 #if TASKRT_RECYCLE_FRAMES
+namespace {
+
 constexpr std::size_t kGranule = 16;
-constexpr std::size_t kClasses = 64;  // frames up to 1 KiB are recycled
-constexpr std::size_t kMaxCached = 4096;
+constexpr std::size_t kClasses = 64;  // frames up to 1 KiB
+constexpr std::size_t kSlabBytes = 64 * 1024;
+constexpr std::size_t kThreadCacheLimit = 4096;
+constexpr std::size_t kBatch = kThreadCacheLimit / 2;
 
 struct FreeFrame {
   FreeFrame* next;
 };
 
-struct FrameCache {
-  FreeFrame* heads[kClasses] = {};
-  std::size_t counts[kClasses] = {};
+// A singly linked list with its length.
+struct FreeList {
+  FreeFrame* head = nullptr;
+  std::size_t count = 0;
 
-  ~FrameCache() {
+  void push(FreeFrame* frame) {
+    frame->next = head;
+    head = frame;
+    ++count;
+  }
+  FreeFrame* pop() {
+    FreeFrame* frame = head;
+    head = frame->next;
+    --count;
+    return frame;
+  }
+  // Moves up to n frames from this list to the front of `other`.
+  void move_to(FreeList& other, std::size_t n) {
+    for (; n > 0 && head != nullptr; --n) other.push(pop());
+  }
+};
+
+// Shared by all threads: the depot of spare frames per class, and every slab.
+class SlabPool {
+ public:
+  static SlabPool& instance() {
+    // Leaked on purpose: thread caches may hand frames back during exit.
+    static SlabPool* pool = new SlabPool;
+    return *pool;
+  }
+
+  // Refills `list` (which is empty) for class c: from the depot, else a new slab.
+  void refill(std::size_t c, FreeList& list) {
+    std::lock_guard lock(mutex_);
+    if (depot_[c].count > 0) {
+      depot_[c].move_to(list, kBatch);
+      return;
+    }
+    std::size_t frame_bytes = (c + 1) * kGranule;
+    auto* slab = static_cast<char*>(::operator new(kSlabBytes));
+    slabs_.push_back(slab);
+    for (std::size_t offset = 0; offset + frame_bytes <= kSlabBytes; offset += frame_bytes) {
+      list.push(reinterpret_cast<FreeFrame*>(slab + offset));
+    }
+  }
+
+  void give_back(std::size_t c, FreeList& list, std::size_t n) {
+    std::lock_guard lock(mutex_);
+    list.move_to(depot_[c], n);
+  }
+
+ private:
+  std::mutex mutex_;
+  FreeList depot_[kClasses];   // guarded by mutex_
+  std::vector<char*> slabs_;   // guarded by mutex_
+};
+
+struct ThreadCache {
+  FreeList lists[kClasses];
+
+  ~ThreadCache() {
     for (std::size_t c = 0; c < kClasses; ++c) {
-      while (heads[c] != nullptr) {
-        FreeFrame* frame = heads[c];
-        heads[c] = frame->next;
-        ::operator delete(frame);
-      }
+      if (lists[c].count > 0) SlabPool::instance().give_back(c, lists[c], lists[c].count);
     }
   }
 };
 
-thread_local FrameCache cache;
+thread_local ThreadCache cache;
 
-std::size_t size_class(std::size_t size) {
-  return (size + kGranule - 1) / kGranule - 1;
-}
-#endif
+std::size_t size_class(std::size_t size) { return (size + kGranule - 1) / kGranule - 1; }
 
 }  // namespace
 
 void* allocate_frame(std::size_t size) {
-#if TASKRT_RECYCLE_FRAMES
   std::size_t c = size_class(size);
-  if (c < kClasses && cache.heads[c] != nullptr) {
-    FreeFrame* frame = cache.heads[c];
-    cache.heads[c] = frame->next;
-    --cache.counts[c];
-    return frame;
-  }
-  if (c < kClasses) return ::operator new((c + 1) * kGranule);
-#endif
-  return ::operator new(size);
+  if (c >= kClasses) return ::operator new(size);
+  FreeList& list = cache.lists[c];
+  if (list.head == nullptr) SlabPool::instance().refill(c, list);
+  return list.pop();
 }
 
 void free_frame(void* frame, std::size_t size) noexcept {
-#if TASKRT_RECYCLE_FRAMES
   std::size_t c = size_class(size);
-  if (c < kClasses && cache.counts[c] < kMaxCached) {
-    auto* node = static_cast<FreeFrame*>(frame);
-    node->next = cache.heads[c];
-    cache.heads[c] = node;
-    ++cache.counts[c];
+  if (c >= kClasses) {
+    ::operator delete(frame);
     return;
   }
-#endif
-  (void)size;
-  ::operator delete(frame);
+  FreeList& list = cache.lists[c];
+  list.push(static_cast<FreeFrame*>(frame));
+  if (list.count > kThreadCacheLimit) SlabPool::instance().give_back(c, list, kBatch);
 }
+
+#else
+
+void* allocate_frame(std::size_t size) { return ::operator new(size); }
+void free_frame(void* frame, std::size_t) noexcept { ::operator delete(frame); }
+
+#endif
 
 }  // namespace taskrt::detail

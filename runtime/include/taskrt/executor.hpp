@@ -28,6 +28,10 @@ class Executor {
 Executor* current_executor() noexcept;
 void set_current_executor(Executor* executor) noexcept;
 
+// The cancellation token that extern C++ functions may take to stop early
+// (§10 of the language): poll stop_requested() in long loops.
+using StopToken = std::stop_token;
+
 // A stop token that is never stopped, for contexts without a cancel scope.
 // Constant-initialised: no guard on the hot path of creating tasks.
 inline const std::stop_token kNeverStopped{};
