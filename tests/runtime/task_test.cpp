@@ -75,3 +75,36 @@ TEST_CASE("a runtime can run several root tasks in turn") {
   auto runtime = testing::make_runtime();
   for (int i = 0; i < 5; ++i) CHECK(runtime->run(add_one(i)) == i + 1);
 }
+
+TEST_CASE("an event releases every waiter, present and future") {
+  auto runtime = testing::make_runtime();
+  Event ready;
+  std::vector<int> order;
+  auto waiter = [&](int id) -> Task<void> {
+    co_await ready.wait();
+    order.push_back(id);
+  };
+  auto setter = [&]() -> Task<void> {
+    co_await sleep(2ms);
+    order.push_back(0);
+    ready.set();
+  };
+  auto body = [&]() -> Task<void> {
+    co_await gather(waiter(1), waiter(2), setter());
+    co_await waiter(3);  // already set: no wait
+  };
+  runtime->run(body());
+  CHECK(order == std::vector<int>{0, 1, 2, 3});
+}
+
+TEST_CASE("ensure_cpu hops to the pool once and not again") {
+  auto runtime = testing::make_runtime();
+  std::thread::id loop_thread = std::this_thread::get_id();
+  auto body = [&]() -> Task<bool> {
+    co_await ensure_cpu();
+    std::thread::id first = std::this_thread::get_id();
+    co_await ensure_cpu();
+    co_return first != loop_thread && runtime->cpu().in_pool();
+  };
+  CHECK(runtime->run(body()));
+}

@@ -62,6 +62,23 @@ inline HopAwaiter<detail::pick_loop> to_loop() noexcept {
   return {};
 }
 
+// As to_cpu(), but without a hop when the task already runs on the CPU pool:
+// what a cpu task does first, since cpu tasks are mostly called by cpu tasks.
+struct EnsureCpuAwaiter {
+  bool await_ready() const noexcept { return false; }
+  template <typename Promise>
+  bool await_suspend(std::coroutine_handle<Promise> handle) noexcept {
+    Context& context = handle.promise().context();
+    Executor* cpu = &context.runtime->cpu();
+    if (context.executor == cpu) return false;
+    context.executor = cpu;
+    cpu->schedule(handle);
+    return true;
+  }
+  void await_resume() const noexcept {}
+};
+inline EnsureCpuAwaiter ensure_cpu() noexcept { return {}; }
+
 // Runs `fn()` on the blocking pool; the caller suspends meanwhile and resumes
 // on its own executor with the result (or the exception fn threw).
 // Cancellation releases the caller at once with CancelledError; `fn` cannot be

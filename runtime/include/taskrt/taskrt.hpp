@@ -7,6 +7,7 @@
 #include "taskrt/cpu_pool.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/event_loop.hpp"
+#include "taskrt/event.hpp"
 #include "taskrt/executor.hpp"
 #include "taskrt/fd_wait.hpp"
 #include "taskrt/format.hpp"
