@@ -2,13 +2,21 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
 #include <ostream>
 
+#include <filesystem>
+#include <unistd.h>
+
 #include "compiler/ast/dump.hpp"
+#include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "compiler/driver/toolchain.hpp"
 #include "compiler/codegen/graph/graph.hpp"
 #include "compiler/diag/codes.hpp"
 #include "compiler/driver/front_end.hpp"
-#include "compiler/driver/version.hpp"
+#include "compiler/version.hpp"
 #include "compiler/ir/json.hpp"
 
 namespace taskc::driver {
@@ -30,6 +38,11 @@ struct Options {
   std::string graph_format = "dot";
   std::string flow;
   std::string explain;
+  std::string output;
+  std::string cxx;
+  int optimization = 2;
+  bool verbose = false;
+  std::vector<std::string> program_args;
 };
 
 void add_diagnostic_options(CLI::App& command, Options& options) {
@@ -69,6 +82,91 @@ int check_command(const Options& options, const Terminal& terminal, std::ostream
   return status;
 }
 
+// Checks the program and generates its C++; false after reporting why not.
+bool generate(const Options& options, const Terminal& terminal, std::ostream& err, bool executable,
+              codegen::CppCode& code, std::string& name, int& status) {
+  FrontEnd front_end;
+  status = run_front_end(options.file, render_options(options, terminal), err, front_end);
+  if (status != 0) return false;
+  if (executable && !front_end.program->main) {
+    err << fmt::format("taskc: error: `{}` has no `flow main`, so there is nothing to run\n", options.file)
+        << "  help: add `flow main() { … }`, or use `taskc emit-cpp` to embed its tasks in a C++ program\n";
+    status = 1;
+    return false;
+  }
+  name = namespace_for(options.file);
+  codegen::CppOptions cpp;
+  cpp.name = name;
+  cpp.executable = executable;
+  if (!codegen::emit_cpp(*front_end.program, front_end.sources, cpp, front_end.sink, code)) {
+    err << diag::render(front_end.sink, front_end.sources, render_options(options, terminal));
+    status = 1;
+    return false;
+  }
+  return true;
+}
+
+std::string source_dir_of(const std::string& file) {
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  return dir.empty() ? std::string(".") : dir.string();
+}
+
+int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostream& out, std::ostream& err) {
+  codegen::CppCode code;
+  std::string name;
+  int status = 0;
+  if (!generate(options, terminal, err, true, code, name, status)) return status;
+  std::string directory = options.output.empty() ? "." : options.output;
+  if (!write_sources(code, name, directory, err)) return 1;
+  out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, name);
+  return 0;
+}
+
+BuildResult build_command_common(const Options& options, const Terminal& terminal, std::ostream& err, int& status) {
+  codegen::CppCode code;
+  std::string name;
+  BuildResult result;
+  if (!generate(options, terminal, err, true, code, name, status)) return result;
+  BuildOptions build;
+  build.cxx = options.cxx;
+  build.optimization = options.optimization;
+  build.verbose = options.verbose;
+  result = build_executable(code, name, source_dir_of(options.file), build, err);
+  status = result.ok ? 0 : 1;
+  return result;
+}
+
+int build_command(const Options& options, const Terminal& terminal, std::ostream& out, std::ostream& err) {
+  int status = 0;
+  BuildResult built = build_command_common(options, terminal, err, status);
+  if (!built.ok) return status;
+  std::string target = options.output.empty() ? std::filesystem::path(options.file).stem().string() : options.output;
+  std::error_code error;
+  std::filesystem::copy_file(built.executable, target, std::filesystem::copy_options::overwrite_existing, error);
+  if (error) {
+    err << fmt::format("taskc: error: cannot write `{}`: {}\n", target, error.message());
+    return 1;
+  }
+  out << fmt::format("built {}{}\n", target, built.cached ? " (cached)" : "");
+  return 0;
+}
+
+int run_command(const Options& options, const Terminal& terminal, std::ostream& err) {
+  int status = 0;
+  BuildResult built = build_command_common(options, terminal, err, status);
+  if (!built.ok) return status;
+  // Become the program: its output, exit status and signals are the user's.
+  std::vector<std::string> args{built.executable};
+  args.insert(args.end(), options.program_args.begin(), options.program_args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  ::execv(built.executable.c_str(), argv.data());
+  err << fmt::format("taskc: error: cannot start `{}`: {}\n", built.executable, std::strerror(errno));
+  return 1;
+}
+
 int graph_command(const Options& options, const Terminal& terminal, std::ostream& out, std::ostream& err) {
   FrontEnd front_end;
   int status = run_front_end(options.file, render_options(options, terminal), err, front_end);
@@ -95,7 +193,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
                      const Terminal& terminal) {
   Options options;
   CLI::App app(kDescription, "taskc");
-  app.set_version_flag("--version", fmt::format("taskc {}", kVersion), "Print the version and exit");
+  app.set_version_flag("--version", fmt::format("taskc {}", taskc::kVersion), "Print the version and exit");
   app.add_option("--explain", options.explain, "Explain a diagnostic code in detail, e.g. --explain E0301");
   app.require_subcommand(0, 1);
   app.footer(
@@ -117,6 +215,26 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   graph->add_option("--flow", options.flow, "Draw only this flow");
   add_diagnostic_options(*graph, options);
 
+  auto add_build_options = [&](CLI::App& command) {
+    command.add_option("file", options.file, "The .task file")->required();
+    command.add_option("--cxx", options.cxx, "The C++ compiler (default: $CXX, else c++)");
+    command.add_option("-O", options.optimization, "Optimisation level of the C++ build, 0 to 3")
+        ->check(CLI::Range(0, 3))
+        ->default_str("2");
+    command.add_flag("-v,--verbose", options.verbose, "Print the commands run");
+    add_diagnostic_options(command, options);
+  };
+  CLI::App* build = app.add_subcommand("build", "Compile a .task program into an executable");
+  add_build_options(*build);
+  build->add_option("-o,--output", options.output, "The executable to write (default: the file's stem)");
+  CLI::App* run = app.add_subcommand("run", "Build a .task program (cached) and run it: taskc run F.task -- args");
+  add_build_options(*run);
+  run->add_option("args", options.program_args, "Arguments for the program, after --");
+  CLI::App* emit = app.add_subcommand("emit-cpp", "Write the generated C++ (.hpp and .cpp) for embedding");
+  emit->add_option("file", options.file, "The .task file")->required();
+  emit->add_option("-o,--output", options.output, "The directory to write into (default: .)");
+  add_diagnostic_options(*emit, options);
+
   // CLI11 parses from the back of the vector.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -137,6 +255,9 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   if (!options.explain.empty()) return explain(options.explain, out, err);
   if (check->parsed()) return check_command(options, terminal, out, err);
   if (graph->parsed()) return graph_command(options, terminal, out, err);
+  if (build->parsed()) return build_command(options, terminal, out, err);
+  if (run->parsed()) return run_command(options, terminal, err);
+  if (emit->parsed()) return emit_cpp_command(options, terminal, out, err);
   out << app.help();
   return 0;
 }

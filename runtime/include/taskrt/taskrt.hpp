@@ -2,6 +2,7 @@
 #pragma once
 
 #include "taskrt/blocking_pool.hpp"
+#include "taskrt/builtins.hpp"
 #include "taskrt/channel.hpp"
 #include "taskrt/checked.hpp"
 #include "taskrt/cpu_pool.hpp"
@@ -10,9 +11,11 @@
 #include "taskrt/event.hpp"
 #include "taskrt/executor.hpp"
 #include "taskrt/fd_wait.hpp"
+#include "taskrt/files.hpp"
 #include "taskrt/format.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/print.hpp"
+#include "taskrt/program.hpp"
 #include "taskrt/retry.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/schedule.hpp"

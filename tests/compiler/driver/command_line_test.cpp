@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "compiler/driver/command_line.hpp"
-#include "compiler/driver/version.hpp"
+#include "compiler/version.hpp"
 
 using taskc::driver::run_command_line;
 
@@ -29,7 +29,7 @@ Run run(std::vector<std::string> args) {
 TEST_CASE("the --version flag prints the version") {
   Run r = run({"--version"});
   CHECK(r.status == 0);
-  CHECK(r.out == std::string("taskc ") + taskc::driver::kVersion + "\n");
+  CHECK(r.out == std::string("taskc ") + taskc::kVersion + "\n");
 }
 
 TEST_CASE("the --help flag describes the tool") {

@@ -1,0 +1,93 @@
+// CppEmitter: the state of one run of emit_cpp(). Internal to codegen/cpp/;
+// split by concern across names.cpp (types, identifiers, literals), exprs.cpp,
+// stmts.cpp and program.cpp (records, tasks, flows, main).
+//
+// Single-threaded; lives for one call of emit_cpp().
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "compiler/codegen/cpp/printer.hpp"
+
+namespace taskc::codegen {
+
+class CppEmitter {
+ public:
+  CppEmitter(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options,
+             diag::DiagnosticSink& sink)
+      : program_(program), sources_(sources), options_(options), sink_(sink) {}
+
+  bool run(CppCode& out);
+
+ private:
+  // --- names.cpp ---------------------------------------------------------------
+  std::string type(const ir::Type* type) const;
+  static std::string identifier(const std::string& name);
+  static std::string string_literal(const std::string& value);
+  static std::string float_literal(double value);
+  std::string line_directive(source::Span span) const;
+
+  // --- exprs.cpp ---------------------------------------------------------------
+  // A C++ expression for `e`. Statements it needs first (closures for
+  // concurrent forms) go to the prelude of the statement being emitted.
+  std::string expr(const ir::Expr& e);
+  // A C++ expression of type taskrt::Task<T> that runs `e` when awaited.
+  std::string task_of(const ir::Expr& e);
+  std::string call_task(const ir::Expr& e, bool await);
+  // A Task wrapping an awaitable blocking call, for the concurrent forms.
+  std::string task_of_blocking(const std::string& awaitable, const ir::Task& callee);
+  std::string builtin(const ir::Expr& e);
+  std::string binary(const ir::Expr& e);
+  // `left op right` with the language's semantics for these operand types.
+  std::string operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type,
+                        const ir::Type* result, const std::string& left, const std::string& right);
+  std::string arguments(const ir::Expr& e, std::size_t first = 0);
+  std::string fresh(std::string_view stem) { return std::string(stem) + "_" + std::to_string(++counter_); }
+
+  // --- stmts.cpp ---------------------------------------------------------------
+  void block(const ir::Block& block);
+  void stmt(const ir::Stmt& s);
+  // Prints the prelude collected while lowering a statement's expressions.
+  void flush_prelude();
+  void let(const ir::Stmt& s);
+  void assign(const ir::Stmt& s);
+  void for_loop(const ir::Stmt& s);
+  void try_stmt(const ir::Stmt& s);
+  void with_shared(const ir::Stmt& s);
+  std::string local(ir::LocalId id) const;
+  std::string cancellation_check() const;
+
+  // --- program.cpp -------------------------------------------------------------
+  bool check_supported();
+  void records(Printer& out);
+  void globals(Printer& header, Printer& source);
+  std::string signature(const ir::Task& task, std::string_view name_suffix = "",
+                        std::string_view extra_param = "") const;
+  void task_definition(const ir::Task& task);
+  void task_body(const ir::Task& task);
+  void flow_body(const ir::Task& task);
+  void entry_point();
+
+  const ir::Program& program_;
+  const source::SourceMap& sources_;
+  const CppOptions& options_;
+  diag::DiagnosticSink& sink_;
+
+  // The source file being written, and where we are in it.
+  Printer* out_ = nullptr;
+  const ir::Task* task_ = nullptr;
+  std::vector<std::string> prelude_;
+  int counter_ = 0;
+  // Locals that live outside the current C++ scope: a flow's lets, which its
+  // node lambdas share (`(*total)`), keyed by LocalId.
+  std::map<ir::LocalId, std::string> hoisted_;
+  // Shared values whose `with` block encloses us: index -> the local copy.
+  std::map<std::uint32_t, std::string> held_shared_;
+  // The attempt number's C++ name inside a task with clauses.
+  std::string attempt_name_;
+};
+
+}  // namespace taskc::codegen

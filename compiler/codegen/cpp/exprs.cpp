@@ -1,0 +1,265 @@
+// Expressions. Each IR expression becomes one C++ expression; calls of tasks
+// are awaited where they stand. Concurrent forms need their operands as
+// tasks: a direct task call is one already, anything else becomes a named
+// coroutine lambda in the prelude (named, because a coroutine lambda's
+// captures live in the lambda object, which must outlive the coroutine).
+#include <fmt/format.h>
+
+#include "compiler/codegen/cpp/emitter.hpp"
+
+namespace taskc::codegen {
+namespace {
+
+bool is_int(const ir::Type* t) { return t->is(ir::TypeKind::kInt); }
+
+
+}  // namespace
+
+std::string CppEmitter::arguments(const ir::Expr& e, std::size_t first) {
+  std::string out;
+  for (std::size_t i = first; i < e.operands.size(); ++i) {
+    if (i > first) out += ", ";
+    out += expr(*e.operands[i]);
+  }
+  return out;
+}
+
+std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
+  const ir::Task& callee = program_.tasks[e.ref];
+  std::string call;
+  if (callee.is_extern && callee.kind == ir::TaskKind::kIo && !callee.blocking) {
+    // An extern io task is a C++ coroutine already.
+    call = fmt::format("{}({})", callee.extern_symbol, arguments(e));
+  } else if (callee.is_extern) {
+    // Blocking and cpu externs run elsewhere: capture the arguments by value,
+    // since a cancelled caller may be gone before the call ends.
+    std::string captures;
+    std::string names;
+    for (std::size_t i = 0; i < e.operands.size(); ++i) {
+      std::string arg = fmt::format("arg{}", i);
+      captures += fmt::format("{}{} = {}", i ? ", " : "", arg, expr(*e.operands[i]));
+      names += (i ? ", " : "") + arg;
+    }
+    std::string fn = fmt::format("[{}] {{ return {}({}); }}", captures, callee.extern_symbol, names);
+    call = callee.blocking ? fmt::format("taskrt::run_blocking({})", fn) : fmt::format("taskrt::call_on_cpu({})", fn);
+    if (callee.blocking) return await ? "(co_await " + call + ")" : task_of_blocking(call, callee);
+  } else {
+    call = fmt::format("{}({})", identifier(callee.name), arguments(e));
+  }
+  return await ? "(co_await " + call + ")" : call;
+}
+
+std::string CppEmitter::task_of_blocking(const std::string& awaitable, const ir::Task& callee) {
+  // run_blocking is an awaitable, not a Task: wrap it for gather and friends.
+  std::string name = fresh("blocking");
+  prelude_.push_back(fmt::format("auto {} = [&]() -> taskrt::Task<{}> {{ co_return co_await {}; }};", name,
+                                 type(callee.result), awaitable));
+  return name + "()";
+}
+
+std::string CppEmitter::task_of(const ir::Expr& e) {
+  if (e.kind == ir::ExprKind::kCallTask) return call_task(e, false);
+  // Anything else runs inside a coroutine lambda, with its own prelude.
+  std::vector<std::string> outer = std::move(prelude_);
+  prelude_.clear();
+  std::string value = expr(e);
+  std::vector<std::string> inner = std::move(prelude_);
+  prelude_ = std::move(outer);
+  std::string name = fresh("work");
+  std::string body;
+  for (const std::string& line : inner) body += line + " ";
+  if (e.type->is(ir::TypeKind::kVoid)) {
+    body += value + "; co_return;";
+  } else {
+    body += "co_return " + value + ";";
+  }
+  prelude_.push_back(fmt::format("auto {} = [&]() -> taskrt::Task<{}> {{ {} }};", name, type(e.type), body));
+  return name + "()";
+}
+
+std::string CppEmitter::expr(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kIntLiteral:
+      if (e.int_value == INT64_MIN) return "std::int64_t{INT64_MIN}";
+      return fmt::format("std::int64_t{{{}}}", e.int_value);
+    case ir::ExprKind::kFloatLiteral: return float_literal(e.float_value);
+    case ir::ExprKind::kBoolLiteral: return e.bool_value ? "true" : "false";
+    case ir::ExprKind::kStrLiteral: return string_literal(e.text);
+    case ir::ExprKind::kDurationLiteral: return fmt::format("taskrt::Duration{{{}}}", e.int_value);
+    case ir::ExprKind::kNoneLiteral: return type(e.type) + "{}";
+    case ir::ExprKind::kInterpolation: return "taskrt::interpolate(" + arguments(e) + ")";
+    case ir::ExprKind::kLocal: return local(e.ref);
+    case ir::ExprKind::kConst: return identifier(program_.consts[e.ref].name);
+    case ir::ExprKind::kShared: {
+      auto held = held_shared_.find(e.ref);
+      if (held != held_shared_.end()) return held->second;
+      return identifier(program_.shared[e.ref].name) + ".load()";
+    }
+    case ir::ExprKind::kCallTask: return call_task(e, true);
+    case ir::ExprKind::kCallBuiltin: return builtin(e);
+    case ir::ExprKind::kNewChannel:
+      return fmt::format("{}(static_cast<std::size_t>({}))", type(e.type), expr(*e.operands[0]));
+    case ir::ExprKind::kField: return expr(*e.operands[0]) + "." + identifier(e.text);
+    case ir::ExprKind::kResultField: {
+      std::string base = expr(*e.operands[0]);
+      if (e.text == "ok") return base + ".ok()";
+      if (e.text == "value") return base + ".value()";
+      if (e.text == "error") return base + ".error_message()";
+      return base + ".kind_name()";
+    }
+    case ir::ExprKind::kTupleElement: return fmt::format("std::get<{}>({})", e.ref, expr(*e.operands[0]));
+    case ir::ExprKind::kIndex: return fmt::format("taskrt::at({}, {})", expr(*e.operands[0]), expr(*e.operands[1]));
+    case ir::ExprKind::kUnary:
+      if (e.unary_op == ir::UnaryOp::kNot) return "(!" + expr(*e.operands[0]) + ")";
+      if (is_int(e.type)) return "taskrt::checked_neg(" + expr(*e.operands[0]) + ")";
+      return "(-" + expr(*e.operands[0]) + ")";
+    case ir::ExprKind::kBinary: return binary(e);
+    case ir::ExprKind::kRange:
+      return fmt::format("taskrt::range({}, {}, {})", expr(*e.operands[0]), expr(*e.operands[1]),
+                         e.inclusive ? "true" : "false");
+    case ir::ExprKind::kList: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
+    case ir::ExprKind::kMap: {
+      std::string entries;
+      for (std::size_t i = 0; i + 1 < e.operands.size(); i += 2) {
+        entries += fmt::format("{}{{{}, {}}}", i ? ", " : "", expr(*e.operands[i]), expr(*e.operands[i + 1]));
+      }
+      return fmt::format("{}{{{}}}", type(e.type), entries);
+    }
+    case ir::ExprKind::kTuple: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
+    case ir::ExprKind::kRecord: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
+    case ir::ExprKind::kGather: {
+      std::string tasks;
+      for (std::size_t i = 0; i < e.operands.size(); ++i) tasks += (i ? ", " : "") + task_of(*e.operands[i]);
+      return fmt::format("(co_await taskrt::{}({}))", e.settle ? "gather_settled" : "gather", tasks);
+    }
+    case ir::ExprKind::kGatherEach: {
+      const ir::Expr& body = *e.operands[0];
+      const ir::Expr& items = *e.operands[1];
+      bool map_pairs = items.type->is(ir::TypeKind::kMap) && e.bindings.size() == 2;
+      std::string iterable = expr(items);
+      if (items.type->is(ir::TypeKind::kMap) && !map_pairs) iterable = "taskrt::keys(" + iterable + ")";
+      // One element: a lambda from the element to its Task. A direct task
+      // call copies its arguments into the task, so the lambda can be plain;
+      // anything else becomes a coroutine lambda with the element by value.
+      std::string element = fresh("each");
+      std::string param = map_pairs ? "auto entry" : "auto " + local(e.bindings[0]);
+      std::string unpack;
+      if (map_pairs) {
+        unpack = fmt::format("auto {} = entry.first; auto {} = entry.second; ", local(e.bindings[0]),
+                             local(e.bindings[1]));
+      }
+      std::vector<std::string> outer = std::move(prelude_);
+      prelude_.clear();
+      bool direct = body.kind == ir::ExprKind::kCallTask && !program_.tasks[body.ref].blocking;
+      std::string value = direct ? call_task(body, false) : expr(body);
+      std::string inner_text;
+      for (const std::string& line : prelude_) inner_text += line + " ";
+      prelude_ = std::move(outer);
+      if (direct) {
+        prelude_.push_back(fmt::format("auto {} = [&]({}) {{ {}{}return {}; }};", element, param, unpack,
+                                       inner_text, value));
+      } else if (body.type->is(ir::TypeKind::kVoid)) {
+        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<void> {{ {}{}{}; co_return; }};", element,
+                                       param, unpack, inner_text, value));
+      } else {
+        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<{}> {{ {}{}co_return {}; }};", element,
+                                       param, type(body.type), unpack, inner_text, value));
+      }
+      std::string limit = e.operands[2] ? expr(*e.operands[2]) : "std::int64_t{0}";
+      return fmt::format("(co_await taskrt::{}({}, {}, {}))", e.settle ? "gather_each_settled" : "gather_each",
+                         iterable, element, limit);
+    }
+    case ir::ExprKind::kRace: {
+      std::string tasks;
+      for (std::size_t i = 0; i < e.operands.size(); ++i) tasks += (i ? ", " : "") + task_of(*e.operands[i]);
+      return fmt::format("(co_await taskrt::race({}))", tasks);
+    }
+    case ir::ExprKind::kTimeout: {
+      std::string work = task_of(*e.operands[0]);
+      std::string limit = expr(*e.operands[1]);
+      if (!e.operands[2]) return fmt::format("(co_await taskrt::with_timeout({}, {}))", limit, work);
+      return fmt::format("(co_await taskrt::timeout_else({}, {}, [&] {{ return {}; }}))", limit, work,
+                         expr(*e.operands[2]));
+    }
+    case ir::ExprKind::kTryElse:
+      return fmt::format("(co_await taskrt::try_else({}, [&] {{ return {}; }}))", task_of(*e.operands[0]),
+                         expr(*e.operands[1]));
+    case ir::ExprKind::kToFloat: return "static_cast<double>(" + expr(*e.operands[0]) + ")";
+    case ir::ExprKind::kWrapOptional: return fmt::format("{}({})", type(e.type), expr(*e.operands[0]));
+    case ir::ExprKind::kUnwrapOptional: return "taskrt::unwrap(" + expr(*e.operands[0]) + ")";
+  }
+  return "/* unreachable */";
+}
+
+std::string CppEmitter::binary(const ir::Expr& e) {
+  std::string left = expr(*e.operands[0]);
+  std::string right = expr(*e.operands[1]);
+  return operation(e.binary_op, e.operands[0]->type, e.operands[1]->type, e.type, left, right);
+}
+
+std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type,
+                                  const ir::Type* result, const std::string& left, const std::string& right) {
+  bool ints = is_int(left_type) && is_int(right_type);
+  switch (op) {
+    case ir::BinaryOp::kAdd:
+      if (ints) return fmt::format("taskrt::checked_add({}, {})", left, right);
+      if (left_type->is(ir::TypeKind::kList)) return fmt::format("taskrt::concat({}, {})", left, right);
+      return fmt::format("({} + {})", left, right);
+    case ir::BinaryOp::kSub:
+      if (ints) return fmt::format("taskrt::checked_sub({}, {})", left, right);
+      return fmt::format("({} - {})", left, right);
+    case ir::BinaryOp::kMul:
+      if (ints) return fmt::format("taskrt::checked_mul({}, {})", left, right);
+      if (result->is(ir::TypeKind::kDuration)) return fmt::format("taskrt::scale({}, {})", left, right);
+      return fmt::format("({} * {})", left, right);
+    case ir::BinaryOp::kDiv:
+      if (ints) return fmt::format("taskrt::checked_div({}, {})", left, right);
+      if (left_type->is(ir::TypeKind::kDuration)) return fmt::format("taskrt::divide({}, {})", left, right);
+      return fmt::format("taskrt::checked_div({}, {})", left, right);
+    case ir::BinaryOp::kMod:
+      if (ints) return fmt::format("taskrt::checked_mod({}, {})", left, right);
+      return fmt::format("std::fmod({}, {})", left, right);
+    case ir::BinaryOp::kEq: return fmt::format("({} == {})", left, right);
+    case ir::BinaryOp::kNe: return fmt::format("({} != {})", left, right);
+    case ir::BinaryOp::kLt: return fmt::format("({} < {})", left, right);
+    case ir::BinaryOp::kLe: return fmt::format("({} <= {})", left, right);
+    case ir::BinaryOp::kGt: return fmt::format("({} > {})", left, right);
+    case ir::BinaryOp::kGe: return fmt::format("({} >= {})", left, right);
+    case ir::BinaryOp::kAnd: return fmt::format("({} && {})", left, right);
+    case ir::BinaryOp::kOr: return fmt::format("({} || {})", left, right);
+    case ir::BinaryOp::kIn: return fmt::format("taskrt::contains({}, {})", right, left);
+    case ir::BinaryOp::kNotIn: return fmt::format("(!taskrt::contains({}, {}))", right, left);
+  }
+  return "/* unreachable */";
+}
+
+std::string CppEmitter::builtin(const ir::Expr& e) {
+  auto args = [&] { return arguments(e); };
+  auto first = [&] { return expr(*e.operands[0]); };
+  switch (e.builtin) {
+    case ir::Builtin::kSleep: return "(co_await taskrt::sleep(" + first() + "))";
+    case ir::Builtin::kPrint: return "taskrt::print(" + args() + ")";
+    case ir::Builtin::kEprint: return "taskrt::eprint(" + args() + ")";
+    case ir::Builtin::kNow: return "taskrt::now()";
+    case ir::Builtin::kEnv: return "taskrt::env(" + args() + ")";
+    case ir::Builtin::kReadFile: return "(co_await taskrt::read_file(" + args() + "))";
+    case ir::Builtin::kWriteFile: return "(co_await taskrt::write_file(" + args() + "))";
+    case ir::Builtin::kAppendFile: return "(co_await taskrt::append_file(" + args() + "))";
+    case ir::Builtin::kReadLines: return "(co_await taskrt::read_lines(" + args() + "))";
+    case ir::Builtin::kListDir: return "(co_await taskrt::list_dir(" + args() + "))";
+    case ir::Builtin::kSend: return fmt::format("(co_await {}.send({}))", first(), expr(*e.operands[1]));
+    case ir::Builtin::kRecv: return fmt::format("(co_await {}.recv())", first());
+    case ir::Builtin::kClose: return first() + ".close()";
+    case ir::Builtin::kStr: return "taskrt::to_str(" + args() + ")";
+    case ir::Builtin::kInt: return "taskrt::to_int(" + args() + ")";
+    case ir::Builtin::kFloat: return "taskrt::to_float(" + args() + ")";
+    case ir::Builtin::kAttempt: return attempt_name_.empty() ? "std::int64_t{1}" : attempt_name_;
+    case ir::Builtin::kHttpGet:
+    case ir::Builtin::kHttp:
+    case ir::Builtin::kExec: return "/* reported by check_supported */";
+    default: break;
+  }
+  return fmt::format("taskrt::{}({})", ir::builtin_info(e.builtin).name, args());
+}
+
+}  // namespace taskc::codegen

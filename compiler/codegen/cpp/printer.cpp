@@ -1,0 +1,52 @@
+#include "compiler/codegen/cpp/printer.hpp"
+
+#include <cstdlib>
+
+namespace taskc::codegen {
+
+std::string substitute(std::string_view text, Printer::Vars vars) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t open = text.find('$', i);
+    if (open == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, open - i));
+    std::size_t close = text.find('$', open + 1);
+    if (close == std::string_view::npos) std::abort();  // a template bug: unbalanced `$`
+    std::string_view name = text.substr(open + 1, close - open - 1);
+    bool found = false;
+    for (const auto& [key, value] : vars) {
+      if (key == name) {
+        out.append(value);
+        found = true;
+        break;
+      }
+    }
+    if (!found) std::abort();  // a template bug: a variable nobody gave
+    i = close + 1;
+  }
+  return out;
+}
+
+void Printer::print(std::string_view text, Vars vars) {
+  std::string expanded = substitute(text, vars);
+  std::size_t start = 0;
+  while (start <= expanded.size()) {
+    std::size_t end = expanded.find('\n', start);
+    if (end == std::string::npos) end = expanded.size();
+    std::string_view one(expanded.data() + start, end - start);
+    if (!(end == expanded.size() && one.empty())) line(one);
+    start = end + 1;
+  }
+}
+
+void Printer::line(std::string_view text) {
+  if (!text.empty()) out_.append(static_cast<std::size_t>(depth_) * 2, ' ');
+  out_.append(text);
+  out_ += '\n';
+}
+
+}  // namespace taskc::codegen

@@ -1,0 +1,153 @@
+#include "compiler/driver/toolchain.hpp"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compiler/driver/build_config.hpp"
+#include "compiler/version.hpp"
+
+namespace taskc::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+// FNV-1a, 64 bits: a cache key, not a security boundary.
+std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 1469598103934665603ull) {
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// Runs a shell command, capturing its output (stdout and stderr together).
+int run_capture(const std::string& command, std::string& output) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+fs::path cache_root() {
+  if (const char* dir = std::getenv("TASKC_CACHE_DIR"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "taskc";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "taskc";
+  return fs::temp_directory_path() / "taskc-cache";
+}
+
+bool write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+std::string namespace_for(const std::string& path) {
+  std::string stem = fs::path(path).stem().string();
+  std::string name;
+  for (char c : stem) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "task_" + name;
+  // Names C++ or the runtime already use at the top level.
+  if (name == "main" || name == "std" || name == "taskrt" || name == "CLI" || name == "fmt") name += "_task";
+  return name;
+}
+
+bool write_sources(const codegen::CppCode& code, const std::string& name, const std::string& directory,
+                   std::ostream& err) {
+  std::error_code error;
+  fs::create_directories(directory, error);
+  fs::path dir(directory);
+  if (!write_file(dir / (name + ".hpp"), code.header) || !write_file(dir / (name + ".cpp"), code.source)) {
+    err << fmt::format("taskc: error: cannot write the generated C++ into `{}`\n", directory);
+    return false;
+  }
+  return true;
+}
+
+BuildResult build_executable(const codegen::CppCode& code, const std::string& name, const std::string& source_dir,
+                             const BuildOptions& options, std::ostream& err) {
+  BuildResult result;
+  std::string cxx = options.cxx;
+  if (cxx.empty()) cxx = std::getenv("CXX") && *std::getenv("CXX") ? std::getenv("CXX") : "c++";
+
+  std::string compiler_identity;
+  if (run_capture(shell_quote(cxx) + " --version", compiler_identity) != 0) {
+    err << fmt::format("taskc: error: cannot run the C++ compiler `{}` (set --cxx or CXX)\n", cxx);
+    return result;
+  }
+  std::error_code error;
+  auto runtime_time = fs::last_write_time(kRuntimeLibrary, error);
+  if (error) {
+    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", kRuntimeLibrary);
+    return result;
+  }
+  std::string flags = fmt::format("-std=c++20 -O{} -g0 {}", options.optimization, kRuntimeFlags);
+  std::uint64_t key = fnv1a(code.header);
+  key = fnv1a(code.source, key);
+  key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);
+  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(kRuntimeLibrary)), key);
+  fs::path dir = cache_root() / fmt::format("{:016x}", key);
+  fs::path executable = dir / name;
+  result.executable = executable.string();
+  if (fs::exists(executable)) {
+    result.ok = true;
+    result.cached = true;
+    return result;
+  }
+
+  fs::create_directories(dir, error);
+  if (error || !write_sources(code, name, dir.string(), err)) {
+    err << fmt::format("taskc: error: cannot use the build cache `{}`: {}\n", dir.string(), error.message());
+    return result;
+  }
+  // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
+  fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
+  std::string command = fmt::format("{} {} -I{} -I{} -I{} {} {} -lfmt -pthread -o {}", shell_quote(cxx), flags,
+                                    shell_quote(kRuntimeIncludeDir), shell_quote(dir.string()),
+                                    shell_quote(source_dir), shell_quote((dir / (name + ".cpp")).string()),
+                                    shell_quote(kRuntimeLibrary), shell_quote(partial.string()));
+  if (options.verbose) err << command << "\n";
+  std::string output;
+  if (run_capture(command, output) != 0) {
+    err << "taskc: error: the C++ compiler rejected the code generated for this program.\n"
+           "This is a bug in taskc unless the message below is about an imported header or an\n"
+           "extern task's C++ function. Locations refer to the .task file where they can.\n"
+        << output;
+    fs::remove(partial, error);
+    return result;
+  }
+  if (!output.empty() && options.verbose) err << output;
+  fs::rename(partial, executable, error);
+  if (error) {
+    err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
+    return result;
+  }
+  result.ok = true;
+  return result;
+}
+
+}  // namespace taskc::driver

@@ -1,0 +1,39 @@
+// Turning generated C++ into an executable: the C++ compiler invocation, and
+// the build cache that makes a second `taskc run` of an unchanged program start
+// at once. The cache key hashes the generated code, the runtime library, the
+// flags and the compiler's identity, so any change rebuilds.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "compiler/codegen/cpp/emit_cpp.hpp"
+
+namespace taskc::driver {
+
+struct BuildOptions {
+  std::string cxx;            // the C++ compiler; empty: $CXX, else c++
+  int optimization = 2;       // -O level
+  bool verbose = false;       // print the commands run
+};
+
+struct BuildResult {
+  bool ok = false;
+  std::string executable;     // in the cache
+  bool cached = false;        // nothing was compiled
+};
+
+// Compiles `code` (namespace `name`) into an executable in the build cache.
+// `source_dir` is searched for imported headers. Progress and compiler errors
+// go to `err`.
+BuildResult build_executable(const codegen::CppCode& code, const std::string& name, const std::string& source_dir,
+                             const BuildOptions& options, std::ostream& err);
+
+// Writes the generated files `<name>.hpp` and `<name>.cpp` into `directory`.
+bool write_sources(const codegen::CppCode& code, const std::string& name, const std::string& directory,
+                   std::ostream& err);
+
+// A C++ identifier for a .task file's stem: `my-app` -> `my_app`.
+std::string namespace_for(const std::string& path);
+
+}  // namespace taskc::driver

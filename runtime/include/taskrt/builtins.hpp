@@ -1,0 +1,242 @@
+// The pure builtins of the language (§11) as C++ functions, for generated code
+// and for anyone who wants the same semantics: len, range, sum, min, max, abs,
+// sorted, reversed, keys, values, contains, split, join, trim, lower, upper,
+// starts_with, bytes, chr, ord, the math functions, hash, and the conversions.
+// Failures (index out of range, a missing key, min of nothing, a bad number)
+// throw FailedError or ArithmeticError with a message that says what happened.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "taskrt/checked.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/print.hpp"
+#include "taskrt/values.hpp"
+
+namespace taskrt {
+
+using Duration = std::chrono::nanoseconds;
+
+// --- sizes and membership -----------------------------------------------------
+
+template <typename T>
+std::int64_t len(const std::vector<T>& xs) {
+  return static_cast<std::int64_t>(xs.size());
+}
+template <typename K, typename V>
+std::int64_t len(const Map<K, V>& map) {
+  return static_cast<std::int64_t>(map.size());
+}
+inline std::int64_t len(const std::string& s) { return static_cast<std::int64_t>(s.size()); }
+
+template <typename T>
+bool contains(const std::vector<T>& xs, const T& x) {
+  return std::find(xs.begin(), xs.end(), x) != xs.end();
+}
+template <typename K, typename V>
+bool contains(const Map<K, V>& map, const K& key) {
+  return map.contains(key);
+}
+inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// --- indexing ----------------------------------------------------------------------
+
+[[noreturn]] void throw_index_error(std::int64_t index, std::size_t size);
+[[noreturn]] void throw_missing_key(const std::string& key);
+
+template <typename T>
+T& at(std::vector<T>& xs, std::int64_t index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
+  return xs[static_cast<std::size_t>(index)];
+}
+template <typename T>
+const T& at(const std::vector<T>& xs, std::int64_t index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
+  return xs[static_cast<std::size_t>(index)];
+}
+// Reading a map entry that is not there fails; assigning one inserts it.
+template <typename K, typename V>
+const V& at(const Map<K, V>& map, const K& key) {
+  if (const V* value = map.find(key)) return *value;
+  throw_missing_key(format_value(key));
+}
+template <typename K, typename V>
+V& at(Map<K, V>& map, const K& key) {
+  return map[key];
+}
+
+// The value of an optional the checker proved is not none.
+template <typename T>
+T& unwrap(std::optional<T>& value) {
+  if (!value) throw FailedError("none where a value was expected");
+  return *value;
+}
+template <typename T>
+const T& unwrap(const std::optional<T>& value) {
+  if (!value) throw FailedError("none where a value was expected");
+  return *value;
+}
+
+// --- lists -------------------------------------------------------------------------
+
+// a..b (exclusive) or a..=b (inclusive) as a list.
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive = false);
+inline std::vector<std::int64_t> range(std::int64_t end) { return range(0, end); }
+
+template <typename T>
+T sum(const std::vector<T>& xs) {
+  T total{};
+  for (const T& x : xs) {
+    if constexpr (std::is_same_v<T, std::int64_t>) {
+      total = checked_add(total, x);
+    } else {
+      total += x;
+    }
+  }
+  return total;
+}
+
+template <typename T>
+T min(const std::vector<T>& xs) {
+  if (xs.empty()) throw FailedError("min of an empty list");
+  return *std::min_element(xs.begin(), xs.end());
+}
+template <typename T>
+T max(const std::vector<T>& xs) {
+  if (xs.empty()) throw FailedError("max of an empty list");
+  return *std::max_element(xs.begin(), xs.end());
+}
+template <typename T, typename... More>
+T min(const T& first, const T& second, const More&... more) {
+  return std::min({first, second, more...});
+}
+template <typename T, typename... More>
+T max(const T& first, const T& second, const More&... more) {
+  return std::max({first, second, more...});
+}
+
+inline std::int64_t abs(std::int64_t x) { return x < 0 ? checked_neg(x) : x; }
+inline double abs(double x) { return std::fabs(x); }
+inline Duration abs(Duration x) { return x < Duration::zero() ? -x : x; }
+
+template <typename T>
+std::vector<T> sorted(std::vector<T> xs) {
+  std::stable_sort(xs.begin(), xs.end());
+  return xs;
+}
+template <typename T>
+std::vector<T> reversed(std::vector<T> xs) {
+  std::reverse(xs.begin(), xs.end());
+  return xs;
+}
+template <typename T>
+std::vector<T> concat(const std::vector<T>& a, const std::vector<T>& b) {
+  std::vector<T> out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+template <typename T>
+void push(std::vector<T>& xs, T value) {
+  xs.push_back(std::move(value));
+}
+template <typename T>
+std::optional<T> pop(std::vector<T>& xs) {
+  if (xs.empty()) return std::nullopt;
+  T last = std::move(xs.back());
+  xs.pop_back();
+  return last;
+}
+
+template <typename K, typename V>
+std::vector<K> keys(const Map<K, V>& map) {
+  std::vector<K> out;
+  for (const auto& entry : map) out.push_back(entry.first);
+  return out;
+}
+template <typename K, typename V>
+std::vector<V> values(const Map<K, V>& map) {
+  std::vector<V> out;
+  for (const auto& entry : map) out.push_back(entry.second);
+  return out;
+}
+
+// --- strings -------------------------------------------------------------------------
+
+std::vector<std::string> split(const std::string& s, const std::string& separator);
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
+std::string trim(const std::string& s);
+std::string lower(std::string s);
+std::string upper(std::string s);
+inline bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+std::vector<std::int64_t> bytes(const std::string& s);
+std::string chr(std::int64_t code);
+std::int64_t ord(const std::string& c);
+
+// The pieces of an interpolated string: strings raw, values as print shows them.
+template <typename... Pieces>
+std::string interpolate(const Pieces&... pieces) {
+  std::string out;
+  ((out += print_argument(pieces)), ...);
+  return out;
+}
+
+// --- numbers and conversions ---------------------------------------------------------------
+
+inline double sqrt(double x) { return std::sqrt(x); }
+inline double sin(double x) { return std::sin(x); }
+inline double cos(double x) { return std::cos(x); }
+inline double pow(double base, double exponent) { return std::pow(base, exponent); }
+inline double floor(double x) { return std::floor(x); }
+
+template <typename T>
+std::int64_t hash(const T& value) {
+  // Stable within a run; derived from the printed form so every value hashes.
+  return static_cast<std::int64_t>(std::hash<std::string>{}(format_value(value)) >> 1);
+}
+
+template <typename T>
+std::string to_str(const T& value) {
+  return print_argument(value);
+}
+std::int64_t to_int(const std::string& s);
+std::int64_t to_int(double x);
+inline std::int64_t to_int(std::int64_t x) { return x; }
+inline std::int64_t to_int(bool b) { return b ? 1 : 0; }
+double to_float(const std::string& s);
+inline double to_float(std::int64_t x) { return static_cast<double>(x); }
+inline double to_float(double x) { return x; }
+
+// Duration arithmetic beyond std::chrono's: scaling by a number, dividing.
+template <typename Number>
+Duration scale(Duration d, Number factor) {
+  return Duration(static_cast<std::int64_t>(static_cast<double>(d.count()) * static_cast<double>(factor)));
+}
+template <typename Number>
+Duration scale(Number factor, Duration d) {
+  return scale(d, factor);
+}
+inline double divide(Duration a, Duration b) {
+  if (b.count() == 0) throw ArithmeticError("division by zero");
+  return static_cast<double>(a.count()) / static_cast<double>(b.count());
+}
+template <typename Number>
+Duration divide(Duration d, Number divisor) {
+  if (divisor == 0) throw ArithmeticError("division by zero");
+  return Duration(static_cast<std::int64_t>(static_cast<double>(d.count()) / static_cast<double>(divisor)));
+}
+
+// "250ms", "1.5s", "2m" (as on the command line) to a duration.
+Duration parse_duration(std::string_view text);
+
+}  // namespace taskrt

@@ -1,0 +1,136 @@
+#include "taskrt/builtins.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace taskrt {
+
+void throw_index_error(std::int64_t index, std::size_t size) {
+  throw FailedError(fmt::format("index {} is out of range for a list of length {}", index, size));
+}
+
+void throw_missing_key(const std::string& key) { throw FailedError(fmt::format("key {} is not in the map", key)); }
+
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive) {
+  std::vector<std::int64_t> out;
+  std::int64_t stop = inclusive ? end : end - 1;
+  if (stop >= start) out.reserve(static_cast<std::size_t>(stop - start + 1));
+  for (std::int64_t i = start; i <= stop; ++i) out.push_back(i);
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s, const std::string& separator) {
+  std::vector<std::string> parts;
+  if (separator.empty()) {
+    // Like Python's str.split(): runs of whitespace separate, none at the ends.
+    std::size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+      std::size_t start = i;
+      while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+      if (i > start) parts.push_back(s.substr(start, i - start));
+    }
+    return parts;
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t at = s.find(separator, start);
+    if (at == std::string::npos) {
+      parts.push_back(s.substr(start));
+      return parts;
+    }
+    parts.push_back(s.substr(start, at - start));
+    start = at + separator.size();
+  }
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string trim(const std::string& s) {
+  std::size_t begin = 0;
+  std::size_t end = s.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
+  return s.substr(begin, end - begin);
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<std::int64_t> bytes(const std::string& s) {
+  std::vector<std::int64_t> out;
+  out.reserve(s.size());
+  for (unsigned char c : s) out.push_back(c);
+  return out;
+}
+
+std::string chr(std::int64_t code) {
+  if (code < 0 || code > 255) throw FailedError(fmt::format("chr({}): not a byte (0 to 255)", code));
+  return std::string(1, static_cast<char>(code));
+}
+
+std::int64_t ord(const std::string& c) {
+  if (c.size() != 1) throw FailedError(fmt::format("ord of a string of length {}, not 1", c.size()));
+  return static_cast<unsigned char>(c[0]);
+}
+
+std::int64_t to_int(const std::string& s) {
+  std::string text = trim(s);
+  errno = 0;
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    throw FailedError(fmt::format("int({}): not an integer", quote_string(s)));
+  }
+  if (errno == ERANGE) throw ArithmeticError(fmt::format("int({}): does not fit in int", quote_string(s)));
+  return value;
+}
+
+std::int64_t to_int(double x) {
+  if (!std::isfinite(x) || x >= 9.2233720368547758e18 || x < -9.2233720368547758e18) {
+    throw ArithmeticError(fmt::format("int({}): does not fit in int", format_float(x)));
+  }
+  return static_cast<std::int64_t>(x);
+}
+
+double to_float(const std::string& s) {
+  std::string text = trim(s);
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    throw FailedError(fmt::format("float({}): not a number", quote_string(s)));
+  }
+  return value;
+}
+
+Duration parse_duration(std::string_view text) {
+  std::size_t unit_at = text.find_first_not_of("0123456789.");
+  if (unit_at == 0 || unit_at == std::string_view::npos) {
+    throw FailedError(fmt::format("`{}` is not a duration (write it like 250ms, 2s or 1.5m)", text));
+  }
+  std::string_view unit = text.substr(unit_at);
+  double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9
+               : unit == "h"  ? 3600e9
+                              : -1;
+  if (scale < 0) throw FailedError(fmt::format("`{}`: unknown unit `{}` (ns, us, ms, s, m or h)", text, unit));
+  double count = std::strtod(std::string(text.substr(0, unit_at)).c_str(), nullptr);
+  return Duration(static_cast<std::int64_t>(count * scale));
+}
+
+}  // namespace taskrt
