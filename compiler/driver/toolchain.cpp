@@ -1,15 +1,15 @@
 #include "compiler/driver/toolchain.hpp"
 
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <ostream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "compiler/driver/build_config.hpp"
 #include "compiler/version.hpp"
@@ -105,11 +105,14 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", kRuntimeLibrary);
     return result;
   }
-  std::string flags = fmt::format("-std=c++20 -O{} -g0 {}", options.optimization, kRuntimeFlags);
+  // -Wno-subobject-linkage: GCC warns about lambdas in coroutine frames once
+  // #line has moved the code into the .task file; the warning is meaningless here.
+  std::string flags = fmt::format("-std=c++20 -O{} -g0 -Wno-subobject-linkage {}", options.optimization, kRuntimeFlags);
   std::uint64_t key = fnv1a(code.header);
   key = fnv1a(code.source, key);
   key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);
-  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(kRuntimeLibrary)), key);
+  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(kRuntimeLibrary)),
+              key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
   result.executable = executable.string();
@@ -127,9 +130,9 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
   std::string command = fmt::format("{} {} -I{} -I{} -I{} {} {} -lfmt -pthread -o {}", shell_quote(cxx), flags,
-                                    shell_quote(kRuntimeIncludeDir), shell_quote(dir.string()),
-                                    shell_quote(source_dir), shell_quote((dir / (name + ".cpp")).string()),
-                                    shell_quote(kRuntimeLibrary), shell_quote(partial.string()));
+                                    shell_quote(kRuntimeIncludeDir), shell_quote(dir.string()), shell_quote(source_dir),
+                                    shell_quote((dir / (name + ".cpp")).string()), shell_quote(kRuntimeLibrary),
+                                    shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {

@@ -31,8 +31,9 @@ bool CppEmitter::check_supported() {
   bool ok = true;
   for (const ir::Task& task : program_.tasks) {
     if (task.in_process) {
-      sink_.error(diag::Code::kNotYetAvailable, task.span,
-                  fmt::format("`{}` runs `in process`, which this taskc cannot build yet", task.name))
+      sink_
+          .error(diag::Code::kNotYetAvailable, task.span,
+                 fmt::format("`{}` runs `in process`, which this taskc cannot build yet", task.name))
           .with_label("needs the process pool")
           .help("drop `in process` to run it on the CPU pool for now");
       ok = false;
@@ -42,8 +43,9 @@ bool CppEmitter::check_supported() {
   std::function<void(const ir::Expr&)> visit_expr = [&](const ir::Expr& e) {
     if (e.kind == ir::ExprKind::kCallBuiltin &&
         (e.builtin == ir::Builtin::kHttpGet || e.builtin == ir::Builtin::kHttp || e.builtin == ir::Builtin::kExec)) {
-      sink_.error(diag::Code::kNotYetAvailable, e.span,
-                  fmt::format("`{}` is not available in this taskc yet", ir::builtin_info(e.builtin).name))
+      sink_
+          .error(diag::Code::kNotYetAvailable, e.span,
+                 fmt::format("`{}` is not available in this taskc yet", ir::builtin_info(e.builtin).name))
           .with_label("needs the I/O library")
           .note("`taskc check` accepts the program; building it needs a later version");
       ok = false;
@@ -94,8 +96,8 @@ void CppEmitter::records(Printer& out) {
     std::string pieces;
     for (std::size_t i = 0; i < record->fields.size(); ++i) {
       const ir::Field& field = record->fields[i];
-      pieces += fmt::format(" + \"{}{}: \" + format_value(value.{})", i ? ", " : " ", field.name,
-                            identifier(field.name));
+      pieces +=
+          fmt::format(" + \"{}{}: \" + format_value(value.{})", i ? ", " : " ", field.name, identifier(field.name));
     }
     out.print(
         "inline std::string format_value(const $name$& value) {\n"
@@ -186,8 +188,10 @@ void CppEmitter::flow_body(const ir::Task& task) {
     {
       Printer::Indent indent(*out_);
       for (const ir::Edge& edge : node.deps) {
-        std::string why = edge.kind == ir::EdgeKind::kEffect ? "order" : std::string(ir::edge_kind_name(edge.kind)) + " " + edge.via;
-        out_->print("co_await node_$from$_done_.wait();  // $why$", {{"from", std::to_string(edge.from)}, {"why", why}});
+        std::string why =
+            edge.kind == ir::EdgeKind::kEffect ? "order" : std::string(ir::edge_kind_name(edge.kind)) + " " + edge.via;
+        out_->print("co_await node_$from$_done_.wait();  // $why$",
+                    {{"from", std::to_string(edge.from)}, {"why", why}});
       }
       if (node.stmt.kind == ir::StmtKind::kReturn) {
         std::string directive = line_directive(node.stmt.span);
@@ -217,7 +221,8 @@ void CppEmitter::flow_body(const ir::Task& task) {
 
 void CppEmitter::task_definition(const ir::Task& task) {
   task_ = &task;
-  std::string comment = fmt::format("// {} {}{}", ir::task_kind_name(task.kind), task.name, describe_clauses(program_, task));
+  std::string comment =
+      fmt::format("// {} {}{}", ir::task_kind_name(task.kind), task.name, describe_clauses(program_, task));
   bool clauses = task.semaphore || task.timeout_ns || task.retry;
   if (clauses) {
     // The body, one attempt at a time; the wrapper applies the clauses.
@@ -242,11 +247,11 @@ void CppEmitter::task_definition(const ir::Task& task) {
       for (const ir::Param& p : task.params) args += identifier(p.name) + ", ";
       std::string semaphore = task.semaphore ? "&" + identifier(program_.semaphores[*task.semaphore].name) : "nullptr";
       std::string timeout = task.timeout_ns ? fmt::format("taskrt::Duration{{{}}}", *task.timeout_ns) : "std::nullopt";
-      std::string retry = task.retry ? fmt::format("taskrt::RetryPolicy{{{}, taskrt::Duration{{{}}}, {}}}",
-                                                   task.retry->extra_attempts, task.retry->backoff_ns,
-                                                   task.retry->on ? fmt::format("{}u", task.retry->on)
-                                                                  : "taskrt::kRetryableByDefault")
-                                   : "std::nullopt";
+      std::string retry =
+          task.retry ? fmt::format("taskrt::RetryPolicy{{{}, taskrt::Duration{{{}}}, {}}}", task.retry->extra_attempts,
+                                   task.retry->backoff_ns,
+                                   task.retry->on ? fmt::format("{}u", task.retry->on) : "taskrt::kRetryableByDefault")
+                     : "std::nullopt";
       out_->print(
           "taskrt::TaskClauses clauses{$sem$, $permits$, $timeout$, $retry$};\n"
           "auto attempt = [&](std::int64_t number) { return attempts::$name$($args$number); };\n"
@@ -268,38 +273,29 @@ void CppEmitter::task_definition(const ir::Task& task) {
 
 void CppEmitter::entry_point() {
   const ir::Task& main_flow = program_.tasks[*program_.main];
-  out_->line("int main(int argc, char** argv) {");
-  out_->indent();
-  out_->print("CLI::App app{\"$name$: a program built by taskc from $file$\"};",
-              {{"name", options_.name}, {"file", sources_.get(main_flow.span.file).path()}});
-  out_->line("taskrt::RuntimeOptions options;");
+  std::string specs;
   std::string args;
-  for (const ir::Param& p : main_flow.params) {
-    std::string name = identifier(p.name);
-    std::string help = p.name + ": " + ir::type_name(p.type);
-    if (p.type->is(ir::TypeKind::kDuration)) {
-      out_->print("std::string $n$_text;\napp.add_option(\"$raw$\", $n$_text, \"$help$ (like 250ms or 2s)\")->required();",
-                  {{"n", name}, {"raw", p.name}, {"help", help}});
-      args += (args.empty() ? "" : ", ") + fmt::format("taskrt::parse_duration({}_text)", name);
-      continue;
-    }
-    bool rest = p.type->is(ir::TypeKind::kList);
-    out_->print("$t$ $n${};\napp.add_option(\"$raw$\", $n$, \"$help$\")$req$;",
-                {{"t", type(p.type)}, {"n", name}, {"raw", p.name}, {"help", help}, {"req", rest ? "" : "->required()"}});
-    args += (args.empty() ? "" : ", ") + name;
+  for (std::size_t i = 0; i < main_flow.params.size(); ++i) {
+    const ir::Param& p = main_flow.params[i];
+    std::string type_name = ir::type_name(p.type);
+    specs += fmt::format("{}{{\"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name);
+    std::string getter = type_name == "list[str]" ? "args.rest()" : fmt::format("args.get_{}({})", type_name, i);
+    args += (i ? ", " : "") + getter;
   }
-  out_->line("app.add_option(\"--threads\", options.cpu_threads, \"CPU pool threads (default: one per core)\");");
-  out_->line("app.add_option(\"--io-threads\", options.io_threads, \"most threads for blocking calls\")->capture_default_str();");
-  out_->line("CLI11_PARSE(app, argc, argv);");
   bool returns_int = main_flow.result->is(ir::TypeKind::kInt);
   out_->print(
-      "return taskrt::run_program(options, [&]() -> taskrt::Task<int> {\n"
-      "  $body$\n"
-      "});",
-      {{"body", returns_int ? fmt::format("co_return static_cast<int>(co_await {}::main({}));", options_.name, args)
-                            : fmt::format("co_await {}::main({});\n  co_return 0;", options_.name, args)}});
-  out_->outdent();
-  out_->line("}");
+      "int main(int argc, char** argv) {\n"
+      "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$});\n"
+      "  if (auto status = args.parse(argc, argv)) return *status;\n"
+      "  return taskrt::run_program(args.options(), [&]() -> taskrt::Task<int> {\n"
+      "    $body$\n"
+      "  });\n"
+      "}",
+      {{"name", options_.name},
+       {"file", sources_.get(main_flow.span.file).path()},
+       {"specs", specs},
+       {"body", returns_int ? fmt::format("co_return static_cast<int>(co_await {}::main({}));", options_.name, args)
+                            : fmt::format("co_await {}::main({});\n    co_return 0;", options_.name, args)}});
 }
 
 bool CppEmitter::run(CppCode& code) {
@@ -321,7 +317,6 @@ bool CppEmitter::run(CppCode& code) {
 
   source.print(kBanner, {{"version", taskc::kVersion}, {"file", file}});
   source.print("#include \"$n$.hpp\"", {{"n", options_.name}});
-  if (options_.executable && program_.main) source.line("\n#include <CLI/CLI.hpp>");
   source.blank();
   source.print("namespace $n$ {", {{"n", options_.name}});
   source.blank();

@@ -1,0 +1,109 @@
+#include "taskrt/program_args.hpp"
+
+#include <fmt/format.h>
+#include <cerrno>
+#include <cstdlib>
+
+#include "taskrt/print.hpp"
+
+namespace taskrt {
+namespace {
+
+bool parse_unsigned(const std::string& text, unsigned& value) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 6) return false;
+  value = static_cast<unsigned>(std::stoul(text));
+  return true;
+}
+
+}  // namespace
+
+std::string ProgramArgs::check(const std::string& type, const std::string& text) {
+  if (type == "int") {
+    errno = 0;
+    char* end = nullptr;
+    std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0') return "is not an integer";
+    if (errno == ERANGE) return "does not fit in int";
+  } else if (type == "float") {
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') return "is not a number";
+  } else if (type == "bool") {
+    if (text != "true" && text != "false") return "is not true or false";
+  } else if (type == "duration") {
+    try {
+      parse_duration(text);
+    } catch (const Error&) {
+      return "is not a duration (like 250ms, 2s or 1.5m)";
+    }
+  }
+  return {};
+}
+
+std::string ProgramArgs::usage() const {
+  std::string line = "usage: " + program_ + " [options]";
+  for (const Param& p : params_) line += p.type == "list[str]" ? " [" + p.name + "...]" : " <" + p.name + ">";
+  std::string out = line + "\n";
+  if (!description_.empty()) out += "\n" + description_ + "\n";
+  if (!params_.empty()) {
+    out += "\narguments:\n";
+    for (const Param& p : params_) out += fmt::format("  {:<20} {}\n", p.name, p.type);
+  }
+  out +=
+      "\noptions:\n"
+      "  --threads N          CPU pool threads (default: one per core)\n"
+      "  --io-threads N       most threads for blocking calls (default: 512)\n"
+      "  -h, --help           print this help and exit\n";
+  return out;
+}
+
+std::optional<int> ProgramArgs::parse(int argc, char** argv) {
+  std::vector<std::string> positional;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (!options_done && arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && (arg == "-h" || arg == "--help")) {
+      std::fputs(usage().c_str(), stdout);
+      return 0;
+    }
+    if (!options_done && (arg == "--threads" || arg == "--io-threads")) {
+      unsigned value = 0;
+      if (i + 1 >= argc || !parse_unsigned(argv[i + 1], value) || value == 0) {
+        write_stderr_line(fmt::format("{}: error: {} needs a positive number\n{}", program_, arg, usage()));
+        return 2;
+      }
+      (arg == "--threads" ? options_.cpu_threads : options_.io_threads) = value;
+      ++i;
+      continue;
+    }
+    if (!options_done && arg.size() > 1 && arg[0] == '-' && check("float", arg).size() > 0) {
+      write_stderr_line(fmt::format("{}: error: unknown option `{}`\n{}", program_, arg, usage()));
+      return 2;
+    }
+    positional.push_back(std::move(arg));
+  }
+  bool has_rest = !params_.empty() && params_.back().type == "list[str]";
+  std::size_t fixed = params_.size() - (has_rest ? 1 : 0);
+  if (positional.size() < fixed || (!has_rest && positional.size() > fixed)) {
+    write_stderr_line(fmt::format("{}: error: expected {} argument{}, got {}\n{}", program_, fixed,
+                                  fixed == 1 ? "" : "s", positional.size(), usage()));
+    return 2;
+  }
+  for (std::size_t i = 0; i < fixed; ++i) {
+    std::string problem = check(params_[i].type, positional[i]);
+    if (!problem.empty()) {
+      write_stderr_line(
+          fmt::format("{}: error: argument `{}`: `{}` {}", program_, params_[i].name, positional[i], problem));
+      return 2;
+    }
+    values_.push_back(positional[i]);
+  }
+  rest_.assign(positional.begin() + static_cast<std::ptrdiff_t>(fixed), positional.end());
+  return std::nullopt;
+}
+
+}  // namespace taskrt
