@@ -15,7 +15,7 @@ TEST_CASE("every diagnostic code has a fail_*.task example with an `// error:` l
   const char* root = std::getenv("TASKC_SOURCE_DIR");
   REQUIRE(root != nullptr);
   std::set<std::string> covered;
-  for (const auto& entry : fs::directory_iterator(fs::path(root) / "tests/golden/check")) {
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(root) / "tests/golden")) {
     if (entry.path().extension() != ".task") continue;
     std::ifstream in(entry.path());
     std::string line;

@@ -10,8 +10,9 @@
 namespace taskc::codegen {
 namespace {
 
-bool is_int(const ir::Type* t) { return t->is(ir::TypeKind::kInt); }
-
+bool is_int(const ir::Type* t) {
+  return t->is(ir::TypeKind::kInt);
+}
 
 }  // namespace
 
@@ -117,14 +118,9 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kRange:
       return fmt::format("taskrt::range({}, {}, {})", expr(*e.operands[0]), expr(*e.operands[1]),
                          e.inclusive ? "true" : "false");
-    case ir::ExprKind::kList: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
-    case ir::ExprKind::kMap: {
-      std::string entries;
-      for (std::size_t i = 0; i + 1 < e.operands.size(); i += 2) {
-        entries += fmt::format("{}{{{}, {}}}", i ? ", " : "", expr(*e.operands[i]), expr(*e.operands[i + 1]));
-      }
-      return fmt::format("{}{{{}}}", type(e.type), entries);
-    }
+    case ir::ExprKind::kList: return fmt::format("taskrt::make_list<{}>({})", type(e.type->element()), arguments(e));
+    case ir::ExprKind::kMap:
+      return fmt::format("taskrt::make_map<{}, {}>({})", type(e.type->args[0]), type(e.type->args[1]), arguments(e));
     case ir::ExprKind::kTuple: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
     case ir::ExprKind::kRecord: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
     case ir::ExprKind::kGather: {
@@ -142,11 +138,21 @@ std::string CppEmitter::expr(const ir::Expr& e) {
       // call copies its arguments into the task, so the lambda can be plain;
       // anything else becomes a coroutine lambda with the element by value.
       std::string element = fresh("each");
-      std::string param = map_pairs ? "auto entry" : "auto " + local(e.bindings[0]);
+      // Explicit parameter types: GCC 12 rejects some generic lambdas nested
+      // in coroutine lambdas ("array used as initializer").
+      std::string element_type;
+      if (items.type->is(ir::TypeKind::kMap)) {
+        element_type = map_pairs
+                           ? fmt::format("std::pair<{}, {}>", type(items.type->args[0]), type(items.type->args[1]))
+                           : type(items.type->args[0]);
+      } else {
+        element_type = type(items.type->element());
+      }
+      std::string param = map_pairs ? element_type + " entry" : element_type + " " + local(e.bindings[0]);
       std::string unpack;
       if (map_pairs) {
-        unpack = fmt::format("auto {} = entry.first; auto {} = entry.second; ", local(e.bindings[0]),
-                             local(e.bindings[1]));
+        unpack =
+            fmt::format("auto {} = entry.first; auto {} = entry.second; ", local(e.bindings[0]), local(e.bindings[1]));
       }
       std::vector<std::string> outer = std::move(prelude_);
       prelude_.clear();
@@ -156,14 +162,14 @@ std::string CppEmitter::expr(const ir::Expr& e) {
       for (const std::string& line : prelude_) inner_text += line + " ";
       prelude_ = std::move(outer);
       if (direct) {
-        prelude_.push_back(fmt::format("auto {} = [&]({}) {{ {}{}return {}; }};", element, param, unpack,
-                                       inner_text, value));
+        prelude_.push_back(
+            fmt::format("auto {} = [&]({}) {{ {}{}return {}; }};", element, param, unpack, inner_text, value));
       } else if (body.type->is(ir::TypeKind::kVoid)) {
         prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<void> {{ {}{}{}; co_return; }};", element,
                                        param, unpack, inner_text, value));
       } else {
-        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<{}> {{ {}{}co_return {}; }};", element,
-                                       param, type(body.type), unpack, inner_text, value));
+        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<{}> {{ {}{}co_return {}; }};", element, param,
+                                       type(body.type), unpack, inner_text, value));
       }
       std::string limit = e.operands[2] ? expr(*e.operands[2]) : "std::int64_t{0}";
       return fmt::format("(co_await taskrt::{}({}, {}, {}))", e.settle ? "gather_each_settled" : "gather_each",

@@ -38,7 +38,9 @@ template <typename K, typename V>
 std::int64_t len(const Map<K, V>& map) {
   return static_cast<std::int64_t>(map.size());
 }
-inline std::int64_t len(const std::string& s) { return static_cast<std::int64_t>(s.size()); }
+inline std::int64_t len(const std::string& s) {
+  return static_cast<std::int64_t>(s.size());
+}
 
 template <typename T>
 bool contains(const std::vector<T>& xs, const T& x) {
@@ -48,7 +50,9 @@ template <typename K, typename V>
 bool contains(const Map<K, V>& map, const K& key) {
   return map.contains(key);
 }
-inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+inline bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 // --- indexing ----------------------------------------------------------------------
 
@@ -90,9 +94,39 @@ const T& unwrap(const std::optional<T>& value) {
 
 // --- lists -------------------------------------------------------------------------
 
+// List and map literals. Functions, not braced lists: GCC 12 cannot keep an
+// std::initializer_list's array alive across a co_await in the same expression.
+template <typename T, typename... Items>
+std::vector<T> make_list(Items&&... items) {
+  std::vector<T> out;
+  out.reserve(sizeof...(Items));
+  (out.push_back(T(std::forward<Items>(items))), ...);
+  return out;
+}
+
+namespace detail {
+template <typename K, typename V>
+void fill_map(Map<K, V>&) {}
+template <typename K, typename V, typename Key, typename Value, typename... Rest>
+void fill_map(Map<K, V>& map, Key&& key, Value&& value, Rest&&... rest) {
+  map[K(std::forward<Key>(key))] = V(std::forward<Value>(value));
+  fill_map(map, std::forward<Rest>(rest)...);
+}
+}  // namespace detail
+
+// make_map<K, V>(key, value, key, value, …)
+template <typename K, typename V, typename... KeysAndValues>
+Map<K, V> make_map(KeysAndValues&&... entries) {
+  Map<K, V> map;
+  detail::fill_map(map, std::forward<KeysAndValues>(entries)...);
+  return map;
+}
+
 // a..b (exclusive) or a..=b (inclusive) as a list.
 std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive = false);
-inline std::vector<std::int64_t> range(std::int64_t end) { return range(0, end); }
+inline std::vector<std::int64_t> range(std::int64_t end) {
+  return range(0, end);
+}
 
 template <typename T>
 T sum(const std::vector<T>& xs) {
@@ -126,9 +160,15 @@ T max(const T& first, const T& second, const More&... more) {
   return std::max({first, second, more...});
 }
 
-inline std::int64_t abs(std::int64_t x) { return x < 0 ? checked_neg(x) : x; }
-inline double abs(double x) { return std::fabs(x); }
-inline Duration abs(Duration x) { return x < Duration::zero() ? -x : x; }
+inline std::int64_t abs(std::int64_t x) {
+  return x < 0 ? checked_neg(x) : x;
+}
+inline double abs(double x) {
+  return std::fabs(x);
+}
+inline Duration abs(Duration x) {
+  return x < Duration::zero() ? -x : x;
+}
 
 template <typename T>
 std::vector<T> sorted(std::vector<T> xs) {
@@ -178,7 +218,9 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 std::string trim(const std::string& s);
 std::string lower(std::string s);
 std::string upper(std::string s);
-inline bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+inline bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 std::vector<std::int64_t> bytes(const std::string& s);
 std::string chr(std::int64_t code);
 std::int64_t ord(const std::string& c);
@@ -193,11 +235,21 @@ std::string interpolate(const Pieces&... pieces) {
 
 // --- numbers and conversions ---------------------------------------------------------------
 
-inline double sqrt(double x) { return std::sqrt(x); }
-inline double sin(double x) { return std::sin(x); }
-inline double cos(double x) { return std::cos(x); }
-inline double pow(double base, double exponent) { return std::pow(base, exponent); }
-inline double floor(double x) { return std::floor(x); }
+inline double sqrt(double x) {
+  return std::sqrt(x);
+}
+inline double sin(double x) {
+  return std::sin(x);
+}
+inline double cos(double x) {
+  return std::cos(x);
+}
+inline double pow(double base, double exponent) {
+  return std::pow(base, exponent);
+}
+inline double floor(double x) {
+  return std::floor(x);
+}
 
 template <typename T>
 std::int64_t hash(const T& value) {
@@ -211,11 +263,19 @@ std::string to_str(const T& value) {
 }
 std::int64_t to_int(const std::string& s);
 std::int64_t to_int(double x);
-inline std::int64_t to_int(std::int64_t x) { return x; }
-inline std::int64_t to_int(bool b) { return b ? 1 : 0; }
+inline std::int64_t to_int(std::int64_t x) {
+  return x;
+}
+inline std::int64_t to_int(bool b) {
+  return b ? 1 : 0;
+}
 double to_float(const std::string& s);
-inline double to_float(std::int64_t x) { return static_cast<double>(x); }
-inline double to_float(double x) { return x; }
+inline double to_float(std::int64_t x) {
+  return static_cast<double>(x);
+}
+inline double to_float(double x) {
+  return x;
+}
 
 // Duration arithmetic beyond std::chrono's: scaling by a number, dividing.
 template <typename Number>

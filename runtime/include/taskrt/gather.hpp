@@ -93,16 +93,17 @@ class TaskGroup final : public CompletionObserver {
     // One extra count held while starting, so that no child can resume the
     // parent before the children are all started.
     remaining_.store(count + 1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i + 1 < first; ++i) {
+    for (std::size_t i = 1; i < first; ++i) {
       prepare(i);
       executor_->schedule(children_.handle(i));
     }
-    // The last child runs right here, by symmetric transfer: one queue round
-    // trip fewer per gather. It has not started, so the count cannot reach
-    // zero while we drop the starter's hold.
-    prepare(first - 1);
+    // The first child runs right here, by symmetric transfer: one queue round
+    // trip fewer per gather, and on the loop the children still start in
+    // input order (the first now, the rest from the ready queue). It has not
+    // started, so the count cannot reach zero while we drop the starter's hold.
+    prepare(0);
     remaining_.fetch_sub(1, std::memory_order_relaxed);
-    return children_.handle(first - 1);
+    return children_.handle(0);
   }
 
   void await_resume() noexcept { parent_link_.reset(); }
