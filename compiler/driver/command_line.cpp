@@ -7,17 +7,17 @@
 #include <iostream>
 #include <ostream>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "compiler/ast/dump.hpp"
 #include "compiler/codegen/cpp/emit_cpp.hpp"
-#include "compiler/driver/toolchain.hpp"
 #include "compiler/codegen/graph/graph.hpp"
 #include "compiler/diag/codes.hpp"
 #include "compiler/driver/front_end.hpp"
-#include "compiler/version.hpp"
+#include "compiler/driver/toolchain.hpp"
 #include "compiler/ir/json.hpp"
+#include "compiler/version.hpp"
 
 namespace taskc::driver {
 namespace {
@@ -217,7 +217,8 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
 
   auto add_build_options = [&](CLI::App& command) {
     command.add_option("file", options.file, "The .task file")->required();
-    command.add_option("--cxx", options.cxx, "The C++ compiler (default: $CXX, else c++)");
+    command.add_option("--cxx", options.cxx,
+                       "The C++ compiler for the program (default: $TASKC_CXX, else clang++ where installed)");
     command.add_option("-O", options.optimization, "Optimisation level of the C++ build, 0 to 3")
         ->check(CLI::Range(0, 3))
         ->default_str("2");

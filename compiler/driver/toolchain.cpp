@@ -92,11 +92,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
                              const BuildOptions& options, std::ostream& err) {
   BuildResult result;
   std::string cxx = options.cxx;
-  if (cxx.empty()) cxx = std::getenv("CXX") && *std::getenv("CXX") ? std::getenv("CXX") : "c++";
+  if (cxx.empty()) cxx = std::getenv("TASKC_CXX") && *std::getenv("TASKC_CXX") ? std::getenv("TASKC_CXX") : kDefaultCxx;
 
   std::string compiler_identity;
   if (run_capture(shell_quote(cxx) + " --version", compiler_identity) != 0) {
-    err << fmt::format("taskc: error: cannot run the C++ compiler `{}` (set --cxx or CXX)\n", cxx);
+    err << fmt::format("taskc: error: cannot run the C++ compiler `{}` (choose one with --cxx or TASKC_CXX)\n", cxx);
     return result;
   }
   std::error_code error;
@@ -105,9 +105,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", kRuntimeLibrary);
     return result;
   }
-  // -Wno-subobject-linkage: GCC warns about lambdas in coroutine frames once
-  // #line has moved the code into the .task file; the warning is meaningless here.
-  std::string flags = fmt::format("-std=c++20 -O{} -g0 -Wno-subobject-linkage {}", options.optimization, kRuntimeFlags);
+  // GCC warns about lambdas in coroutine frames once #line has moved the code
+  // into the .task file; the warning is meaningless here.
+  bool is_clang = compiler_identity.find("clang") != std::string::npos;
+  std::string flags = fmt::format("-std=c++20 -O{} -g0 {}{}", options.optimization,
+                                  is_clang ? "" : "-Wno-subobject-linkage ", kRuntimeFlags);
   std::uint64_t key = fnv1a(code.header);
   key = fnv1a(code.source, key);
   key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);

@@ -12,15 +12,15 @@
 namespace taskc::driver {
 
 struct BuildOptions {
-  std::string cxx;            // the C++ compiler; empty: $CXX, else c++
-  int optimization = 2;       // -O level
-  bool verbose = false;       // print the commands run
+  std::string cxx;       // the C++ compiler; empty: $TASKC_CXX, else kDefaultCxx
+  int optimization = 2;  // -O level
+  bool verbose = false;  // print the commands run
 };
 
 struct BuildResult {
   bool ok = false;
-  std::string executable;     // in the cache
-  bool cached = false;        // nothing was compiled
+  std::string executable;  // in the cache
+  bool cached = false;     // nothing was compiled
 };
 
 // Compiles `code` (namespace `name`) into an executable in the build cache.

@@ -148,8 +148,8 @@ void CppEmitter::assign(const ir::Stmt& s) {
   // `x += e` is `x = x + e` with the same checked operators; the target is a
   // place, evaluated once through a reference.
   std::string place = fresh("place");
-  std::string computed = operation(kOps[static_cast<int>(s.assign_op)], s.target->type, s.value->type,
-                                   s.target->type, place, value);
+  std::string computed =
+      operation(kOps[static_cast<int>(s.assign_op)], s.target->type, s.value->type, s.target->type, place, value);
   out_->print("{ auto& $p$ = $t$; $p$ = $c$; }", {{"p", place}, {"t", target}, {"c", computed}});
 }
 
@@ -165,10 +165,13 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
     out_->print("for (std::int64_t $i$ = $a$, $b$ = $e$; $i$ $cmp$ $b$; ++$i$) {",
                 {{"i", index}, {"a", start}, {"b", bound}, {"e", end}, {"cmp", range.inclusive ? "<=" : "<"}});
   } else if (s.for_kind == ir::ForKind::kChannel) {
+    // Not `while (auto v = co_await …)`: GCC 12 destroys a variable declared
+    // in a condition with co_await twice.
     std::string value = fresh("received");
-    out_->print("while (auto $v$ = co_await $ch$.recv()) {", {{"v", value}, {"ch", items}});
+    out_->line("while (true) {");
     out_->indent();
-    out_->print("auto $x$ = std::move(*$v$);", {{"x", local(s.bindings[0])}, {"v", value}});
+    out_->print("auto $v$ = co_await $ch$.recv();\nif (!$v$) break;\nauto $x$ = std::move(*$v$);",
+                {{"v", value}, {"ch", items}, {"x", local(s.bindings[0])}});
     out_->outdent();
   } else {
     // Iterate over a copy: the body may change the collection it walks.
