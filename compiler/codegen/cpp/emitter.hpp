@@ -37,13 +37,15 @@ class CppEmitter {
   // A C++ expression of type taskrt::Task<T> that runs `e` when awaited.
   std::string task_of(const ir::Expr& e);
   std::string call_task(const ir::Expr& e, bool await);
+  // The `else` value of timeout and try: a lambda the runtime calls only then.
+  std::string fallback(const ir::Expr& e);
   // A Task wrapping an awaitable blocking call, for the concurrent forms.
   std::string task_of_blocking(const std::string& awaitable, const ir::Task& callee);
   std::string builtin(const ir::Expr& e);
   std::string binary(const ir::Expr& e);
   // `left op right` with the language's semantics for these operand types.
-  std::string operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type,
-                        const ir::Type* result, const std::string& left, const std::string& right);
+  std::string operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type, const ir::Type* result,
+                        const std::string& left, const std::string& right);
   std::string arguments(const ir::Expr& e, std::size_t first = 0);
   std::string fresh(std::string_view stem) { return std::string(stem) + "_" + std::to_string(++counter_); }
 

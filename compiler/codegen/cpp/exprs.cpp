@@ -78,6 +78,18 @@ std::string CppEmitter::task_of(const ir::Expr& e) {
   return name + "()";
 }
 
+std::string CppEmitter::fallback(const ir::Expr& e) {
+  // Computed only when needed: a lambda; a coroutine lambda if computing it awaits.
+  std::vector<std::string> outer = std::move(prelude_);
+  prelude_.clear();
+  std::string value = expr(e);
+  std::string inner;
+  for (const std::string& line : prelude_) inner += line + " ";
+  prelude_ = std::move(outer);
+  if (inner.empty() && value.find("co_await") == std::string::npos) return "[&] { return " + value + "; }";
+  return fmt::format("[&]() -> taskrt::Task<{}> {{ {}co_return {}; }}", type(e.type), inner, value);
+}
+
 std::string CppEmitter::expr(const ir::Expr& e) {
   switch (e.kind) {
     case ir::ExprKind::kIntLiteral:
@@ -184,12 +196,10 @@ std::string CppEmitter::expr(const ir::Expr& e) {
       std::string work = task_of(*e.operands[0]);
       std::string limit = expr(*e.operands[1]);
       if (!e.operands[2]) return fmt::format("(co_await taskrt::with_timeout({}, {}))", limit, work);
-      return fmt::format("(co_await taskrt::timeout_else({}, {}, [&] {{ return {}; }}))", limit, work,
-                         expr(*e.operands[2]));
+      return fmt::format("(co_await taskrt::timeout_else({}, {}, {}))", limit, work, fallback(*e.operands[2]));
     }
     case ir::ExprKind::kTryElse:
-      return fmt::format("(co_await taskrt::try_else({}, [&] {{ return {}; }}))", task_of(*e.operands[0]),
-                         expr(*e.operands[1]));
+      return fmt::format("(co_await taskrt::try_else({}, {}))", task_of(*e.operands[0]), fallback(*e.operands[1]));
     case ir::ExprKind::kToFloat: return "static_cast<double>(" + expr(*e.operands[0]) + ")";
     case ir::ExprKind::kWrapOptional: return fmt::format("{}({})", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kUnwrapOptional: return "taskrt::unwrap(" + expr(*e.operands[0]) + ")";

@@ -104,6 +104,21 @@ auto gather_each_settled(const Iterable& items, Make make, std::int64_t limit)
   co_return co_await gather_settled(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
 }
 
+namespace detail {
+// A fallback is a plain function, or a coroutine when computing it awaits.
+template <typename Fallback>
+auto run_fallback(Fallback& fallback) -> Task<std::decay_t<decltype(fallback())>> {
+  co_return fallback();
+}
+template <typename Fallback>
+requires requires(Fallback& f) {
+  typename decltype(f())::promise_type;
+}
+auto run_fallback(Fallback& fallback) -> decltype(fallback()) {
+  co_return co_await fallback();
+}
+}  // namespace detail
+
 // `e timeout d else v`: v (computed only then) when e times out.
 template <typename T, typename Fallback>
 Task<T> timeout_else(Duration limit, Task<T> work, Fallback fallback) {
@@ -114,7 +129,7 @@ Task<T> timeout_else(Duration limit, Task<T> work, Fallback fallback) {
     timed_out = true;
   }
   (void)timed_out;
-  co_return fallback();
+  co_return co_await detail::run_fallback(fallback);
 }
 
 // `try e else v`: v (computed only then) when e fails with any error but
@@ -128,7 +143,7 @@ Task<T> try_else(Task<T> work, Fallback fallback) {
     error = std::current_exception();
   }
   if (kind_of(error) == ErrorKind::kCancelled) std::rethrow_exception(error);
-  co_return fallback();
+  co_return co_await detail::run_fallback(fallback);
 }
 
 // Calls an extern cpu function on the CPU pool. It cannot be interrupted: a
