@@ -1,9 +1,9 @@
 #include "taskrt/builtins.hpp"
 
+#include <fmt/format.h>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <fmt/format.h>
 
 namespace taskrt {
 
@@ -11,7 +11,9 @@ void throw_index_error(std::int64_t index, std::size_t size) {
   throw FailedError(fmt::format("index {} is out of range for a list of length {}", index, size));
 }
 
-void throw_missing_key(const std::string& key) { throw FailedError(fmt::format("key {} is not in the map", key)); }
+void throw_missing_key(const std::string& key) {
+  throw FailedError(fmt::format("key {} is not in the map", key));
+}
 
 std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive) {
   std::vector<std::int64_t> out;
@@ -125,9 +127,13 @@ Duration parse_duration(std::string_view text) {
     throw FailedError(fmt::format("`{}` is not a duration (write it like 250ms, 2s or 1.5m)", text));
   }
   std::string_view unit = text.substr(unit_at);
-  double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : unit == "m" ? 60e9
-               : unit == "h"  ? 3600e9
-                              : -1;
+  double scale = unit == "ns"   ? 1
+                 : unit == "us" ? 1e3
+                 : unit == "ms" ? 1e6
+                 : unit == "s"  ? 1e9
+                 : unit == "m"  ? 60e9
+                 : unit == "h"  ? 3600e9
+                                : -1;
   if (scale < 0) throw FailedError(fmt::format("`{}`: unknown unit `{}` (ns, us, ms, s, m or h)", text, unit));
   double count = std::strtod(std::string(text.substr(0, unit_at)).c_str(), nullptr);
   return Duration(static_cast<std::int64_t>(count * scale));

@@ -92,8 +92,8 @@ class SlabPool {
 
  private:
   std::mutex mutex_;
-  FreeList depot_[kClasses];   // guarded by mutex_
-  std::vector<char*> slabs_;   // guarded by mutex_
+  FreeList depot_[kClasses];  // guarded by mutex_
+  std::vector<char*> slabs_;  // guarded by mutex_
 };
 
 struct ThreadCache {
@@ -108,7 +108,9 @@ struct ThreadCache {
 
 thread_local ThreadCache cache;
 
-std::size_t size_class(std::size_t size) { return (size + kGranule - 1) / kGranule - 1; }
+std::size_t size_class(std::size_t size) {
+  return (size + kGranule - 1) / kGranule - 1;
+}
 
 }  // namespace
 
@@ -133,8 +135,12 @@ void free_frame(void* frame, std::size_t size) noexcept {
 
 #else
 
-void* allocate_frame(std::size_t size) { return ::operator new(size); }
-void free_frame(void* frame, std::size_t) noexcept { ::operator delete(frame); }
+void* allocate_frame(std::size_t size) {
+  return ::operator new(size);
+}
+void free_frame(void* frame, std::size_t) noexcept {
+  ::operator delete(frame);
+}
 
 #endif
 

@@ -34,14 +34,13 @@ std::string CppEmitter::type(const ir::Type* t) const {
 std::string CppEmitter::identifier(const std::string& name) {
   // C++ keywords and names the generated code uses unqualified.
   static const std::set<std::string> kReserved = {
-      "alignas", "alignof", "asm", "auto", "bool", "case", "catch", "char", "class", "concept", "const",
-      "consteval", "constexpr", "constinit", "const_cast", "co_await", "co_return", "co_yield", "decltype",
-      "default", "delete", "do", "double", "dynamic_cast", "enum", "explicit", "export", "extern", "float",
-      "friend", "goto", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "nullptr",
-      "operator", "private", "protected", "public", "register", "reinterpret_cast", "requires", "short",
-      "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this",
-      "thread_local", "throw", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
-      "volatile", "wchar_t", "std", "taskrt", "format_value", "attempts",
+      "alignas", "alignof", "asm", "auto", "bool", "case", "catch", "char", "class", "concept", "const", "consteval",
+      "constexpr", "constinit", "const_cast", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
+      "do", "double", "dynamic_cast", "enum", "explicit", "export", "extern", "float", "friend", "goto", "inline",
+      "int", "long", "mutable", "namespace", "new", "noexcept", "nullptr", "operator", "private", "protected", "public",
+      "register", "reinterpret_cast", "requires", "short", "signed", "sizeof", "static", "static_assert", "static_cast",
+      "struct", "switch", "template", "this", "thread_local", "throw", "typedef", "typeid", "typename", "union",
+      "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "std", "taskrt", "format_value", "attempts",
       // Names the generated code itself declares next to the user's.
       "context", "clauses", "attempt", "app", "options", "argc", "argv", "value", "error", "number"};
   // Generated temporaries end in `_`; a user name that does too gets a `u`.

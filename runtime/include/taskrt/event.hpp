@@ -108,9 +108,9 @@ class Event {
   }
 
   mutable std::mutex mutex_;
-  bool set_ = false;              // guarded by mutex_
-  WaitAwaiter* head_ = nullptr;   // guarded by mutex_
-  WaitAwaiter* tail_ = nullptr;   // guarded by mutex_
+  bool set_ = false;             // guarded by mutex_
+  WaitAwaiter* head_ = nullptr;  // guarded by mutex_
+  WaitAwaiter* tail_ = nullptr;  // guarded by mutex_
 };
 
 }  // namespace taskrt

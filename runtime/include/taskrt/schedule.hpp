@@ -77,7 +77,9 @@ struct EnsureCpuAwaiter {
   }
   void await_resume() const noexcept {}
 };
-inline EnsureCpuAwaiter ensure_cpu() noexcept { return {}; }
+inline EnsureCpuAwaiter ensure_cpu() noexcept {
+  return {};
+}
 
 // Runs `fn()` on the blocking pool; the caller suspends meanwhile and resumes
 // on its own executor with the result (or the exception fn threw).
