@@ -138,13 +138,21 @@ class BlockingCallAwaiter {
         state->error = std::current_exception();
       }
       // The job may finish before await_suspend has marked the state waiting.
+      bool wake = false;
       int phase = state->phase.load(std::memory_order_acquire);
       while (phase == State::kArming || phase == State::kWaiting) {
         if (state->phase.compare_exchange_weak(phase, State::kDone, std::memory_order_acq_rel)) {
-          if (phase == State::kWaiting) state->executor->schedule(state->handle);
-          return;
+          wake = phase == State::kWaiting;
+          break;
         }
       }
+      // Let go of the state before waking the waiter, so that the result (an
+      // exception object, say) is released on the waiter's thread, never raced
+      // by this one.
+      Executor* executor = state->executor;
+      std::coroutine_handle<> handle = state->handle;
+      state.reset();
+      if (wake) executor->schedule(handle);
     });
     if (!accepted) {
       state_->error = std::make_exception_ptr(CancelledError("the runtime is shutting down"));
