@@ -11,22 +11,15 @@
 #include <ostream>
 #include <sstream>
 
+#include "compiler/driver/build_cache.hpp"
 #include "compiler/driver/build_config.hpp"
+#include "compiler/driver/runtime_location.hpp"
 #include "compiler/version.hpp"
 
 namespace taskc::driver {
 namespace {
 
 namespace fs = std::filesystem;
-
-// FNV-1a, 64 bits: a cache key, not a security boundary.
-std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 1469598103934665603ull) {
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 // Runs a shell command, capturing its output (stdout and stderr together).
 int run_capture(const std::string& command, std::string& output) {
@@ -51,13 +44,6 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
-fs::path cache_root() {
-  if (const char* dir = std::getenv("TASKC_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "taskc";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "taskc";
-  return fs::temp_directory_path() / "taskc-cache";
-}
-
 bool write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -72,8 +58,8 @@ std::string namespace_for(const std::string& path) {
   for (char c : stem) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "task_" + name;
   // Names C++ or the runtime already use at the top level.
-  if (name == "main" || name == "std" || name == "taskrt" || name == "CLI" || name == "fmt") name += "_task";
-  return name;
+  if (name == "main" || name == "CLI" || name == "fmt") return name + "_task";
+  return codegen::cpp_identifier(name);
 }
 
 bool write_sources(const codegen::CppCode& code, const std::string& name, const std::string& directory,
@@ -99,10 +85,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     err << fmt::format("taskc: error: cannot run the C++ compiler `{}` (choose one with --cxx or TASKC_CXX)\n", cxx);
     return result;
   }
+  RuntimeLocation runtime = find_runtime();
   std::error_code error;
-  auto runtime_time = fs::last_write_time(kRuntimeLibrary, error);
+  auto runtime_time = fs::last_write_time(runtime.library, error);
   if (error) {
-    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", kRuntimeLibrary);
+    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", runtime.library);
     return result;
   }
   // GCC warns about lambdas in coroutine frames once #line has moved the code
@@ -118,12 +105,13 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   std::uint64_t key = fnv1a(code.header);
   key = fnv1a(code.source, key);
   key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);
-  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(kRuntimeLibrary)),
+  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library)) +
+                  runtime.library,
               key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
   result.executable = executable.string();
-  if (fs::exists(executable)) {
+  if (fs::exists(executable) && recorded_inputs_unchanged(dir)) {
     result.ok = true;
     result.cached = true;
     return result;
@@ -136,10 +124,12 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   }
   // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
-  std::string command = fmt::format("{} {} -I{} -I{} -I{} {} {} -lfmt -pthread -o {}", shell_quote(cxx), flags,
-                                    shell_quote(kRuntimeIncludeDir), shell_quote(dir.string()), shell_quote(source_dir),
-                                    shell_quote((dir / (name + ".cpp")).string()), shell_quote(kRuntimeLibrary),
-                                    shell_quote(partial.string()));
+  fs::path depfile = dir / "inputs.d";
+  std::string command = fmt::format(
+      "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -pthread -o {}", shell_quote(cxx), flags,
+      shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
+      shell_quote(depfile.string()), shell_quote((dir / (name + ".cpp")).string()), shell_quote(runtime.library),
+      shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {
@@ -151,6 +141,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     return result;
   }
   if (!output.empty() && options.verbose) err << output;
+  record_inputs(dir, depfile, {fs::weakly_canonical(dir, error), fs::weakly_canonical(runtime.include_dir, error)});
   fs::rename(partial, executable, error);
   if (error) {
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());

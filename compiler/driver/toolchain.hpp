@@ -1,7 +1,6 @@
-// Turning generated C++ into an executable: the C++ compiler invocation, and
-// the build cache that makes a second `taskc run` of an unchanged program start
-// at once. The cache key hashes the generated code, the runtime library, the
-// flags and the compiler's identity, so any change rebuilds.
+// Turning generated C++ into an executable: the C++ compiler invocation,
+// through the build cache (build_cache.hpp) that makes a second `taskc run` of
+// an unchanged program start at once.
 #pragma once
 
 #include <iosfwd>

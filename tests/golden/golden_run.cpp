@@ -4,6 +4,9 @@
 //
 // FILE.task says what to expect in comments:
 //   // expect: <line>            the program's stdout, line by line, in order
+//   // expect-any-order: <line>  consecutive such lines match the same number of
+//                                stdout lines in some order (threads that end
+//                                at the same moment)
 //   // expect-exit: <n>          its exit status (default 0)
 //   // expect-stderr: <text>     text its stderr must contain (each such line)
 //   // args: <a> <b> …           its command-line arguments
@@ -11,6 +14,7 @@
 // second run of the suite does not compile again.
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -22,8 +26,14 @@
 
 namespace {
 
+// One expected stdout line, or a group of lines that may come in any order.
+struct ExpectedLines {
+  std::vector<std::string> lines;
+  bool any_order = false;
+};
+
 struct Expectations {
-  std::vector<std::string> stdout_lines;
+  std::vector<ExpectedLines> stdout_lines;
   std::vector<std::string> stderr_parts;
   int exit_status = 0;
   std::string args;
@@ -39,16 +49,25 @@ Expectations read_expectations(const std::string& path) {
     value = line.substr(at + marker.size());
     return true;
   };
+  auto expect = [&](const std::string& value, bool any_order) {
+    if (any_order && !e.stdout_lines.empty() && e.stdout_lines.back().any_order) {
+      e.stdout_lines.back().lines.push_back(value);
+    } else {
+      e.stdout_lines.push_back({{value}, any_order});
+    }
+  };
   while (std::getline(in, line)) {
     std::string value;
     if (after("// expect-exit: ", value)) {
       e.exit_status = std::atoi(value.c_str());
     } else if (after("// expect-stderr: ", value)) {
       e.stderr_parts.push_back(value);
+    } else if (after("// expect-any-order: ", value)) {
+      expect(value, true);
     } else if (after("// expect: ", value)) {
-      e.stdout_lines.push_back(value);
+      expect(value, false);
     } else if (line.find("// expect:") != std::string::npos) {
-      e.stdout_lines.emplace_back();
+      expect("", false);
     } else if (after("// args: ", value)) {
       e.args = value;
     }
@@ -82,6 +101,22 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+bool matches(const std::vector<ExpectedLines>& expected, const std::vector<std::string>& actual) {
+  std::size_t at = 0;
+  for (const ExpectedLines& group : expected) {
+    if (at + group.lines.size() > actual.size()) return false;
+    std::vector<std::string> got(actual.begin() + at, actual.begin() + at + group.lines.size());
+    std::vector<std::string> want = group.lines;
+    if (group.any_order) {
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+    }
+    if (got != want) return false;
+    at += group.lines.size();
+  }
+  return at == actual.size();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,10 +142,12 @@ int main(int argc, char** argv) {
 
   bool ok = true;
   std::vector<std::string> actual = lines_of(out);
-  if (actual != expected.stdout_lines) {
+  if (!matches(expected.stdout_lines, actual)) {
     ok = false;
     std::cerr << path << ": stdout differs from the `// expect:` lines\n---- expected\n";
-    for (const std::string& line : expected.stdout_lines) std::cerr << line << "\n";
+    for (const ExpectedLines& group : expected.stdout_lines) {
+      for (const std::string& line : group.lines) std::cerr << (group.any_order ? "(any order) " : "") << line << "\n";
+    }
     std::cerr << "---- actual\n" << out << "----\n";
   }
   if (status != expected.exit_status) {

@@ -30,6 +30,10 @@ struct CppCode {
   std::string source;
 };
 
+// `name` as a C++ identifier: C++ keywords and names the generated code uses
+// get a trailing `_`, so `extern` becomes `extern_`.
+std::string cpp_identifier(const std::string& name);
+
 // Returns false (and reports why) when the program uses what cannot be lowered yet.
 bool emit_cpp(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options,
               diag::DiagnosticSink& sink, CppCode& out);

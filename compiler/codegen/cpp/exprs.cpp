@@ -31,9 +31,9 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
   if (callee.is_extern && callee.kind == ir::TaskKind::kIo && !callee.blocking) {
     // An extern io task is a C++ coroutine already.
     call = fmt::format("{}({})", callee.extern_symbol, arguments(e));
-  } else if (callee.is_extern) {
-    // Blocking and cpu externs run elsewhere: capture the arguments by value,
-    // since a cancelled caller may be gone before the call ends.
+  } else if (callee.is_extern && callee.blocking) {
+    // The blocking pool runs it: capture the arguments by value, since a
+    // cancelled caller may be gone before the call ends.
     std::string captures;
     std::string names;
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
@@ -42,8 +42,17 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
       names += (i ? ", " : "") + arg;
     }
     std::string fn = fmt::format("[{}] {{ return {}({}); }}", captures, callee.extern_symbol, names);
-    call = callee.blocking ? fmt::format("taskrt::run_blocking({})", fn) : fmt::format("taskrt::call_on_cpu({})", fn);
-    if (callee.blocking) return await ? "(co_await " + call + ")" : task_of_blocking(call, callee);
+    call = fmt::format("taskrt::run_blocking({})", fn);
+    return await ? "(co_await " + call + ")" : task_of_blocking(call, callee);
+  } else if (callee.is_extern) {
+    // A cpu extern that takes a taskrt::StopToken last is given the caller's,
+    // so a timeout or a failing sibling can stop it early. The arguments are
+    // parameters of a generic lambda, so the unused branch is never compiled.
+    call = fmt::format(
+        "taskrt::call_on_cpu([](const auto& stop, const auto&... args) {{ "
+        "if constexpr (requires {{ {0}(args..., stop); }}) return {0}(args..., stop); else return {0}(args...); }}, "
+        "{1})",
+        callee.extern_symbol, arguments(e));
   } else {
     call = fmt::format("{}({})", identifier(callee.name), arguments(e));
   }

@@ -31,8 +31,11 @@ std::string CppEmitter::type(const ir::Type* t) const {
   return "void";  // unreachable after a successful check
 }
 
-std::string CppEmitter::identifier(const std::string& name) {
-  // C++ keywords and names the generated code uses unqualified.
+std::string CppEmitter::identifier(const std::string& name) { return cpp_identifier(name); }
+
+std::string cpp_identifier(const std::string& name) {
+  // C++ keywords, alternative tokens, macros of the C library, and names the
+  // generated code uses unqualified.
   static const std::set<std::string> kReserved = {
       "alignas", "alignof", "asm", "auto", "bool", "case", "catch", "char", "class", "concept", "const", "consteval",
       "constexpr", "constinit", "const_cast", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
@@ -40,7 +43,9 @@ std::string CppEmitter::identifier(const std::string& name) {
       "int", "long", "mutable", "namespace", "new", "noexcept", "nullptr", "operator", "private", "protected", "public",
       "register", "reinterpret_cast", "requires", "short", "signed", "sizeof", "static", "static_assert", "static_cast",
       "struct", "switch", "template", "this", "thread_local", "throw", "typedef", "typeid", "typename", "union",
-      "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "std", "taskrt", "format_value", "attempts",
+      "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "char8_t", "char16_t", "char32_t", "and", "and_eq",
+      "bitand", "bitor", "compl", "not", "not_eq", "or", "or_eq", "xor", "xor_eq", "true", "false", "errno", "EOF",
+      "NULL", "unix", "linux", "std", "taskrt", "format_value", "attempts",
       // Names the generated code itself declares next to the user's.
       "context", "clauses", "attempt", "app", "options", "argc", "argv", "value", "error", "number"};
   // Generated temporaries end in `_`; a user name that does too gets a `u`.

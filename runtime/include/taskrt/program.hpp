@@ -146,12 +146,16 @@ Task<T> try_else(Task<T> work, Fallback fallback) {
   co_return co_await detail::run_fallback(fallback);
 }
 
-// Calls an extern cpu function on the CPU pool. It cannot be interrupted: a
-// cancelled caller sees the cancellation when it returns.
-template <typename Fn>
-auto call_on_cpu(Fn fn) -> Task<std::invoke_result_t<Fn&>> {
+// Calls an extern cpu function on the CPU pool, passing the caller's stop
+// token. A function that ignores it cannot be interrupted: a cancelled caller
+// sees the cancellation when it returns, and its result is discarded.
+// The arguments are copied into the coroutine frame: the caller may be gone
+// (cancelled) before the call ends.
+template <typename Fn, typename... Args>
+auto call_on_cpu(Fn fn, Args... args) -> Task<std::invoke_result_t<Fn&, const StopToken&, Args&...>> {
+  Context& context = co_await current_context();
   co_await ensure_cpu();
-  co_return fn();
+  co_return fn(context.stop_token(), args...);
 }
 
 // Whether an error is one of `kinds` (0: any kind but Cancelled).

@@ -90,8 +90,10 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
     loop.post(disarm);
   }
   const std::exception_ptr& error = work.handle().promise().error();
-  if (error && deadline->expired.load(std::memory_order_acquire) && !context.cancelled() &&
-      kind_of(error) == ErrorKind::kCancelled) {
+  // Past the deadline, a result is discarded too: work that stops
+  // cooperatively (an extern taking a StopToken) may return a partial one.
+  if (deadline->expired.load(std::memory_order_acquire) && !context.cancelled() &&
+      (!error || kind_of(error) == ErrorKind::kCancelled)) {
     throw TimeoutError("timed out after " + format_duration(limit));
   }
   co_return work.take_result();

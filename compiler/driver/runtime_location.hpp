@@ -1,0 +1,18 @@
+// Where the runtime's headers and library are. An installed taskc
+// (`cmake --install`) finds them next to itself: <prefix>/bin/taskc,
+// <prefix>/include/taskrt/, <prefix>/lib/libtaskrt.a. A taskc in its build
+// tree uses the paths its build recorded.
+#pragma once
+
+#include <string>
+
+namespace taskc::driver {
+
+struct RuntimeLocation {
+  std::string include_dir;  // holds taskrt/taskrt.hpp
+  std::string library;      // libtaskrt.a
+};
+
+RuntimeLocation find_runtime();
+
+}  // namespace taskc::driver
