@@ -35,7 +35,10 @@ long expected(int depth) {
 int main(int argc, char** argv) {
   int depth = argc > 1 ? std::atoi(argv[1]) : 6;
   unsigned threads = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
-  auto runtime = taskrt::Runtime::create(taskrt::RuntimeOptions{threads, 16});
+  taskrt::RuntimeOptions options;
+  options.cpu_threads = threads;
+  options.io_threads = 16;
+  auto runtime = taskrt::Runtime::create(options);
   runtime->run(root(depth));  // warm-up
   double best = 1e9;
   for (int round = 0; round < 5; ++round) {

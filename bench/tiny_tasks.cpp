@@ -28,7 +28,10 @@ taskrt::Task<long> all(long count) {
 int main(int argc, char** argv) {
   long count = argc > 1 ? std::atol(argv[1]) : 100'000;
   unsigned threads = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
-  auto runtime = taskrt::Runtime::create(taskrt::RuntimeOptions{threads, 16});
+  taskrt::RuntimeOptions options;
+  options.cpu_threads = threads;
+  options.io_threads = 16;
+  auto runtime = taskrt::Runtime::create(options);
   // One untimed round warms the frame caches, as a long-running program would be.
   runtime->run(all(count));
   auto start = std::chrono::steady_clock::now();

@@ -53,6 +53,9 @@ std::string ProgramArgs::usage() const {
       "\noptions:\n"
       "  --threads N          CPU pool threads (default: one per core)\n"
       "  --io-threads N       most threads for blocking calls (default: 512)\n"
+      "  --trace FILE         write every task call to FILE as Chrome trace JSON\n"
+      "  --stats              print per-task counts and latencies on exit\n"
+      "  --progress           show progress bars for large gathers (on a terminal)\n"
       "  -h, --help           print this help and exit\n";
   return out;
 }
@@ -78,6 +81,18 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       }
       (arg == "--threads" ? options_.cpu_threads : options_.io_threads) = value;
       ++i;
+      continue;
+    }
+    if (!options_done && arg == "--trace") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+        write_stderr_line(fmt::format("{}: error: --trace needs a file name\n{}", program_, usage()));
+        return 2;
+      }
+      options_.trace_file = argv[++i];
+      continue;
+    }
+    if (!options_done && (arg == "--stats" || arg == "--progress")) {
+      (arg == "--stats" ? options_.stats : options_.progress) = true;
       continue;
     }
     if (!options_done && arg.size() > 1 && arg[0] == '-' && check("float", arg).size() > 0) {

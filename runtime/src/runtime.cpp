@@ -1,5 +1,13 @@
 #include "taskrt/runtime.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "taskrt/error.hpp"
+#include "taskrt/print.hpp"
+#include "taskrt/trace.hpp"
+
 namespace taskrt {
 namespace {
 
@@ -22,13 +30,38 @@ std::unique_ptr<Runtime> Runtime::create(const RuntimeOptions& options) {
   return std::unique_ptr<Runtime>(new Runtime(options));
 }
 
-Runtime::Runtime(const RuntimeOptions& options)
-    : loop_(EventLoop::create()),
-      cpu_(CpuPool::create(options.cpu_threads)),
-      blocking_(BlockingPool::create(options.io_threads)) {}
+Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
+  if (!options.trace_file.empty()) {
+    // Opened now, so a bad path fails before any work is done.
+    trace_out_ = std::make_unique<std::ofstream>(options.trace_file, std::ios::trunc);
+    if (!*trace_out_) {
+      throw IoError("cannot write the trace to `" + options.trace_file + "`: " + std::strerror(errno));
+    }
+  }
+  if (trace_out_ || options.stats) TaskRecorder::start();
+  loop_ = EventLoop::create();
+  cpu_ = CpuPool::create(options.cpu_threads);
+  blocking_ = BlockingPool::create(options.io_threads);
+}
 
 Runtime::~Runtime() {
   shutdown();
+  finish_recording();
+}
+
+void Runtime::finish_recording() {
+  if (!trace_out_ && !options_.stats) return;
+  std::vector<SpanRecord> records = TaskRecorder::stop();
+  if (trace_out_) {
+    TaskRecorder::write_chrome_trace(records, *trace_out_);
+    trace_out_->flush();
+    if (!*trace_out_) write_stderr_line("error: could not finish writing the trace to `" + options_.trace_file + "`");
+  }
+  if (options_.stats) {
+    std::string table = TaskRecorder::stats_table(records);
+    table.pop_back();  // write_stderr_line ends the line
+    write_stderr_line(std::move(table));
+  }
 }
 
 void Runtime::shutdown() {

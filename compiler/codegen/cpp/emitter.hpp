@@ -26,6 +26,8 @@ class CppEmitter {
   // --- names.cpp ---------------------------------------------------------------
   std::string type(const ir::Type* type) const;
   static std::string identifier(const std::string& name);
+  // The inside of a C string literal: `"` and `\` escaped, control characters octal.
+  static std::string escaped(std::string_view text);
   static std::string string_literal(const std::string& value);
   static std::string float_literal(double value);
   std::string line_directive(source::Span span) const;
@@ -70,6 +72,7 @@ class CppEmitter {
                         std::string_view extra_param = "") const;
   void task_definition(const ir::Task& task);
   void task_body(const ir::Task& task);
+  void task_sites(Printer& source);
   void flow_body(const ir::Task& task);
   void entry_point();
 

@@ -193,8 +193,12 @@ std::string CppEmitter::expr(const ir::Expr& e) {
                                        type(body.type), unpack, inner_text, value));
       }
       std::string limit = e.operands[2] ? expr(*e.operands[2]) : "std::int64_t{0}";
-      return fmt::format("(co_await taskrt::{}({}, {}, {}))", e.settle ? "gather_each_settled" : "gather_each",
-                         iterable, element, limit);
+      // The progress bar's label: what is gathered, and where.
+      const source::SourceFile& file = sources_.get(e.span.file);
+      std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
+      if (direct) label = program_.tasks[body.ref].name + " " + label;
+      return fmt::format("(co_await taskrt::{}({}, {}, {}, \"{}\"))", e.settle ? "gather_each_settled" : "gather_each",
+                         iterable, element, limit, escaped(label));
     }
     case ir::ExprKind::kRace: {
       std::string tasks;

@@ -31,23 +31,117 @@ std::string CppEmitter::type(const ir::Type* t) const {
   return "void";  // unreachable after a successful check
 }
 
-std::string CppEmitter::identifier(const std::string& name) { return cpp_identifier(name); }
+std::string CppEmitter::identifier(const std::string& name) {
+  // Names the generated code itself declares next to the user's.
+  static const std::set<std::string> kGenerated = {"format_value", "attempts", "sites",   "context", "clauses",
+                                                   "attempt",      "app",      "options", "argc",    "argv",
+                                                   "value",        "error",    "number"};
+  std::string out = cpp_identifier(name);
+  return kGenerated.count(out) ? out + "_" : out;
+}
 
 std::string cpp_identifier(const std::string& name) {
-  // C++ keywords, alternative tokens, macros of the C library, and names the
-  // generated code uses unqualified.
-  static const std::set<std::string> kReserved = {
-      "alignas", "alignof", "asm", "auto", "bool", "case", "catch", "char", "class", "concept", "const", "consteval",
-      "constexpr", "constinit", "const_cast", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
-      "do", "double", "dynamic_cast", "enum", "explicit", "export", "extern", "float", "friend", "goto", "inline",
-      "int", "long", "mutable", "namespace", "new", "noexcept", "nullptr", "operator", "private", "protected", "public",
-      "register", "reinterpret_cast", "requires", "short", "signed", "sizeof", "static", "static_assert", "static_cast",
-      "struct", "switch", "template", "this", "thread_local", "throw", "typedef", "typeid", "typename", "union",
-      "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "char8_t", "char16_t", "char32_t", "and", "and_eq",
-      "bitand", "bitor", "compl", "not", "not_eq", "or", "or_eq", "xor", "xor_eq", "true", "false", "errno", "EOF",
-      "NULL", "unix", "linux", "std", "taskrt", "format_value", "attempts",
-      // Names the generated code itself declares next to the user's.
-      "context", "clauses", "attempt", "app", "options", "argc", "argv", "value", "error", "number"};
+  // C++ keywords, alternative tokens, macros of the C library, and the
+  // namespaces generated code names.
+  static const std::set<std::string> kReserved = {"alignas",
+                                                  "alignof",
+                                                  "asm",
+                                                  "auto",
+                                                  "bool",
+                                                  "break",
+                                                  "case",
+                                                  "catch",
+                                                  "char",
+                                                  "class",
+                                                  "concept",
+                                                  "const",
+                                                  "consteval",
+                                                  "constexpr",
+                                                  "constinit",
+                                                  "const_cast",
+                                                  "continue",
+                                                  "co_await",
+                                                  "co_return",
+                                                  "co_yield",
+                                                  "decltype",
+                                                  "default",
+                                                  "delete",
+                                                  "do",
+                                                  "double",
+                                                  "dynamic_cast",
+                                                  "else",
+                                                  "enum",
+                                                  "explicit",
+                                                  "export",
+                                                  "extern",
+                                                  "float",
+                                                  "for",
+                                                  "friend",
+                                                  "goto",
+                                                  "if",
+                                                  "inline",
+                                                  "int",
+                                                  "long",
+                                                  "mutable",
+                                                  "namespace",
+                                                  "new",
+                                                  "noexcept",
+                                                  "nullptr",
+                                                  "operator",
+                                                  "private",
+                                                  "protected",
+                                                  "public",
+                                                  "register",
+                                                  "reinterpret_cast",
+                                                  "requires",
+                                                  "return",
+                                                  "short",
+                                                  "signed",
+                                                  "sizeof",
+                                                  "static",
+                                                  "static_assert",
+                                                  "static_cast",
+                                                  "struct",
+                                                  "switch",
+                                                  "template",
+                                                  "this",
+                                                  "thread_local",
+                                                  "throw",
+                                                  "try",
+                                                  "typedef",
+                                                  "typeid",
+                                                  "typename",
+                                                  "union",
+                                                  "unsigned",
+                                                  "using",
+                                                  "virtual",
+                                                  "void",
+                                                  "volatile",
+                                                  "wchar_t",
+                                                  "while",
+                                                  "char8_t",
+                                                  "char16_t",
+                                                  "char32_t",
+                                                  "and",
+                                                  "and_eq",
+                                                  "bitand",
+                                                  "bitor",
+                                                  "compl",
+                                                  "not",
+                                                  "not_eq",
+                                                  "or",
+                                                  "or_eq",
+                                                  "xor",
+                                                  "xor_eq",
+                                                  "true",
+                                                  "false",
+                                                  "errno",
+                                                  "EOF",
+                                                  "NULL",
+                                                  "unix",
+                                                  "linux",
+                                                  "std",
+                                                  "taskrt"};
   // Generated temporaries end in `_`; a user name that does too gets a `u`.
   if (!name.empty() && name.back() == '_') return name + "u";
   return kReserved.count(name) ? name + "_" : name;
@@ -87,7 +181,22 @@ std::string CppEmitter::float_literal(double value) {
 std::string CppEmitter::line_directive(source::Span span) const {
   if (!options_.line_directives || !span.valid()) return {};
   const source::SourceFile& file = sources_.get(span.file);
-  return fmt::format("#line {} \"{}\"", file.line_column(span.begin).line, file.path());
+  return fmt::format("#line {} \"{}\"", file.line_column(span.begin).line, escaped(file.path()));
+}
+
+std::string CppEmitter::escaped(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\{:03o}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace taskc::codegen

@@ -142,9 +142,9 @@ void CppEmitter::globals(Printer& header, Printer& source) {
 }
 
 void CppEmitter::task_body(const ir::Task& task) {
-  const source::SourceFile& file = sources_.get(task.span.file);
   out_->line("taskrt::Context& context = co_await taskrt::current_context();");
   out_->line("(void)context;");
+  out_->print("taskrt::TaskSpan span_{sites::$n$};", {{"n", identifier(task.name)}});
   if (task.kind == ir::TaskKind::kCpu) out_->line("co_await taskrt::ensure_cpu();");
   // An error leaving the task records where it passed, for the trace.
   out_->line("try {");
@@ -158,10 +158,28 @@ void CppEmitter::task_body(const ir::Task& task) {
   }
   out_->print(
       "} catch (taskrt::Error& error) {\n"
-      "  error.add_frame({\"$task$\", \"$file$\", $line$});\n"
+      "  span_.mark_failed();\n"
+      "  error.add_frame(sites::$n$);\n"
       "  throw;\n"
       "}",
-      {{"task", task.name}, {"file", file.path()}, {"line", std::to_string(file.line_column(task.span.begin).line)}});
+      {{"n", identifier(task.name)}});
+}
+
+void CppEmitter::task_sites(Printer& source) {
+  source.line("// Where each task is defined: for error traces, --trace and --stats.");
+  source.line("namespace sites {");
+  for (const ir::Task& task : program_.tasks) {
+    if (task.is_extern) continue;
+    const source::SourceFile& file = sources_.get(task.span.file);
+    source.print("constexpr taskrt::TaskSite $n${\"$task$\", \"$kind$\", \"$file$\", $line$};",
+                 {{"n", identifier(task.name)},
+                  {"task", task.name},
+                  {"kind", ir::task_kind_name(task.kind)},
+                  {"file", escaped(file.path())},
+                  {"line", std::to_string(file.line_column(task.span.begin).line)}});
+  }
+  source.line("}  // namespace sites");
+  source.blank();
 }
 
 void CppEmitter::flow_body(const ir::Task& task) {
@@ -292,7 +310,7 @@ void CppEmitter::entry_point() {
       "  });\n"
       "}",
       {{"name", options_.name},
-       {"file", sources_.get(main_flow.span.file).path()},
+       {"file", escaped(sources_.get(main_flow.span.file).path())},
        {"specs", specs},
        {"body", returns_int ? fmt::format("co_return static_cast<int>(co_await {}::main({}));", options_.name, args)
                             : fmt::format("co_await {}::main({});\n    co_return 0;", options_.name, args)}});
@@ -331,6 +349,7 @@ bool CppEmitter::run(CppCode& code) {
   header.blank();
   header.print("}  // namespace $n$", {{"n", options_.name}});
   source.blank();
+  task_sites(source);
   for (const ir::Task& task : program_.tasks) {
     if (!task.is_extern) task_definition(task);
   }

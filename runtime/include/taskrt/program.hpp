@@ -15,6 +15,7 @@
 
 #include "taskrt/builtins.hpp"
 #include "taskrt/gather.hpp"
+#include "taskrt/progress.hpp"
 #include "taskrt/retry.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/schedule.hpp"
@@ -87,20 +88,33 @@ detail::AttemptTask<MakeAttempt> with_clauses(TaskClauses clauses, MakeAttempt m
   co_return co_await retry(*clauses.retry, attempt_fn);
 }
 
-// `gather CALL for x in xs [limit n]`: make(x) gives each element's Task.
+namespace detail {
+// One task per element; each counted by a progress bar when there is one.
 template <typename Iterable, typename Make>
-auto gather_each(const Iterable& items, Make make, std::int64_t limit)
-    -> decltype(gather(std::vector<decltype(make(*std::begin(items)))>{})) {
+auto tasks_for_each(const Iterable& items, Make& make, ProgressBar* bar) {
   std::vector<decltype(make(*std::begin(items)))> tasks;
-  for (const auto& item : items) tasks.push_back(make(item));
+  for (const auto& item : items) tasks.push_back(bar ? counted(make(item), *bar) : make(item));
+  return tasks;
+}
+}  // namespace detail
+
+// `gather CALL for x in xs [limit n]`: make(x) gives each element's Task.
+// `label` names the gather on a progress bar (--progress).
+template <typename Iterable, typename Make>
+auto gather_each(const Iterable& items, Make make, std::int64_t limit, const char* label = "gather")
+    -> decltype(gather(std::vector<decltype(make(*std::begin(items)))>{})) {
+  Context& context = co_await current_context();
+  auto bar = ProgressBar::for_gather(context, std::size(items), label);
+  auto tasks = detail::tasks_for_each(items, make, bar.get());
   co_return co_await gather(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
 }
 
 template <typename Iterable, typename Make>
-auto gather_each_settled(const Iterable& items, Make make, std::int64_t limit)
+auto gather_each_settled(const Iterable& items, Make make, std::int64_t limit, const char* label = "gather")
     -> decltype(gather_settled(std::vector<decltype(make(*std::begin(items)))>{})) {
-  std::vector<decltype(make(*std::begin(items)))> tasks;
-  for (const auto& item : items) tasks.push_back(make(item));
+  Context& context = co_await current_context();
+  auto bar = ProgressBar::for_gather(context, std::size(items), label);
+  auto tasks = detail::tasks_for_each(items, make, bar.get());
   co_return co_await gather_settled(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
 }
 

@@ -8,8 +8,10 @@
 // or the destructor stops every pool and wakes every thread.
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <stop_token>
+#include <string>
 
 #include "taskrt/blocking_pool.hpp"
 #include "taskrt/cpu_pool.hpp"
@@ -23,10 +25,19 @@ struct RuntimeOptions {
   unsigned cpu_threads = 0;
   // Most threads the blocking pool may start.
   unsigned io_threads = 512;
+  // Draw progress bars for large gathers on stderr when it is a terminal.
+  bool progress = false;
+  // Record every task call (trace.hpp) while the runtime lives, and when it
+  // is destroyed write them to this file as Chrome trace JSON...
+  std::string trace_file;
+  // ...and/or print per-task counts and latencies to stderr.
+  bool stats = false;
 };
 
 class Runtime {
  public:
+  // Throws IoError when options.trace_file cannot be written. Only one
+  // runtime at a time may record (the recorder is process-wide).
   static std::unique_ptr<Runtime> create(const RuntimeOptions& options = {});
   ~Runtime();
   Runtime(const Runtime&) = delete;
@@ -46,12 +57,17 @@ class Runtime {
   EventLoop& loop() noexcept { return *loop_; }
   CpuPool& cpu() noexcept { return *cpu_; }
   BlockingPool& blocking() noexcept { return *blocking_; }
+  const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
  private:
   explicit Runtime(const RuntimeOptions& options);
   void run_root(detail::PromiseBase& promise, std::coroutine_handle<> handle);
 
+  void finish_recording();
+
+  RuntimeOptions options_;
+  std::unique_ptr<std::ofstream> trace_out_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<CpuPool> cpu_;
   std::unique_ptr<BlockingPool> blocking_;

@@ -24,5 +24,6 @@
 #include "taskrt/sleep.hpp"
 #include "taskrt/task.hpp"
 #include "taskrt/timeout.hpp"
+#include "taskrt/trace.hpp"
 #include "taskrt/values.hpp"
 #include "taskrt/version.hpp"

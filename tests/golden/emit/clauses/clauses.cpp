@@ -7,10 +7,19 @@ taskrt::Semaphore pair{2};
 taskrt::Shared<std::int64_t> running{std::int64_t{0}};
 taskrt::Shared<std::int64_t> most{std::int64_t{0}};
 
+// Where each task is defined: for error traces, --trace and --stats.
+namespace sites {
+constexpr taskrt::TaskSite flaky{"flaky", "io", "tests/golden/run/clauses.task", 12};
+constexpr taskrt::TaskSite slow{"slow", "io", "tests/golden/run/clauses.task", 20};
+constexpr taskrt::TaskSite limited{"limited", "io", "tests/golden/run/clauses.task", 25};
+constexpr taskrt::TaskSite main{"main", "flow", "tests/golden/run/clauses.task", 34};
+}  // namespace sites
+
 namespace attempts {
 taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::flaky};
   try {
     #line 13 "tests/golden/run/clauses.task"
     if ((attempt_number_ < std::int64_t{3})) {
@@ -22,7 +31,8 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
     #line 17 "tests/golden/run/clauses.task"
     co_return attempt_number_;
   } catch (taskrt::Error& error) {
-    error.add_frame({"flaky", "tests/golden/run/clauses.task", 12});
+    span_.mark_failed();
+    error.add_frame(sites::flaky);
     throw;
   }
 }
@@ -39,13 +49,15 @@ namespace attempts {
 taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::slow};
   try {
     #line 21 "tests/golden/run/clauses.task"
     (co_await taskrt::sleep(taskrt::Duration{10000000000}));
     #line 22 "tests/golden/run/clauses.task"
     co_return std::int64_t{0};
   } catch (taskrt::Error& error) {
-    error.add_frame({"slow", "tests/golden/run/clauses.task", 20});
+    span_.mark_failed();
+    error.add_frame(sites::slow);
     throw;
   }
 }
@@ -62,6 +74,7 @@ namespace attempts {
 taskrt::Task<void> limited(std::int64_t attempt_number_) {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::limited};
   try {
     #line 26 "tests/golden/run/clauses.task"
     {
@@ -93,7 +106,8 @@ taskrt::Task<void> limited(std::int64_t attempt_number_) {
       running.store(std::move(running_value));
     }
   } catch (taskrt::Error& error) {
-    error.add_frame({"limited", "tests/golden/run/clauses.task", 25});
+    span_.mark_failed();
+    error.add_frame(sites::limited);
     throw;
   }
 }
@@ -110,6 +124,7 @@ taskrt::Task<void> limited() {
 taskrt::Task<void> main() {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::main};
   try {
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_;
     // print("succeeded on attempt", flaky())
@@ -147,7 +162,7 @@ taskrt::Task<void> main() {
       co_await node_1_done_.wait();  // order
       #line 37 "tests/golden/run/clauses.task"
       auto each_7 = [&](std::int64_t i) { return limited(); };
-      (co_await taskrt::gather_each(taskrt::range(std::int64_t{0}, std::int64_t{6}, false), each_7, std::int64_t{0}));
+      (co_await taskrt::gather_each(taskrt::range(std::int64_t{0}, std::int64_t{6}, false), each_7, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
       node_2_done_.set();
       co_return;
     };
@@ -162,7 +177,8 @@ taskrt::Task<void> main() {
     co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_());
     co_return;
   } catch (taskrt::Error& error) {
-    error.add_frame({"main", "tests/golden/run/clauses.task", 34});
+    span_.mark_failed();
+    error.add_frame(sites::main);
     throw;
   }
 }

@@ -5,17 +5,26 @@ namespace report {
 
 taskrt::Semaphore net{4};
 
+// Where each task is defined: for error traces, --trace and --stats.
+namespace sites {
+constexpr taskrt::TaskSite fetch_data{"fetch_data", "io", "examples/report.task", 11};
+constexpr taskrt::TaskSite crunch{"crunch", "cpu", "examples/report.task", 16};
+constexpr taskrt::TaskSite main{"main", "flow", "examples/report.task", 22};
+}  // namespace sites
+
 namespace attempts {
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_number_) {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::fetch_data};
   try {
     #line 12 "examples/report.task"
     (co_await taskrt::sleep(taskrt::Duration{100000000}));
     #line 13 "examples/report.task"
     co_return taskrt::checked_mul(x, std::int64_t{2});
   } catch (taskrt::Error& error) {
-    error.add_frame({"fetch_data", "examples/report.task", 11});
+    span_.mark_failed();
+    error.add_frame(sites::fetch_data);
     throw;
   }
 }
@@ -32,6 +41,7 @@ taskrt::Task<std::int64_t> fetch_data(std::int64_t x) {
 taskrt::Task<std::int64_t> crunch(std::int64_t n) {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::crunch};
   co_await taskrt::ensure_cpu();
   try {
     #line 17 "examples/report.task"
@@ -45,7 +55,8 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
     #line 19 "examples/report.task"
     co_return total;
   } catch (taskrt::Error& error) {
-    error.add_frame({"crunch", "examples/report.task", 16});
+    span_.mark_failed();
+    error.add_frame(sites::crunch);
     throw;
   }
 }
@@ -54,6 +65,7 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
 taskrt::Task<void> main() {
   taskrt::Context& context = co_await taskrt::current_context();
   (void)context;
+  taskrt::TaskSpan span_{sites::main};
   try {
     std::optional<std::int64_t> a;
     std::optional<std::int64_t> b;
@@ -93,7 +105,8 @@ taskrt::Task<void> main() {
     co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_());
     co_return;
   } catch (taskrt::Error& error) {
-    error.add_frame({"main", "examples/report.task", 22});
+    span_.mark_failed();
+    error.add_frame(sites::main);
     throw;
   }
 }

@@ -1,0 +1,135 @@
+// Task tracing (--trace, --stats) and the runtime options of generated programs.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/runtime/runtime_helpers.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr TaskSite kLeaf{"leaf", "cpu", "demo.task", 3};
+constexpr TaskSite kRoot{"root", "flow", "demo.task", 9};
+
+Task<int> leaf(int n) {
+  TaskSpan span{kLeaf};
+  co_await ensure_cpu();
+  if (n < 0) {
+    span.mark_failed();
+    throw FailedError("negative");
+  }
+  co_return n * 2;
+}
+
+Task<int> root() {
+  TaskSpan span{kRoot};
+  auto [a, b] = co_await gather(leaf(1), leaf(2));
+  int c = 0;
+  try {
+    c = co_await leaf(-1);
+  } catch (const FailedError&) {
+  }
+  co_return a + b + c;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("spans are recorded only while a recorder runs") {
+  auto runtime = testing::make_runtime();
+  CHECK(runtime->run(root()) == 6);
+  CHECK(TaskRecorder::stop().empty());
+
+  TaskRecorder::start();
+  CHECK(runtime->run(root()) == 6);
+  runtime.reset();  // every thread joined: every span has ended
+  std::vector<SpanRecord> records = TaskRecorder::stop();
+  REQUIRE(records.size() == 4);
+  CHECK(records[0].site == &kRoot);  // ordered by begin time
+  std::size_t failed = 0;
+  for (const SpanRecord& r : records) {
+    CHECK(r.end_ns >= r.begin_ns);
+    failed += r.failed ? 1 : 0;
+  }
+  CHECK(failed == 1);
+
+  std::string table = TaskRecorder::stats_table(records);
+  CHECK(table.find("leaf") != std::string::npos);
+  CHECK(table.find("demo.task:3") != std::string::npos);
+  CHECK(table.find("demo.task:9") != std::string::npos);
+
+  std::ostringstream trace;
+  TaskRecorder::write_chrome_trace(records, trace);
+  CHECK(count(trace.str(), "\"ph\":\"b\"") == 4);
+  CHECK(count(trace.str(), "\"ph\":\"e\"") == 4);
+  CHECK(count(trace.str(), "\"failed\":true") == 1);
+}
+
+TEST_CASE("a runtime with a trace file writes it when it is destroyed") {
+  std::string path = "/tmp/taskrt_trace_test_" + std::to_string(::getpid()) + ".json";
+  {
+    RuntimeOptions options;
+    options.cpu_threads = 2;
+    options.trace_file = path;
+    auto runtime = Runtime::create(options);
+    CHECK(runtime->run(root()) == 6);
+  }
+  std::string json = read(path);
+  std::remove(path.c_str());
+  CHECK(json.rfind("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", 0) == 0);
+  CHECK(count(json, "\"name\":\"leaf\"") == 6);  // three calls, a begin and an end each
+  CHECK(json.find("\"at\":\"demo.task:9\"") != std::string::npos);
+}
+
+TEST_CASE("a trace file that cannot be written fails before anything runs") {
+  RuntimeOptions options;
+  options.trace_file = "/nonexistent-directory/trace.json";
+  CHECK_THROWS_AS(Runtime::create(options), IoError);
+}
+
+TEST_CASE("programs accept --trace, --stats and --progress") {
+  ProgramArgs args("demo", "", {{"n", "int"}});
+  std::vector<std::string> words = {"demo", "--stats", "--trace", "out.json", "--progress", "7"};
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  CHECK_FALSE(args.parse(static_cast<int>(argv.size()), argv.data()).has_value());
+  CHECK(args.options().stats);
+  CHECK(args.options().progress);
+  CHECK(args.options().trace_file == "out.json");
+  CHECK(args.get_int(0) == 7);
+
+  ProgramArgs missing("demo", "", {});
+  std::vector<std::string> bad = {"demo", "--trace"};
+  std::vector<char*> bad_argv;
+  for (std::string& w : bad) bad_argv.push_back(w.data());
+  CHECK(missing.parse(static_cast<int>(bad_argv.size()), bad_argv.data()) == 2);
+}
+
+TEST_CASE("no progress bar without --progress, for small gathers, or off a terminal") {
+  auto runtime = testing::make_runtime();
+  Context context{runtime.get(), &runtime->loop(), &kNeverStopped};
+  CHECK(ProgressBar::for_gather(context, 10'000, "g") == nullptr);  // not asked for
+  RuntimeOptions options;
+  options.progress = true;
+  auto with_progress = Runtime::create(options);
+  Context asked{with_progress.get(), &with_progress->loop(), &kNeverStopped};
+  CHECK(ProgressBar::for_gather(asked, ProgressBar::kMinimumCount - 1, "g") == nullptr);
+  if (!::isatty(STDERR_FILENO)) CHECK(ProgressBar::for_gather(asked, 10'000, "g") == nullptr);
+}
