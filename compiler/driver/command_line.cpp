@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -42,6 +43,8 @@ struct Options {
   std::string cxx;
   int optimization = 2;
   bool verbose = false;
+  bool no_main = false;
+  std::string namespace_name;
   std::vector<std::string> program_args;
 };
 
@@ -83,6 +86,18 @@ int check_command(const Options& options, const Terminal& terminal, std::ostream
 }
 
 // Checks the program and generates its C++; false after reporting why not.
+// CLI11 validator for --namespace: empty when `value` can be used as is.
+std::string check_namespace_name(const std::string& value) {
+  bool plain =
+      !value.empty() && !std::isdigit(static_cast<unsigned char>(value[0])) &&
+      value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
+  if (plain && codegen::cpp_identifier(value) == value && value != "main") return {};
+  return "`" + value + "` is not a C++ identifier that taskc can use as a namespace";
+}
+
+// `executable`: the program must have a `flow main`, and main() runs it.
+// Otherwise (emit-cpp) main() is emitted only when there is a `flow main` and
+// --no-main was not given.
 bool generate(const Options& options, const Terminal& terminal, std::ostream& err, bool executable,
               codegen::CppCode& code, std::string& name, int& status) {
   FrontEnd front_end;
@@ -94,10 +109,10 @@ bool generate(const Options& options, const Terminal& terminal, std::ostream& er
     status = 1;
     return false;
   }
-  name = namespace_for(options.file);
+  name = options.namespace_name.empty() ? namespace_for(options.file) : options.namespace_name;
   codegen::CppOptions cpp;
   cpp.name = name;
-  cpp.executable = executable;
+  cpp.executable = executable || (front_end.program->main && !options.no_main);
   if (!codegen::emit_cpp(*front_end.program, front_end.sources, cpp, front_end.sink, code)) {
     err << diag::render(front_end.sink, front_end.sources, render_options(options, terminal));
     status = 1;
@@ -115,7 +130,7 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
   codegen::CppCode code;
   std::string name;
   int status = 0;
-  if (!generate(options, terminal, err, true, code, name, status)) return status;
+  if (!generate(options, terminal, err, false, code, name, status)) return status;
   std::string directory = options.output.empty() ? "." : options.output;
   if (!write_sources(code, name, directory, err)) return 1;
   out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, name);
@@ -234,6 +249,11 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   CLI::App* emit = app.add_subcommand("emit-cpp", "Write the generated C++ (.hpp and .cpp) for embedding");
   emit->add_option("file", options.file, "The .task file")->required();
   emit->add_option("-o,--output", options.output, "The directory to write into (default: .)");
+  emit->add_flag("--no-main", options.no_main,
+                 "Leave out main(), to link the flows into your own program (the header declares run_<flow>)");
+  emit->add_option("--namespace", options.namespace_name,
+                   "The C++ namespace and file name (default: from the file's name)")
+      ->check(check_namespace_name);
   add_diagnostic_options(*emit, options);
 
   // CLI11 parses from the back of the vector.

@@ -73,6 +73,8 @@ class CppEmitter {
   void task_definition(const ir::Task& task);
   void task_body(const ir::Task& task);
   void task_sites(Printer& source);
+  // run_<flow>(Runtime&, …): declarations for the header, or definitions.
+  void run_wrappers(Printer& out, bool definitions);
   void flow_body(const ir::Task& task);
   void entry_point();
 

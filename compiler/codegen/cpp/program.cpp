@@ -289,6 +289,29 @@ void CppEmitter::task_definition(const ir::Task& task) {
   task_ = nullptr;
 }
 
+void CppEmitter::run_wrappers(Printer& out, bool definitions) {
+  // For C++ callers without coroutines of their own: run a flow to the end.
+  for (const ir::Task& task : program_.tasks) {
+    if (task.kind != ir::TaskKind::kFlow) continue;
+    std::string params = "taskrt::Runtime& runtime";
+    std::string args;
+    for (const ir::Param& p : task.params) {
+      params += ", " + type(p.type) + " " + identifier(p.name);
+      args += (args.empty() ? "" : ", ") + std::string("std::move(") + identifier(p.name) + ")";
+    }
+    std::string declaration =
+        fmt::format("{} run_{}({})", type(task.result), task.name == "main" ? "main" : identifier(task.name), params);
+    if (definitions) {
+      out.print("$decl$ {\n  return runtime.run($name$($args$));\n}",
+                {{"decl", declaration}, {"name", identifier(task.name)}, {"args", args}});
+      out.blank();
+    } else {
+      out.print("// Runs flow $name$ on `runtime`, blocking the calling thread until it ends.\n$decl$;",
+                {{"name", task.name}, {"decl", declaration}});
+    }
+  }
+}
+
 void CppEmitter::entry_point() {
   const ir::Task& main_flow = program_.tasks[*program_.main];
   std::string specs;
@@ -346,6 +369,7 @@ bool CppEmitter::run(CppCode& code) {
     header.print("// $kind$ task $name$\n$sig$;",
                  {{"kind", ir::task_kind_name(task.kind)}, {"name", task.name}, {"sig", signature(task)}});
   }
+  run_wrappers(header, false);
   header.blank();
   header.print("}  // namespace $n$", {{"n", options_.name}});
   source.blank();
@@ -353,6 +377,7 @@ bool CppEmitter::run(CppCode& code) {
   for (const ir::Task& task : program_.tasks) {
     if (!task.is_extern) task_definition(task);
   }
+  run_wrappers(source, true);
   source.print("}  // namespace $n$", {{"n", options_.name}});
   if (options_.executable && program_.main) {
     source.blank();

@@ -183,6 +183,10 @@ taskrt::Task<void> main() {
   }
 }
 
+void run_main(taskrt::Runtime& runtime) {
+  return runtime.run(main());
+}
+
 }  // namespace clauses
 
 int main(int argc, char** argv) {

@@ -51,5 +51,7 @@ taskrt::Task<std::int64_t> slow();
 taskrt::Task<void> limited();
 // flow task main
 taskrt::Task<void> main();
+// Runs flow main on `runtime`, blocking the calling thread until it ends.
+void run_main(taskrt::Runtime& runtime);
 
 }  // namespace clauses

@@ -111,6 +111,10 @@ taskrt::Task<void> main() {
   }
 }
 
+void run_main(taskrt::Runtime& runtime) {
+  return runtime.run(main());
+}
+
 }  // namespace report
 
 int main(int argc, char** argv) {

@@ -47,5 +47,7 @@ taskrt::Task<std::int64_t> fetch_data(std::int64_t x);
 taskrt::Task<std::int64_t> crunch(std::int64_t n);
 // flow task main
 taskrt::Task<void> main();
+// Runs flow main on `runtime`, blocking the calling thread until it ends.
+void run_main(taskrt::Runtime& runtime);
 
 }  // namespace report

@@ -1,0 +1,39 @@
+# taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN])
+#
+# For each .task file, runs `taskc emit-cpp` at build time and adds the
+# generated .cpp to <target>. The header, <build>/taskc_generated/<name>.hpp,
+# declares each task and flow as a taskrt::Task<T> function and each flow as a
+# blocking `run_<flow>(taskrt::Runtime&, …)`, in namespace <name>, the file's
+# stem as a C identifier (my-app.task: my_app). Headers the .task files
+# `import` are searched next to them. Without MAIN the generated code has no
+# main(): the target's own code calls the flows.
+function(taskc_generate)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "MAIN" "TARGET" "SOURCES")
+  if(NOT arg_TARGET OR NOT arg_SOURCES)
+    message(FATAL_ERROR "taskc_generate: usage: taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN])")
+  endif()
+  if(NOT TARGET ${arg_TARGET})
+    message(FATAL_ERROR "taskc_generate: `${arg_TARGET}` is not a target")
+  endif()
+  set(no_main --no-main)
+  if(arg_MAIN)
+    set(no_main "")
+  endif()
+  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/taskc_generated)
+  foreach(source IN LISTS arg_SOURCES)
+    get_filename_component(path ${source} ABSOLUTE)
+    get_filename_component(stem ${source} NAME_WE)
+    get_filename_component(source_dir ${path} DIRECTORY)
+    string(MAKE_C_IDENTIFIER ${stem} name)
+    add_custom_command(
+      OUTPUT ${out_dir}/${name}.hpp ${out_dir}/${name}.cpp
+      COMMAND taskc::taskc emit-cpp ${path} -o ${out_dir} --namespace ${name} ${no_main}
+      DEPENDS ${path} taskc::taskc
+      COMMENT "taskc: C++ from ${source}"
+      VERBATIM)
+    target_sources(${arg_TARGET} PRIVATE ${out_dir}/${name}.cpp ${out_dir}/${name}.hpp)
+    target_include_directories(${arg_TARGET} PRIVATE ${source_dir})
+  endforeach()
+  target_include_directories(${arg_TARGET} PUBLIC ${out_dir})
+  target_link_libraries(${arg_TARGET} PUBLIC taskc::runtime)
+endfunction()
