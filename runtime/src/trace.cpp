@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,11 +17,12 @@ std::atomic<bool> g_recording{false};
 
 namespace {
 
-// Each thread appends to its own buffer; the lock is only ever contended
-// while stop() collects.
+// Each thread appends to its own buffer (a deque: records never move, so a
+// span can keep a pointer to its own). The lock is only ever contended while
+// the recorder starts or stops.
 struct SpanBuffer {
   std::mutex mutex;
-  std::vector<SpanRecord> records;
+  std::deque<SpanRecord> records;
 };
 
 struct Registry {
@@ -44,8 +46,6 @@ SpanBuffer& thread_buffer() {
   return *buffer;
 }
 
-}  // namespace
-
 std::int64_t now_ns() noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -60,10 +60,18 @@ std::uint32_t thread_number() {
   return number;
 }
 
-void record_span(const SpanRecord& record) {
+}  // namespace
+
+SpanRecord* begin_span(const TaskSite& site) {
   SpanBuffer& buffer = thread_buffer();
   std::lock_guard lock(buffer.mutex);
-  buffer.records.push_back(record);
+  buffer.records.push_back(SpanRecord{&site, now_ns(), 0, thread_number(), 0, false});
+  return &buffer.records.back();
+}
+
+void end_span(SpanRecord* record) noexcept {
+  record->end_thread = thread_number();
+  record->end_ns = now_ns();
 }
 
 }  // namespace detail
@@ -115,7 +123,9 @@ std::vector<SpanRecord> TaskRecorder::stop() {
   std::lock_guard lock(r.mutex);
   for (auto& buffer : r.buffers) {
     std::lock_guard buffer_lock(buffer->mutex);
-    all.insert(all.end(), buffer->records.begin(), buffer->records.end());
+    for (const SpanRecord& record : buffer->records) {
+      if (record.end_ns != 0) all.push_back(record);  // calls still running are left out
+    }
     buffer->records.clear();
   }
   std::sort(all.begin(), all.end(), [](const SpanRecord& a, const SpanRecord& b) { return a.begin_ns < b.begin_ns; });

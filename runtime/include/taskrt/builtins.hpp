@@ -122,6 +122,47 @@ Map<K, V> make_map(KeysAndValues&&... entries) {
   return map;
 }
 
+// The integers of a..b (or a..=b) without building a list: what generated
+// code iterates when a `gather … for i in a..b` needs no list.
+class IntRange {
+ public:
+  class iterator {
+   public:
+    using value_type = std::int64_t;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(std::int64_t first, std::uint64_t index) : first_(first), index_(index) {}
+    std::int64_t operator*() const { return static_cast<std::int64_t>(static_cast<std::uint64_t>(first_) + index_); }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++index_;
+      return before;
+    }
+    bool operator==(const iterator& other) const { return index_ == other.index_; }
+
+   private:
+    std::int64_t first_ = 0;
+    std::uint64_t index_ = 0;
+  };
+
+  IntRange(std::int64_t start, std::int64_t end, bool inclusive)
+      : first_(start),
+        size_(end < start || (!inclusive && end == start)
+                  ? 0
+                  : static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start) + (inclusive ? 1 : 0)) {}
+  iterator begin() const { return {first_, 0}; }
+  iterator end() const { return {first_, size_}; }
+  std::size_t size() const { return static_cast<std::size_t>(size_); }
+
+ private:
+  std::int64_t first_;
+  std::uint64_t size_;
+};
+
 // a..b (exclusive) or a..=b (inclusive) as a list.
 std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive = false);
 inline std::vector<std::int64_t> range(std::int64_t end) {

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <coroutine>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "taskrt/progress.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -73,8 +75,9 @@ enum class GroupMode { kFailFast, kSettle, kRace };
 template <typename Children>
 class TaskGroup final : public CompletionObserver {
  public:
-  TaskGroup(Children& children, std::size_t limit, GroupMode mode) noexcept
-      : children_(children), limit_(limit), mode_(mode) {}
+  // `progress_label`: draw a progress bar (ProgressBar::for_gather) under it.
+  TaskGroup(Children& children, std::size_t limit, GroupMode mode, const char* progress_label = nullptr) noexcept
+      : children_(children), limit_(limit), mode_(mode), progress_label_(progress_label) {}
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
 
@@ -88,6 +91,7 @@ class TaskGroup final : public CompletionObserver {
     executor_ = context.executor;
     parent_link_.emplace(context.stop_token(), ForwardStop{&stop_});
     std::size_t count = children_.size();
+    if (progress_label_) progress_ = ProgressBar::for_gather(context, count, progress_label_);
     std::size_t first = limit_ == 0 ? count : std::min(limit_, count);
     next_.store(first, std::memory_order_relaxed);
     // One extra count held while starting, so that no child can resume the
@@ -157,6 +161,7 @@ class TaskGroup final : public CompletionObserver {
       mark_not_started(index);
       ++finished;
     }
+    if (progress_) progress_->advance();
     // The last access to `this`: once the count reaches zero the parent may
     // resume and destroy the group.
     if (remaining_.fetch_sub(finished, std::memory_order_acq_rel) != finished) return std::noop_coroutine();
@@ -174,6 +179,8 @@ class TaskGroup final : public CompletionObserver {
   Children& children_;
   const std::size_t limit_;
   const GroupMode mode_;
+  const char* const progress_label_;
+  std::unique_ptr<ProgressBar> progress_;
   std::coroutine_handle<> parent_;
   Runtime* runtime_ = nullptr;
   Executor* executor_ = nullptr;
@@ -235,12 +242,14 @@ Result<ValueOf<T>> take_settled(Task<T>& task) {
 
 }  // namespace detail
 
-// One concurrent child per task, results in input order; fail-fast.
+// One concurrent child per task, results in input order; fail-fast. With a
+// `progress_label`, a large gather draws a progress bar (RuntimeOptions::progress).
 template <typename T>
 Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks,
-                                                                         std::size_t limit = 0) {
+                                                                         std::size_t limit = 0,
+                                                                         const char* progress_label = nullptr) {
   detail::VectorChildren<T> children{tasks};
-  detail::TaskGroup group(children, limit, detail::GroupMode::kFailFast);
+  detail::TaskGroup group(children, limit, detail::GroupMode::kFailFast, progress_label);
   co_await group;
   if (group.first_error()) std::rethrow_exception(group.first_error());
   if constexpr (std::is_void_v<T>) {
@@ -255,9 +264,10 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::ve
 
 // As gather, but never fails fast: each result is a Result.
 template <typename T>
-Task<std::vector<Result<detail::ValueOf<T>>>> gather_settled(std::vector<Task<T>> tasks, std::size_t limit = 0) {
+Task<std::vector<Result<detail::ValueOf<T>>>> gather_settled(std::vector<Task<T>> tasks, std::size_t limit = 0,
+                                                             const char* progress_label = nullptr) {
   detail::VectorChildren<T> children{tasks};
-  detail::TaskGroup group(children, limit, detail::GroupMode::kSettle);
+  detail::TaskGroup group(children, limit, detail::GroupMode::kSettle, progress_label);
   co_await group;
   std::vector<Result<detail::ValueOf<T>>> results;
   results.reserve(tasks.size());

@@ -15,7 +15,6 @@
 
 #include "taskrt/builtins.hpp"
 #include "taskrt/gather.hpp"
-#include "taskrt/progress.hpp"
 #include "taskrt/retry.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/schedule.hpp"
@@ -89,33 +88,28 @@ detail::AttemptTask<MakeAttempt> with_clauses(TaskClauses clauses, MakeAttempt m
 }
 
 namespace detail {
-// One task per element; each counted by a progress bar when there is one.
+// One task per element. `make` must outlive the tasks: a coroutine lambda's
+// tasks refer to the lambda object itself.
 template <typename Iterable, typename Make>
-auto tasks_for_each(const Iterable& items, Make& make, ProgressBar* bar) {
+auto tasks_for_each(const Iterable& items, Make& make) {
   std::vector<decltype(make(*std::begin(items)))> tasks;
-  for (const auto& item : items) tasks.push_back(bar ? counted(make(item), *bar) : make(item));
+  tasks.reserve(std::size(items));
+  for (const auto& item : items) tasks.push_back(make(item));
   return tasks;
 }
 }  // namespace detail
 
 // `gather CALL for x in xs [limit n]`: make(x) gives each element's Task.
-// `label` names the gather on a progress bar (--progress).
+// `label` names the gather on a progress bar (--progress). Not a coroutine
+// itself: the tasks are made here and the gather runs them.
 template <typename Iterable, typename Make>
-auto gather_each(const Iterable& items, Make make, std::int64_t limit, const char* label = "gather")
-    -> decltype(gather(std::vector<decltype(make(*std::begin(items)))>{})) {
-  Context& context = co_await current_context();
-  auto bar = ProgressBar::for_gather(context, std::size(items), label);
-  auto tasks = detail::tasks_for_each(items, make, bar.get());
-  co_return co_await gather(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
+auto gather_each(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
+  return gather(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
 }
 
 template <typename Iterable, typename Make>
-auto gather_each_settled(const Iterable& items, Make make, std::int64_t limit, const char* label = "gather")
-    -> decltype(gather_settled(std::vector<decltype(make(*std::begin(items)))>{})) {
-  Context& context = co_await current_context();
-  auto bar = ProgressBar::for_gather(context, std::size(items), label);
-  auto tasks = detail::tasks_for_each(items, make, bar.get());
-  co_return co_await gather_settled(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
+auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
+  return gather_settled(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
 }
 
 namespace detail {

@@ -8,10 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <type_traits>
 
 #include "taskrt/executor.hpp"
-#include "taskrt/task.hpp"
 
 namespace taskrt {
 
@@ -41,21 +39,5 @@ class ProgressBar {
   std::atomic<std::int64_t> next_draw_ns_{0};
   std::mutex draw_mutex_;  // one drawer at a time; others skip
 };
-
-namespace detail {
-// Awaits `work`, then advances `bar`, whether `work` succeeded or failed.
-template <typename T>
-Task<T> counted(Task<T> work, ProgressBar& bar) {
-  struct Advance {
-    ProgressBar& bar;
-    ~Advance() { bar.advance(); }
-  } advance{bar};
-  if constexpr (std::is_void_v<T>) {
-    co_await std::move(work);
-  } else {
-    co_return co_await std::move(work);
-  }
-}
-}  // namespace detail
 
 }  // namespace taskrt

@@ -3,8 +3,9 @@
 // (per-task counts and latencies on exit).
 //
 // Generated code gives every task body a TaskSpan. While no recorder is
-// running a span costs one relaxed atomic load; while one is, ending a span
-// appends a record to its thread's buffer (an uncontended lock).
+// running a span costs one relaxed atomic load; while one is, beginning a span
+// appends a record to its thread's buffer (an uncontended lock) and ending it
+// fills in the end.
 #pragma once
 
 #include <atomic>
@@ -28,7 +29,7 @@ struct TaskSite {
   operator TraceFrame() const { return TraceFrame{name, file, line}; }
 };
 
-// One finished task call.
+// One task call. end_ns stays 0 until the call ends.
 struct SpanRecord {
   const TaskSite* site;
   std::int64_t begin_ns;  // steady clock
@@ -40,43 +41,39 @@ struct SpanRecord {
 
 namespace detail {
 extern std::atomic<bool> g_recording;
-std::int64_t now_ns() noexcept;
-void record_span(const SpanRecord& record);
-std::uint32_t thread_number();
+// A new record in this thread's buffer; its address stays valid until the
+// recorder is started again.
+SpanRecord* begin_span(const TaskSite& site);
+void end_span(SpanRecord* record) noexcept;
 }  // namespace detail
 
-// Records one task call from its construction to its destruction.
+// Records one task call from its construction to its destruction. One
+// pointer in the coroutine frame: null while nothing records.
 class TaskSpan {
  public:
-  explicit TaskSpan(const TaskSite& site) noexcept : site_(&site) {
-    if (detail::g_recording.load(std::memory_order_relaxed)) {
-      begin_ns_ = detail::now_ns();
-      begin_thread_ = detail::thread_number();
-    }
+  explicit TaskSpan(const TaskSite& site) {
+    if (detail::g_recording.load(std::memory_order_relaxed)) record_ = detail::begin_span(site);
   }
   ~TaskSpan() {
-    if (begin_ns_ >= 0 && detail::g_recording.load(std::memory_order_relaxed)) {
-      detail::record_span({site_, begin_ns_, detail::now_ns(), begin_thread_, detail::thread_number(), failed_});
-    }
+    if (record_) detail::end_span(record_);
   }
   TaskSpan(const TaskSpan&) = delete;
   TaskSpan& operator=(const TaskSpan&) = delete;
 
-  void mark_failed() noexcept { failed_ = true; }
+  void mark_failed() noexcept {
+    if (record_) record_->failed = true;
+  }
 
  private:
-  const TaskSite* site_;
-  std::int64_t begin_ns_ = -1;
-  std::uint32_t begin_thread_ = 0;
-  bool failed_ = false;
+  SpanRecord* record_ = nullptr;
 };
 
-// The process-wide recorder. Start it before the runtime runs tasks; collect
-// after the runtime is gone (every span has ended).
+// The process-wide recorder. Start it before the runtime runs tasks; stop it
+// only after the runtime is gone (its threads joined, every span ended).
 class TaskRecorder {
  public:
   static void start();
-  // Stops recording and returns every record since start(), by begin time.
+  // Stops recording and returns every finished call since start(), by begin time.
   static std::vector<SpanRecord> stop();
 
   // Chrome's trace event format: one async begin/end pair per call.

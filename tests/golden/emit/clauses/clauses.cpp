@@ -162,7 +162,7 @@ taskrt::Task<void> main() {
       co_await node_1_done_.wait();  // order
       #line 37 "tests/golden/run/clauses.task"
       auto each_7 = [&](std::int64_t i) { return limited(); };
-      (co_await taskrt::gather_each(taskrt::range(std::int64_t{0}, std::int64_t{6}, false), each_7, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
+      (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_7, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
       node_2_done_.set();
       co_return;
     };
