@@ -5,6 +5,8 @@
 #include <map>
 #include <vector>
 
+#include "compiler/support/json_quote.hpp"
+
 namespace taskc::diag {
 namespace {
 
@@ -140,40 +142,20 @@ void render_gnu(const Diagnostic& d, const source::SourceMap& sources, std::stri
   for (const std::string& help : d.helps) out += fmt::format("{}: help: {}\n", location(sources, d.span), help);
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string json_span(const source::SourceMap& sources, source::Span span) {
   if (!span.valid()) return "null";
   const source::SourceFile& file = sources.get(span.file);
   source::LineColumn begin = file.line_column(span.begin);
   source::LineColumn end = file.line_column(span.end);
   return fmt::format(R"({{"file": {}, "line": {}, "column": {}, "end_line": {}, "end_column": {}}})",
-                     json_string(file.path()), begin.line, begin.column, end.line, end.column);
+                     support::json_quote(file.path()), begin.line, begin.column, end.line, end.column);
 }
 
 std::string json_list(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ", ";
-    out += json_string(items[i]);
+    out += support::json_quote(items[i]);
   }
   return out + "]";
 }
@@ -183,13 +165,13 @@ void render_json(const Diagnostic& d, const source::SourceMap& sources, std::str
   for (std::size_t i = 0; i < d.secondary.size(); ++i) {
     if (i > 0) labels += ", ";
     labels += fmt::format(R"({{"span": {}, "text": {}}})", json_span(sources, d.secondary[i].span),
-                          json_string(d.secondary[i].text));
+                          support::json_quote(d.secondary[i].text));
   }
   labels += "]";
   out += fmt::format(
       R"(  {{"severity": "{}", "code": "{}", "message": {}, "span": {}, "label": {}, "labels": {}, "notes": {}, "help": {}}})",
-      severity_name(d.severity), info(d.code).id, json_string(d.message), json_span(sources, d.span),
-      json_string(d.primary_label), labels, json_list(d.notes), json_list(d.helps));
+      severity_name(d.severity), info(d.code).id, support::json_quote(d.message), json_span(sources, d.span),
+      support::json_quote(d.primary_label), labels, json_list(d.notes), json_list(d.helps));
 }
 
 }  // namespace

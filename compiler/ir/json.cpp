@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/support/json_quote.hpp"
+
 namespace taskc::ir {
 namespace {
 
@@ -17,10 +19,10 @@ class JsonWriter {
 
   void key(std::string_view name) {
     separate();
-    out_ += quote(name) + ": ";
+    out_ += support::json_quote(name) + ": ";
     after_key_ = true;
   }
-  void string(std::string_view value) { scalar(quote(value)); }
+  void string(std::string_view value) { scalar(support::json_quote(value)); }
   void number(std::int64_t value) { scalar(std::to_string(value)); }
   void real(double value) { scalar(fmt::format("{}", value)); }
   void boolean(bool value) { scalar(value ? "true" : "false"); }
@@ -39,25 +41,6 @@ class JsonWriter {
   }
 
  private:
-  static std::string quote(std::string_view text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-          if (c < 0x20) {
-            out += fmt::format("\\u{:04x}", c);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-    }
-    return out + "\"";
-  }
   void separate() {
     if (after_key_) return;
     if (!first_.empty()) {

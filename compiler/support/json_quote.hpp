@@ -1,0 +1,13 @@
+// JSON string literals, for the compiler's machine-readable outputs
+// (diagnostics as JSON, the IR dump).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace taskc::support {
+
+// `text` as a JSON string, quotes included: `a"b` -> `"a\"b"`.
+std::string json_quote(std::string_view text);
+
+}  // namespace taskc::support
