@@ -63,9 +63,12 @@ std::uint32_t thread_number() {
 }  // namespace
 
 SpanRecord* begin_span(const TaskSite& site) {
+  // Both may take the registry's lock on a thread's first span: before the
+  // buffer's, the order start() and stop() take them in.
   SpanBuffer& buffer = thread_buffer();
+  std::uint32_t thread = thread_number();
   std::lock_guard lock(buffer.mutex);
-  buffer.records.push_back(SpanRecord{&site, now_ns(), 0, thread_number(), 0, false});
+  buffer.records.push_back(SpanRecord{&site, now_ns(), 0, thread, 0, false});
   return &buffer.records.back();
 }
 
