@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,11 +59,22 @@ class CppEmitter {
   void flush_prelude();
   void let(const ir::Stmt& s);
   void assign(const ir::Stmt& s);
+  // The bounds of a..b, a..=b and range(…), which loops and gathers walk
+  // without building a list; nullopt for any other expression.
+  struct IntBounds {
+    std::string start;
+    std::string end;
+    bool inclusive;
+  };
+  std::optional<IntBounds> int_range(const ir::Expr& e);
+  void for_body(const ir::Stmt& s, const std::string& token);
   void for_loop(const ir::Stmt& s);
   void try_stmt(const ir::Stmt& s);
   void with_shared(const ir::Stmt& s);
   std::string local(ir::LocalId id) const;
-  std::string cancellation_check() const;
+  // Prints the binding of the task's stop token before a loop; returns its name.
+  std::string loop_stop_token();
+  std::string cancellation_check(const std::string& token) const;
 
   // --- program.cpp -------------------------------------------------------------
   bool check_supported();

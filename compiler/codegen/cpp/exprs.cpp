@@ -153,12 +153,14 @@ std::string CppEmitter::expr(const ir::Expr& e) {
       const ir::Expr& body = *e.operands[0];
       const ir::Expr& items = *e.operands[1];
       bool map_pairs = items.type->is(ir::TypeKind::kMap) && e.bindings.size() == 2;
-      std::string iterable = expr(items);
-      if (items.type->is(ir::TypeKind::kMap) && !map_pairs) iterable = "taskrt::keys(" + iterable + ")";
-      if (items.kind == ir::ExprKind::kRange) {
-        // No list for `for i in a..b`: the tasks are made from the numbers.
-        iterable = fmt::format("taskrt::IntRange({}, {}, {})", expr(*items.operands[0]), expr(*items.operands[1]),
-                               items.inclusive ? "true" : "false");
+      std::string iterable;
+      if (std::optional<IntBounds> range = int_range(items)) {
+        // No list for `for i in a..b` or `range(…)`: the tasks are made from the numbers.
+        iterable =
+            fmt::format("taskrt::IntRange({}, {}, {})", range->start, range->end, range->inclusive ? "true" : "false");
+      } else {
+        iterable = expr(items);
+        if (items.type->is(ir::TypeKind::kMap) && !map_pairs) iterable = "taskrt::keys(" + iterable + ")";
       }
       // One element: a lambda from the element to its Task. A direct task
       // call copies its arguments into the task, so the lambda can be plain;

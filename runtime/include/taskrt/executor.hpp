@@ -56,4 +56,10 @@ struct Context {
   }
 };
 
+// The same check on a token bound once before a loop (what generated loops
+// use: the token's address then stays in a register).
+inline void check_cancelled(const StopToken& stop) {
+  if (stop.stop_requested()) throw CancelledError();
+}
+
 }  // namespace taskrt

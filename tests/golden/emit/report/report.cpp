@@ -47,10 +47,11 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
     #line 17 "examples/report.task"
     std::int64_t total = std::int64_t{0};
     #line 18 "examples/report.task"
-    for (std::int64_t i = std::int64_t{0}, end_1 = n; i < end_1; ++i) {
-      context.check_cancelled();
+    const taskrt::StopToken& stop_1 = context.stop_token();
+    for (std::int64_t i = std::int64_t{0}, end_2 = n; i < end_2; ++i) {
+      taskrt::check_cancelled(stop_1);
       #line 18 "examples/report.task"
-      { auto& place_2 = total; place_2 = taskrt::checked_add(place_2, i); }
+      { auto& place_3 = total; place_3 = taskrt::checked_add(place_3, i); }
     }
     #line 19 "examples/report.task"
     co_return total;
