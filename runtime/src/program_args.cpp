@@ -1,6 +1,7 @@
 #include "taskrt/program_args.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 
@@ -13,6 +14,20 @@ bool parse_unsigned(const std::string& text, unsigned& value) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 6) return false;
   value = static_cast<unsigned>(std::stoul(text));
   return true;
+}
+
+// "512M", "2G", "64MiB", "1048576" (bytes); nullopt when not a size.
+std::optional<std::uint64_t> parse_size(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  std::uint64_t value = std::stoull(text.substr(0, digits));
+  std::string unit = text.substr(digits);
+  if (unit.empty() || unit == "B") return value;
+  if (unit == "K" || unit == "KiB" || unit == "k") return value << 10;
+  if (unit == "M" || unit == "MiB") return value << 20;
+  if (unit == "G" || unit == "GiB") return value << 30;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -53,6 +68,8 @@ std::string ProgramArgs::usage() const {
       "\noptions:\n"
       "  --threads N          CPU pool threads (default: one per core)\n"
       "  --io-threads N       most threads for blocking calls (default: 512)\n"
+      "  --procs N            worker processes for `in process` tasks (default: one per core)\n"
+      "  --proc-mem SIZE      address-space limit of each worker, like 512M or 2G (default: none)\n"
       "  --trace FILE         write every task call to FILE as Chrome trace JSON\n"
       "  --stats              print per-task counts and latencies on exit\n"
       "  --progress           show progress bars for large gathers (on a terminal)\n"
@@ -73,13 +90,24 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       std::fputs(usage().c_str(), stdout);
       return 0;
     }
-    if (!options_done && (arg == "--threads" || arg == "--io-threads")) {
+    if (!options_done && (arg == "--threads" || arg == "--io-threads" || arg == "--procs")) {
       unsigned value = 0;
       if (i + 1 >= argc || !parse_unsigned(argv[i + 1], value) || value == 0) {
         write_stderr_line(fmt::format("{}: error: {} needs a positive number\n{}", program_, arg, usage()));
         return 2;
       }
-      (arg == "--threads" ? options_.cpu_threads : options_.io_threads) = value;
+      (arg == "--threads" ? options_.cpu_threads : arg == "--procs" ? options_.procs : options_.io_threads) = value;
+      ++i;
+      continue;
+    }
+    if (!options_done && arg == "--proc-mem") {
+      std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
+      if (!size || *size < (std::uint64_t{64} << 20)) {
+        write_stderr_line(
+            fmt::format("{}: error: --proc-mem needs a size of at least 64M, like 512M or 2G\n{}", program_, usage()));
+        return 2;
+      }
+      options_.proc_memory = *size;
       ++i;
       continue;
     }

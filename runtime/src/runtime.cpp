@@ -42,10 +42,23 @@ Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
   loop_ = EventLoop::create();
   cpu_ = CpuPool::create(options.cpu_threads);
   blocking_ = BlockingPool::create(options.io_threads);
+  if (!options.process_tasks.empty()) processes();
+}
+
+ProcessPool& Runtime::processes() {
+  std::call_once(processes_started_, [this] {
+    ProcessPoolOptions pool;
+    pool.workers = options_.procs;
+    pool.memory_limit = options_.proc_memory;
+    pool.tasks = options_.process_tasks;
+    processes_ = std::make_unique<ProcessPool>(pool);
+  });
+  return *processes_;
 }
 
 Runtime::~Runtime() {
   shutdown();
+  processes_.reset();  // reaps every worker
   finish_recording();
 }
 

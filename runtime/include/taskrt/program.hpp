@@ -19,6 +19,7 @@
 #include "taskrt/runtime.hpp"
 #include "taskrt/schedule.hpp"
 #include "taskrt/semaphore.hpp"
+#include "taskrt/serialize.hpp"
 #include "taskrt/timeout.hpp"
 
 namespace taskrt {
@@ -164,6 +165,25 @@ auto call_on_cpu(Fn fn, Args... args) -> Task<std::invoke_result_t<Fn&, const St
   Context& context = co_await current_context();
   co_await ensure_cpu();
   co_return fn(context.stop_token(), args...);
+}
+
+namespace detail {
+template <typename R>
+Task<R> run_in_process(std::uint32_t index, std::string arguments) {
+  Context& context = co_await current_context();
+  std::string result = co_await context.runtime->processes().call(index, std::move(arguments));
+  if constexpr (!std::is_void_v<R>) {
+    Reader reader(result);
+    co_return decode_value<R>(reader);
+  }
+}
+}  // namespace detail
+
+// Calls an `in process` task: the arguments are encoded now, the call runs in
+// a worker process (process_pool.hpp), and the result is decoded on return.
+template <typename R, typename... Args>
+Task<R> call_in_process(std::uint32_t index, const Args&... args) {
+  return detail::run_in_process<R>(index, encode_values(args...));
 }
 
 // Whether an error is one of `kinds` (0: any kind but Cancelled).

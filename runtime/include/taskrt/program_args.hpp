@@ -1,7 +1,7 @@
 // The command line of a generated program: `flow main`'s parameters as
 // positional arguments, checked by type, plus the runtime options every
-// program accepts (--threads, --io-threads, --trace, --stats, --progress)
-// and --help.
+// program accepts (--threads, --io-threads, --procs, --proc-mem, --trace,
+// --stats, --progress) and --help.
 //
 // Not thread-safe; used once, at the start of main().
 #pragma once

@@ -1,5 +1,5 @@
-// Runtime: owns the event loop, the CPU pool and the blocking pool, and drives
-// a root task to completion. There are no globals: code reaches its runtime
+// Runtime: owns the event loop, the CPU pool, the blocking pool and the
+// process pool, and drives a root task to completion. There are no globals: code reaches its runtime
 // through its task's Context.
 //
 // Threading: run() takes over the calling thread as the event loop's thread
@@ -8,14 +8,18 @@
 // or the destructor stops every pool and wakes every thread.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
+#include <span>
 #include <stop_token>
 #include <string>
 
 #include "taskrt/blocking_pool.hpp"
 #include "taskrt/cpu_pool.hpp"
 #include "taskrt/event_loop.hpp"
+#include "taskrt/process_pool.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -32,6 +36,13 @@ struct RuntimeOptions {
   std::string trace_file;
   // ...and/or print per-task counts and latencies to stderr.
   bool stats = false;
+  // The process pool (`in process` tasks): worker processes (0: one per
+  // hardware thread), each one's address-space limit in bytes (0: none), and
+  // the tasks they can run. With tasks given, the workers start with the
+  // runtime; otherwise on the first call.
+  unsigned procs = 0;
+  std::uint64_t proc_memory = 0;
+  std::span<const ProcessTask> process_tasks;
 };
 
 class Runtime {
@@ -57,6 +68,8 @@ class Runtime {
   EventLoop& loop() noexcept { return *loop_; }
   CpuPool& cpu() noexcept { return *cpu_; }
   BlockingPool& blocking() noexcept { return *blocking_; }
+  // The process pool, started on first use (thread-safe).
+  ProcessPool& processes();
   const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
@@ -71,6 +84,8 @@ class Runtime {
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<CpuPool> cpu_;
   std::unique_ptr<BlockingPool> blocking_;
+  std::unique_ptr<ProcessPool> processes_;
+  std::once_flag processes_started_;
   std::stop_source stop_;
   // The root task's token; tasks point at it through their Context.
   std::stop_token root_token_;

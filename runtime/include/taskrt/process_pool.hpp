@@ -1,0 +1,92 @@
+// ProcessPool: `in process` tasks in worker processes.
+//
+// Workers are this same executable started again in worker mode (posix_spawn
+// of /proc/self/exe, never fork() of a threaded process): main() calls
+// serve_if_worker() first, which serves requests until its parent closes the
+// connection. Each call sends the task's number and its encoded arguments over
+// a Unix socket pair and reads back the encoded result (or error, with its
+// kind, message and task trace). The event loop waits by suspension.
+//
+// Guarantees (docs/runtime.md, "The process pool"):
+//  - A worker that dies fails only the call it was running, with
+//    WorkerCrashedError naming the signal or exit status, and is replaced.
+//  - Cancelling a running call (a timeout, a failing sibling, SIGINT) kills
+//    its worker with SIGKILL at once and replaces it.
+//  - Workers die with their parent (PR_SET_PDEATHSIG) and are reaped when the
+//    pool is destroyed; none outlives the program.
+//
+// Loop thread only: call() moves itself there first.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "taskrt/semaphore.hpp"
+#include "taskrt/task.hpp"
+
+namespace taskrt {
+
+// A task that workers can run: its name, and the function that decodes the
+// arguments, runs the task and encodes its result.
+struct ProcessTask {
+  const char* name;
+  Task<std::string> (*run)(std::string_view arguments);
+};
+
+struct ProcessPoolOptions {
+  unsigned workers = 0;                // 0: one per hardware thread
+  std::uint64_t memory_limit = 0;      // bytes of address space per worker; 0: none
+  std::span<const ProcessTask> tasks;  // for names in messages
+};
+
+class ProcessPool {
+ public:
+  explicit ProcessPool(const ProcessPoolOptions& options);
+  // Closes the workers' connections, waits briefly for them to exit, kills
+  // the rest, and reaps every one.
+  ~ProcessPool();
+  ProcessPool(const ProcessPool&) = delete;
+  ProcessPool& operator=(const ProcessPool&) = delete;
+
+  // Runs task `index` with the encoded `arguments` in a worker; the encoded result.
+  Task<std::string> call(std::uint32_t index, std::string arguments);
+
+  std::size_t size() const noexcept { return workers_.size(); }
+  // The worker processes now running (for tests and diagnostics).
+  std::vector<pid_t> pids() const;
+  // Workers started since the pool was created, replacements included.
+  std::size_t spawned() const noexcept { return spawned_; }
+
+ private:
+  struct Worker {
+    pid_t pid = -1;
+    int fd = -1;  // our end of the socket pair (non-blocking)
+    bool busy = false;
+    std::string buffer;  // response bytes read so far
+  };
+
+  void spawn(Worker& worker);
+  // Kills (when `kill`) and reaps the worker; returns how it ended.
+  std::string stop(Worker& worker, bool kill);
+  Task<std::string> exchange(Worker& worker, std::uint32_t index, std::string request);
+  std::string task_name(std::uint32_t index) const;
+
+  ProcessPoolOptions options_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Semaphore idle_;
+  std::size_t spawned_ = 0;
+};
+
+// Call first in main(): when this process was started as a worker, serves
+// requests for `tasks` until its parent goes away and returns the exit status.
+std::optional<int> serve_if_worker(int argc, char** argv, std::span<const ProcessTask> tasks);
+
+}  // namespace taskrt

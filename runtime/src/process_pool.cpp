@@ -1,0 +1,227 @@
+#include "taskrt/process_pool.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "process_protocol.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/fd_wait.hpp"
+#include "taskrt/schedule.hpp"
+
+extern char** environ;
+
+namespace taskrt {
+namespace {
+
+unsigned worker_count(const ProcessPoolOptions& options) {
+  if (options.workers > 0) return options.workers;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
+
+// "killed by SIGSEGV (Segmentation fault)", "exited with status 3".
+std::string describe_end(int status, std::uint64_t memory_limit) {
+  if (WIFSIGNALED(status)) {
+    int signal = WTERMSIG(status);
+    const char* abbreviation = ::sigabbrev_np(signal);
+    std::string out = std::string("was killed by ") + (abbreviation ? std::string("SIG") + abbreviation : "a signal") +
+                      " (" + ::strsignal(signal) + ")";
+    if (signal == SIGKILL) out += "; out of memory, or killed from outside";
+    return out;
+  }
+  int code = WEXITSTATUS(status);
+  if (code == detail::kOutOfMemoryStatus) {
+    return "ran out of memory (its limit is " + std::to_string(memory_limit >> 20) + " MiB, set by --proc-mem)";
+  }
+  return "exited with status " + std::to_string(code);
+}
+
+}  // namespace
+
+ProcessPool::ProcessPool(const ProcessPoolOptions& options)
+    : options_(options), idle_(static_cast<std::int64_t>(worker_count(options))) {
+  unsigned count = worker_count(options);
+  for (unsigned i = 0; i < count; ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    spawn(*workers_.back());
+  }
+}
+
+ProcessPool::~ProcessPool() {
+  // Closing a worker's end of the connection is its signal to exit.
+  for (auto& worker : workers_) {
+    if (worker->fd >= 0) ::close(worker->fd);
+    worker->fd = -1;
+  }
+  for (auto& worker : workers_) {
+    if (worker->pid > 0) stop(*worker, worker->busy);
+  }
+}
+
+void ProcessPool::spawn(Worker& worker) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw WorkerCrashedError(std::string("cannot start a worker process: socketpair: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  // dup2 clears close-on-exec on the new descriptor (also when fds[1] is 3 already).
+  ::posix_spawn_file_actions_adddup2(&actions, fds[1], detail::kChannelFd);
+  ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  // The runtime's threads may block signals (SIGINT handling); workers start clean.
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  ::posix_spawnattr_setsigmask(&attributes, &none);
+  ::posix_spawnattr_setsigdefault(&attributes, &defaults);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::string program = "taskrt-worker";
+  std::string flag = detail::kWorkerFlag;
+  std::string limit = std::to_string(options_.memory_limit);
+  std::string parent = std::to_string(::getpid());
+  char* argv[] = {program.data(), flag.data(), limit.data(), parent.data(), nullptr};
+  pid_t pid = -1;
+  int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::posix_spawnattr_destroy(&attributes);
+  ::close(fds[1]);
+  if (error != 0) {
+    ::close(fds[0]);
+    throw WorkerCrashedError(std::string("cannot start a worker process: ") + std::strerror(error));
+  }
+  ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  worker.pid = pid;
+  worker.fd = fds[0];
+  worker.busy = false;
+  worker.buffer.clear();
+  ++spawned_;
+}
+
+std::string ProcessPool::stop(Worker& worker, bool kill) {
+  if (worker.fd >= 0) ::close(worker.fd);
+  worker.fd = -1;
+  if (worker.pid <= 0) return "was not running";  // never waitpid(-1): that reaps any child
+  if (kill) ::kill(worker.pid, SIGKILL);
+  int status = 0;
+  // A worker whose connection closed is exiting; give it a second, then kill it.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (true) {
+    pid_t done = ::waitpid(worker.pid, &status, WNOHANG);
+    if (done == worker.pid || (done < 0 && errno != EINTR)) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(worker.pid, SIGKILL);
+      while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  worker.pid = -1;
+  return describe_end(status, options_.memory_limit);
+}
+
+std::string ProcessPool::task_name(std::uint32_t index) const {
+  return index < options_.tasks.size() ? options_.tasks[index].name : "task #" + std::to_string(index);
+}
+
+std::vector<pid_t> ProcessPool::pids() const {
+  std::vector<pid_t> out;
+  for (const auto& worker : workers_) {
+    if (worker->pid > 0) out.push_back(worker->pid);
+  }
+  return out;
+}
+
+Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) {
+  co_await to_loop();
+  Semaphore::Permit permit = co_await idle_.acquire();
+  Worker* worker = nullptr;
+  for (auto& candidate : workers_) {
+    if (!candidate->busy) {
+      worker = candidate.get();
+      break;
+    }
+  }
+  worker->busy = true;
+  std::exception_ptr error;
+  std::string result;
+  try {
+    result = co_await exchange(*worker, index, detail::frame_request(index, arguments));
+  } catch (...) {
+    error = std::current_exception();
+  }
+  worker->busy = false;
+  if (error) std::rethrow_exception(error);
+  co_return result;
+}
+
+Task<std::string> ProcessPool::exchange(Worker& worker, std::uint32_t index, std::string request) {
+  if (worker.pid <= 0) spawn(worker);  // an earlier replacement failed to start
+  bool crashed = false;
+  try {
+    std::size_t written = 0;
+    while (written < request.size() && !crashed) {
+      ssize_t n = ::send(worker.fd, request.data() + written, request.size() - written, MSG_NOSIGNAL);
+      if (n > 0) {
+        written += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EAGAIN) {
+        co_await wait_writable(worker.fd);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        crashed = true;  // EPIPE or ECONNRESET: the worker is gone
+      }
+    }
+    worker.buffer.clear();
+    while (!crashed) {
+      std::string& buffer = worker.buffer;
+      if (buffer.size() >= 4 && buffer.size() - 4 >= detail::frame_length(buffer)) break;
+      char chunk[65536];
+      ssize_t n = ::read(worker.fd, chunk, sizeof chunk);
+      if (n > 0) {
+        buffer.append(chunk, static_cast<std::size_t>(n));
+      } else if (n < 0 && errno == EAGAIN) {
+        co_await wait_readable(worker.fd);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        crashed = true;  // end of file: the worker died
+      }
+    }
+  } catch (const CancelledError&) {
+    // A running call cannot be interrupted more gently: its worker goes.
+    stop(worker, true);
+    spawn(worker);
+    throw;
+  }
+  if (crashed) {
+    pid_t pid = worker.pid;
+    std::string how = stop(worker, false);
+    spawn(worker);
+    throw WorkerCrashedError("the worker process (pid " + std::to_string(pid) + ") running `" + task_name(index) +
+                             "` " + how);
+  }
+  std::string_view frame(worker.buffer);
+  auto status = static_cast<detail::ResponseStatus>(frame[4]);
+  std::string payload(frame.substr(5, detail::frame_length(frame) - 1));
+  if (status != detail::ResponseStatus::kOk) std::rethrow_exception(detail::decode_error(payload));
+  co_return payload;
+}
+
+}  // namespace taskrt

@@ -1,0 +1,92 @@
+// The worker side of the process pool: serve_if_worker().
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "process_protocol.hpp"
+#include "taskrt/process_pool.hpp"
+#include "taskrt/runtime.hpp"
+
+namespace taskrt {
+namespace {
+
+// Reads exactly `size` bytes; false at end of file or on an error.
+bool read_exactly(int fd, char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+int serve(std::span<const ProcessTask> tasks) {
+  RuntimeOptions options;
+  options.cpu_threads = 1;  // a worker is one core's worth of work
+  options.io_threads = 4;
+  auto runtime = Runtime::create(options);
+  std::string request;
+  while (true) {
+    char header[4];
+    if (!read_exactly(detail::kChannelFd, header, sizeof header)) return 0;  // the parent is done
+    request.resize(detail::frame_length(std::string_view(header, sizeof header)));
+    if (!read_exactly(detail::kChannelFd, request.data(), request.size()) || request.size() < 4) return 1;
+    std::uint32_t index = 0;
+    std::memcpy(&index, request.data(), sizeof index);
+    std::string_view arguments = std::string_view(request).substr(4);
+    std::string response;
+    try {
+      if (index >= tasks.size()) throw FailedError("a worker was asked for unknown task #" + std::to_string(index));
+      std::string result = runtime->run(tasks[index].run(arguments));
+      response = detail::frame_response(detail::ResponseStatus::kOk, result);
+    } catch (const std::bad_alloc&) {
+      // Out of memory (--proc-mem): nothing can be relied on now. The pool
+      // reads this status as "ran out of memory".
+      ::_exit(detail::kOutOfMemoryStatus);
+    } catch (...) {
+      response = detail::frame_response(detail::ResponseStatus::kError, detail::encode_error(std::current_exception()));
+    }
+    if (!write_all(detail::kChannelFd, response)) return 1;
+  }
+}
+
+}  // namespace
+
+std::optional<int> serve_if_worker(int argc, char** argv, std::span<const ProcessTask> tasks) {
+  if (argc != 4 || std::strcmp(argv[1], detail::kWorkerFlag) != 0) return std::nullopt;
+  // Die with the parent, however it ends; and if it is already gone, now.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != static_cast<pid_t>(std::atoll(argv[3]))) return 1;
+  // An interrupt is the parent's to handle: it cancels, then kills or closes us.
+  ::signal(SIGINT, SIG_IGN);
+  std::uint64_t limit = std::strtoull(argv[2], nullptr, 10);
+  if (limit > 0) {
+    rlimit bound{limit, limit};
+    ::setrlimit(RLIMIT_AS, &bound);
+  }
+  try {
+    return serve(tasks);
+  } catch (const std::bad_alloc&) {
+    return detail::kOutOfMemoryStatus;
+  }
+}
+
+}  // namespace taskrt

@@ -1,0 +1,214 @@
+// The process pool: round trips, errors, crashes, kills from outside, timeouts,
+// memory limits, and no worker left behind.
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/runtime/runtime_helpers.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Complex = std::tuple<std::vector<Map<std::string, std::optional<double>>>, Duration, bool, std::string>;
+
+Task<std::string> twice(std::string_view arguments) {
+  Reader in(arguments);
+  auto n = decode_value<std::int64_t>(in);
+  co_return encode_values(n * 2);
+}
+
+Task<std::string> fail(std::string_view) {
+  FailedError error("no good");
+  error.add_frame({"fail", "test.task", 7});
+  throw error;
+  co_return "";
+}
+
+Task<std::string> crash(std::string_view) {
+  std::abort();
+  co_return "";
+}
+
+Task<std::string> spin(std::string_view) {
+  volatile std::uint64_t n = 0;
+  while (true) n = n + 1;  // never checks for cancellation
+  co_return "";
+}
+
+Task<std::string> nap(std::string_view arguments) {
+  Reader in(arguments);
+  auto ms = decode_value<std::int64_t>(in);
+  co_await sleep(std::chrono::milliseconds(ms));
+  co_return encode_values(std::int64_t{::getpid()});
+}
+
+Task<std::string> hog(std::string_view) {
+  std::vector<std::string> blocks;
+  while (true) blocks.emplace_back(std::size_t{16} << 20, 'x');
+  co_return "";
+}
+
+Task<std::string> echo(std::string_view arguments) {
+  Reader in(arguments);
+  auto value = decode_value<Complex>(in);
+  co_return encode_values(value);
+}
+
+const ProcessTask kTasks[] = {{"twice", twice}, {"fail", fail}, {"crash", crash}, {"spin", spin},
+                              {"nap", nap},     {"hog", hog},   {"echo", echo}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kHog, kEcho };
+
+std::unique_ptr<Runtime> make_runtime(unsigned procs, std::uint64_t memory = 0) {
+  RuntimeOptions options;
+  options.cpu_threads = 2;
+  options.procs = procs;
+  options.proc_memory = memory;
+  options.process_tasks = kTasks;
+  return Runtime::create(options);
+}
+
+// Children of this process that are still around (zombies included).
+std::vector<pid_t> children() {
+  std::vector<pid_t> out;
+  std::ifstream in("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+  pid_t pid = 0;
+  while (in >> pid) out.push_back(pid);
+  return out;
+}
+
+}  // namespace
+
+// Workers are this test executable again: tests/catch_main.cpp calls this first.
+std::optional<int> serve_test_worker(int argc, char** argv) {
+  return serve_if_worker(argc, argv, kTasks);
+}
+
+TEST_CASE("values survive encoding, and truncated messages are rejected") {
+  Map<std::string, std::optional<double>> m;
+  m["a"] = 1.5;
+  m["b"] = std::nullopt;
+  Complex value{{m, {}}, Duration(250'000'000), true, std::string("x\0y", 3)};
+  std::string bytes = encode_values(value);
+  Reader in(bytes);
+  CHECK(decode_value<Complex>(in) == value);
+  CHECK(in.done());
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    Reader truncated(std::string_view(bytes).substr(0, cut));
+    CHECK_THROWS_AS(decode_value<Complex>(truncated), FailedError);
+  }
+}
+
+TEST_CASE("10,000 calls in two workers come back right") {
+  auto runtime = make_runtime(2);
+  auto results = runtime->run([]() -> Task<std::vector<std::int64_t>> {
+    std::vector<Task<std::int64_t>> calls;
+    for (std::int64_t i = 0; i < 10'000; ++i) calls.push_back(call_in_process<std::int64_t>(kTwice, i));
+    co_return co_await gather(std::move(calls));
+  }());
+  REQUIRE(results.size() == 10'000);
+  for (std::int64_t i = 0; i < 10'000; ++i) REQUIRE(results[static_cast<std::size_t>(i)] == 2 * i);
+  CHECK(runtime->processes().spawned() == 2);
+}
+
+TEST_CASE("nested values round-trip through a worker") {
+  auto runtime = make_runtime(1);
+  Map<std::string, std::optional<double>> m;
+  m["k"] = -0.25;
+  Complex value{{m}, Duration(7), false, "sent"};
+  CHECK(runtime->run(call_in_process<Complex>(kEcho, value)) == value);
+}
+
+TEST_CASE("an error in a worker comes back with its kind, message and trace") {
+  auto runtime = make_runtime(1);
+  try {
+    runtime->run(call_in_process<std::int64_t>(kFail));
+    FAIL("no error");
+  } catch (const FailedError& error) {
+    CHECK(error.message() == "no good");
+    REQUIRE(error.trace().size() == 1);
+    CHECK(error.trace()[0].file == "test.task");
+  }
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{4})) == 8);
+}
+
+TEST_CASE("a worker that crashes fails only its call and is replaced") {
+  auto runtime = make_runtime(2);
+  auto outcome = runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {
+    co_return co_await gather_settled(call_in_process<std::int64_t>(kCrash),
+                                      call_in_process<std::int64_t>(kTwice, std::int64_t{21}));
+  }());
+  const auto& [crashed, fine] = outcome;
+  REQUIRE_FALSE(crashed.ok());
+  CHECK(crashed.kind_name() == "WorkerCrashed");
+  CHECK_THAT(crashed.error_message(), Catch::Contains("SIGABRT") && Catch::Contains("`crash`"));
+  CHECK(fine.value() == 42);
+  CHECK(runtime->processes().spawned() == 3);
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{5})) == 10);
+}
+
+TEST_CASE("a worker killed from outside fails its call; the others go on") {
+  auto runtime = make_runtime(2);
+  auto outcome = runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {
+    auto killer = [](std::int64_t) -> Task<std::int64_t> {
+      // Wait until the nap has started, then kill whichever worker is busy with it.
+      Context& context = co_await current_context();
+      co_await sleep(200ms);
+      auto pids = context.runtime->processes().pids();
+      ::kill(pids.at(0), SIGKILL);
+      co_return co_await call_in_process<std::int64_t>(kNap, std::int64_t{1});
+    };
+    co_return co_await gather_settled(call_in_process<std::int64_t>(kNap, std::int64_t{5000}), killer(0));
+  }());
+  const auto& [killed, other] = outcome;
+  REQUIRE_FALSE(killed.ok());
+  CHECK_THAT(killed.error_message(), Catch::Contains("SIGKILL"));
+  CHECK(other.ok());
+}
+
+TEST_CASE("a timeout kills a worker in an endless loop and the call fails with Timeout") {
+  auto runtime = make_runtime(1);
+  pid_t before = runtime->processes().pids().at(0);
+  auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(runtime->run(with_timeout(100ms, call_in_process<std::int64_t>(kSpin))), TimeoutError);
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took < 10s);  // generous: the point is that it returns at all
+  pid_t after = runtime->processes().pids().at(0);
+  CHECK(after != before);
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{1})) == 2);
+}
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// Sanitizers reserve terabytes of address space: an address-space limit cannot
+// apply to their workers.
+TEST_CASE("a worker over its memory limit is a WorkerCrashed that says so") {
+  auto runtime = make_runtime(1, std::uint64_t{256} << 20);
+  try {
+    runtime->run(call_in_process<std::int64_t>(kHog));
+    FAIL("no error");
+  } catch (const WorkerCrashedError& error) {
+    CHECK_THAT(error.message(), Catch::Contains("ran out of memory") && Catch::Contains("256 MiB"));
+  }
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{3})) == 6);
+}
+#endif
+
+TEST_CASE("no worker outlives its runtime") {
+  {
+    auto runtime = make_runtime(3);
+    CHECK(runtime->processes().pids().size() == 3);
+    CHECK(children().size() >= 3);
+  }
+  CHECK(children().empty());
+  errno = 0;
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
+}
