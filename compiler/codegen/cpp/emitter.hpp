@@ -85,6 +85,14 @@ class CppEmitter {
   void task_definition(const ir::Task& task);
   void task_body(const ir::Task& task);
   void task_sites(Printer& source);
+  bool has_process_tasks() const;
+  // The `with_clauses` call that applies a task's uses/timeout/retry.
+  void clauses_wrapper(const ir::Task& task);
+  // An `in process` task: its body for the worker, the caller's side, their
+  // numbers and the table workers dispatch on.
+  void process_task_definition(const ir::Task& task);
+  void process_task_numbers(Printer& source);
+  void process_task_table(Printer& source);
   // run_<flow>(Runtime&, …): declarations for the header, or definitions.
   void run_wrappers(Printer& out, bool definitions);
   void flow_body(const ir::Task& task);

@@ -28,7 +28,10 @@ std::string CppEmitter::arguments(const ir::Expr& e, std::size_t first) {
 std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
   const ir::Task& callee = program_.tasks[e.ref];
   std::string call;
-  if (callee.is_extern && callee.kind == ir::TaskKind::kIo && !callee.blocking) {
+  if (callee.in_process) {
+    // The generated caller's side sends the call to a worker process.
+    call = fmt::format("{}({})", identifier(callee.name), arguments(e));
+  } else if (callee.is_extern && callee.kind == ir::TaskKind::kIo && !callee.blocking) {
     // An extern io task is a C++ coroutine already.
     call = fmt::format("{}({})", callee.extern_symbol, arguments(e));
   } else if (callee.is_extern && callee.blocking) {

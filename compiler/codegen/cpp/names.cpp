@@ -33,9 +33,9 @@ std::string CppEmitter::type(const ir::Type* t) const {
 
 std::string CppEmitter::identifier(const std::string& name) {
   // Names the generated code itself declares next to the user's.
-  static const std::set<std::string> kGenerated = {"format_value", "attempts", "sites",   "context", "clauses",
-                                                   "attempt",      "app",      "options", "argc",    "argv",
-                                                   "value",        "error",    "number"};
+  static const std::set<std::string> kGenerated = {
+      "format_value", "attempts", "sites", "context", "clauses", "attempt",   "app",           "options",
+      "argc",         "argv",     "value", "error",   "number",  "in_worker", "process_tasks", "process_task_table"};
   std::string out = cpp_identifier(name);
   return kGenerated.count(out) ? out + "_" : out;
 }

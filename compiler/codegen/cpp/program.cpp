@@ -29,16 +29,6 @@ std::string describe_clauses(const ir::Program& program, const ir::Task& task) {
 
 bool CppEmitter::check_supported() {
   bool ok = true;
-  for (const ir::Task& task : program_.tasks) {
-    if (task.in_process) {
-      sink_
-          .error(diag::Code::kNotYetAvailable, task.span,
-                 fmt::format("`{}` runs `in process`, which this taskc cannot build yet", task.name))
-          .with_label("needs the process pool")
-          .help("drop `in process` to run it on the CPU pool for now");
-      ok = false;
-    }
-  }
   // The HTTP and subprocess builtins come with the I/O library.
   std::function<void(const ir::Expr&)> visit_expr = [&](const ir::Expr& e) {
     if (e.kind == ir::ExprKind::kCallBuiltin &&
@@ -105,6 +95,23 @@ void CppEmitter::records(Printer& out) {
         "  return std::string(\"$raw$ {\")$pieces$ + \" }\";\n"
         "}",
         {{"name", name}, {"raw", record->name}, {"pieces", pieces}});
+    if (has_process_tasks()) {
+      // How `in process` tasks send it to and from worker processes.
+      std::string encodes;
+      std::string decodes;
+      for (const ir::Field& field : record->fields) {
+        encodes += fmt::format("\n  encode(out, value.{});", identifier(field.name));
+        decodes += fmt::format("\n  decode(in, value.{});", identifier(field.name));
+      }
+      out.print(
+          "inline void encode(taskrt::Writer& out, const $name$& value) {\n"
+          "  using taskrt::encode;$encodes$\n"
+          "}\n"
+          "inline void decode(taskrt::Reader& in, $name$& value) {\n"
+          "  using taskrt::decode;$decodes$\n"
+          "}",
+          {{"name", name}, {"encodes", encodes}, {"decodes", decodes}});
+    }
     out.blank();
   };
   for (const auto& record : program_.records) emit(record.get());
@@ -169,7 +176,7 @@ void CppEmitter::task_sites(Printer& source) {
   source.line("// Where each task is defined: for error traces, --trace and --stats.");
   source.line("namespace sites {");
   for (const ir::Task& task : program_.tasks) {
-    if (task.is_extern) continue;
+    if (task.is_extern && !task.in_process) continue;
     const source::SourceFile& file = sources_.get(task.span.file);
     source.print("constexpr taskrt::TaskSite $n${\"$task$\", \"$kind$\", \"$file$\", $line$};",
                  {{"n", identifier(task.name)},
@@ -237,7 +244,143 @@ void CppEmitter::flow_body(const ir::Task& task) {
   hoisted_.clear();
 }
 
+bool CppEmitter::has_process_tasks() const {
+  for (const ir::Task& task : program_.tasks) {
+    if (task.in_process) return true;
+  }
+  return false;
+}
+
+void CppEmitter::clauses_wrapper(const ir::Task& task) {
+  std::string args;
+  for (const ir::Param& p : task.params) args += identifier(p.name) + ", ";
+  std::string semaphore = task.semaphore ? "&" + identifier(program_.semaphores[*task.semaphore].name) : "nullptr";
+  std::string timeout = task.timeout_ns ? fmt::format("taskrt::Duration{{{}}}", *task.timeout_ns) : "std::nullopt";
+  std::string retry =
+      task.retry ? fmt::format("taskrt::RetryPolicy{{{}, taskrt::Duration{{{}}}, {}}}", task.retry->extra_attempts,
+                               task.retry->backoff_ns,
+                               task.retry->on ? fmt::format("{}u", task.retry->on) : "taskrt::kRetryableByDefault")
+                 : "std::nullopt";
+  out_->print(
+      "taskrt::TaskClauses clauses{$sem$, $permits$, $timeout$, $retry$};\n"
+      "auto attempt = [&](std::int64_t number) { return attempts::$name$($args$number); };\n"
+      "co_return co_await taskrt::with_clauses(clauses, attempt);",
+      {{"sem", semaphore},
+       {"permits", std::to_string(task.permits)},
+       {"timeout", timeout},
+       {"retry", retry},
+       {"name", identifier(task.name)},
+       {"args", args}});
+}
+
+void CppEmitter::process_task_definition(const ir::Task& task) {
+  task_ = &task;
+  bool clauses = task.semaphore || task.timeout_ns || task.retry;
+  // `attempt()` in the body needs the attempt's number in the worker too.
+  bool numbered = task.retry.has_value();
+  if (!task.is_extern) {
+    // The body, as the worker process runs it.
+    out_->line("namespace in_worker {");
+    out_->print("$sig$ {", {{"sig", signature(task, "", numbered ? "std::int64_t attempt_number_" : "")}});
+    {
+      Printer::Indent indent(*out_);
+      attempt_name_ = numbered ? "attempt_number_" : "";
+      task_body(task);
+      attempt_name_.clear();
+    }
+    out_->line("}");
+    out_->line("}  // namespace in_worker");
+    out_->blank();
+  }
+  // The caller's side: send the arguments to a worker, wait for the result.
+  std::string args;
+  for (const ir::Param& p : task.params) args += ", " + identifier(p.name);
+  if (numbered) args += ", attempt_number_";
+  // The span times the whole round trip, as the caller sees it (--stats).
+  std::string remote = fmt::format(
+      "taskrt::TaskSpan span_{{sites::{1}}};\nco_return co_await taskrt::call_in_process<{0}>(process_tasks::{1}{2});",
+      type(task.result), identifier(task.name), args);
+  if (clauses) {
+    out_->line("namespace attempts {");
+    out_->print("$sig$ {", {{"sig", signature(task, "", "std::int64_t attempt_number_")}});
+    {
+      Printer::Indent indent(*out_);
+      out_->print(remote, {});
+    }
+    out_->line("}");
+    out_->line("}  // namespace attempts");
+    out_->blank();
+  }
+  out_->print(
+      "// $kind$ $name$$clauses$",
+      {{"kind", ir::task_kind_name(task.kind)}, {"name", task.name}, {"clauses", describe_clauses(program_, task)}});
+  out_->print("$sig$ {", {{"sig", signature(task)}});
+  {
+    Printer::Indent indent(*out_);
+    if (clauses) {
+      clauses_wrapper(task);
+    } else {
+      out_->print(remote, {});
+    }
+  }
+  out_->line("}");
+  out_->blank();
+  task_ = nullptr;
+}
+
+void CppEmitter::process_task_numbers(Printer& source) {
+  if (!has_process_tasks()) return;
+  std::string names;
+  for (const ir::Task& task : program_.tasks) {
+    if (task.in_process) names += (names.empty() ? "" : ", ") + identifier(task.name);
+  }
+  source.line("// Each `in process` task's number: how a call names it to a worker process.");
+  source.print("namespace process_tasks {\nenum : std::uint32_t { $names$ };\n}  // namespace process_tasks",
+               {{"names", names}});
+  source.blank();
+}
+
+void CppEmitter::process_task_table(Printer& source) {
+  if (!has_process_tasks()) return;
+  source.line("// What worker processes (this program, started again) run, in the order of process_tasks.");
+  source.line("std::span<const taskrt::ProcessTask> process_task_table() {");
+  source.indent();
+  source.line("static const taskrt::ProcessTask tasks[] = {");
+  source.indent();
+  for (const ir::Task& task : program_.tasks) {
+    if (!task.in_process) continue;
+    std::string decodes;
+    std::string args;
+    for (const ir::Param& p : task.params) {
+      decodes += fmt::format("\n  auto {} = taskrt::decode_value<{}>(in_);", identifier(p.name), type(p.type));
+      args += (args.empty() ? "" : ", ") + fmt::format("std::move({})", identifier(p.name));
+    }
+    if (task.retry) {
+      decodes += "\n  auto attempt_number_ = taskrt::decode_value<std::int64_t>(in_);";
+      if (!task.is_extern) args += std::string(args.empty() ? "" : ", ") + "attempt_number_";
+    }
+    bool is_void = task.result->is(ir::TypeKind::kVoid);
+    std::string call = task.is_extern ? fmt::format("{}({})", task.extern_symbol, args)
+                                      : fmt::format("co_await in_worker::{}({})", identifier(task.name), args);
+    std::string finish =
+        is_void ? call + ";\n  co_return std::string();" : "co_return taskrt::encode_values(" + call + ");";
+    source.print(
+        "{\"$name$\", [](std::string_view arguments_) -> taskrt::Task<std::string> {\n"
+        "  taskrt::Reader in_(arguments_);$decodes$\n"
+        "  $finish$\n"
+        "}},",
+        {{"name", task.name}, {"decodes", decodes}, {"finish", finish}});
+  }
+  source.outdent();
+  source.line("};");
+  source.line("return tasks;");
+  source.outdent();
+  source.line("}");
+  source.blank();
+}
+
 void CppEmitter::task_definition(const ir::Task& task) {
+  if (task.in_process) return process_task_definition(task);
   task_ = &task;
   std::string comment =
       fmt::format("// {} {}{}", ir::task_kind_name(task.kind), task.name, describe_clauses(program_, task));
@@ -261,25 +404,7 @@ void CppEmitter::task_definition(const ir::Task& task) {
   {
     Printer::Indent indent(*out_);
     if (clauses) {
-      std::string args;
-      for (const ir::Param& p : task.params) args += identifier(p.name) + ", ";
-      std::string semaphore = task.semaphore ? "&" + identifier(program_.semaphores[*task.semaphore].name) : "nullptr";
-      std::string timeout = task.timeout_ns ? fmt::format("taskrt::Duration{{{}}}", *task.timeout_ns) : "std::nullopt";
-      std::string retry =
-          task.retry ? fmt::format("taskrt::RetryPolicy{{{}, taskrt::Duration{{{}}}, {}}}", task.retry->extra_attempts,
-                                   task.retry->backoff_ns,
-                                   task.retry->on ? fmt::format("{}u", task.retry->on) : "taskrt::kRetryableByDefault")
-                     : "std::nullopt";
-      out_->print(
-          "taskrt::TaskClauses clauses{$sem$, $permits$, $timeout$, $retry$};\n"
-          "auto attempt = [&](std::int64_t number) { return attempts::$name$($args$number); };\n"
-          "co_return co_await taskrt::with_clauses(clauses, attempt);",
-          {{"sem", semaphore},
-           {"permits", std::to_string(task.permits)},
-           {"timeout", timeout},
-           {"retry", retry},
-           {"name", identifier(task.name)},
-           {"args", args}});
+      clauses_wrapper(task);
     } else {
       task_body(task);
     }
@@ -324,15 +449,34 @@ void CppEmitter::entry_point() {
     args += (i ? ", " : "") + getter;
   }
   bool returns_int = main_flow.result->is(ir::TypeKind::kInt);
+  std::string workers;
+  std::string options = "args.options()";
+  if (has_process_tasks()) {
+    workers = fmt::format(
+        "  // The worker processes of `in process` tasks are this program, started again.\n"
+        "  if (auto status = taskrt::serve_if_worker(argc, argv, {}::process_task_table())) return *status;\n",
+        options_.name);
+    options = "options";
+  }
+  std::string set_options = has_process_tasks() ? fmt::format(
+                                                      "  taskrt::RuntimeOptions options = args.options();\n"
+                                                      "  options.process_tasks = {}::process_task_table();\n",
+                                                      options_.name)
+                                                : "";
   out_->print(
       "int main(int argc, char** argv) {\n"
+      "$workers$"
       "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$});\n"
       "  if (auto status = args.parse(argc, argv)) return *status;\n"
-      "  return taskrt::run_program(args.options(), [&]() -> taskrt::Task<int> {\n"
+      "$set_options$"
+      "  return taskrt::run_program($options$, [&]() -> taskrt::Task<int> {\n"
       "    $body$\n"
       "  });\n"
       "}",
       {{"name", options_.name},
+       {"workers", workers},
+       {"set_options", set_options},
+       {"options", options},
        {"file", escaped(sources_.get(main_flow.span.file).path())},
        {"specs", specs},
        {"body", returns_int ? fmt::format("co_return static_cast<int>(co_await {}::main({}));", options_.name, args)
@@ -365,18 +509,24 @@ bool CppEmitter::run(CppCode& code) {
   globals(header, source);
   header.blank();
   for (const ir::Task& task : program_.tasks) {
-    if (task.is_extern) continue;
+    if (task.is_extern && !task.in_process) continue;
     header.print("// $kind$ task $name$\n$sig$;",
                  {{"kind", ir::task_kind_name(task.kind)}, {"name", task.name}, {"sig", signature(task)}});
+  }
+  if (has_process_tasks()) {
+    header.line("// For taskrt::serve_if_worker() and RuntimeOptions::process_tasks.");
+    header.line("std::span<const taskrt::ProcessTask> process_task_table();");
   }
   run_wrappers(header, false);
   header.blank();
   header.print("}  // namespace $n$", {{"n", options_.name}});
   source.blank();
   task_sites(source);
+  process_task_numbers(source);
   for (const ir::Task& task : program_.tasks) {
-    if (!task.is_extern) task_definition(task);
+    if (!task.is_extern || task.in_process) task_definition(task);
   }
+  process_task_table(source);
   run_wrappers(source, true);
   source.print("}  // namespace $n$", {{"n", options_.name}});
   if (options_.executable && program_.main) {
