@@ -14,6 +14,7 @@
 #include "taskrt/files.hpp"
 #include "taskrt/format.hpp"
 #include "taskrt/gather.hpp"
+#include "taskrt/interrupts.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/program.hpp"
