@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -49,6 +50,13 @@ std::string describe_end(int status, std::uint64_t memory_limit) {
 
 ProcessPool::ProcessPool(const ProcessPoolOptions& options)
     : options_(options), idle_(static_cast<std::int64_t>(worker_count(options))) {
+  if (std::getenv(detail::kWorkerEnvironment) != nullptr && !detail::serving_as_worker()) {
+    // Started as a worker, but main() ran instead of serving: starting workers
+    // now would start copies of copies.
+    throw FailedError(
+        "this program was started as a worker process, but its main() does not call "
+        "taskrt::serve_if_worker() first (see docs/runtime.md, \"The process pool\")");
+  }
   unsigned count = worker_count(options);
   for (unsigned i = 0; i < count; ++i) {
     workers_.push_back(std::make_unique<Worker>());
@@ -96,8 +104,13 @@ void ProcessPool::spawn(Worker& worker) {
   std::string limit = std::to_string(options_.memory_limit);
   std::string parent = std::to_string(::getpid());
   char* argv[] = {program.data(), flag.data(), limit.data(), parent.data(), nullptr};
+  std::vector<char*> environment;
+  std::string marker = std::string(detail::kWorkerEnvironment) + "=1";
+  for (char** variable = environ; *variable != nullptr; ++variable) environment.push_back(*variable);
+  environment.push_back(marker.data());
+  environment.push_back(nullptr);
   pid_t pid = -1;
-  int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ);
+  int error = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environment.data());
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attributes);
   ::close(fds[1]);

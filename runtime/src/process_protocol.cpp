@@ -24,6 +24,11 @@ std::exception_ptr make(const std::string& message, const std::vector<TraceFrame
 
 }  // namespace
 
+bool& serving_as_worker() {
+  static bool serving = false;
+  return serving;
+}
+
 std::string frame_request(std::uint32_t index, std::string_view arguments) {
   Writer w;
   w.raw(index);

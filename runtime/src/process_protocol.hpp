@@ -17,6 +17,12 @@ namespace taskrt::detail {
 inline constexpr const char* kWorkerFlag = "--taskrt-worker";
 // The worker's end of the socket pair it shares with the pool.
 inline constexpr int kChannelFd = 3;
+// Set in every worker's environment: a copy of the program that finds it set
+// but did not go through serve_if_worker() must not start workers of its own.
+inline constexpr const char* kWorkerEnvironment = "TASKRT_WORKER";
+// Whether this process is serving as a worker (serve_if_worker() set it).
+bool& serving_as_worker();
+
 // The exit status of a worker that ran out of memory (its --proc-mem limit).
 inline constexpr int kOutOfMemoryStatus = 97;
 

@@ -72,6 +72,7 @@ int serve(std::span<const ProcessTask> tasks) {
 
 std::optional<int> serve_if_worker(int argc, char** argv, std::span<const ProcessTask> tasks) {
   if (argc != 4 || std::strcmp(argv[1], detail::kWorkerFlag) != 0) return std::nullopt;
+  detail::serving_as_worker() = true;
   // Die with the parent, however it ends; and if it is already gone, now.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != static_cast<pid_t>(std::atoll(argv[3]))) return 1;

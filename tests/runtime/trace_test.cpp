@@ -133,3 +133,26 @@ TEST_CASE("no progress bar without --progress, for small gathers, or off a termi
   CHECK(ProgressBar::for_gather(asked, ProgressBar::kMinimumCount - 1, "g") == nullptr);
   if (!::isatty(STDERR_FILENO)) CHECK(ProgressBar::for_gather(asked, 10'000, "g") == nullptr);
 }
+
+TEST_CASE("programs accept --procs and --proc-mem, and reject bad values") {
+  auto parse = [](std::vector<std::string> words, ProgramArgs& args) {
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    return args.parse(static_cast<int>(argv.size()), argv.data());
+  };
+  ProgramArgs good("demo", "", {});
+  CHECK_FALSE(parse({"demo", "--procs", "3", "--proc-mem", "512M"}, good).has_value());
+  CHECK(good.options().procs == 3);
+  CHECK(good.options().proc_memory == (std::uint64_t{512} << 20));
+  ProgramArgs gib("demo", "", {});
+  CHECK_FALSE(parse({"demo", "--proc-mem", "2G"}, gib).has_value());
+  CHECK(gib.options().proc_memory == (std::uint64_t{2} << 30));
+  for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{{"demo", "--procs", "0"},
+                                                                             {"demo", "--procs"},
+                                                                             {"demo", "--proc-mem", "lots"},
+                                                                             {"demo", "--proc-mem", "1M"},
+                                                                             {"demo", "--proc-mem", "12X"}}) {
+    ProgramArgs args("demo", "", {});
+    CHECK(parse(bad, args) == 2);
+  }
+}
