@@ -202,6 +202,9 @@ Task<std::string> ProcessPool::exchange(Worker& worker, std::uint32_t index, std
       }
     }
     worker.buffer.clear();
+    // The answer cannot be there yet: wait before the first read (a read now
+    // would be one more system call that returns EAGAIN).
+    if (!crashed) co_await wait_readable(worker.fd);
     while (!crashed) {
       std::string& buffer = worker.buffer;
       if (buffer.size() >= 4 && buffer.size() - 4 >= detail::frame_length(buffer)) break;
