@@ -414,8 +414,8 @@ the same flow.
 )"};
     case Code::kNotYetAvailable:
       return {"not available yet", R"(The program is correct, but it uses something this version of taskc
-cannot build yet: `in process` tasks (the process pool) and the HTTP and
-subprocess builtins (`http_get`, `http`, `exec`). `taskc check` accepts such
+cannot build yet: the HTTP and subprocess builtins (`http_get`, `http`,
+`exec`), which come with the I/O library. `taskc check` accepts such
 programs; `taskc build` and `taskc run` report this error instead of building
 something that would behave differently.
 )"};
