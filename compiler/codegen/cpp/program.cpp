@@ -276,8 +276,9 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
 void CppEmitter::process_task_definition(const ir::Task& task) {
   task_ = &task;
   bool clauses = task.semaphore || task.timeout_ns || task.retry;
-  // `attempt()` in the body needs the attempt's number in the worker too.
-  bool numbered = task.retry.has_value();
+  // `attempt()` in the body needs the attempt's number in the worker too
+  // (an extern has no body to ask).
+  bool numbered = task.retry.has_value() && !task.is_extern;
   if (!task.is_extern) {
     // The body, as the worker process runs it.
     out_->line("namespace in_worker {");
@@ -355,21 +356,23 @@ void CppEmitter::process_task_table(Printer& source) {
       decodes += fmt::format("\n  auto {} = taskrt::decode_value<{}>(in_);", identifier(p.name), type(p.type));
       args += (args.empty() ? "" : ", ") + fmt::format("std::move({})", identifier(p.name));
     }
-    if (task.retry) {
+    if (task.retry && !task.is_extern) {
       decodes += "\n  auto attempt_number_ = taskrt::decode_value<std::int64_t>(in_);";
-      if (!task.is_extern) args += std::string(args.empty() ? "" : ", ") + "attempt_number_";
+      args += std::string(args.empty() ? "" : ", ") + "attempt_number_";
     }
+    // A task without parameters reads nothing.
+    std::string parameter = decodes.empty() ? "std::string_view" : "std::string_view arguments_";
+    if (!decodes.empty()) decodes = "\n  taskrt::Reader in_(arguments_);" + decodes;
     bool is_void = task.result->is(ir::TypeKind::kVoid);
     std::string call = task.is_extern ? fmt::format("{}({})", task.extern_symbol, args)
                                       : fmt::format("co_await in_worker::{}({})", identifier(task.name), args);
     std::string finish =
         is_void ? call + ";\n  co_return std::string();" : "co_return taskrt::encode_values(" + call + ");";
     source.print(
-        "{\"$name$\", [](std::string_view arguments_) -> taskrt::Task<std::string> {\n"
-        "  taskrt::Reader in_(arguments_);$decodes$\n"
+        "{\"$name$\", []($parameter$) -> taskrt::Task<std::string> {$decodes$\n"
         "  $finish$\n"
         "}},",
-        {{"name", task.name}, {"decodes", decodes}, {"finish", finish}});
+        {{"name", task.name}, {"parameter", parameter}, {"decodes", decodes}, {"finish", finish}});
   }
   source.outdent();
   source.line("};");
