@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -49,7 +50,7 @@ std::string describe_end(int status, std::uint64_t memory_limit) {
 }  // namespace
 
 ProcessPool::ProcessPool(const ProcessPoolOptions& options)
-    : options_(options), idle_(static_cast<std::int64_t>(worker_count(options))) {
+    : options_(options), slots_(static_cast<std::int64_t>(worker_count(options) * kDepth)) {
   if (std::getenv(detail::kWorkerEnvironment) != nullptr && !detail::serving_as_worker()) {
     // Started as a worker, but main() ran instead of serving: starting workers
     // now would start copies of copies.
@@ -71,7 +72,7 @@ ProcessPool::~ProcessPool() {
     worker->fd = -1;
   }
   for (auto& worker : workers_) {
-    if (worker->pid > 0) stop(*worker, worker->busy);
+    if (worker->pid > 0) stop(*worker, !worker->queue.empty());
   }
 }
 
@@ -121,8 +122,9 @@ void ProcessPool::spawn(Worker& worker) {
   ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
   worker.pid = pid;
   worker.fd = fds[0];
-  worker.busy = false;
-  worker.buffer.clear();
+  worker.queue.clear();
+  worker.outbox.clear();
+  worker.inbox.clear();
   ++spawned_;
 }
 
@@ -161,83 +163,149 @@ std::vector<pid_t> ProcessPool::pids() const {
   return out;
 }
 
-Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) {
-  co_await to_loop();
-  Semaphore::Permit permit = co_await idle_.acquire();
-  Worker* worker = nullptr;
-  for (auto& candidate : workers_) {
-    if (!candidate->busy) {
-      worker = candidate.get();
-      break;
-    }
+ProcessPool::Worker& ProcessPool::least_loaded() {
+  Worker* best = workers_.front().get();
+  for (auto& worker : workers_) {
+    if (worker->queue.size() < best->queue.size()) best = worker.get();
   }
-  worker->busy = true;
-  std::exception_ptr error;
-  std::string result;
-  try {
-    result = co_await exchange(*worker, index, detail::frame_request(index, arguments));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  worker->busy = false;
-  if (error) std::rethrow_exception(error);
-  co_return result;
+  return *best;
 }
 
-Task<std::string> ProcessPool::exchange(Worker& worker, std::uint32_t index, std::string request) {
-  if (worker.pid <= 0) spawn(worker);  // an earlier replacement failed to start
+bool ProcessPool::has_frame(const Worker& worker) const {
+  const std::string& inbox = worker.inbox;
+  return inbox.size() >= 4 && inbox.size() - 4 >= detail::frame_length(inbox);
+}
+
+void ProcessPool::submit(Worker& worker, Pending& pending, std::string_view request) {
+  worker.queue.push_back(&pending);
+  if (worker.outbox.empty()) {
+    // Usually the socket takes it all now; the rest waits for the front call,
+    // which writes while it waits for its answer.
+    ssize_t n = ::send(worker.fd, request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) request.remove_prefix(static_cast<std::size_t>(n));
+  }
+  worker.outbox.append(request);
+}
+
+Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) {
+  co_await to_loop();
+  std::string request = detail::frame_request(index, arguments);
+  Semaphore::Permit slot = co_await slots_.acquire();
+  while (true) {
+    Worker& worker = least_loaded();
+    if (worker.pid <= 0) spawn(worker);  // an earlier replacement failed to start
+    Pending pending;
+    bool front = worker.queue.empty();
+    submit(worker, pending, request);
+    if (!front) {
+      try {
+        co_await pending.turn.wait();
+      } catch (const CancelledError&) {
+        abandon(worker, &pending);
+        throw;
+      }
+      if (pending.resubmit) continue;  // that worker went; this call never ran
+    }
+    co_return co_await finish_front(worker, index);
+  }
+}
+
+void ProcessPool::abandon(Worker& worker, Pending* pending) {
+  auto it = std::find(worker.queue.begin(), worker.queue.end(), pending);
+  if (it == worker.queue.end()) return;  // already sent elsewhere: nothing runs it
+  if (it == worker.queue.begin()) {
+    // Cancelled just as it reached the front: it is running now.
+    replace(worker, true);
+  } else {
+    *it = nullptr;  // its answer is dropped when it comes, or its worker killed
+  }
+}
+
+Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index) {
   bool crashed = false;
   try {
-    std::size_t written = 0;
-    while (written < request.size() && !crashed) {
-      ssize_t n = ::send(worker.fd, request.data() + written, request.size() - written, MSG_NOSIGNAL);
-      if (n > 0) {
-        written += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EAGAIN) {
-        co_await wait_writable(worker.fd);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
-        crashed = true;  // EPIPE or ECONNRESET: the worker is gone
+    while (!crashed && !has_frame(worker)) {
+      while (!worker.outbox.empty()) {
+        ssize_t n = ::send(worker.fd, worker.outbox.data(), worker.outbox.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+          worker.outbox.erase(0, static_cast<std::size_t>(n));
+        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+          break;
+        } else {
+          crashed = true;  // EPIPE or ECONNRESET: the worker is gone
+          break;
+        }
       }
-    }
-    worker.buffer.clear();
-    // The answer cannot be there yet: wait before the first read (a read now
-    // would be one more system call that returns EAGAIN).
-    if (!crashed) co_await wait_readable(worker.fd);
-    while (!crashed) {
-      std::string& buffer = worker.buffer;
-      if (buffer.size() >= 4 && buffer.size() - 4 >= detail::frame_length(buffer)) break;
+      if (crashed) break;
       char chunk[65536];
       ssize_t n = ::read(worker.fd, chunk, sizeof chunk);
       if (n > 0) {
-        buffer.append(chunk, static_cast<std::size_t>(n));
-      } else if (n < 0 && errno == EAGAIN) {
-        co_await wait_readable(worker.fd);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
+        worker.inbox.append(chunk, static_cast<std::size_t>(n));
+      } else if (n == 0) {
         crashed = true;  // end of file: the worker died
+      } else if (errno == EAGAIN) {
+        FdWaitAwaiter ready(worker.fd, worker.outbox.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT);
+        co_await ready;
+      } else if (errno != EINTR) {
+        crashed = true;
       }
     }
   } catch (const CancelledError&) {
     // A running call cannot be interrupted more gently: its worker goes.
-    stop(worker, true);
-    spawn(worker);
+    replace(worker, true);
     throw;
   }
   if (crashed) {
     pid_t pid = worker.pid;
-    std::string how = stop(worker, false);
-    spawn(worker);
+    std::string how = replace(worker, false);
     throw WorkerCrashedError("the worker process (pid " + std::to_string(pid) + ") running `" + task_name(index) +
                              "` " + how);
   }
-  std::string_view frame(worker.buffer);
-  auto status = static_cast<detail::ResponseStatus>(frame[4]);
-  std::string payload(frame.substr(5, detail::frame_length(frame) - 1));
+  std::uint32_t length = detail::frame_length(worker.inbox);
+  auto status = static_cast<detail::ResponseStatus>(worker.inbox[4]);
+  std::string payload = worker.inbox.substr(5, length - 1);
+  worker.inbox.erase(0, 4 + static_cast<std::size_t>(length));
+  worker.queue.pop_front();
+  hand_off(worker);
   if (status != detail::ResponseStatus::kOk) std::rethrow_exception(detail::decode_error(payload));
   co_return payload;
+}
+
+void ProcessPool::hand_off(Worker& worker) {
+  while (!worker.queue.empty() && worker.queue.front() == nullptr) {
+    if (has_frame(worker)) {
+      // An answer nobody waits for any more.
+      worker.inbox.erase(0, 4 + static_cast<std::size_t>(detail::frame_length(worker.inbox)));
+      worker.queue.pop_front();
+      continue;
+    }
+    // The worker is running a call whose caller was cancelled: stop it.
+    replace(worker, true);
+    return;
+  }
+  if (!worker.queue.empty()) worker.queue.front()->turn.set();
+}
+
+std::string ProcessPool::replace(Worker& worker, bool kill) {
+  // The front call (the one running) is the caller's business; the rest never
+  // started and go to whichever worker is least loaded.
+  std::vector<Pending*> waiting;
+  if (!worker.queue.empty()) waiting.assign(worker.queue.begin() + 1, worker.queue.end());
+  worker.queue.clear();
+  worker.outbox.clear();
+  worker.inbox.clear();
+  std::string how = stop(worker, kill);
+  try {
+    spawn(worker);
+  } catch (const WorkerCrashedError&) {
+    // No replacement now: call() starts one when it next picks this worker.
+  }
+  for (Pending* pending : waiting) {
+    if (pending == nullptr) continue;
+    pending->resubmit = true;
+    pending->turn.set();
+  }
+  return how;
 }
 
 }  // namespace taskrt

@@ -16,18 +16,6 @@
 namespace taskrt {
 namespace {
 
-// Reads exactly `size` bytes; false at end of file or on an error.
-bool read_exactly(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -38,33 +26,55 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+std::string run_request(Runtime& runtime, std::span<const ProcessTask> tasks, std::string_view request) {
+  std::uint32_t index = 0;
+  std::memcpy(&index, request.data(), sizeof index);
+  std::string_view arguments = request.substr(4);
+  try {
+    if (index >= tasks.size()) throw FailedError("a worker was asked for unknown task #" + std::to_string(index));
+    std::string result = runtime.run(tasks[index].run(arguments));
+    return detail::frame_response(detail::ResponseStatus::kOk, result);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (...) {
+    return detail::frame_response(detail::ResponseStatus::kError, detail::encode_error(std::current_exception()));
+  }
+}
+
+// Requests come in batches when the pool queues several: one read takes them
+// all. Each answer is written as soon as it is ready: holding it back to
+// write several at once would make it wait for the next request, which may
+// never end (a loop its caller then cancels).
 int serve(std::span<const ProcessTask> tasks) {
   RuntimeOptions options;
   options.cpu_threads = 1;  // a worker is one core's worth of work
   options.io_threads = 4;
   auto runtime = Runtime::create(options);
-  std::string request;
+  std::string inbox;
+  char chunk[65536];
   while (true) {
-    char header[4];
-    if (!read_exactly(detail::kChannelFd, header, sizeof header)) return 0;  // the parent is done
-    request.resize(detail::frame_length(std::string_view(header, sizeof header)));
-    if (!read_exactly(detail::kChannelFd, request.data(), request.size()) || request.size() < 4) return 1;
-    std::uint32_t index = 0;
-    std::memcpy(&index, request.data(), sizeof index);
-    std::string_view arguments = std::string_view(request).substr(4);
-    std::string response;
-    try {
-      if (index >= tasks.size()) throw FailedError("a worker was asked for unknown task #" + std::to_string(index));
-      std::string result = runtime->run(tasks[index].run(arguments));
-      response = detail::frame_response(detail::ResponseStatus::kOk, result);
-    } catch (const std::bad_alloc&) {
-      // Out of memory (--proc-mem): nothing can be relied on now. The pool
-      // reads this status as "ran out of memory".
-      ::_exit(detail::kOutOfMemoryStatus);
-    } catch (...) {
-      response = detail::frame_response(detail::ResponseStatus::kError, detail::encode_error(std::current_exception()));
+    ssize_t n = ::read(detail::kChannelFd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) return 0;  // the parent is done
+    if (n < 0) return 1;
+    inbox.append(chunk, static_cast<std::size_t>(n));
+    std::size_t used = 0;
+    while (inbox.size() - used >= 4) {
+      std::uint32_t length = detail::frame_length(std::string_view(inbox).substr(used));
+      if (inbox.size() - used - 4 < length) break;
+      if (length < 4) return 1;
+      std::string answer;
+      try {
+        answer = run_request(*runtime, tasks, std::string_view(inbox).substr(used + 4, length));
+      } catch (const std::bad_alloc&) {
+        // Out of memory (--proc-mem): nothing can be relied on now. The pool
+        // reads this status as "ran out of memory".
+        ::_exit(detail::kOutOfMemoryStatus);
+      }
+      if (!write_all(detail::kChannelFd, answer)) return 1;
+      used += 4 + static_cast<std::size_t>(length);
     }
-    if (!write_all(detail::kChannelFd, response)) return 1;
+    inbox.erase(0, used);
   }
 }
 

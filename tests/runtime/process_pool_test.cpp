@@ -212,3 +212,28 @@ TEST_CASE("no worker outlives its runtime") {
   CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
   CHECK(errno == ECHILD);
 }
+
+TEST_CASE("calls queued behind a crash, a timeout or a cancelled call still get the right answers") {
+  auto runtime = make_runtime(1);  // one worker: every call queues behind the first
+  using Settled = Result<std::int64_t>;
+  auto outcome = runtime->run([]() -> Task<std::vector<Settled>> {
+    std::vector<Task<std::int64_t>> calls;
+    calls.push_back(call_in_process<std::int64_t>(kCrash));  // crashes the worker
+    for (std::int64_t i = 0; i < 5; ++i) calls.push_back(call_in_process<std::int64_t>(kTwice, i));
+    calls.push_back(with_timeout(100ms, call_in_process<std::int64_t>(kSpin)));  // killed by its timeout
+    for (std::int64_t i = 5; i < 10; ++i) calls.push_back(call_in_process<std::int64_t>(kTwice, i));
+    calls.push_back(call_in_process<std::int64_t>(kNap, std::int64_t{300}));  // long: the next call waits
+    calls.push_back(with_timeout(50ms, call_in_process<std::int64_t>(kTwice, std::int64_t{99})));  // gives up queued
+    for (std::int64_t i = 10; i < 15; ++i) calls.push_back(call_in_process<std::int64_t>(kTwice, i));
+    co_return co_await gather_settled(std::move(calls));
+  }());
+  REQUIRE(outcome.size() == 19);
+  CHECK(outcome[0].kind_name() == "WorkerCrashed");
+  for (std::int64_t i = 0; i < 5; ++i) CHECK(outcome[static_cast<std::size_t>(1 + i)].value() == 2 * i);
+  CHECK(outcome[6].kind_name() == "Timeout");
+  for (std::int64_t i = 5; i < 10; ++i) CHECK(outcome[static_cast<std::size_t>(2 + i)].value() == 2 * i);
+  CHECK(outcome[12].ok());
+  CHECK(outcome[13].kind_name() == "Timeout");
+  for (std::int64_t i = 10; i < 15; ++i) CHECK(outcome[static_cast<std::size_t>(4 + i)].value() == 2 * i);
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{7})) == 14);
+}

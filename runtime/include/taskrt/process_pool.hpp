@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -29,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "taskrt/event.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/task.hpp"
 
@@ -59,6 +61,12 @@ class ProcessPool {
   // Runs task `index` with the encoded `arguments` in a worker; the encoded result.
   Task<std::string> call(std::uint32_t index, std::string arguments);
 
+  // Calls queued per worker at most: a worker reads the next request while
+  // it answers one, and one read can bring back several answers, so tiny
+  // tasks cost much less than a round trip each. The least-loaded worker
+  // gets each call, so a queue only forms when every worker is busy.
+  static constexpr std::size_t kDepth = 8;
+
   std::size_t size() const noexcept { return workers_.size(); }
   // The worker processes now running (for tests and diagnostics).
   std::vector<pid_t> pids() const;
@@ -66,22 +74,42 @@ class ProcessPool {
   std::size_t spawned() const noexcept { return spawned_; }
 
  private:
+  // One call waiting for, or holding, the front of a worker's queue.
+  struct Pending {
+    Event turn;  // set once: now at the front, or (resubmit) sent again elsewhere
+    bool resubmit = false;
+  };
   struct Worker {
     pid_t pid = -1;
     int fd = -1;  // our end of the socket pair (non-blocking)
-    bool busy = false;
-    std::string buffer;  // response bytes read so far
+    // Calls sent to this worker, answered in this order: the front one is
+    // running there. Null: a call whose caller was cancelled before its turn.
+    std::deque<Pending*> queue;
+    std::string outbox;  // request bytes not yet written
+    std::string inbox;   // response bytes read, not yet consumed
   };
 
   void spawn(Worker& worker);
   // Kills (when `kill`) and reaps the worker; returns how it ended.
   std::string stop(Worker& worker, bool kill);
-  Task<std::string> exchange(Worker& worker, std::uint32_t index, std::string request);
+  Worker& least_loaded();
+  // Queues `request` to the worker, writing what the socket takes now.
+  void submit(Worker& worker, Pending& pending, std::string_view request);
+  // The front call's part: flush, read its own response, hand the front on.
+  Task<std::string> finish_front(Worker& worker, std::uint32_t index);
+  // The worker had to go (crash, cancellation): replace it and send every
+  // other queued call again elsewhere. Returns how it ended.
+  std::string replace(Worker& worker, bool kill);
+  // Gives the front to the next call still waiting, skipping (or, when it is
+  // running, killing the worker for) calls whose callers left.
+  void hand_off(Worker& worker);
+  void abandon(Worker& worker, Pending* pending);
+  bool has_frame(const Worker& worker) const;
   std::string task_name(std::uint32_t index) const;
 
   ProcessPoolOptions options_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  Semaphore idle_;
+  Semaphore slots_;  // calls in flight: workers × kDepth
   std::size_t spawned_ = 0;
 };
 
