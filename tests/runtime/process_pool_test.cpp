@@ -85,6 +85,12 @@ std::vector<pid_t> children() {
   return out;
 }
 
+// Declared first in a test, so it is destroyed last: after the runtime, no
+// worker may remain, not even as a zombie.
+struct NoChildrenLeft {
+  ~NoChildrenLeft() { CHECK(children().empty()); }
+};
+
 }  // namespace
 
 // Workers are this test executable again: tests/catch_main.cpp calls this first.
@@ -108,6 +114,7 @@ TEST_CASE("values survive encoding, and truncated messages are rejected") {
 }
 
 TEST_CASE("10,000 calls in two workers come back right") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(2);
   auto results = runtime->run([]() -> Task<std::vector<std::int64_t>> {
     std::vector<Task<std::int64_t>> calls;
@@ -120,6 +127,7 @@ TEST_CASE("10,000 calls in two workers come back right") {
 }
 
 TEST_CASE("nested values round-trip through a worker") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);
   Map<std::string, std::optional<double>> m;
   m["k"] = -0.25;
@@ -128,6 +136,7 @@ TEST_CASE("nested values round-trip through a worker") {
 }
 
 TEST_CASE("an error in a worker comes back with its kind, message and trace") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);
   try {
     runtime->run(call_in_process<std::int64_t>(kFail));
@@ -141,6 +150,7 @@ TEST_CASE("an error in a worker comes back with its kind, message and trace") {
 }
 
 TEST_CASE("a worker that crashes fails only its call and is replaced") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(2);
   auto outcome = runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {
     co_return co_await gather_settled(call_in_process<std::int64_t>(kCrash),
@@ -156,6 +166,7 @@ TEST_CASE("a worker that crashes fails only its call and is replaced") {
 }
 
 TEST_CASE("a worker killed from outside fails its call; the others go on") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(2);
   auto outcome = runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {
     auto killer = [](std::int64_t) -> Task<std::int64_t> {
@@ -175,6 +186,7 @@ TEST_CASE("a worker killed from outside fails its call; the others go on") {
 }
 
 TEST_CASE("a timeout kills a worker in an endless loop and the call fails with Timeout") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);
   pid_t before = runtime->processes().pids().at(0);
   auto started = std::chrono::steady_clock::now();
@@ -190,6 +202,7 @@ TEST_CASE("a timeout kills a worker in an endless loop and the call fails with T
 // Sanitizers reserve terabytes of address space: an address-space limit cannot
 // apply to their workers.
 TEST_CASE("a worker over its memory limit is a WorkerCrashed that says so") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1, std::uint64_t{256} << 20);
   try {
     runtime->run(call_in_process<std::int64_t>(kHog));
@@ -214,6 +227,7 @@ TEST_CASE("no worker outlives its runtime") {
 }
 
 TEST_CASE("calls queued behind a crash, a timeout or a cancelled call still get the right answers") {
+  NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);  // one worker: every call queues behind the first
   using Settled = Result<std::int64_t>;
   auto outcome = runtime->run([]() -> Task<std::vector<Settled>> {
