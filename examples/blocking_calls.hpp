@@ -11,7 +11,9 @@
 namespace blocking_calls {
 
 // Blocks the calling thread, like Python's time.sleep.
-inline void sleep_seconds(std::int64_t seconds) { std::this_thread::sleep_for(std::chrono::seconds(seconds)); }
+inline void sleep_seconds(std::int64_t seconds) {
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+}
 
 // A blocking "fetch": one second of waiting, then an answer.
 inline std::int64_t fetch_data(std::int64_t x) {

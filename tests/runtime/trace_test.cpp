@@ -148,10 +148,10 @@ TEST_CASE("programs accept --procs and --proc-mem, and reject bad values") {
   CHECK_FALSE(parse({"demo", "--proc-mem", "2G"}, gib).has_value());
   CHECK(gib.options().proc_memory == (std::uint64_t{2} << 30));
   for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{{"demo", "--procs", "0"},
-                                                                             {"demo", "--procs"},
-                                                                             {"demo", "--proc-mem", "lots"},
-                                                                             {"demo", "--proc-mem", "1M"},
-                                                                             {"demo", "--proc-mem", "12X"}}) {
+                                                                            {"demo", "--procs"},
+                                                                            {"demo", "--proc-mem", "lots"},
+                                                                            {"demo", "--proc-mem", "1M"},
+                                                                            {"demo", "--proc-mem", "12X"}}) {
     ProgramArgs args("demo", "", {});
     CHECK(parse(bad, args) == 2);
   }
