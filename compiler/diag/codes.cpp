@@ -412,13 +412,6 @@ cycles.
 even though e does not read them. The names must be defined by earlier lets of
 the same flow.
 )"};
-    case Code::kNotYetAvailable:
-      return {"not available yet", R"(The program is correct, but it uses something this version of taskc
-cannot build yet: the HTTP and subprocess builtins (`http_get`, `http`,
-`exec`), which come with the I/O library. `taskc check` accepts such
-programs; `taskc build` and `taskc run` report this error instead of building
-something that would behave differently.
-)"};
     case Code::kUnreachable:
       return {"a statement after a flow's `return`", R"(A flow returns once its return value is ready and every node has
 finished; statements after `return` would never be part of its graph.

@@ -151,7 +151,7 @@ void EventLoop::wait_for_events() {
     }
     auto* waiter = static_cast<FdWaiter*>(events[i].data.ptr);
     // One-shot: the registration is spent; forget it before calling back.
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
+    if (!waiter->persistent) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
     waiter->ready(waiter, events[i].events);
   }
 }
@@ -311,7 +311,7 @@ void EventLoop::cancel_scope(const std::stop_token* scope, std::uint64_t generat
 
 void EventLoop::add_fd_waiter(FdWaiter* waiter) {
   epoll_event event{};
-  event.events = waiter->events | EPOLLONESHOT;
+  event.events = waiter->persistent ? waiter->events : waiter->events | EPOLLONESHOT;
   event.data.ptr = waiter;
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, waiter->fd, &event) != 0) {
     if (errno != EEXIST || ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, waiter->fd, &event) != 0) {

@@ -1,11 +1,14 @@
 #include "taskrt/files.hpp"
 
+#include "taskrt/schedule.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -18,20 +21,29 @@ namespace {
   throw IoError(fmt::format("cannot {} `{}`: {}", what, path, std::strerror(errno)));
 }
 
-// Writes all of `text`, retrying short writes and interrupted calls.
-void write_all(int fd, const std::string& text, const std::string& path) {
+// Writes all of `text`, retrying short writes and interrupted calls; false
+// (with errno set) on failure. The caller closes the descriptor.
+bool write_all(int fd, const std::string& text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      errno = saved;
-      fail("write", path);
-    }
+    if (n < 0) return false;
     done += static_cast<std::size_t>(n);
   }
+  return true;
+}
+
+// Where write_file really writes: through a symbolic link to its target, as
+// writing the file in place would.
+std::string resolve_link(const std::string& path) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0 || !S_ISLNK(status.st_mode)) return path;
+  char* target = ::realpath(path.c_str(), nullptr);
+  if (target == nullptr) return path;  // a dangling link: rename replaces it
+  std::string resolved = target;
+  std::free(target);
+  return resolved;
 }
 
 }  // namespace
@@ -60,17 +72,28 @@ std::string read_file_now(const std::string& path) {
 }
 
 void write_file_now(const std::string& path, const std::string& text) {
-  // Readers see the old contents or the new, never half a file.
-  std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  // Readers see the old contents or the new, never half a file: write a
+  // temporary file next to it, then rename it over the old one. The
+  // temporary's name is unique, so concurrent writers never share one.
+  static std::atomic<unsigned> counter{0};
+  std::string target = resolve_link(path);
+  std::string temporary = fmt::format("{}.tmp-{}-{}", target, ::getpid(), counter.fetch_add(1));
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) fail("write", path);
-  write_all(fd, text, path);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temporary.c_str());
-    fail("write", path);
+  // Keep the permissions of the file being replaced.
+  struct stat old {};
+  if (::stat(target.c_str(), &old) == 0) ::fchmod(fd, old.st_mode & 07777);
+  bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+  int saved = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    saved = errno;
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    int saved = errno;
+  if (ok && ::rename(temporary.c_str(), target.c_str()) != 0) {
+    ok = false;
+    saved = errno;
+  }
+  if (!ok) {
     ::unlink(temporary.c_str());
     errno = saved;
     fail("write", path);
@@ -80,8 +103,16 @@ void write_file_now(const std::string& path, const std::string& text) {
 void append_file_now(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
   if (fd < 0) fail("append to", path);
-  write_all(fd, text, path);
-  if (::close(fd) != 0) fail("append to", path);
+  bool ok = write_all(fd, text);
+  int saved = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    saved = errno;
+  }
+  if (!ok) {
+    errno = saved;
+    fail("append to", path);
+  }
 }
 
 std::vector<std::string> read_lines_now(const std::string& path) {
@@ -113,6 +144,26 @@ std::vector<std::string> list_dir_now(const std::string& path) {
 }
 
 }  // namespace detail
+
+Task<std::string> read_file(std::string path) {
+  co_return co_await run_blocking([&path] { return detail::read_file_now(path); });
+}
+
+Task<void> write_file(std::string path, std::string text) {
+  co_await run_blocking([&] { detail::write_file_now(path, text); });
+}
+
+Task<void> append_file(std::string path, std::string text) {
+  co_await run_blocking([&] { detail::append_file_now(path, text); });
+}
+
+Task<std::vector<std::string>> read_lines(std::string path) {
+  co_return co_await run_blocking([&path] { return detail::read_lines_now(path); });
+}
+
+Task<std::vector<std::string>> list_dir(std::string path) {
+  co_return co_await run_blocking([&path] { return detail::list_dir_now(path); });
+}
 
 std::optional<std::string> env(const std::string& name) {
   const char* value = std::getenv(name.c_str());

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "http_client.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/trace.hpp"
@@ -56,7 +57,13 @@ ProcessPool& Runtime::processes() {
   return *processes_;
 }
 
+detail::HttpClient& Runtime::http_client() {
+  if (!http_) http_ = std::make_unique<detail::HttpClient>(*loop_);
+  return *http_;
+}
+
 Runtime::~Runtime() {
+  http_.reset();  // before the loop it is registered with
   shutdown();
   processes_.reset();  // reaps every worker
   finish_recording();

@@ -35,5 +35,5 @@ TEST_CASE("strings inside containers are quoted and escaped") {
 }
 
 TEST_CASE("the ABI version is the one generated code checks") {
-  STATIC_REQUIRE(TASKRT_ABI_VERSION == 1);
+  STATIC_REQUIRE(TASKRT_ABI_VERSION == 2);
 }

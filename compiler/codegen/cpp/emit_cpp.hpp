@@ -4,8 +4,6 @@
 // function per task and flow, for embedding) and one source file (their
 // definitions, with #line directives back to the .task files), plus, for an
 // executable, a main() that parses the command line and runs `flow main`.
-// Constructs whose runtime support is not there yet (`in process` tasks, the
-// HTTP and subprocess builtins) are reported as E0500 and nothing is emitted.
 #pragma once
 
 #include <string>

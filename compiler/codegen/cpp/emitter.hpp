@@ -77,7 +77,6 @@ class CppEmitter {
   std::string cancellation_check(const std::string& token) const;
 
   // --- program.cpp -------------------------------------------------------------
-  bool check_supported();
   void records(Printer& out);
   void globals(Printer& header, Printer& source);
   std::string signature(const ir::Task& task, std::string_view name_suffix = "",

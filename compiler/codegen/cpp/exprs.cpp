@@ -293,9 +293,9 @@ std::string CppEmitter::builtin(const ir::Expr& e) {
     case ir::Builtin::kInt: return "taskrt::to_int(" + args() + ")";
     case ir::Builtin::kFloat: return "taskrt::to_float(" + args() + ")";
     case ir::Builtin::kAttempt: return attempt_name_.empty() ? "std::int64_t{1}" : attempt_name_;
-    case ir::Builtin::kHttpGet:
-    case ir::Builtin::kHttp:
-    case ir::Builtin::kExec: return "/* reported by check_supported */";
+    case ir::Builtin::kHttpGet: return "(co_await taskrt::http_get(" + args() + "))";
+    case ir::Builtin::kHttp: return "(co_await taskrt::http(" + args() + "))";
+    case ir::Builtin::kExec: return "(co_await taskrt::exec(" + args() + "))";
     default: break;
   }
   return fmt::format("taskrt::{}({})", ir::builtin_info(e.builtin).name, args());

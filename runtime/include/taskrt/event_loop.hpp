@@ -62,10 +62,13 @@ struct CancelWaiter {
 };
 
 // A wait for readiness of a file descriptor, owned by its caller. `ready` runs
-// on the loop thread with the epoll events that occurred.
+// on the loop thread with the epoll events that occurred: once, or, for a
+// persistent watch, in every loop step while the descriptor is ready (level
+// triggered) until the watch is removed.
 struct FdWaiter {
   int fd = -1;
   std::uint32_t events = 0;
+  bool persistent = false;
   void (*ready)(FdWaiter* self, std::uint32_t events) = nullptr;
   // For the owner's use in `ready`, typically a pointer back to itself.
   void* owner = nullptr;
@@ -94,7 +97,8 @@ class EventLoop final : public Executor {
   // Removes a queued timer; does nothing if it already fired or was removed.
   void remove_timer(TimerNode* timer) noexcept;
   std::size_t pending_timers() const noexcept { return timer_count_; }
-  // Registers a one-shot wait for `waiter->events` on `waiter->fd`; throws IoError.
+  // Registers a wait for `waiter->events` on `waiter->fd`, one-shot unless
+  // `waiter->persistent`; throws IoError.
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
   // Calls waiter->cancel (on this thread, later) when `scope` is stopped.

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "taskrt/schedule.hpp"
+#include "taskrt/task.hpp"
 
 namespace taskrt {
 
@@ -20,21 +20,14 @@ std::vector<std::string> read_lines_now(const std::string& path);
 std::vector<std::string> list_dir_now(const std::string& path);
 }  // namespace detail
 
-inline auto read_file(std::string path) {
-  return run_blocking([path = std::move(path)] { return detail::read_file_now(path); });
-}
-inline auto write_file(std::string path, std::string text) {
-  return run_blocking([path = std::move(path), text = std::move(text)] { detail::write_file_now(path, text); });
-}
-inline auto append_file(std::string path, std::string text) {
-  return run_blocking([path = std::move(path), text = std::move(text)] { detail::append_file_now(path, text); });
-}
-inline auto read_lines(std::string path) {
-  return run_blocking([path = std::move(path)] { return detail::read_lines_now(path); });
-}
-inline auto list_dir(std::string path) {
-  return run_blocking([path = std::move(path)] { return detail::list_dir_now(path); });
-}
+Task<std::string> read_file(std::string path);
+Task<void> write_file(std::string path, std::string text);
+Task<void> append_file(std::string path, std::string text);
+// The lines without their line ends ("\n" or "\r\n"); no empty last line for
+// a file that ends with a newline.
+Task<std::vector<std::string>> read_lines(std::string path);
+// The names in the directory, sorted, without "." and "..".
+Task<std::vector<std::string>> list_dir(std::string path);
 
 // The environment variable, or none.
 std::optional<std::string> env(const std::string& name);

@@ -24,6 +24,10 @@
 
 namespace taskrt {
 
+namespace detail {
+class HttpClient;
+}  // namespace detail
+
 struct RuntimeOptions {
   // CPU pool workers; 0: one per hardware thread.
   unsigned cpu_threads = 0;
@@ -70,6 +74,8 @@ class Runtime {
   BlockingPool& blocking() noexcept { return *blocking_; }
   // The process pool, started on first use (thread-safe).
   ProcessPool& processes();
+  // The HTTP client (http.hpp), created on first use. Loop thread only.
+  detail::HttpClient& http_client();
   const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
@@ -85,6 +91,7 @@ class Runtime {
   std::unique_ptr<CpuPool> cpu_;
   std::unique_ptr<BlockingPool> blocking_;
   std::unique_ptr<ProcessPool> processes_;
+  std::unique_ptr<detail::HttpClient> http_;
   std::once_flag processes_started_;
   std::stop_source stop_;
   // The root task's token; tasks point at it through their Context.

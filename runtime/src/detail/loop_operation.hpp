@@ -1,0 +1,92 @@
+// LoopOperation: the base of awaiters whose work lives on the event loop and
+// ends there — an HTTP transfer, a subprocess. The operation starts on the
+// loop thread, finishes on it, and is cancelled on it (through the loop's
+// cancel scopes, like sleep), so no atomics are needed to decide between
+// "finished" and "cancelled".
+//
+// The task is always resumed through its executor's queue, never inline:
+// operations finish inside callbacks (libcurl's, an epoll batch) that must
+// not be re-entered by the code the task runs next.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <string>
+
+#include "taskrt/runtime.hpp"
+
+namespace taskrt::detail {
+
+class LoopOperation {
+ public:
+  LoopOperation() = default;
+  LoopOperation(const LoopOperation&) = delete;
+  LoopOperation& operator=(const LoopOperation&) = delete;
+
+  bool await_ready() const noexcept { return false; }
+
+  template <typename Promise>
+  void await_suspend(std::coroutine_handle<Promise> handle) {
+    handle_ = handle;
+    context_ = &handle.promise().context();
+    // Posting is the last thing we do: from then on the loop may resume us.
+    if (loop().in_loop_thread()) {
+      arm();
+    } else {
+      loop().post([this] { arm(); });
+    }
+  }
+
+ protected:
+  ~LoopOperation() = default;
+
+  // On the loop thread. Starts the work; calls finish() when it is done, now
+  // or later. Throwing fails the operation with that error.
+  virtual void start() = 0;
+  // On the loop thread, when the task is cancelled before finish(): stop the
+  // work and release everything it holds. finish() follows at once.
+  virtual void stop() noexcept = 0;
+
+  // On the loop thread; the last thing a derived class does with `this`.
+  void finish() noexcept {
+    loop().remove_cancel_waiter(&cancel_);
+    context_->executor->schedule(handle_);
+  }
+  // For await_resume: rethrows the error that start() threw, or
+  // CancelledError (with `what`) if the task was cancelled.
+  void rethrow_failure(const std::string& what) const {
+    if (cancelled_) throw CancelledError(what);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  EventLoop& loop() const noexcept { return context_->runtime->loop(); }
+  Runtime& runtime() const noexcept { return *context_->runtime; }
+
+ private:
+  void arm() {
+    cancel_.cancel = &LoopOperation::on_cancel;
+    cancel_.owner = this;
+    loop().add_cancel_waiter(&cancel_, context_->stop);
+    try {
+      start();
+    } catch (...) {
+      error_ = std::current_exception();
+      finish();
+    }
+  }
+
+  static void on_cancel(CancelWaiter* waiter) {
+    auto* self = static_cast<LoopOperation*>(waiter->owner);
+    self->cancelled_ = true;
+    self->stop();
+    self->finish();
+  }
+
+  CancelWaiter cancel_;
+  bool cancelled_ = false;
+  std::exception_ptr error_;
+  std::coroutine_handle<> handle_;
+  Context* context_ = nullptr;
+};
+
+}  // namespace taskrt::detail

@@ -1,0 +1,232 @@
+// The HTTP client against a server the test starts on 127.0.0.1.
+#include <catch2/catch.hpp>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "tests/runtime/runtime_helpers.hpp"
+#include "tests/support/test_http_server.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+using taskc::testing::TestHttpServer;
+
+namespace {
+
+// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+int unused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+template <typename T>
+T run(Task<T> task) {
+  auto runtime = testing::make_runtime();
+  return runtime->run(std::move(task));
+}
+
+}  // namespace
+
+TEST_CASE("http_get returns the status, the whole body and the headers") {
+  TestHttpServer server;
+  HttpResponse response = run(http_get(server.url("/")));
+  CHECK(response.status == 200);
+  CHECK(response.body == TestHttpServer::page_text());
+  REQUIRE(response.headers.find("content-type") != nullptr);
+  CHECK(*response.headers.find("content-type") == "text/plain");
+  CHECK(*response.headers.find("content-length") == std::to_string(TestHttpServer::page_text().size()));
+}
+
+TEST_CASE("a non-2xx status is a response, not an error") {
+  TestHttpServer server;
+  HttpResponse response = run(http_get(server.url("/status/404")));
+  CHECK(response.status == 404);
+  CHECK(response.body == "status 404");
+  CHECK(run(http_get(server.url("/status/500"))).status == 500);
+}
+
+TEST_CASE("http sends the method, the body and the headers") {
+  TestHttpServer server;
+  HttpResponse posted = run(http("POST", server.url("/echo"), "a body", {{"X-Token", "abc"}, {"x-empty", ""}}));
+  CHECK(posted.status == 200);
+  CHECK(posted.body == "POST a body");
+  REQUIRE(posted.headers.find("x-token") != nullptr);
+  CHECK(*posted.headers.find("x-token") == "abc");
+  CHECK(run(http("PUT", server.url("/echo"), "new", {})).body == "PUT new");
+  CHECK(run(http("DELETE", server.url("/echo"), "", {})).body == "DELETE ");
+  // A body of more than a kilobyte goes at once (no "Expect: 100-continue").
+  std::string large(100'000, 'x');
+  CHECK(run(http("POST", server.url("/echo"), large, {})).body == "POST " + large);
+}
+
+TEST_CASE("a header sent twice comes back joined") {
+  TestHttpServer server;
+  HttpResponse response = run(http_get(server.url("/repeat-header")));
+  CHECK(*response.headers.find("x-twice") == "one, two");
+}
+
+TEST_CASE("redirects are followed; the headers are those of the last response") {
+  TestHttpServer server;
+  HttpResponse response = run(http_get(server.url("/redirect/3")));
+  CHECK(response.status == 200);
+  CHECK(response.body == "redirected");
+  CHECK(response.headers.find("location") == nullptr);
+}
+
+TEST_CASE("too many redirects are an HttpError") {
+  TestHttpServer server;
+  CHECK_THROWS_AS(run(http_get(server.url("/redirect/25"))), HttpError);
+}
+
+TEST_CASE("sequential requests to one server reuse one connection") {
+  TestHttpServer server;
+  auto body = [&]() -> Task<int> {
+    int ok = 0;
+    for (int i = 0; i < 20; ++i) {
+      HttpResponse response = co_await http_get(server.url("/"));
+      if (response.status == 200) ++ok;
+    }
+    co_return ok;
+  };
+  CHECK(run(body()) == 20);
+  CHECK(server.requests() == 20);
+  CHECK(server.connections() == 1);
+}
+
+TEST_CASE("a large body arrives whole") {
+  TestHttpServer server;
+  HttpResponse response = run(http_get(server.url("/bytes/20000000")));
+  REQUIRE(response.body.size() == 20'000'000);
+  bool pattern = true;
+  for (std::size_t i = 0; i < response.body.size(); i += 4099) {
+    pattern = pattern && response.body[i] == static_cast<char>('a' + i % 26);
+  }
+  CHECK(pattern);
+}
+
+TEST_CASE("a timeout aborts a slow request at once") {
+  TestHttpServer server;
+  auto started = std::chrono::steady_clock::now();
+  auto body = [&]() -> Task<HttpResponse> { co_return co_await with_timeout(50ms, http_get(server.url("/slow/30000"))); };
+  CHECK_THROWS_AS(run(body()), TimeoutError);
+  // Not a timing threshold on the request: only that we did not wait for the
+  // 30-second answer.
+  CHECK(std::chrono::steady_clock::now() - started < 20s);
+  // The runtime goes on: a later request on a fresh runtime works.
+  CHECK(run(http_get(server.url("/"))).status == 200);
+}
+
+TEST_CASE("a request after an aborted one on the same runtime works") {
+  TestHttpServer server;
+  auto body = [&]() -> Task<std::int64_t> {
+    try {
+      co_await with_timeout(20ms, http_get(server.url("/slow/30000")));
+    } catch (const TimeoutError&) {
+    }
+    HttpResponse response = co_await http_get(server.url("/"));
+    co_return response.status;
+  };
+  CHECK(run(body()) == 200);
+}
+
+TEST_CASE("a refused connection is an IoError naming the URL") {
+  std::string url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/x";
+  try {
+    run(http_get(url));
+    FAIL("expected an IoError");
+  } catch (const IoError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("GET " + url) && Catch::Contains("onnect"));
+  }
+}
+
+TEST_CASE("a connection reset before the answer is an IoError") {
+  TestHttpServer server;
+  try {
+    run(http_get(server.url("/reset")));
+    FAIL("expected an IoError");
+  } catch (const IoError& e) {
+    CHECK_THAT(e.what(), Catch::Contains(server.url("/reset")));
+  }
+}
+
+TEST_CASE("a response cut short is an HttpError, never a short body") {
+  TestHttpServer server;
+  try {
+    run(http_get(server.url("/partial")));
+    FAIL("expected an HttpError");
+  } catch (const HttpError& e) {
+    CHECK_THAT(e.what(), Catch::Contains(server.url("/partial")));
+  }
+}
+
+TEST_CASE("an answer that is not HTTP is an HttpError") {
+  TestHttpServer server;
+  CHECK_THROWS_AS(run(http_get(server.url("/garbage"))), HttpError);
+}
+
+TEST_CASE("bad requests fail before anything is sent") {
+  TestHttpServer server;
+  CHECK_THROWS_AS(run(http("GET\r\nX", server.url("/"), "", {})), IoError);
+  CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"x-bad", "a\r\nInjected: 1"}})), IoError);
+  CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"bad name", "1"}})), IoError);
+  CHECK_THROWS_AS(run(http_get("not a url")), IoError);
+  CHECK_THROWS_AS(run(http_get("file:///etc/passwd")), IoError);
+  CHECK(server.requests() == 0);
+}
+
+TEST_CASE("many concurrent requests under a semaphore all succeed, at most N at once") {
+  TestHttpServer server;
+  Semaphore limit(8);
+  testing::Concurrency inside;
+  auto one = [&](int i) -> Task<std::size_t> {
+    Semaphore::Permit permit = co_await limit.acquire();
+    inside.enter();
+    HttpResponse response = co_await http_get(server.url("/bytes/" + std::to_string(1000 + i)));
+    inside.leave();
+    co_return response.body.size();
+  };
+  auto body = [&]() -> Task<std::vector<std::size_t>> {
+    std::vector<Task<std::size_t>> calls;
+    for (int i = 0; i < 500; ++i) calls.push_back(one(i));
+    co_return co_await gather(std::move(calls));
+  };
+  std::vector<std::size_t> sizes = run(body());
+  REQUIRE(sizes.size() == 500);
+  for (int i = 0; i < 500; ++i) CHECK(sizes[i] == static_cast<std::size_t>(1000 + i));
+  CHECK(inside.peak <= 8);
+  // Kept-alive connections: no more than the permits, not one per request.
+  CHECK(server.connections() <= 8);
+}
+
+TEST_CASE("a failing request cancels its siblings in a gather") {
+  TestHttpServer server;
+  auto body = [&]() -> Task<void> {
+    std::vector<Task<HttpResponse>> calls;
+    calls.push_back(http_get(server.url("/slow/30000")));
+    calls.push_back(http_get(server.url("/partial")));
+    co_await gather(std::move(calls));
+  };
+  auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(run(body()), HttpError);
+  CHECK(std::chrono::steady_clock::now() - started < 20s);
+}
+
+TEST_CASE("an HttpResponse prints like a record and survives serialization") {
+  HttpResponse response{200, "hi", {{"a", "b"}}};
+  CHECK(format_value(response) == R"(HttpResponse { status: 200, body: "hi", headers: {"a": "b"} })");
+  Writer writer;
+  encode(writer, response);
+  Reader reader(writer.buffer());
+  HttpResponse back;
+  decode(reader, back);
+  CHECK(back == response);
+}

@@ -1,0 +1,239 @@
+#include "tests/support/test_http_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace taskc::testing {
+namespace {
+
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 302: return "Found";
+    case 404: return "Not Found";
+    case 500: return "Internal Server Error";
+    default: return "Status";
+  }
+}
+
+std::string response(int status, std::string_view body, std::string_view extra_headers = "") {
+  return "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nContent-Type: text/plain\r\n" + std::string(extra_headers) + "\r\n" +
+         std::string(body);
+}
+
+// The number after `prefix` in `path`, or -1.
+long number_after(const std::string& path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return -1;
+  std::string digits = path.substr(prefix.size());
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stol(digits);
+}
+
+}  // namespace
+
+const std::string& TestHttpServer::page_text() {
+  static const std::string page = [] {
+    std::string text =
+        "<!doctype html>\n<html>\n<head><title>A page for tests</title></head>\n<body>\n"
+        "<h1>A page for tests</h1>\n";
+    for (int i = 1; i <= 20; ++i) {
+      text += "<p>Paragraph " + std::to_string(i) + " of a page served on the loopback interface.</p>\n";
+    }
+    text += "</body>\n</html>\n";
+    return text;
+  }();
+  return page;
+}
+
+TestHttpServer::TestHttpServer() {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listen_fd_, 512) != 0 ||
+      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(listen_fd_);
+    throw std::runtime_error("cannot listen on 127.0.0.1: " + std::string(std::strerror(errno)));
+  }
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+TestHttpServer::~TestHttpServer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  stopped_cv_.notify_all();
+  ::shutdown(listen_fd_, SHUT_RDWR);
+  acceptor_.join();
+  ::close(listen_fd_);
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(mutex_);
+    workers.swap(workers_);
+  }
+  for (std::thread& worker : workers) worker.join();
+}
+
+std::string TestHttpServer::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+void TestHttpServer::accept_loop() {
+  while (true) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;  // the listening socket was shut down
+    }
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      ::close(fd);
+      return;
+    }
+    ++connections_;
+    open_fds_.insert(fd);
+    workers_.emplace_back([this, fd] { serve(fd); });
+  }
+}
+
+void TestHttpServer::serve(int fd) {
+  std::string buffer;
+  char chunk[16384];
+  bool keep_open = true;
+  while (keep_open) {
+    std::size_t end = buffer.find("\r\n\r\n");
+    if (end == std::string::npos) {
+      ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+      continue;
+    }
+    // The request line and headers.
+    std::string head = buffer.substr(0, end);
+    std::size_t line_end = head.find("\r\n");
+    std::string request_line = head.substr(0, line_end);
+    std::size_t space1 = request_line.find(' ');
+    std::size_t space2 = request_line.find(' ', space1 + 1);
+    if (space1 == std::string::npos || space2 == std::string::npos) break;
+    std::string method = request_line.substr(0, space1);
+    std::string path = request_line.substr(space1 + 1, space2 - space1 - 1);
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::size_t content_length = 0;
+    bool close_after = false;
+    for (std::size_t at = line_end; at != std::string::npos && at < head.size();) {
+      std::size_t next = head.find("\r\n", at + 2);
+      std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+      at = next;
+      std::size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = lower(line.substr(0, colon));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      if (name == "content-length") content_length = std::stoul(value);
+      if (name == "connection" && lower(value) == "close") close_after = true;
+      headers.emplace_back(name, value);
+    }
+    // The body.
+    while (buffer.size() < end + 4 + content_length) {
+      ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        keep_open = false;
+        break;
+      }
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    if (!keep_open) break;
+    std::string body = buffer.substr(end + 4, content_length);
+    buffer.erase(0, end + 4 + content_length);
+    ++requests_;
+    keep_open = answer(fd, method, path, headers, body) && !close_after;
+  }
+  std::lock_guard lock(mutex_);
+  open_fds_.erase(fd);
+  ::close(fd);
+}
+
+bool TestHttpServer::answer(int fd, const std::string& method, const std::string& path,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::string& body) {
+  if (path == "/") return send_all(fd, response(200, page_text()));
+  if (long n = number_after(path, "/bytes/"); n >= 0) {
+    std::string data(static_cast<std::size_t>(n), ' ');
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
+    return send_all(fd, response(200, data));
+  }
+  if (long ms = number_after(path, "/slow/"); ms >= 0) {
+    if (!pause(static_cast<int>(ms))) return false;
+    return send_all(fd, response(200, "slow"));
+  }
+  if (long status = number_after(path, "/status/"); status >= 0) {
+    return send_all(fd, response(static_cast<int>(status), "status " + std::to_string(status)));
+  }
+  if (long n = number_after(path, "/redirect/"); n >= 0) {
+    if (n == 0) return send_all(fd, response(200, "redirected"));
+    return send_all(fd, response(302, "", "Location: /redirect/" + std::to_string(n - 1) + "\r\n"));
+  }
+  if (path == "/echo") {
+    std::string extra;
+    for (const auto& [name, value] : headers) {
+      if (name.starts_with("x-")) extra += name + ": " + value + "\r\n";
+    }
+    return send_all(fd, response(200, method + " " + body, extra));
+  }
+  if (path == "/repeat-header") {
+    return send_all(fd, response(200, "twice", "X-Twice: one\r\nX-Twice: two\r\n"));
+  }
+  if (path == "/reset") {
+    // SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+    linger option{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof option);
+    return false;
+  }
+  if (path == "/partial") {
+    send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+    return false;
+  }
+  if (path == "/garbage") {
+    send_all(fd, "this is not HTTP at all\r\n\r\n");
+    return false;
+  }
+  return send_all(fd, response(404, "not found: " + path));
+}
+
+bool TestHttpServer::pause(int ms) {
+  std::unique_lock lock(mutex_);
+  return !stopped_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
+}
+
+}  // namespace taskc::testing
