@@ -1,17 +1,22 @@
 // Golden test of a whole program: build it with taskc, run it, compare.
 //
-//   golden_run TASKC FILE.task
+//   golden_run TASKC TEST_HTTP_SERVER FILE.task
 //
 // FILE.task says what to expect in comments:
 //   // expect: <line>            the program's stdout, line by line, in order
 //   // expect-any-order: <line>  consecutive such lines match the same number of
 //                                stdout lines in some order (threads that end
 //                                at the same moment)
+//   // expect-glob: <pattern>    one stdout line matching a pattern in which `*`
+//                                stands for any text (timings, ports): `Time: *`
 //   // expect-exit: <n>          its exit status (default 0)
 //   // expect-stderr: <text>     text its stderr must contain (each such line)
 //   // args: <a> <b> …           its command-line arguments
+//   // server: http              start the test HTTP server first; `{server}`
+//                                in the arguments becomes its base URL
 // Programs are built at -O0 into the cache named by TASKC_CACHE_DIR, so a
 // second run of the suite does not compile again.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
@@ -20,6 +25,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +36,7 @@ namespace {
 struct ExpectedLines {
   std::vector<std::string> lines;
   bool any_order = false;
+  bool glob = false;
 };
 
 struct Expectations {
@@ -37,6 +44,7 @@ struct Expectations {
   std::vector<std::string> stderr_parts;
   int exit_status = 0;
   std::string args;
+  bool http_server = false;
 };
 
 Expectations read_expectations(const std::string& path) {
@@ -62,6 +70,8 @@ Expectations read_expectations(const std::string& path) {
       e.exit_status = std::atoi(value.c_str());
     } else if (after("// expect-stderr: ", value)) {
       e.stderr_parts.push_back(value);
+    } else if (after("// expect-glob: ", value)) {
+      e.stdout_lines.push_back({{value}, false, true});
     } else if (after("// expect-any-order: ", value)) {
       expect(value, true);
     } else if (after("// expect: ", value)) {
@@ -70,6 +80,8 @@ Expectations read_expectations(const std::string& path) {
       expect("", false);
     } else if (after("// args: ", value)) {
       e.args = value;
+    } else if (after("// server: ", value)) {
+      e.http_server = value == "http";
     }
   }
   return e;
@@ -101,6 +113,32 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// Whether `text` matches `pattern`, where `*` matches any run of characters
+// and everything else only itself (brackets and backslashes are common in
+// printed values, so they are not special).
+bool glob_matches(const std::string& pattern, const std::string& text) {
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string::npos;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 bool matches(const std::vector<ExpectedLines>& expected, const std::vector<std::string>& actual) {
   std::size_t at = 0;
   for (const ExpectedLines& group : expected) {
@@ -111,21 +149,70 @@ bool matches(const std::vector<ExpectedLines>& expected, const std::vector<std::
       std::sort(got.begin(), got.end());
       std::sort(want.begin(), want.end());
     }
-    if (got != want) return false;
+    if (group.glob) {
+      if (!glob_matches(want[0], got[0])) return false;
+    } else if (got != want) {
+      return false;
+    }
     at += group.lines.size();
   }
   return at == actual.size();
 }
 
+// The test HTTP server as a child process: it prints its port, and serves
+// until its stdin closes (when we exit, however we exit).
+class HttpServerProcess {
+ public:
+  explicit HttpServerProcess(const std::string& program) {
+    int to_child[2];
+    int from_child[2];
+    if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(to_child[0], 0);
+      ::dup2(from_child[1], 1);
+      ::execl(program.c_str(), program.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    stdin_ = to_child[1];
+    std::string line;
+    char c = 0;
+    while (::read(from_child[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(from_child[0]);
+    if (!line.empty()) url_ = "http://127.0.0.1:" + line;
+  }
+  ~HttpServerProcess() {
+    if (stdin_ >= 0) ::close(stdin_);
+    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
+  }
+  // Empty if the server did not start.
+  const std::string& url() const { return url_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  std::string url_;
+};
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: golden_run TASKC FILE.task\n";
+  if (argc != 4) {
+    std::cerr << "usage: golden_run TASKC TEST_HTTP_SERVER FILE.task\n";
     return 2;
   }
   std::string taskc = argv[1];
-  std::string path = argv[2];
+  std::string server_program = argv[2];
+  std::string path = argv[3];
   Expectations expected = read_expectations(path);
   std::string executable = "/tmp/golden_run_" + std::to_string(::getpid());
 
@@ -137,7 +224,17 @@ int main(int argc, char** argv) {
   }
   out.clear();
   err.clear();
+  std::optional<HttpServerProcess> server;
+  if (expected.http_server) {
+    server.emplace(server_program);
+    if (server->url().empty()) {
+      std::cerr << path << ": the test HTTP server `" << server_program << "` did not start\n";
+      return 1;
+    }
+    expected.args = replace_all(expected.args, "{server}", server->url());
+  }
   int status = run(executable + " " + expected.args, out, err);
+  server.reset();
   ::unlink(executable.c_str());
 
   bool ok = true;
@@ -146,7 +243,9 @@ int main(int argc, char** argv) {
     ok = false;
     std::cerr << path << ": stdout differs from the `// expect:` lines\n---- expected\n";
     for (const ExpectedLines& group : expected.stdout_lines) {
-      for (const std::string& line : group.lines) std::cerr << (group.any_order ? "(any order) " : "") << line << "\n";
+      for (const std::string& line : group.lines) {
+        std::cerr << (group.any_order ? "(any order) " : group.glob ? "(pattern) " : "") << line << "\n";
+      }
     }
     std::cerr << "---- actual\n" << out << "----\n";
   }
