@@ -66,6 +66,8 @@ class HttpClient {
   int epoll_fd_ = -1;
   FdWaiter watch_;
   TimerNode timer_;
+  // The request headers of a request without headers of its own.
+  curl_slist* no_expect_ = nullptr;
   // Easy handles kept for reuse: setting one up again is cheaper.
   std::vector<Easy*> idle_;
   std::size_t running_ = 0;

@@ -211,6 +211,14 @@ bool TestHttpServer::answer(int fd, const std::string& method, const std::string
     }
     return send_all(fd, response(200, method + " " + body, extra));
   }
+  if (path == "/gzip") {
+    // "hello, compressed world\n", gzip-compressed.
+    static const std::string compressed(
+        "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xcb\x48\xcd\xc9\xc9\xd7\x51\x48\xce\xcf\x2d\x28\x4a\x2d\x2e"
+        "\x4e\x4d\x51\x28\xcf\x2f\xca\x49\xe1\x02\x00\x3f\xba\x39\x3c\x18\x00\x00\x00",
+        44);
+    return send_all(fd, response(200, compressed, "Content-Encoding: gzip\r\n"));
+  }
   if (path == "/repeat-header") {
     return send_all(fd, response(200, "twice", "X-Twice: one\r\nX-Twice: two\r\n"));
   }

@@ -8,6 +8,7 @@
 //   /redirect/N       302 to /redirect/N-1; /redirect/0 answers "redirected"
 //   /echo             body "METHOD BODY"; request headers x-* come back as headers
 //   /repeat-header    two `x-twice` headers
+//   /gzip             a gzip-compressed text (Content-Encoding: gzip)
 //   /reset            resets the connection without answering
 //   /partial          promises 100 bytes, sends 10, closes
 //   /garbage          answers with something that is not HTTP

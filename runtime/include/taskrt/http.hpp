@@ -3,9 +3,10 @@
 // connections are kept alive and reused between requests to the same host.
 //
 // A response is returned whatever its status (404 is a response, not an
-// error). Redirects are followed (up to 20). Bodies are returned whole;
-// gzip/deflate bodies are decoded. Header names are lower-cased; a header
-// that came several times has its values joined with ", ".
+// error). Redirects are followed (up to 20). Bodies are returned whole, as the
+// server sent them; a request with an Accept-Encoding header (say "gzip")
+// gets compressed bodies decoded. Header names are lower-cased; a header that
+// came several times has its values joined with ", ".
 //
 // Errors: IoError when no response came (refused connection, unknown host,
 // reset before a reply, TLS failure, bad URL), HttpError when a response came
