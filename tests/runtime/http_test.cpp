@@ -185,6 +185,25 @@ TEST_CASE("a refused connection is an IoError naming the URL") {
   }
 }
 
+TEST_CASE("a host name is resolved without blocking the loop") {
+  TestHttpServer server;
+  // curl resolves names on a thread of its own; the server listens on
+  // 127.0.0.1 only, so an IPv6 answer for localhost is tried and skipped.
+  HttpResponse response = run(http_get("http://localhost:" + std::to_string(server.port()) + "/status/200"));
+  CHECK(response.status == 200);
+}
+
+TEST_CASE("https goes through TLS: a server that does not speak it is an IoError") {
+  TestHttpServer server;
+  std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+  try {
+    run(http_get(url));
+    FAIL("expected an IoError");
+  } catch (const IoError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("GET " + url));
+  }
+}
+
 TEST_CASE("a connection reset before the answer is an IoError") {
   TestHttpServer server;
   try {

@@ -136,6 +136,8 @@ void TestHttpServer::serve(int fd) {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       buffer.append(chunk, static_cast<std::size_t>(n));
+      // Not a request (a TLS handshake, say): hang up rather than wait.
+      if (!std::isupper(static_cast<unsigned char>(buffer[0]))) break;
       continue;
     }
     // The request line and headers.
