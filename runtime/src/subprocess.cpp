@@ -126,9 +126,14 @@ class ExecAwaiter final : public detail::LoopOperation {
       throw IoError(fmt::format("exec `{}`: pidfd_open: {}", command_, std::strerror(error)));
     }
     exit_.fd.reset(pidfd);
-    watch(out_, &ExecAwaiter::on_output);
-    watch(err_, &ExecAwaiter::on_output);
-    watch(exit_, &ExecAwaiter::on_exit);
+    try {
+      watch(out_, &ExecAwaiter::on_output);
+      watch(err_, &ExecAwaiter::on_output);
+      watch(exit_, &ExecAwaiter::on_exit);
+    } catch (...) {
+      stop();  // the child must not outlive a failure to watch it
+      throw;
+    }
   }
 
   void stop() noexcept override {
