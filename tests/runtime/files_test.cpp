@@ -1,8 +1,8 @@
 // The file builtins: contents, atomic replacement, and errors that name the
 // path and the system's reason.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>

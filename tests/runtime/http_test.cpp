@@ -1,8 +1,8 @@
 // The HTTP client against a server the test starts on 127.0.0.1.
-#include <catch2/catch.hpp>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 
@@ -92,7 +92,7 @@ TEST_CASE("a reused transfer handle forgets the method, body and headers of the 
   auto runtime = testing::make_runtime();
   std::string page_size = std::to_string(TestHttpServer::page_text().size());
   CHECK(runtime->run(body()) == std::vector<std::string>{"200 POST one x-a", "200 GET ", "200 ", "200 " + page_size,
-                                                           "200 PATCH two", "200 GET "});
+                                                         "200 PATCH two", "200 GET "});
 }
 
 TEST_CASE("a header sent twice comes back joined") {
@@ -153,7 +153,9 @@ TEST_CASE("a large body arrives whole") {
 TEST_CASE("a timeout aborts a slow request at once") {
   TestHttpServer server;
   auto started = std::chrono::steady_clock::now();
-  auto body = [&]() -> Task<HttpResponse> { co_return co_await with_timeout(50ms, http_get(server.url("/slow/30000"))); };
+  auto body = [&]() -> Task<HttpResponse> {
+    co_return co_await with_timeout(50ms, http_get(server.url("/slow/30000")));
+  };
   CHECK_THROWS_AS(run(body()), TimeoutError);
   // Not a timing threshold on the request: only that we did not wait for the
   // 30-second answer.

@@ -1,8 +1,8 @@
 // exec(): output capture, exit codes, failures to start, cancellation.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -82,7 +82,8 @@ TEST_CASE("a command that does not exist is an IoError naming it") {
 }
 
 TEST_CASE("a file that is not executable is an IoError") {
-  std::string path = (std::filesystem::temp_directory_path() / ("taskrt-not-exec-" + std::to_string(::getpid()))).string();
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("taskrt-not-exec-" + std::to_string(::getpid()))).string();
   std::ofstream(path) << "echo hi\n";
   CHECK_THROWS_AS(run(exec(path, {})), IoError);
   std::filesystem::remove(path);

@@ -38,9 +38,9 @@ std::string reason(int status) {
 }
 
 std::string response(int status, std::string_view body, std::string_view extra_headers = "") {
-  return "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\nContent-Type: text/plain\r\n" + std::string(extra_headers) + "\r\n" +
-         std::string(body);
+  return "HTTP/1.1 " + std::to_string(status) + " " + reason(status) +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nContent-Type: text/plain\r\n" +
+         std::string(extra_headers) + "\r\n" + std::string(body);
 }
 
 // The number after `prefix` in `path`, or -1.
@@ -187,8 +187,7 @@ void TestHttpServer::serve(int fd) {
 }
 
 bool TestHttpServer::answer(int fd, const std::string& method, const std::string& path,
-                            const std::vector<std::pair<std::string, std::string>>& headers,
-                            const std::string& body) {
+                            const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
   if (path == "/") return send_all(fd, response(200, page_text()));
   if (long n = number_after(path, "/bytes/"); n >= 0) {
     std::string data(static_cast<std::size_t>(n), ' ');
