@@ -11,6 +11,7 @@
 #include "tests/runtime/runtime_helpers.hpp"
 
 using namespace taskrt;
+using testing::run;
 namespace fs = std::filesystem;
 
 namespace {
@@ -25,12 +26,6 @@ struct ScratchDir {
   ~ScratchDir() { fs::remove_all(path); }
   std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
-
-template <typename T>
-T run(Task<T> task) {
-  auto runtime = testing::make_runtime();
-  return runtime->run(std::move(task));
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "tests/support/test_http_server.hpp"
 
 using namespace taskrt;
+using testing::run;
 using namespace std::chrono_literals;
 using taskc::testing::TestHttpServer;
 
@@ -26,12 +27,6 @@ int unused_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(fd);
   return ntohs(address.sin_port);
-}
-
-template <typename T>
-T run(Task<T> task) {
-  auto runtime = testing::make_runtime();
-  return runtime->run(std::move(task));
 }
 
 }  // namespace

@@ -15,6 +15,13 @@ inline std::unique_ptr<Runtime> make_runtime(unsigned cpu_threads = 2) {
   return Runtime::create(options);
 }
 
+// Runs `task` to completion on a runtime of its own.
+template <typename T>
+T run(Task<T> task) {
+  auto runtime = make_runtime();
+  return runtime->run(std::move(task));
+}
+
 // Counts how many tasks are inside a region at once, and the most ever.
 struct Concurrency {
   std::atomic<int> now{0};

@@ -11,15 +11,10 @@
 #include "tests/runtime/runtime_helpers.hpp"
 
 using namespace taskrt;
+using testing::run;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <typename T>
-T run(Task<T> task) {
-  auto runtime = testing::make_runtime();
-  return runtime->run(std::move(task));
-}
 
 // Whether this process has any child, running or not yet reaped.
 bool has_children() {
