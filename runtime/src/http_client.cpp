@@ -204,7 +204,6 @@ void HttpClient::release(Easy* easy) noexcept {
   easy->transfer = nullptr;
   easy->got_status = false;
   easy->error[0] = '\0';
-  --running_;
   if (idle_.size() < kIdleLimit) {
     idle_.push_back(easy);
   } else {
@@ -215,22 +214,19 @@ void HttpClient::release(Easy* easy) noexcept {
 
 void HttpClient::start(HttpTransfer* transfer) {
   const HttpRequest& request = transfer->request;
-  std::string where = fmt::format("{} {}", request.method, request.url);
-  if (!is_token(request.method)) {
-    throw IoError(fmt::format("{}: `{}` is not an HTTP method", where, request.method));
-  }
-  if (has_line_break(request.url)) throw IoError(fmt::format("{}: the URL contains a line break", where));
+  auto reject = [&](const std::string& why) {
+    throw IoError(fmt::format("{} {}: {}", request.method, request.url, why));
+  };
+  if (!is_token(request.method)) reject(fmt::format("`{}` is not an HTTP method", request.method));
+  if (has_line_break(request.url)) reject("the URL contains a line break");
   for (const auto& [name, value] : request.headers) {
-    if (!is_token(name)) throw IoError(fmt::format("{}: `{}` is not a valid header name", where, name));
-    if (has_line_break(value)) {
-      throw IoError(fmt::format("{}: the value of header `{}` contains a line break", where, name));
-    }
+    if (!is_token(name)) reject(fmt::format("`{}` is not a valid header name", name));
+    if (has_line_break(value)) reject(fmt::format("the value of header `{}` contains a line break", name));
   }
 
   Easy* easy = take_easy();
   easy->transfer = transfer;
   transfer->easy = easy;
-  ++running_;
   CURL* h = easy->handle;
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   // Compressed bodies only when the caller asks for them with an
@@ -271,7 +267,7 @@ void HttpClient::start(HttpTransfer* transfer) {
 
   if (CURLMcode code = curl_multi_add_handle(multi_, h); code != CURLM_OK) {
     release(easy);
-    throw IoError(fmt::format("{}: {}", where, curl_multi_strerror(code)));
+    reject(curl_multi_strerror(code));
   }
 }
 

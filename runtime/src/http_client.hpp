@@ -70,7 +70,6 @@ class HttpClient {
   curl_slist* no_expect_ = nullptr;
   // Easy handles kept for reuse: setting one up again is cheaper.
   std::vector<Easy*> idle_;
-  std::size_t running_ = 0;
 };
 
 }  // namespace taskrt::detail
