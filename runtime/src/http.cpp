@@ -1,6 +1,6 @@
 #include "taskrt/http.hpp"
 
-#include "detail/loop_operation.hpp"
+#include "taskrt/detail/loop_operation.hpp"
 #include "http_client.hpp"
 #include "taskrt/print.hpp"
 

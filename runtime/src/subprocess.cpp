@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "detail/loop_operation.hpp"
+#include "taskrt/detail/loop_operation.hpp"
 #include "taskrt/print.hpp"
 
 extern char** environ;
