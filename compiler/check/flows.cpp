@@ -1,6 +1,7 @@
 // Flows: each top-level statement is a node of a graph. A node waits for the
-// nodes that define or change the values it reads (data edges), effects keep
-// their source order (effect edges), and `after` adds ordering (after edges).
+// nodes that define or change the values it reads (data edges), for every
+// effect written above it (effect edges: effects keep their source order, and
+// a let never overtakes an effect above it), and for its `after` targets.
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
@@ -89,6 +90,10 @@ struct FlowState {
   std::optional<std::uint32_t> last_effect;
 };
 
+bool waits_for(const ir::FlowNode& node, std::uint32_t other) {
+  return std::any_of(node.deps.begin(), node.deps.end(), [&](const ir::Edge& edge) { return edge.from == other; });
+}
+
 void add_edge(ir::FlowNode& node, std::uint32_t from, ir::EdgeKind kind, std::string via) {
   if (from == node.id) return;
   for (const ir::Edge& edge : node.deps) {
@@ -152,7 +157,11 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
         add_edge(node, reader, ir::EdgeKind::kData, name_of(written));
       }
     }
-    if (node.is_effect && state.last_effect) add_edge(node, *state.last_effect, ir::EdgeKind::kEffect, "");
+    // Effects are ordered among themselves, so waiting for the last one above
+    // waits for them all. Effects do not wait for lets they do not read.
+    if (state.last_effect && !waits_for(node, *state.last_effect)) {
+      add_edge(node, *state.last_effect, ir::EdgeKind::kEffect, "");
+    }
     for (std::size_t i = 0; i < s.after.size(); ++i) {
       auto target = let_nodes.find(s.after[i]);
       if (target == let_nodes.end() || target->second == node.id) {

@@ -167,7 +167,7 @@ struct Stmt {
 
 enum class EdgeKind {
   kData,    // the node reads a value the other node defines or changes
-  kEffect,  // both are effects (prints, assignments, control flow): source order
+  kEffect,  // the other node is an effect written above this one: source order
   kAfter,   // `let x = e after y`
 };
 std::string_view edge_kind_name(EdgeKind kind);

@@ -41,7 +41,7 @@ flow report() {
   CHECK(flow.graph.nodes[2].label == "let n = count(a) + count(b)");
 }
 
-TEST_CASE("effects keep their source order and `after` adds an ordering edge") {
+TEST_CASE("effects keep their source order, a let waits for the effects above it, `after` adds an edge") {
   auto c = check_text(R"(
 io task work(n: int) -> int { return n }
 flow main() {
@@ -54,7 +54,8 @@ flow main() {
   INFO(c->errors());
   REQUIRE(c->program);
   CHECK(edges(c->task("main")) ==
-        std::vector<std::string>{"0->2 effect", "1->3 after a", "2->4 effect", "3->4 data b"});
+        std::vector<std::string>{"0->1 effect", "0->2 effect", "1->3 after a", "2->3 effect", "2->4 effect",
+                                 "3->4 data b"});
 }
 
 TEST_CASE("a node that changes a value orders the nodes that read it") {
@@ -69,8 +70,31 @@ flow main() {
   INFO(c->errors());
   REQUIRE(c->program);
   // The loop reads xs, and writes total after node 2 read it; the last print
-  // reads the loop's total.
+  // reads the loop's total. An effect edge is not drawn beside a data edge.
   CHECK(edges(c->task("main")) == std::vector<std::string>{"1->2 data total", "0->3 data xs", "1->3 data total",
-                                                           "2->3 data total", "2->3 effect", "3->4 data total",
-                                                           "3->4 effect"});
+                                                           "2->3 data total", "3->4 data total"});
+}
+
+TEST_CASE("a let never overtakes an effect above it, and effects do not wait for lets below") {
+  auto c = check_text(R"(
+io task fetch(n: int) -> int { return n }
+flow main() {
+    write_file("out.txt", "hello")
+    let s = read_file("out.txt")
+    let a = fetch(1)
+    let b = fetch(2)
+    print(a)
+    let t0 = now()
+    sleep(1s)
+    let e = now() - t0
+    return
+})");
+  INFO(c->errors());
+  REQUIRE(c->program);
+  // 1, 2 and 3 wait for the write; 2 and 3 still run together; the print (4)
+  // waits for a and the write, not for b; 5 waits for the print, 7 for the sleep; the
+  // return waits for the last effect.
+  CHECK(edges(c->task("main")) == std::vector<std::string>{"0->1 effect", "0->2 effect", "0->3 effect",
+                                                           "0->4 effect", "2->4 data a", "4->5 effect", "4->6 effect",
+                                                           "5->7 data t0", "6->7 effect", "6->8 effect"});
 }
