@@ -16,6 +16,7 @@ Checker::Checker(const source::SourceMap& sources, diag::DiagnosticSink& sink)
 std::unique_ptr<ir::Program> Checker::run(const std::vector<const ast::Module*>& modules) {
   std::size_t errors_before = sink_.error_count();
   declare_builtin_records();
+  if (!modules.empty()) program_->root_file = modules.front()->file;
 
   // Pass 1: every item's name, so items can refer to each other in any order.
   std::vector<const ast::Item*> items;

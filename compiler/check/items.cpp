@@ -32,19 +32,22 @@ bool is_builtin_type_name(std::string_view name) {
 }  // namespace
 
 void Checker::declare_builtin_records() {
-  auto add = [this](std::string name, std::vector<std::pair<std::string, const ir::Type*>> fields) {
+  auto add = [this](ir::RecordOrigin origin, std::string name,
+                    std::vector<std::pair<std::string, const ir::Type*>> fields) {
     auto record = std::make_unique<ir::RecordDef>();
     record->name = std::move(name);
-    record->builtin = true;
+    record->origin = origin;
     for (auto& [field, type] : fields) record->fields.push_back(ir::Field{field, type, {}});
     program_->records.push_back(std::move(record));
     return program_->records.back().get();
   };
   const ir::Type* str = types_->str_type();
   const ir::Type* integer = types_->int_type();
-  http_response_record_ = add("HttpResponse", {{"status", integer}, {"body", str}, {"headers", types_->map(str, str)}});
-  exec_result_record_ = add("ExecResult", {{"code", integer}, {"stdout", str}, {"stderr", str}});
-  error_record_ = add("Error", {{"kind", str}, {"message", str}});
+  http_response_record_ = add(ir::RecordOrigin::kHttpResponse, "HttpResponse",
+                              {{"status", integer}, {"body", str}, {"headers", types_->map(str, str)}});
+  exec_result_record_ =
+      add(ir::RecordOrigin::kExecResult, "ExecResult", {{"code", integer}, {"stdout", str}, {"stderr", str}});
+  error_record_ = add(ir::RecordOrigin::kError, "Error", {{"kind", str}, {"message", str}});
 }
 
 void Checker::declare(const ast::Item& item) {
@@ -305,7 +308,7 @@ void Checker::check_clauses(const ast::Item& item, ir::Task& task) {
             error(diag::Code::kUnknownErrorKind, clause.on_spans[i],
                   fmt::format("unknown error kind `{}`", clause.on_kinds[i]))
                 .with_label("not an error kind")
-                .note("the kinds are Timeout, Cancelled, Failed, IoError, HttpError, WorkerCrashed and Arithmetic");
+                .note("the kinds are " + ir::error_kind_list());
             continue;
           }
           retry.on |= ir::bit(*kind);

@@ -301,9 +301,8 @@ ir::Stmt Checker::try_stmt(const ast::Stmt& node) {
           auto& d = error(diag::Code::kUnknownErrorKind, clause.name_spans[i],
                           fmt::format("unknown error kind `{}`", clause.names[i]))
                         .with_label("not an error kind")
-                        .note(
-                            "the kinds are Timeout, Cancelled, Failed, IoError, HttpError, WorkerCrashed and "
-                            "Arithmetic; `catch e { … }` with a lower-case name catches every kind");
+                        .note("the kinds are " + ir::error_kind_list() +
+                              "; `catch e { … }` with a lower-case name catches every kind");
           std::string hint = suggestion(clause.names[i]);
           if (!hint.empty()) d.help(hint);
           continue;

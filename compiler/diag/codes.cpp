@@ -1,4 +1,5 @@
 #include "compiler/diag/codes.hpp"
+#include "compiler/support/check.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -417,7 +418,7 @@ the same flow.
 finished; statements after `return` would never be part of its graph.
 )"};
   }
-  std::abort();
+  TASKC_UNREACHABLE("a diagnostic code without an explanation");
 }
 
 constexpr Code kAllCodes[] = {
@@ -454,8 +455,8 @@ const CodeInfo& info(Code code) {
   for (const CodeInfo& entry : registry().infos) {
     if (entry.code == code) return entry;
   }
-  // Unreachable: every enumerator comes from codes.def, like kAllCodes.
-  std::abort();
+  // Every enumerator comes from codes.def, like kAllCodes.
+  TASKC_UNREACHABLE("a diagnostic code missing from the registry");
 }
 
 const CodeInfo* find_code(std::string_view text) {

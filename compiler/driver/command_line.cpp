@@ -13,6 +13,7 @@
 
 #include "compiler/ast/dump.hpp"
 #include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/codegen/graph/graph.hpp"
 #include "compiler/diag/codes.hpp"
 #include "compiler/driver/front_end.hpp"
@@ -91,7 +92,7 @@ std::string check_namespace_name(const std::string& value) {
   bool plain =
       !value.empty() && !std::isdigit(static_cast<unsigned char>(value[0])) &&
       value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
-  if (plain && codegen::cpp_identifier(value) == value && value != "main") return {};
+  if (plain && codegen::user_identifier(value) == value && value != "main") return {};
   return "`" + value + "` is not a C++ identifier that taskc can use as a namespace";
 }
 
@@ -113,11 +114,7 @@ bool generate(const Options& options, const Terminal& terminal, std::ostream& er
   codegen::CppOptions cpp;
   cpp.name = name;
   cpp.executable = executable || (front_end.program->main && !options.no_main);
-  if (!codegen::emit_cpp(*front_end.program, front_end.sources, cpp, front_end.sink, code)) {
-    err << diag::render(front_end.sink, front_end.sources, render_options(options, terminal));
-    status = 1;
-    return false;
-  }
+  code = codegen::emit_cpp(*front_end.program, front_end.sources, cpp);
   return true;
 }
 
@@ -132,8 +129,8 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
   int status = 0;
   if (!generate(options, terminal, err, false, code, name, status)) return status;
   std::string directory = options.output.empty() ? "." : options.output;
-  if (!write_sources(code, name, directory, err)) return 1;
-  out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, name);
+  if (!write_sources(code, directory, err)) return 1;
+  out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, code.file_stem);
   return 0;
 }
 

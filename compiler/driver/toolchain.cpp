@@ -11,6 +11,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/driver/build_cache.hpp"
 #include "compiler/driver/build_config.hpp"
 #include "compiler/driver/runtime_location.hpp"
@@ -59,15 +60,15 @@ std::string namespace_for(const std::string& path) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "task_" + name;
   // Names C++ or the runtime already use at the top level.
   if (name == "main" || name == "CLI" || name == "fmt") return name + "_task";
-  return codegen::cpp_identifier(name);
+  return codegen::user_identifier(name);
 }
 
-bool write_sources(const codegen::CppCode& code, const std::string& name, const std::string& directory,
-                   std::ostream& err) {
+bool write_sources(const codegen::CppCode& code, const std::string& directory, std::ostream& err) {
   std::error_code error;
   fs::create_directories(directory, error);
   fs::path dir(directory);
-  if (!write_file(dir / (name + ".hpp"), code.header) || !write_file(dir / (name + ".cpp"), code.source)) {
+  if (!write_file(dir / (code.file_stem + ".hpp"), code.header) ||
+      !write_file(dir / (code.file_stem + ".cpp"), code.source)) {
     err << fmt::format("taskc: error: cannot write the generated C++ into `{}`\n", directory);
     return false;
   }
@@ -118,7 +119,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   }
 
   fs::create_directories(dir, error);
-  if (error || !write_sources(code, name, dir.string(), err)) {
+  if (error || !write_sources(code, dir.string(), err)) {
     err << fmt::format("taskc: error: cannot use the build cache `{}`: {}\n", dir.string(), error.message());
     return result;
   }
@@ -128,7 +129,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   std::string command =
       fmt::format("{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -pthread -o {}", shell_quote(cxx),
                   flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
-                  shell_quote(depfile.string()), shell_quote((dir / (name + ".cpp")).string()),
+                  shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()),
                   shell_quote(runtime.library), shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";
   std::string output;

@@ -28,9 +28,8 @@ struct BuildResult {
 BuildResult build_executable(const codegen::CppCode& code, const std::string& name, const std::string& source_dir,
                              const BuildOptions& options, std::ostream& err);
 
-// Writes the generated files `<name>.hpp` and `<name>.cpp` into `directory`.
-bool write_sources(const codegen::CppCode& code, const std::string& name, const std::string& directory,
-                   std::ostream& err);
+// Writes the generated files `<stem>.hpp` and `<stem>.cpp` (code.file_stem) into `directory`.
+bool write_sources(const codegen::CppCode& code, const std::string& directory, std::ostream& err);
 
 // A C++ identifier for a .task file's stem: `my-app` -> `my_app`.
 std::string namespace_for(const std::string& path);

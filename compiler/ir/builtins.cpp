@@ -1,4 +1,5 @@
 #include "compiler/ir/builtins.hpp"
+#include "compiler/support/check.hpp"
 
 #include <cstdlib>
 
@@ -69,7 +70,7 @@ const BuiltinInfo& builtin_info(Builtin builtin) {
   for (const BuiltinInfo& info : kBuiltins) {
     if (info.builtin == builtin) return info;
   }
-  std::abort();
+  TASKC_UNREACHABLE("a builtin without a row in the builtin table");
 }
 
 }  // namespace taskc::ir

@@ -1,15 +1,17 @@
 #include "compiler/ir/ir.hpp"
 
 namespace taskc::ir {
-namespace {
-
-constexpr std::string_view kErrorKindNames[kErrorKindCount] = {"Timeout",   "Cancelled",     "Failed",    "IoError",
-                                                               "HttpError", "WorkerCrashed", "Arithmetic"};
-
-}  // namespace
-
 std::string_view error_kind_name(ErrorKind kind) {
   return kErrorKindNames[static_cast<int>(kind)];
+}
+
+std::string error_kind_list() {
+  std::string out;
+  for (int i = 0; i < kErrorKindCount; ++i) {
+    if (i > 0) out += i + 1 == kErrorKindCount ? " and " : ", ";
+    out += kErrorKindNames[i];
+  }
+  return out;
 }
 
 std::optional<ErrorKind> find_error_kind(std::string_view name) {

@@ -22,18 +22,22 @@ namespace taskc::ir {
 
 using LocalId = std::uint32_t;
 
-// The kinds of error a task can fail with (§10 of the language).
+// The kinds of error a task can fail with (§10 of the language): the
+// runtime's list, so the two cannot disagree.
 enum class ErrorKind : std::uint8_t {
-  kTimeout,
-  kCancelled,
-  kFailed,
-  kIoError,
-  kHttpError,
-  kWorkerCrashed,
-  kArithmetic
+#define TASKRT_ERROR_KIND(name) k##name,
+#include "taskrt/error_kinds.def"
+#undef TASKRT_ERROR_KIND
 };
-inline constexpr int kErrorKindCount = 7;
+inline constexpr std::string_view kErrorKindNames[] = {
+#define TASKRT_ERROR_KIND(name) #name,
+#include "taskrt/error_kinds.def"
+#undef TASKRT_ERROR_KIND
+};
+inline constexpr int kErrorKindCount = static_cast<int>(std::size(kErrorKindNames));
 std::string_view error_kind_name(ErrorKind kind);
+// "Timeout, Cancelled, … and Arithmetic", for diagnostics.
+std::string error_kind_list();
 std::optional<ErrorKind> find_error_kind(std::string_view name);
 
 // A set of error kinds as a bit mask; 0 means "every kind" where a set is a filter.
@@ -263,6 +267,8 @@ struct Shared {
 };
 
 struct Program {
+  // The file the program was compiled from (not one it `use`s).
+  source::FileId root_file = source::kNoFile;
   std::unique_ptr<TypeTable> types = std::make_unique<TypeTable>();
   // C++ headers from `import`, in order of first appearance.
   std::vector<std::string> imports;

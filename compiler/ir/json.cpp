@@ -87,7 +87,7 @@ class IrJson {
     for (const auto& record : program_.records) {
       json_.begin_object();
       json_.field("name", record->name);
-      json_.field("builtin", record->builtin);
+      json_.field("builtin", record->builtin());
       json_.key("fields");
       json_.begin_array();
       for (const Field& f : record->fields) {

@@ -40,11 +40,23 @@ struct Field {
 
 // A record type: user-declared (`type Page {…}`) or builtin (HttpResponse,
 // ExecResult, Error).
+// Where a record type comes from.
+enum class RecordOrigin {
+  kProgram,       // a `type` item
+  kError,         // the builtin Error record; backends define it like a program's
+  kHttpResponse,  // builtin, and the runtime's own type (taskrt::HttpResponse)
+  kExecResult,    // builtin, and the runtime's own type (taskrt::ExecResult)
+};
+
 struct RecordDef {
   std::string name;
   std::vector<Field> fields;
   source::Span span;
-  bool builtin = false;
+  RecordOrigin origin = RecordOrigin::kProgram;
+
+  bool builtin() const { return origin != RecordOrigin::kProgram; }
+  // A builtin the runtime defines: backends use its type and field names as they are.
+  bool from_runtime() const { return origin == RecordOrigin::kHttpResponse || origin == RecordOrigin::kExecResult; }
 
   const Field* field(std::string_view name) const;
 };

@@ -136,7 +136,25 @@ Duration parse_duration(std::string_view text) {
                                 : -1;
   if (scale < 0) throw FailedError(fmt::format("`{}`: unknown unit `{}` (ns, us, ms, s, m or h)", text, unit));
   double count = std::strtod(std::string(text.substr(0, unit_at)).c_str(), nullptr);
-  return Duration(static_cast<std::int64_t>(count * scale));
+  double nanoseconds = count * scale;
+  if (!(nanoseconds < 0x1p63)) {
+    throw ArithmeticError(fmt::format("`{}` does not fit in a duration (at most about 292 years)", text));
+  }
+  return Duration(static_cast<std::int64_t>(nanoseconds));
+}
+
+void throw_duration_overflow(const char* op, Duration a, const std::string& b) {
+  throw ArithmeticError(
+      fmt::format("duration overflow: {} {} {} does not fit in a duration (about ±292 years)", format_value(a), op, b));
+}
+
+Duration duration_from(double nanoseconds, const char* op, Duration a, double b) {
+  // -2^63 fits, 2^63 does not; NaN fails both comparisons.
+  if (!(nanoseconds >= -0x1p63 && nanoseconds < 0x1p63)) {
+    throw ArithmeticError(
+        fmt::format("duration overflow: {} {} {} is not a duration", format_value(a), op, format_value(b)));
+  }
+  return Duration(static_cast<std::int64_t>(nanoseconds));
 }
 
 }  // namespace taskrt

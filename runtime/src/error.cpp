@@ -6,13 +6,11 @@ namespace taskrt {
 
 std::string_view error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kTimeout: return "Timeout";
-    case ErrorKind::kCancelled: return "Cancelled";
-    case ErrorKind::kFailed: return "Failed";
-    case ErrorKind::kIoError: return "IoError";
-    case ErrorKind::kHttpError: return "HttpError";
-    case ErrorKind::kWorkerCrashed: return "WorkerCrashed";
-    case ErrorKind::kArithmetic: return "Arithmetic";
+#define TASKRT_ERROR_KIND(name) \
+  case ErrorKind::k##name:      \
+    return #name;
+#include "taskrt/error_kinds.def"
+#undef TASKRT_ERROR_KIND
   }
   return "Failed";
 }

@@ -26,14 +26,12 @@ struct CppOptions {
 struct CppCode {
   std::string header;
   std::string source;
+  // The files' base name: `options.name`, unless the program imports a header
+  // of that name (then `<name>_task`, so the header does not include itself).
+  std::string file_stem;
 };
 
-// `name` as a C++ identifier: C++ keywords and names the generated code uses
-// get a trailing `_`, so `extern` becomes `extern_`.
-std::string cpp_identifier(const std::string& name);
-
-// Returns false (and reports why) when the program uses what cannot be lowered yet.
-bool emit_cpp(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options,
-              diag::DiagnosticSink& sink, CppCode& out);
+// A checked program always lowers: a failure here is a compiler bug (TASKC_CHECK).
+CppCode emit_cpp(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options);
 
 }  // namespace taskc::codegen

@@ -7,30 +7,40 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/codegen/cpp/printer.hpp"
+#include "compiler/support/check.hpp"
 
 namespace taskc::codegen {
 
 class CppEmitter {
  public:
-  CppEmitter(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options,
-             diag::DiagnosticSink& sink)
-      : program_(program), sources_(sources), options_(options), sink_(sink) {}
+  CppEmitter(const ir::Program& program, const source::SourceMap& sources, const CppOptions& options);
 
-  bool run(CppCode& out);
+  CppCode run();
 
  private:
   // --- names.cpp ---------------------------------------------------------------
   std::string type(const ir::Type* type) const;
+  // The C++ name of a program-level name (task, record, const, semaphore, shared value).
   static std::string identifier(const std::string& name);
+  // The C++ name of a local or parameter: never one of the program-level
+  // names, which it would hide.
+  std::string local_identifier(const std::string& name) const;
+  std::string field_identifier(const ir::RecordDef& record, const std::string& field) const;
   // The inside of a C string literal: `"` and `\` escaped, control characters octal.
   static std::string escaped(std::string_view text);
   static std::string string_literal(const std::string& value);
   static std::string float_literal(double value);
+  // A non-negative duration as a chrono literal (`using namespace std::chrono_literals`).
+  static std::string duration_literal(std::int64_t nanoseconds);
+  // `taskrt::kind_bit(taskrt::ErrorKind::kTimeout) | …` for a non-empty set.
+  static std::string error_kind_set(ir::ErrorKindSet kinds);
   std::string line_directive(source::Span span) const;
 
   // --- exprs.cpp ---------------------------------------------------------------
@@ -50,7 +60,9 @@ class CppEmitter {
   std::string operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type, const ir::Type* result,
                         const std::string& left, const std::string& right);
   std::string arguments(const ir::Expr& e, std::size_t first = 0);
-  std::string fresh(std::string_view stem) { return std::string(stem) + "_" + std::to_string(++counter_); }
+  // A name for a temporary. It ends in `_`, which no user name does in C++
+  // (identifiers.hpp).
+  std::string fresh(std::string_view stem) { return std::string(stem) + "_" + std::to_string(++counter_) + "_"; }
 
   // --- stmts.cpp ---------------------------------------------------------------
   void block(const ir::Block& block);
@@ -72,6 +84,22 @@ class CppEmitter {
   void try_stmt(const ir::Stmt& s);
   void with_shared(const ir::Stmt& s);
   std::string local(ir::LocalId id) const;
+  // Declares a local in the current C++ scope and returns its C++ name: its
+  // own, unless a local of that name is visible here, which it shadows in
+  // .task. C++ would read `int x = x + 1` as the new x, and rejects a loop
+  // variable declared again in the loop's body, so it gets `<name>_s<N>_`.
+  std::string declare(ir::LocalId id);
+  // A C++ scope for the lifetime of the guard: the locals declared in it.
+  class LocalScope {
+   public:
+    explicit LocalScope(CppEmitter& emitter) : emitter_(emitter) { emitter_.scopes_.emplace_back(); }
+    ~LocalScope() { emitter_.scopes_.pop_back(); }
+    LocalScope(const LocalScope&) = delete;
+    LocalScope& operator=(const LocalScope&) = delete;
+
+   private:
+    CppEmitter& emitter_;
+  };
   // Prints the binding of the task's stop token before a loop; returns its name.
   std::string loop_stop_token();
   std::string cancellation_check(const std::string& token) const;
@@ -81,10 +109,14 @@ class CppEmitter {
   void globals(Printer& header, Printer& source);
   std::string signature(const ir::Task& task, std::string_view name_suffix = "",
                         std::string_view extra_param = "") const;
+  // Makes `task` the one being lowered, its parameters declared.
+  void begin_task(const ir::Task& task);
   void task_definition(const ir::Task& task);
   void task_body(const ir::Task& task);
   void task_sites(Printer& source);
   bool has_process_tasks() const;
+  // "  uses net  timeout 2s", for the comment above a task.
+  std::string describe_clauses(const ir::Task& task) const;
   // The `with_clauses` call that applies a task's uses/timeout/retry.
   void clauses_wrapper(const ir::Task& task);
   // An `in process` task: its body for the worker, the caller's side, their
@@ -93,6 +125,7 @@ class CppEmitter {
   void process_task_numbers(Printer& source);
   void process_task_table(Printer& source);
   // run_<flow>(Runtime&, …): declarations for the header, or definitions.
+  static std::string run_wrapper_name(const ir::Task& flow);
   void run_wrappers(Printer& out, bool definitions);
   void flow_body(const ir::Task& task);
   void entry_point();
@@ -100,7 +133,8 @@ class CppEmitter {
   const ir::Program& program_;
   const source::SourceMap& sources_;
   const CppOptions& options_;
-  diag::DiagnosticSink& sink_;
+  // The program-level names a local must not hide.
+  std::set<std::string, std::less<>> program_names_;
 
   // The source file being written, and where we are in it.
   Printer* out_ = nullptr;
@@ -110,6 +144,11 @@ class CppEmitter {
   // Locals that live outside the current C++ scope: a flow's lets, which its
   // node lambdas share (`(*total)`), keyed by LocalId.
   std::map<ir::LocalId, std::string> hoisted_;
+  // The C++ names of the current task's locals, and the names each enclosing
+  // C++ scope declares.
+  std::map<ir::LocalId, std::string> local_names_;
+  std::vector<std::set<std::string, std::less<>>> scopes_;
+  int shadow_counter_ = 0;
   // Shared values whose `with` block encloses us: index -> the local copy.
   std::map<std::uint32_t, std::string> held_shared_;
   // The attempt number's C++ name inside a task with clauses.

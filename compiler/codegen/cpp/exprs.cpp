@@ -40,7 +40,7 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
     std::string captures;
     std::string names;
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
-      std::string arg = fmt::format("arg{}", i);
+      std::string arg = fmt::format("arg{}_", i);
       captures += fmt::format("{}{} = {}", i ? ", " : "", arg, expr(*e.operands[i]));
       names += (i ? ", " : "") + arg;
     }
@@ -52,8 +52,9 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
     // so a timeout or a failing sibling can stop it early. The arguments are
     // parameters of a generic lambda, so the unused branch is never compiled.
     call = fmt::format(
-        "taskrt::call_on_cpu([](const auto& stop, const auto&... args) {{ "
-        "if constexpr (requires {{ {0}(args..., stop); }}) return {0}(args..., stop); else return {0}(args...); }}, "
+        "taskrt::call_on_cpu([](const auto& stop_, const auto&... args_) {{ "
+        "if constexpr (requires {{ {0}(args_..., stop_); }}) return {0}(args_..., stop_); else return {0}(args_...); "
+        "}}, "
         "{1})",
         callee.extern_symbol, arguments(e));
   } else {
@@ -110,7 +111,7 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kFloatLiteral: return float_literal(e.float_value);
     case ir::ExprKind::kBoolLiteral: return e.bool_value ? "true" : "false";
     case ir::ExprKind::kStrLiteral: return string_literal(e.text);
-    case ir::ExprKind::kDurationLiteral: return fmt::format("taskrt::Duration{{{}}}", e.int_value);
+    case ir::ExprKind::kDurationLiteral: return duration_literal(e.int_value);
     case ir::ExprKind::kNoneLiteral: return type(e.type) + "{}";
     case ir::ExprKind::kInterpolation: return "taskrt::interpolate(" + arguments(e) + ")";
     case ir::ExprKind::kLocal: return local(e.ref);
@@ -124,7 +125,8 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kCallBuiltin: return builtin(e);
     case ir::ExprKind::kNewChannel:
       return fmt::format("{}(static_cast<std::size_t>({}))", type(e.type), expr(*e.operands[0]));
-    case ir::ExprKind::kField: return expr(*e.operands[0]) + "." + identifier(e.text);
+    case ir::ExprKind::kField:
+      return expr(*e.operands[0]) + "." + field_identifier(*e.operands[0]->type->record, e.text);
     case ir::ExprKind::kResultField: {
       std::string base = expr(*e.operands[0]);
       if (e.text == "ok") return base + ".ok()";
@@ -136,7 +138,9 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kIndex: return fmt::format("taskrt::at({}, {})", expr(*e.operands[0]), expr(*e.operands[1]));
     case ir::ExprKind::kUnary:
       if (e.unary_op == ir::UnaryOp::kNot) return "(!" + expr(*e.operands[0]) + ")";
-      if (is_int(e.type)) return "taskrt::checked_neg(" + expr(*e.operands[0]) + ")";
+      if (is_int(e.type) || e.type->is(ir::TypeKind::kDuration)) {
+        return "taskrt::checked_neg(" + expr(*e.operands[0]) + ")";
+      }
       return "(-" + expr(*e.operands[0]) + ")";
     case ir::ExprKind::kBinary: return binary(e);
     case ir::ExprKind::kRange:
@@ -179,11 +183,12 @@ std::string CppEmitter::expr(const ir::Expr& e) {
       } else {
         element_type = type(items.type->element());
       }
-      std::string param = map_pairs ? element_type + " entry" : element_type + " " + local(e.bindings[0]);
+      // A pattern of several names takes the element (a map's pair, or a tuple) apart.
+      LocalScope scope(*this);
+      std::string param = element_type + " " + (e.bindings.size() == 1 ? declare(e.bindings[0]) : "entry_");
       std::string unpack;
-      if (map_pairs) {
-        unpack =
-            fmt::format("auto {} = entry.first; auto {} = entry.second; ", local(e.bindings[0]), local(e.bindings[1]));
+      for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
+        unpack += fmt::format("auto {} = std::get<{}>(entry_); ", declare(e.bindings[i]), i);
       }
       std::vector<std::string> outer = std::move(prelude_);
       prelude_.clear();
@@ -227,7 +232,7 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kWrapOptional: return fmt::format("{}({})", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kUnwrapOptional: return "taskrt::unwrap(" + expr(*e.operands[0]) + ")";
   }
-  return "/* unreachable */";
+  TASKC_UNREACHABLE("an expression kind without a C++ lowering");
 }
 
 std::string CppEmitter::binary(const ir::Expr& e) {
@@ -239,13 +244,15 @@ std::string CppEmitter::binary(const ir::Expr& e) {
 std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type,
                                   const ir::Type* result, const std::string& left, const std::string& right) {
   bool ints = is_int(left_type) && is_int(right_type);
+  // Durations are checked like ints: they never wrap.
+  bool checked = ints || (left_type->is(ir::TypeKind::kDuration) && right_type->is(ir::TypeKind::kDuration));
   switch (op) {
     case ir::BinaryOp::kAdd:
-      if (ints) return fmt::format("taskrt::checked_add({}, {})", left, right);
+      if (checked) return fmt::format("taskrt::checked_add({}, {})", left, right);
       if (left_type->is(ir::TypeKind::kList)) return fmt::format("taskrt::concat({}, {})", left, right);
       return fmt::format("({} + {})", left, right);
     case ir::BinaryOp::kSub:
-      if (ints) return fmt::format("taskrt::checked_sub({}, {})", left, right);
+      if (checked) return fmt::format("taskrt::checked_sub({}, {})", left, right);
       return fmt::format("({} - {})", left, right);
     case ir::BinaryOp::kMul:
       if (ints) return fmt::format("taskrt::checked_mul({}, {})", left, right);
@@ -269,7 +276,7 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
     case ir::BinaryOp::kIn: return fmt::format("taskrt::contains({}, {})", right, left);
     case ir::BinaryOp::kNotIn: return fmt::format("(!taskrt::contains({}, {}))", right, left);
   }
-  return "/* unreachable */";
+  TASKC_UNREACHABLE("a binary operator without a C++ lowering");
 }
 
 std::string CppEmitter::builtin(const ir::Expr& e) {

@@ -1,6 +1,5 @@
 // Types, identifiers and literals as C++ writes them.
 #include <fmt/format.h>
-#include <set>
 
 #include "compiler/codegen/cpp/emitter.hpp"
 
@@ -28,123 +27,22 @@ std::string CppEmitter::type(const ir::Type* t) const {
     case ir::TypeKind::kRecord: return identifier(t->record->name);
     case ir::TypeKind::kError: break;
   }
-  return "void";  // unreachable after a successful check
+  TASKC_UNREACHABLE("the error type reached the C++ backend");
 }
 
 std::string CppEmitter::identifier(const std::string& name) {
-  // Names the generated code itself declares next to the user's.
-  static const std::set<std::string> kGenerated = {
-      "format_value", "attempts", "sites", "context", "clauses", "attempt",   "app",           "options",
-      "argc",         "argv",     "value", "error",   "number",  "in_worker", "process_tasks", "process_task_table"};
-  std::string out = cpp_identifier(name);
-  return kGenerated.count(out) ? out + "_" : out;
+  return user_identifier(name);
 }
 
-std::string cpp_identifier(const std::string& name) {
-  // C++ keywords, alternative tokens, macros of the C library, and the
-  // namespaces generated code names.
-  static const std::set<std::string> kReserved = {"alignas",
-                                                  "alignof",
-                                                  "asm",
-                                                  "auto",
-                                                  "bool",
-                                                  "break",
-                                                  "case",
-                                                  "catch",
-                                                  "char",
-                                                  "class",
-                                                  "concept",
-                                                  "const",
-                                                  "consteval",
-                                                  "constexpr",
-                                                  "constinit",
-                                                  "const_cast",
-                                                  "continue",
-                                                  "co_await",
-                                                  "co_return",
-                                                  "co_yield",
-                                                  "decltype",
-                                                  "default",
-                                                  "delete",
-                                                  "do",
-                                                  "double",
-                                                  "dynamic_cast",
-                                                  "else",
-                                                  "enum",
-                                                  "explicit",
-                                                  "export",
-                                                  "extern",
-                                                  "float",
-                                                  "for",
-                                                  "friend",
-                                                  "goto",
-                                                  "if",
-                                                  "inline",
-                                                  "int",
-                                                  "long",
-                                                  "mutable",
-                                                  "namespace",
-                                                  "new",
-                                                  "noexcept",
-                                                  "nullptr",
-                                                  "operator",
-                                                  "private",
-                                                  "protected",
-                                                  "public",
-                                                  "register",
-                                                  "reinterpret_cast",
-                                                  "requires",
-                                                  "return",
-                                                  "short",
-                                                  "signed",
-                                                  "sizeof",
-                                                  "static",
-                                                  "static_assert",
-                                                  "static_cast",
-                                                  "struct",
-                                                  "switch",
-                                                  "template",
-                                                  "this",
-                                                  "thread_local",
-                                                  "throw",
-                                                  "try",
-                                                  "typedef",
-                                                  "typeid",
-                                                  "typename",
-                                                  "union",
-                                                  "unsigned",
-                                                  "using",
-                                                  "virtual",
-                                                  "void",
-                                                  "volatile",
-                                                  "wchar_t",
-                                                  "while",
-                                                  "char8_t",
-                                                  "char16_t",
-                                                  "char32_t",
-                                                  "and",
-                                                  "and_eq",
-                                                  "bitand",
-                                                  "bitor",
-                                                  "compl",
-                                                  "not",
-                                                  "not_eq",
-                                                  "or",
-                                                  "or_eq",
-                                                  "xor",
-                                                  "xor_eq",
-                                                  "true",
-                                                  "false",
-                                                  "errno",
-                                                  "EOF",
-                                                  "NULL",
-                                                  "unix",
-                                                  "linux",
-                                                  "std",
-                                                  "taskrt"};
-  // Generated temporaries end in `_`; a user name that does too gets a `u`.
-  if (!name.empty() && name.back() == '_') return name + "u";
-  return kReserved.count(name) ? name + "_" : name;
+std::string CppEmitter::local_identifier(const std::string& name) const {
+  return user_identifier(name, program_names_);
+}
+
+std::string CppEmitter::field_identifier(const ir::RecordDef& record, const std::string& field) const {
+  // The runtime's records keep the runtime's member names.
+  if (record.from_runtime()) return field;
+  // A member may not be named like its class.
+  return user_identifier(field, {identifier(record.name)});
 }
 
 std::string CppEmitter::string_literal(const std::string& value) {
@@ -170,6 +68,27 @@ std::string CppEmitter::string_literal(const std::string& value) {
   out += "\"";
   if (has_nul) out += fmt::format(", {}", value.size());
   return out + ")";
+}
+
+std::string CppEmitter::error_kind_set(ir::ErrorKindSet kinds) {
+  std::string out;
+  for (int i = 0; i < ir::kErrorKindCount; ++i) {
+    if (!(kinds & ir::bit(static_cast<ir::ErrorKind>(i)))) continue;
+    out += fmt::format("{}taskrt::kind_bit(taskrt::ErrorKind::k{})", out.empty() ? "" : " | ", ir::kErrorKindNames[i]);
+  }
+  return out;
+}
+
+std::string CppEmitter::duration_literal(std::int64_t nanoseconds) {
+  // A chrono literal in the largest unit that holds the value exactly, as a
+  // person writes it: 100ms, 2s, 1h.
+  static constexpr std::pair<std::int64_t, const char*> kUnits[] = {
+      {3'600'000'000'000, "h"}, {60'000'000'000, "min"}, {1'000'000'000, "s"}, {1'000'000, "ms"}, {1'000, "us"}};
+  if (nanoseconds == 0) return "0s";
+  for (const auto& [size, suffix] : kUnits) {
+    if (nanoseconds % size == 0) return std::to_string(nanoseconds / size) + suffix;
+  }
+  return std::to_string(nanoseconds) + "ns";
 }
 
 std::string CppEmitter::float_literal(double value) {

@@ -1,4 +1,5 @@
 #include "compiler/codegen/cpp/printer.hpp"
+#include "compiler/support/check.hpp"
 
 #include <cstdlib>
 
@@ -15,7 +16,7 @@ std::string substitute(std::string_view text, Printer::Vars vars) {
     }
     out.append(text.substr(i, open - i));
     std::size_t close = text.find('$', open + 1);
-    if (close == std::string_view::npos) std::abort();  // a template bug: unbalanced `$`
+    TASKC_CHECK(close != std::string_view::npos, "a printer template has an unbalanced `$`");
     std::string_view name = text.substr(open + 1, close - open - 1);
     bool found = false;
     for (const auto& [key, value] : vars) {
@@ -25,7 +26,7 @@ std::string substitute(std::string_view text, Printer::Vars vars) {
         break;
       }
     }
-    if (!found) std::abort();  // a template bug: a variable nobody gave
+    TASKC_CHECK(found, "a printer template names a variable nobody gave: " + std::string(name));
     i = close + 1;
   }
   return out;

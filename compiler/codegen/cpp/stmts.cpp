@@ -1,6 +1,7 @@
 // Statements of task bodies, one C++ statement (or block) each, preceded by
 // a #line directive back to the .task source.
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "compiler/codegen/cpp/emitter.hpp"
 
@@ -9,15 +10,27 @@ namespace taskc::codegen {
 std::string CppEmitter::local(ir::LocalId id) const {
   auto hoisted = hoisted_.find(id);
   if (hoisted != hoisted_.end()) return hoisted->second;
-  return identifier(task_->locals[id].name);
+  auto declared = local_names_.find(id);
+  TASKC_CHECK(declared != local_names_.end(), "a local used before its declaration: " + task_->locals[id].name);
+  return declared->second;
+}
+
+std::string CppEmitter::declare(ir::LocalId id) {
+  TASKC_CHECK(!scopes_.empty(), "a local declared outside every scope");
+  std::string name = local_identifier(task_->locals[id].name);
+  bool visible = std::any_of(scopes_.begin(), scopes_.end(), [&](const auto& scope) { return scope.count(name); });
+  if (visible) name += "_s" + std::to_string(++shadow_counter_) + "_";
+  scopes_.back().insert(name);
+  local_names_[id] = name;
+  return name;
 }
 
 std::string CppEmitter::loop_stop_token() {
-  // Bound once before the loop: checking through `context` would reload the
-  // token's address on every step (the atomic load in the check forbids
+  // Bound once before the loop: reaching it through the context on every
+  // step reloads the token's address (the atomic load in the check forbids
   // keeping it in a register), which made a tight loop five times slower.
   std::string token = fresh("stop");
-  out_->print("const taskrt::StopToken& $t$ = context.stop_token();", {{"t", token}});
+  out_->print("const taskrt::StopToken& $t$ = (co_await taskrt::current_context()).stop_token();", {{"t", token}});
   return token;
 }
 
@@ -32,6 +45,7 @@ void CppEmitter::flush_prelude() {
 }
 
 void CppEmitter::block(const ir::Block& b) {
+  LocalScope scope(*this);
   for (const ir::Stmt& s : b.stmts) stmt(s);
 }
 
@@ -125,9 +139,9 @@ void CppEmitter::let(const ir::Stmt& s) {
   if (s.bindings.size() == 1) {
     ir::LocalId id = s.bindings[0];
     if (hoisted_.count(id)) {
-      out_->print("$name$.emplace($v$);", {{"name", identifier(task_->locals[id].name)}, {"v", value}});
+      out_->print("$name$.emplace($v$);", {{"name", local_names_.at(id)}, {"v", value}});
     } else {
-      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", local(id)}, {"v", value}});
+      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", declare(id)}, {"v", value}});
     }
     return;
   }
@@ -138,41 +152,57 @@ void CppEmitter::let(const ir::Stmt& s) {
     ir::LocalId id = s.bindings[i];
     std::string element = fmt::format("std::get<{}>(std::move({}))", i, tuple);
     if (hoisted_.count(id)) {
-      out_->print("$name$.emplace($v$);", {{"name", identifier(task_->locals[id].name)}, {"v", element}});
+      out_->print("$name$.emplace($v$);", {{"name", local_names_.at(id)}, {"v", element}});
     } else {
-      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", local(id)}, {"v", element}});
+      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", declare(id)}, {"v", element}});
     }
   }
 }
 
 void CppEmitter::assign(const ir::Stmt& s) {
-  std::string target = expr(*s.target);
   std::string value = expr(*s.value);
   flush_prelude();
+  const ir::Expr& target = *s.target;
   if (s.assign_op == ir::AssignOp::kSet) {
-    out_->print("$t$ = $v$;", {{"t", target}, {"v", value}});
+    // Only `m[k] = v` inserts a map entry; every read of one that is not there fails.
+    bool inserts = target.kind == ir::ExprKind::kIndex && target.operands[0]->type->is(ir::TypeKind::kMap);
+    std::string place = inserts
+                            ? fmt::format("taskrt::slot({}, {})", expr(*target.operands[0]), expr(*target.operands[1]))
+                            : expr(target);
+    flush_prelude();
+    out_->print("$t$ = $v$;", {{"t", place}, {"v", value}});
     return;
   }
   static constexpr ir::BinaryOp kOps[] = {ir::BinaryOp::kAdd, ir::BinaryOp::kAdd, ir::BinaryOp::kSub,
                                           ir::BinaryOp::kMul, ir::BinaryOp::kDiv, ir::BinaryOp::kMod};
-  // `x += e` is `x = x + e` with the same checked operators; the target is a
-  // place, evaluated once through a reference.
-  std::string place = fresh("place");
-  std::string computed =
-      operation(kOps[static_cast<int>(s.assign_op)], s.target->type, s.value->type, s.target->type, place, value);
-  out_->print("{ auto& $p$ = $t$; $p$ = $c$; }", {{"p", place}, {"t", target}, {"c", computed}});
+  ir::BinaryOp op = kOps[static_cast<int>(s.assign_op)];
+  std::string place = expr(target);
+  flush_prelude();
+  if (target.kind == ir::ExprKind::kLocal || target.kind == ir::ExprKind::kShared) {
+    // A variable: `x += e` is `x = x + e` with the same checked operators.
+    out_->print("$t$ = $c$;",
+                {{"t", place}, {"c", operation(op, target.type, s.value->type, target.type, place, value)}});
+    return;
+  }
+  // An element or a field: evaluated once, through a reference.
+  std::string reference = fresh("place");
+  std::string computed = operation(op, target.type, s.value->type, target.type, reference, value);
+  out_->print("{ auto& $p$ = $t$; $p$ = $c$; }", {{"p", reference}, {"t", place}, {"c", computed}});
 }
 
 void CppEmitter::for_loop(const ir::Stmt& s) {
   std::string token = loop_stop_token();
+  // The loop's variables live in the loop statement's scope.
+  LocalScope scope(*this);
   if (std::optional<IntBounds> range = int_range(*s.value)) {
-    // a..b and range(…): a counted loop, no list.
+    // a..b and range(…): counted, no list. IntRange counts steps, so that
+    // `a..=9223372036854775807` ends where `++i` would overflow.
     flush_prelude();
-    std::string bound = fresh("end");
-    std::string index = local(s.bindings[0]);
-    out_->print(
-        "for (std::int64_t $i$ = $a$, $b$ = $e$; $i$ $cmp$ $b$; ++$i$) {",
-        {{"i", index}, {"a", range->start}, {"b", bound}, {"e", range->end}, {"cmp", range->inclusive ? "<=" : "<"}});
+    out_->print("for (std::int64_t $i$ : taskrt::IntRange($a$, $e$$inclusive$)) {",
+                {{"i", declare(s.bindings[0])},
+                 {"a", range->start},
+                 {"e", range->end},
+                 {"inclusive", range->inclusive ? ", true" : ""}});
     return for_body(s, token);
   }
   std::string items = expr(*s.value);
@@ -184,7 +214,7 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
     out_->line("while (true) {");
     out_->indent();
     out_->print("auto $v$ = co_await $ch$.recv();\nif (!$v$) break;\nauto $x$ = std::move(*$v$);",
-                {{"v", value}, {"ch", items}, {"x", local(s.bindings[0])}});
+                {{"v", value}, {"ch", items}, {"x", declare(s.bindings[0])}});
     out_->outdent();
   } else {
     // Iterate over a copy: the body may change the collection it walks.
@@ -195,13 +225,13 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
       out_->print("for (const auto& $e$ : $c$) {", {{"e", entry}, {"c", copy}});
       out_->indent();
       out_->print("const auto& $k$ = $e$.first;\nconst auto& $v$ = $e$.second;",
-                  {{"k", local(s.bindings[0])}, {"v", local(s.bindings[1])}, {"e", entry}});
+                  {{"k", declare(s.bindings[0])}, {"v", declare(s.bindings[1])}, {"e", entry}});
       out_->outdent();
     } else if (s.for_kind == ir::ForKind::kMapKeys) {
       std::string entry = fresh("entry");
       out_->print("for (const auto& $e$ : $c$) {", {{"e", entry}, {"c", copy}});
       out_->indent();
-      out_->print("const auto& $k$ = $e$.first;", {{"k", local(s.bindings[0])}, {"e", entry}});
+      out_->print("const auto& $k$ = $e$.first;", {{"k", declare(s.bindings[0])}, {"e", entry}});
       out_->outdent();
     } else if (s.bindings.size() > 1) {
       std::string entry = fresh("entry");
@@ -209,11 +239,11 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
       out_->indent();
       for (std::size_t i = 0; i < s.bindings.size(); ++i) {
         out_->print("const auto& $x$ = std::get<$i$>($e$);",
-                    {{"x", local(s.bindings[i])}, {"i", std::to_string(i)}, {"e", entry}});
+                    {{"x", declare(s.bindings[i])}, {"i", std::to_string(i)}, {"e", entry}});
       }
       out_->outdent();
     } else {
-      out_->print("for (const auto& $x$ : $c$) {", {{"x", local(s.bindings[0])}, {"c", copy}});
+      out_->print("for (const auto& $x$ : $c$) {", {{"x", declare(s.bindings[0])}, {"c", copy}});
     }
   }
   for_body(s, token);
@@ -242,7 +272,7 @@ void CppEmitter::with_shared(const ir::Stmt& s) {
   const ir::Shared& shared = program_.shared[s.ref];
   std::string name = identifier(shared.name);
   std::string guard = fresh("guard");
-  std::string value = name + "_value";
+  std::string value = fresh(shared.name);
   out_->line("{");
   {
     Printer::Indent indent(*out_);
@@ -270,13 +300,15 @@ void CppEmitter::try_stmt(const ir::Stmt& s) {
     Printer::Indent indent(*out_);
     bool first = true;
     for (const ir::Catch& c : s.catches) {
-      std::string condition = fmt::format("taskrt::error_matches({}, {}u)", error, c.kinds);
+      std::string condition = fmt::format("taskrt::error_matches({}, {})", error,
+                                          c.kinds ? error_kind_set(c.kinds) : std::string("taskrt::kAnyButCancelled"));
       out_->print(first ? "if ($c$) {" : "} else if ($c$) {", {{"c", condition}});
       first = false;
       Printer::Indent handler(*out_);
+      LocalScope scope(*this);
       if (c.binding) {
         out_->print("Error $b${std::string(taskrt::error_kind_name(taskrt::kind_of($e$))), taskrt::message_of($e$)};",
-                    {{"b", local(*c.binding)}, {"e", error}});
+                    {{"b", declare(*c.binding)}, {"e", error}});
       }
       block(c.body);
     }

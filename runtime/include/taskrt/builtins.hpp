@@ -69,7 +69,17 @@ const T& at(const std::vector<T>& xs, std::int64_t index) {
   if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
   return xs[static_cast<std::size_t>(index)];
 }
-// Reading a map entry that is not there fails; assigning one inserts it.
+// std::vector<bool> hands out proxies, not references.
+inline std::vector<bool>::reference at(std::vector<bool>& xs, std::int64_t index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
+  return xs[static_cast<std::size_t>(index)];
+}
+inline bool at(const std::vector<bool>& xs, std::int64_t index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
+  return xs[static_cast<std::size_t>(index)];
+}
+// Reading a map entry that is not there fails, also to change it in place
+// (`m[k] += 1`, `push(m[k], x)`); only `m[k] = v` inserts, through slot().
 template <typename K, typename V>
 const V& at(const Map<K, V>& map, const K& key) {
   if (const V* value = map.find(key)) return *value;
@@ -77,6 +87,12 @@ const V& at(const Map<K, V>& map, const K& key) {
 }
 template <typename K, typename V>
 V& at(Map<K, V>& map, const K& key) {
+  if (V* value = map.find(key)) return *value;
+  throw_missing_key(format_value(key));
+}
+// The target of `m[k] = v`: the entry, inserted if it is not there.
+template <typename K, typename V>
+V& slot(Map<K, V>& map, const K& key) {
   return map[key];
 }
 
@@ -149,7 +165,7 @@ class IntRange {
     std::uint64_t index_ = 0;
   };
 
-  IntRange(std::int64_t start, std::int64_t end, bool inclusive)
+  IntRange(std::int64_t start, std::int64_t end, bool inclusive = false)
       : first_(start),
         size_(end < start || (!inclusive && end == start)
                   ? 0
@@ -318,10 +334,34 @@ inline double to_float(double x) {
   return x;
 }
 
-// Duration arithmetic beyond std::chrono's: scaling by a number, dividing.
-template <typename Number>
-Duration scale(Duration d, Number factor) {
-  return Duration(static_cast<std::int64_t>(static_cast<double>(d.count()) * static_cast<double>(factor)));
+// Duration arithmetic, checked like int's: a result that does not fit in
+// int64 nanoseconds (about ±292 years), or is not a number, throws
+// ArithmeticError instead of wrapping.
+[[noreturn]] void throw_duration_overflow(const char* op, Duration a, const std::string& b);
+// The duration `nanoseconds` (a double), or ArithmeticError naming `a op b`.
+Duration duration_from(double nanoseconds, const char* op, Duration a, double b);
+
+inline Duration checked_add(Duration a, Duration b) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a.count(), b.count(), &r)) throw_duration_overflow("+", a, format_value(b));
+  return Duration(r);
+}
+inline Duration checked_sub(Duration a, Duration b) {
+  std::int64_t r;
+  if (__builtin_sub_overflow(a.count(), b.count(), &r)) throw_duration_overflow("-", a, format_value(b));
+  return Duration(r);
+}
+inline Duration checked_neg(Duration a) {
+  if (a.count() == INT64_MIN) throw_duration_overflow("-", Duration(0), format_value(a));
+  return -a;
+}
+inline Duration scale(Duration d, std::int64_t factor) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(d.count(), factor, &r)) throw_duration_overflow("*", d, std::to_string(factor));
+  return Duration(r);
+}
+inline Duration scale(Duration d, double factor) {
+  return duration_from(static_cast<double>(d.count()) * factor, "*", d, factor);
 }
 template <typename Number>
 Duration scale(Number factor, Duration d) {
@@ -331,10 +371,14 @@ inline double divide(Duration a, Duration b) {
   if (b.count() == 0) throw ArithmeticError("division by zero");
   return static_cast<double>(a.count()) / static_cast<double>(b.count());
 }
-template <typename Number>
-Duration divide(Duration d, Number divisor) {
+inline Duration divide(Duration d, std::int64_t divisor) {
   if (divisor == 0) throw ArithmeticError("division by zero");
-  return Duration(static_cast<std::int64_t>(static_cast<double>(d.count()) / static_cast<double>(divisor)));
+  if (d.count() == INT64_MIN && divisor == -1) throw_duration_overflow("/", d, "-1");
+  return Duration(d.count() / divisor);
+}
+inline Duration divide(Duration d, double divisor) {
+  if (divisor == 0) throw ArithmeticError("division by zero");
+  return duration_from(static_cast<double>(d.count()) / divisor, "/", d, divisor);
 }
 
 // "250ms", "1.5s", "2m" (as on the command line) to a duration.

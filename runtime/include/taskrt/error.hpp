@@ -14,13 +14,9 @@
 namespace taskrt {
 
 enum class ErrorKind : std::uint8_t {
-  kTimeout,
-  kCancelled,
-  kFailed,
-  kIoError,
-  kHttpError,
-  kWorkerCrashed,
-  kArithmetic
+#define TASKRT_ERROR_KIND(name) k##name,
+#include "taskrt/error_kinds.def"
+#undef TASKRT_ERROR_KIND
 };
 
 // "Timeout", "Cancelled", …: the names the language uses.
@@ -31,8 +27,9 @@ using ErrorKindSet = std::uint32_t;
 constexpr ErrorKindSet kind_bit(ErrorKind kind) {
   return 1u << static_cast<unsigned>(kind);
 }
-// What `retry` retries when no kinds are given: everything but cancellation.
-constexpr ErrorKindSet kRetryableByDefault = ~kind_bit(ErrorKind::kCancelled);
+// What a `catch` without kinds catches, and `retry` without kinds retries.
+constexpr ErrorKindSet kAnyButCancelled = ~kind_bit(ErrorKind::kCancelled);
+constexpr ErrorKindSet kRetryableByDefault = kAnyButCancelled;
 
 // One step of a task trace: `fetch` called at crawl.task:12.
 struct TraceFrame {

@@ -15,7 +15,7 @@ TEST_CASE("types are interned: equal types are the same object") {
 
 TEST_CASE("types print as they are written") {
   TypeTable types;
-  RecordDef page{"Page", {}, {}, false};
+  RecordDef page{"Page", {}, {}, RecordOrigin::kProgram};
   CHECK(type_name(types.optional(types.list(types.str_type()))) == "list[str]?");
   CHECK(type_name(types.tuple({types.int_type(), types.record(&page)})) == "(int, Page)");
   CHECK(type_name(types.result(types.channel(types.float_type()))) == "result[channel[float]]");

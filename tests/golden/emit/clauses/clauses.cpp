@@ -8,18 +8,16 @@ taskrt::Shared<std::int64_t> running{std::int64_t{0}};
 taskrt::Shared<std::int64_t> most{std::int64_t{0}};
 
 // Where each task is defined: for error traces, --trace and --stats.
-namespace sites {
+namespace sites_ {
 constexpr taskrt::TaskSite flaky{"flaky", "io", "tests/golden/run/clauses.task", 12};
 constexpr taskrt::TaskSite slow{"slow", "io", "tests/golden/run/clauses.task", 20};
 constexpr taskrt::TaskSite limited{"limited", "io", "tests/golden/run/clauses.task", 25};
 constexpr taskrt::TaskSite main{"main", "flow", "tests/golden/run/clauses.task", 34};
-}  // namespace sites
+}  // namespace sites_
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::flaky};
+  taskrt::TaskSpan span_{sites_::flaky};
   try {
     #line 13 "tests/golden/run/clauses.task"
     if ((attempt_number_ < std::int64_t{3})) {
@@ -30,101 +28,96 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
     }
     #line 17 "tests/golden/run/clauses.task"
     co_return attempt_number_;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::flaky);
+    error_.add_frame(sites_::flaky);
     throw;
   }
 }
-}  // namespace attempts
+}  // namespace attempts_
 
 // io flaky  retry 3
 taskrt::Task<std::int64_t> flaky() {
-  taskrt::TaskClauses clauses{nullptr, 1, std::nullopt, taskrt::RetryPolicy{3, taskrt::Duration{0}, 4u}};
-  auto attempt = [&](std::int64_t number) { return attempts::flaky(number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 3, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kFailed)}};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::flaky(number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::slow};
+  taskrt::TaskSpan span_{sites_::slow};
   try {
     #line 21 "tests/golden/run/clauses.task"
-    (co_await taskrt::sleep(taskrt::Duration{10000000000}));
+    (co_await taskrt::sleep(10s));
     #line 22 "tests/golden/run/clauses.task"
     co_return std::int64_t{0};
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::slow);
+    error_.add_frame(sites_::slow);
     throw;
   }
 }
-}  // namespace attempts
+}  // namespace attempts_
 
-// io slow  timeout 20000000ns
+// io slow  timeout 20ms
 taskrt::Task<std::int64_t> slow() {
-  taskrt::TaskClauses clauses{nullptr, 1, taskrt::Duration{20000000}, std::nullopt};
-  auto attempt = [&](std::int64_t number) { return attempts::slow(number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.timeout = 20ms};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::slow(number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<void> limited(std::int64_t attempt_number_) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::limited};
+  taskrt::TaskSpan span_{sites_::limited};
   try {
     #line 26 "tests/golden/run/clauses.task"
     {
-      auto guard_1 = co_await running.lock();
-      auto running_value = running.load();
+      auto guard_1_ = co_await running.lock();
+      auto running_2_ = running.load();
       #line 27 "tests/golden/run/clauses.task"
-      { auto& place_2 = running_value; place_2 = taskrt::checked_add(place_2, std::int64_t{1}); }
+      running_2_ = taskrt::checked_add(running_2_, std::int64_t{1});
       #line 28 "tests/golden/run/clauses.task"
       {
-        auto guard_3 = co_await most.lock();
-        auto most_value = most.load();
+        auto guard_3_ = co_await most.lock();
+        auto most_4_ = most.load();
         #line 28 "tests/golden/run/clauses.task"
-        if ((running_value > most_value)) {
+        if ((running_2_ > most_4_)) {
           #line 28 "tests/golden/run/clauses.task"
-          most_value = running_value;
+          most_4_ = running_2_;
         }
-        most.store(std::move(most_value));
+        most.store(std::move(most_4_));
       }
-      running.store(std::move(running_value));
+      running.store(std::move(running_2_));
     }
     #line 30 "tests/golden/run/clauses.task"
-    (co_await taskrt::sleep(taskrt::Duration{20000000}));
+    (co_await taskrt::sleep(20ms));
     #line 31 "tests/golden/run/clauses.task"
     {
-      auto guard_4 = co_await running.lock();
-      auto running_value = running.load();
+      auto guard_5_ = co_await running.lock();
+      auto running_6_ = running.load();
       #line 31 "tests/golden/run/clauses.task"
-      { auto& place_5 = running_value; place_5 = taskrt::checked_sub(place_5, std::int64_t{1}); }
-      running.store(std::move(running_value));
+      running_6_ = taskrt::checked_sub(running_6_, std::int64_t{1});
+      running.store(std::move(running_6_));
     }
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::limited);
+    error_.add_frame(sites_::limited);
     throw;
   }
+  co_return;
 }
-}  // namespace attempts
+}  // namespace attempts_
 
 // io limited  uses pair
 taskrt::Task<void> limited() {
-  taskrt::TaskClauses clauses{&pair, 1, std::nullopt, std::nullopt};
-  auto attempt = [&](std::int64_t number) { return attempts::limited(number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.semaphore = &pair};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::limited(number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::main};
+  taskrt::TaskSpan span_{sites_::main};
   try {
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_;
     // print("succeeded on attempt", flaky())
@@ -138,20 +131,20 @@ taskrt::Task<void> main() {
     auto node_1_ = [&]() -> taskrt::Task<void> {
       co_await node_0_done_.wait();  // order
       #line 36 "tests/golden/run/clauses.task"
-      std::exception_ptr error_6;
+      std::exception_ptr error_7_;
       try {
         #line 36 "tests/golden/run/clauses.task"
         taskrt::print((co_await slow()));
       } catch (...) {
-        error_6 = std::current_exception();
+        error_7_ = std::current_exception();
       }
-      if (error_6) {
-        if (taskrt::error_matches(error_6, 0u)) {
-          Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_6))), taskrt::message_of(error_6)};
+      if (error_7_) {
+        if (taskrt::error_matches(error_7_, taskrt::kAnyButCancelled)) {
+          Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_7_))), taskrt::message_of(error_7_)};
           #line 36 "tests/golden/run/clauses.task"
           taskrt::print(taskrt::interpolate(std::string("slow call timed out: "), e.kind));
         } else {
-          std::rethrow_exception(error_6);
+          std::rethrow_exception(error_7_);
         }
       }
       node_1_done_.set();
@@ -161,8 +154,8 @@ taskrt::Task<void> main() {
     auto node_2_ = [&]() -> taskrt::Task<void> {
       co_await node_1_done_.wait();  // order
       #line 37 "tests/golden/run/clauses.task"
-      auto each_7 = [&](std::int64_t i) { return limited(); };
-      (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_7, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
+      auto each_8_ = [&](std::int64_t i) { return limited(); };
+      (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_8_, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
       node_2_done_.set();
       co_return;
     };
@@ -176,15 +169,15 @@ taskrt::Task<void> main() {
     };
     co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_());
     co_return;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::main);
+    error_.add_frame(sites_::main);
     throw;
   }
 }
 
-void run_main(taskrt::Runtime& runtime) {
-  return runtime.run(main());
+void run_main(taskrt::Runtime& runtime_) {
+  return runtime_.run(main());
 }
 
 }  // namespace clauses

@@ -5,7 +5,7 @@ namespace in_process {
 
 
 // Where each task is defined: for error traces, --trace and --stats.
-namespace sites {
+namespace sites_ {
 constexpr taskrt::TaskSite summarize{"summarize", "cpu", "tests/golden/run/in_process.task", 17};
 constexpr taskrt::TaskSite greet{"greet", "cpu", "tests/golden/run/in_process.task", 26};
 constexpr taskrt::TaskSite checked{"checked", "cpu", "tests/golden/run/in_process.task", 30};
@@ -14,26 +14,24 @@ constexpr taskrt::TaskSite spin{"spin", "cpu", "tests/golden/run/in_process.task
 constexpr taskrt::TaskSite third_time{"third_time", "cpu", "tests/golden/run/in_process.task", 43};
 constexpr taskrt::TaskSite square{"square", "cpu", "tests/golden/run/in_process.task", 48};
 constexpr taskrt::TaskSite main{"main", "flow", "tests/golden/run/in_process.task", 52};
-}  // namespace sites
+}  // namespace sites_
 
 // Each `in process` task's number: how a call names it to a worker process.
-namespace process_tasks {
+namespace process_tasks_ {
 enum : std::uint32_t { summarize, greet, checked, crash_once, spin, third_time, square };
-}  // namespace process_tasks
+}  // namespace process_tasks_
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts, taskrt::Map<std::string, double> tags) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::summarize};
+  taskrt::TaskSpan span_{sites_::summarize};
   co_await taskrt::ensure_cpu();
   try {
     #line 18 "tests/golden/run/in_process.task"
     std::tuple<std::int64_t, std::string> best = std::tuple<std::int64_t, std::string>{std::int64_t{0}, std::string("")};
     #line 19 "tests/golden/run/in_process.task"
-    const taskrt::StopToken& stop_1 = context.stop_token();
-    for (std::int64_t i = std::int64_t{0}, end_2 = taskrt::len(names); i < end_2; ++i) {
-      taskrt::check_cancelled(stop_1);
+    const taskrt::StopToken& stop_1_ = (co_await taskrt::current_context()).stop_token();
+    for (std::int64_t i : taskrt::IntRange(std::int64_t{0}, taskrt::len(names))) {
+      taskrt::check_cancelled(stop_1_);
       #line 20 "tests/golden/run/in_process.task"
       if ((taskrt::at(parts, i) > std::get<0>(best))) {
         #line 20 "tests/golden/run/in_process.task"
@@ -44,48 +42,45 @@ taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std:
     std::optional<std::string> note = std::optional<std::string>{};
     #line 23 "tests/golden/run/in_process.task"
     co_return Summary{taskrt::join(taskrt::make_list<std::string>(taskrt::at(names, std::int64_t{0}), taskrt::at(names, std::int64_t{1})), std::string("")), taskrt::sum(parts), parts, tags, best, note};
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::summarize);
+    error_.add_frame(sites_::summarize);
     throw;
   }
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
 // cpu summarize  in process
 taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts, taskrt::Map<std::string, double> tags) {
-  taskrt::TaskSpan span_{sites::summarize};
-  co_return co_await taskrt::call_in_process<Summary>(process_tasks::summarize, names, parts, tags);
+  taskrt::TaskSpan span_{sites_::summarize};
+  co_return co_await taskrt::call_in_process<Summary>(process_tasks_::summarize, names, parts, tags);
 }
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<void> greet() {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::greet};
+  taskrt::TaskSpan span_{sites_::greet};
   co_await taskrt::ensure_cpu();
   try {
     #line 27 "tests/golden/run/in_process.task"
     taskrt::print(std::string("worker says hello"));
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::greet);
+    error_.add_frame(sites_::greet);
     throw;
   }
+  co_return;
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
 // cpu greet  in process
 taskrt::Task<void> greet() {
-  taskrt::TaskSpan span_{sites::greet};
-  co_return co_await taskrt::call_in_process<void>(process_tasks::greet);
+  taskrt::TaskSpan span_{sites_::greet};
+  co_return co_await taskrt::call_in_process<void>(process_tasks_::greet);
 }
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<std::int64_t> checked(std::int64_t n) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::checked};
+  taskrt::TaskSpan span_{sites_::checked};
   co_await taskrt::ensure_cpu();
   try {
     #line 31 "tests/golden/run/in_process.task"
@@ -95,71 +90,67 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
     }
     #line 32 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, std::int64_t{9223372036854775807});
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::checked);
+    error_.add_frame(sites_::checked);
     throw;
   }
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
 // cpu checked  in process
 taskrt::Task<std::int64_t> checked(std::int64_t n) {
-  taskrt::TaskSpan span_{sites::checked};
-  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks::checked, n);
+  taskrt::TaskSpan span_{sites_::checked};
+  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::checked, n);
 }
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<std::int64_t> crash_once(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites::crash_once};
-  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks::crash_once, n);
+  taskrt::TaskSpan span_{sites_::crash_once};
+  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::crash_once, n);
 }
-}  // namespace attempts
+}  // namespace attempts_
 
 // cpu crash_once  retry 2  in process
 taskrt::Task<std::int64_t> crash_once(std::int64_t n) {
-  taskrt::TaskClauses clauses{nullptr, 1, std::nullopt, taskrt::RetryPolicy{2, taskrt::Duration{0}, 32u}};
-  auto attempt = [&](std::int64_t number) { return attempts::crash_once(n, number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 2, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kWorkerCrashed)}};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::crash_once(n, number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<std::int64_t> spin(std::int64_t n) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::spin};
+  taskrt::TaskSpan span_{sites_::spin};
   co_await taskrt::ensure_cpu();
   try {
     #line 38 "tests/golden/run/in_process.task"
     std::int64_t x = std::int64_t{0};
     #line 39 "tests/golden/run/in_process.task"
-    const taskrt::StopToken& stop_3 = context.stop_token();
+    const taskrt::StopToken& stop_2_ = (co_await taskrt::current_context()).stop_token();
     while ((x < n)) {
-      taskrt::check_cancelled(stop_3);
+      taskrt::check_cancelled(stop_2_);
       #line 39 "tests/golden/run/in_process.task"
       x = taskrt::checked_sub(taskrt::checked_add(x, std::int64_t{1}), taskrt::checked_mod(x, std::int64_t{2}));
     }
     #line 40 "tests/golden/run/in_process.task"
     co_return x;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::spin);
+    error_.add_frame(sites_::spin);
     throw;
   }
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
 // cpu spin  in process
 taskrt::Task<std::int64_t> spin(std::int64_t n) {
-  taskrt::TaskSpan span_{sites::spin};
-  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks::spin, n);
+  taskrt::TaskSpan span_{sites_::spin};
+  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::spin, n);
 }
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::third_time};
+  taskrt::TaskSpan span_{sites_::third_time};
   co_await taskrt::ensure_cpu();
   try {
     #line 44 "tests/golden/run/in_process.task"
@@ -169,56 +160,52 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
     }
     #line 45 "tests/golden/run/in_process.task"
     co_return attempt_number_;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::third_time);
+    error_.add_frame(sites_::third_time);
     throw;
   }
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites::third_time};
-  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks::third_time, n, attempt_number_);
+  taskrt::TaskSpan span_{sites_::third_time};
+  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::third_time, n, attempt_number_);
 }
-}  // namespace attempts
+}  // namespace attempts_
 
 // cpu third_time  retry 3  in process
 taskrt::Task<std::int64_t> third_time(std::int64_t n) {
-  taskrt::TaskClauses clauses{nullptr, 1, std::nullopt, taskrt::RetryPolicy{3, taskrt::Duration{1000000}, taskrt::kRetryableByDefault}};
-  auto attempt = [&](std::int64_t number) { return attempts::third_time(n, number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 3, .backoff = 1ms}};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::third_time(n, number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
-namespace in_worker {
+namespace in_worker_ {
 taskrt::Task<std::int64_t> square(std::int64_t n) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::square};
+  taskrt::TaskSpan span_{sites_::square};
   co_await taskrt::ensure_cpu();
   try {
     #line 49 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, n);
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::square);
+    error_.add_frame(sites_::square);
     throw;
   }
 }
-}  // namespace in_worker
+}  // namespace in_worker_
 
 // cpu square  in process
 taskrt::Task<std::int64_t> square(std::int64_t n) {
-  taskrt::TaskSpan span_{sites::square};
-  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks::square, n);
+  taskrt::TaskSpan span_{sites_::square};
+  co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::square, n);
 }
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::main};
+  taskrt::TaskSpan span_{sites_::main};
   try {
     std::optional<taskrt::Map<std::string, double>> tags;
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_, node_4_done_, node_5_done_, node_6_done_, node_7_done_, node_8_done_;
@@ -249,20 +236,20 @@ taskrt::Task<void> main() {
     auto node_3_ = [&]() -> taskrt::Task<void> {
       co_await node_2_done_.wait();  // order
       #line 56 "tests/golden/run/in_process.task"
-      std::exception_ptr error_4;
+      std::exception_ptr error_3_;
       try {
         #line 56 "tests/golden/run/in_process.task"
         taskrt::print((co_await checked(std::int64_t{-1})));
       } catch (...) {
-        error_4 = std::current_exception();
+        error_3_ = std::current_exception();
       }
-      if (error_4) {
-        if (taskrt::error_matches(error_4, 0u)) {
-          Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_4))), taskrt::message_of(error_4)};
+      if (error_3_) {
+        if (taskrt::error_matches(error_3_, taskrt::kAnyButCancelled)) {
+          Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_3_))), taskrt::message_of(error_3_)};
           #line 56 "tests/golden/run/in_process.task"
           taskrt::print(taskrt::interpolate(std::string("caught "), e.kind, std::string(": "), e.message));
         } else {
-          std::rethrow_exception(error_4);
+          std::rethrow_exception(error_3_);
         }
       }
       node_3_done_.set();
@@ -272,19 +259,19 @@ taskrt::Task<void> main() {
     auto node_4_ = [&]() -> taskrt::Task<void> {
       co_await node_3_done_.wait();  // order
       #line 57 "tests/golden/run/in_process.task"
-      std::exception_ptr error_5;
+      std::exception_ptr error_4_;
       try {
         #line 57 "tests/golden/run/in_process.task"
         taskrt::print((co_await checked(std::int64_t{2})));
       } catch (...) {
-        error_5 = std::current_exception();
+        error_4_ = std::current_exception();
       }
-      if (error_5) {
-        if (taskrt::error_matches(error_5, 64u)) {
+      if (error_4_) {
+        if (taskrt::error_matches(error_4_, taskrt::kind_bit(taskrt::ErrorKind::kArithmetic))) {
           #line 57 "tests/golden/run/in_process.task"
           taskrt::print(std::string("caught Arithmetic"));
         } else {
-          std::rethrow_exception(error_5);
+          std::rethrow_exception(error_4_);
         }
       }
       node_4_done_.set();
@@ -302,7 +289,7 @@ taskrt::Task<void> main() {
     auto node_6_ = [&]() -> taskrt::Task<void> {
       co_await node_5_done_.wait();  // order
       #line 59 "tests/golden/run/in_process.task"
-      taskrt::print(std::string("spin stopped:"), (co_await taskrt::timeout_else(taskrt::Duration{200000000}, spin(std::int64_t{1000000000000}), [&] { return std::int64_t{-1}; })));
+      taskrt::print(std::string("spin stopped:"), (co_await taskrt::timeout_else(200ms, spin(std::int64_t{1000000000000}), [&] { return std::int64_t{-1}; })));
       node_6_done_.set();
       co_return;
     };
@@ -318,16 +305,16 @@ taskrt::Task<void> main() {
     auto node_8_ = [&]() -> taskrt::Task<void> {
       co_await node_7_done_.wait();  // order
       #line 61 "tests/golden/run/in_process.task"
-      auto each_6 = [&](std::int64_t i) { return square(i); };
-      taskrt::print(std::string("squares"), (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false), each_6, std::int64_t{0}, "square tests/golden/run/in_process.task:61")));
+      auto each_5_ = [&](std::int64_t i) { return square(i); };
+      taskrt::print(std::string("squares"), (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false), each_5_, std::int64_t{0}, "square tests/golden/run/in_process.task:61")));
       node_8_done_.set();
       co_return;
     };
     co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_(), node_4_(), node_5_(), node_6_(), node_7_(), node_8_());
     co_return;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::main);
+    error_.add_frame(sites_::main);
     throw;
   }
 }
@@ -340,16 +327,16 @@ std::span<const taskrt::ProcessTask> process_task_table() {
       auto names = taskrt::decode_value<std::vector<std::string>>(in_);
       auto parts = taskrt::decode_value<std::vector<std::int64_t>>(in_);
       auto tags = taskrt::decode_value<taskrt::Map<std::string, double>>(in_);
-      co_return taskrt::encode_values(co_await in_worker::summarize(std::move(names), std::move(parts), std::move(tags)));
+      co_return taskrt::encode_values(co_await in_worker_::summarize(std::move(names), std::move(parts), std::move(tags)));
     }},
     {"greet", [](std::string_view) -> taskrt::Task<std::string> {
-      co_await in_worker::greet();
+      co_await in_worker_::greet();
       co_return std::string();
     }},
     {"checked", [](std::string_view arguments_) -> taskrt::Task<std::string> {
       taskrt::Reader in_(arguments_);
       auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker::checked(std::move(n)));
+      co_return taskrt::encode_values(co_await in_worker_::checked(std::move(n)));
     }},
     {"crash_once", [](std::string_view arguments_) -> taskrt::Task<std::string> {
       taskrt::Reader in_(arguments_);
@@ -359,25 +346,25 @@ std::span<const taskrt::ProcessTask> process_task_table() {
     {"spin", [](std::string_view arguments_) -> taskrt::Task<std::string> {
       taskrt::Reader in_(arguments_);
       auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker::spin(std::move(n)));
+      co_return taskrt::encode_values(co_await in_worker_::spin(std::move(n)));
     }},
     {"third_time", [](std::string_view arguments_) -> taskrt::Task<std::string> {
       taskrt::Reader in_(arguments_);
       auto n = taskrt::decode_value<std::int64_t>(in_);
       auto attempt_number_ = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker::third_time(std::move(n), attempt_number_));
+      co_return taskrt::encode_values(co_await in_worker_::third_time(std::move(n), attempt_number_));
     }},
     {"square", [](std::string_view arguments_) -> taskrt::Task<std::string> {
       taskrt::Reader in_(arguments_);
       auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker::square(std::move(n)));
+      co_return taskrt::encode_values(co_await in_worker_::square(std::move(n)));
     }},
   };
   return tasks;
 }
 
-void run_main(taskrt::Runtime& runtime) {
-  return runtime.run(main());
+void run_main(taskrt::Runtime& runtime_) {
+  return runtime_.run(main());
 }
 
 }  // namespace in_process

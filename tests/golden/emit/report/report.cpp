@@ -6,67 +6,61 @@ namespace report {
 taskrt::Semaphore net{4};
 
 // Where each task is defined: for error traces, --trace and --stats.
-namespace sites {
+namespace sites_ {
 constexpr taskrt::TaskSite fetch_data{"fetch_data", "io", "examples/report.task", 11};
 constexpr taskrt::TaskSite crunch{"crunch", "cpu", "examples/report.task", 16};
 constexpr taskrt::TaskSite main{"main", "flow", "examples/report.task", 22};
-}  // namespace sites
+}  // namespace sites_
 
-namespace attempts {
+namespace attempts_ {
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_number_) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::fetch_data};
+  taskrt::TaskSpan span_{sites_::fetch_data};
   try {
     #line 12 "examples/report.task"
-    (co_await taskrt::sleep(taskrt::Duration{100000000}));
+    (co_await taskrt::sleep(100ms));
     #line 13 "examples/report.task"
     co_return taskrt::checked_mul(x, std::int64_t{2});
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::fetch_data);
+    error_.add_frame(sites_::fetch_data);
     throw;
   }
 }
-}  // namespace attempts
+}  // namespace attempts_
 
-// io fetch_data  uses net  timeout 2000000000ns
+// io fetch_data  uses net  timeout 2s
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x) {
-  taskrt::TaskClauses clauses{&net, 1, taskrt::Duration{2000000000}, std::nullopt};
-  auto attempt = [&](std::int64_t number) { return attempts::fetch_data(x, number); };
-  co_return co_await taskrt::with_clauses(clauses, attempt);
+  taskrt::TaskClauses clauses_{.semaphore = &net, .timeout = 2s};
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::fetch_data(x, number_); };
+  co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
 // cpu crunch
 taskrt::Task<std::int64_t> crunch(std::int64_t n) {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::crunch};
+  taskrt::TaskSpan span_{sites_::crunch};
   co_await taskrt::ensure_cpu();
   try {
     #line 17 "examples/report.task"
     std::int64_t total = std::int64_t{0};
     #line 18 "examples/report.task"
-    const taskrt::StopToken& stop_1 = context.stop_token();
-    for (std::int64_t i = std::int64_t{0}, end_2 = n; i < end_2; ++i) {
-      taskrt::check_cancelled(stop_1);
+    const taskrt::StopToken& stop_1_ = (co_await taskrt::current_context()).stop_token();
+    for (std::int64_t i : taskrt::IntRange(std::int64_t{0}, n)) {
+      taskrt::check_cancelled(stop_1_);
       #line 18 "examples/report.task"
-      { auto& place_3 = total; place_3 = taskrt::checked_add(place_3, i); }
+      total = taskrt::checked_add(total, i);
     }
     #line 19 "examples/report.task"
     co_return total;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::crunch);
+    error_.add_frame(sites_::crunch);
     throw;
   }
 }
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::Context& context = co_await taskrt::current_context();
-  (void)context;
-  taskrt::TaskSpan span_{sites::main};
+  taskrt::TaskSpan span_{sites_::main};
   try {
     std::optional<std::int64_t> a;
     std::optional<std::int64_t> b;
@@ -105,15 +99,15 @@ taskrt::Task<void> main() {
     };
     co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_());
     co_return;
-  } catch (taskrt::Error& error) {
+  } catch (taskrt::Error& error_) {
     span_.mark_failed();
-    error.add_frame(sites::main);
+    error_.add_frame(sites_::main);
     throw;
   }
 }
 
-void run_main(taskrt::Runtime& runtime) {
-  return runtime.run(main());
+void run_main(taskrt::Runtime& runtime_) {
+  return runtime_.run(main());
 }
 
 }  // namespace report

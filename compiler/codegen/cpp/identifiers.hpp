@@ -1,0 +1,27 @@
+// How the names of a .task program meet C++'s namespace.
+//
+// Every name the C++ backend makes up ends in `_` (`end_2_`, `context_`,
+// `sites_`), and no user name is ever written so. A user name is written as
+// itself unless C++ could read it as something else — a keyword, a macro of
+// the headers generated code includes (read from the C++ compiler when taskc
+// is built), an identifier C++ reserves, or a name the generated code uses
+// beside it — and then it gets the suffix `_u`: `NAN` becomes `NAN_u`. A user
+// name that already ends in `_u` or `_` gets the suffix too, so two user names
+// never become one.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace taskc::codegen {
+
+// True if the headers of generated code define `name` as a macro.
+bool is_cpp_macro(std::string_view name);
+
+// The C++ spelling of a user name. `taken` holds further names that must not
+// be used as they are in the scope the name is declared in (a local named
+// like a task or a record, a field named like its record).
+std::string user_identifier(std::string_view name, const std::set<std::string, std::less<>>& taken = {});
+
+}  // namespace taskc::codegen
