@@ -191,7 +191,6 @@ void CppEmitter::flow_body(const ir::Task& task) {
     events += fmt::format("{}node_{}_done_", events.empty() ? "" : ", ", node.id);
   }
   if (!events.empty()) out_->line("taskrt::Event " + events + ";");
-  std::string starts;
   for (const ir::FlowNode& node : task.graph.nodes) {
     out_->print("// $label$", {{"label", node.label}});
     out_->print("auto node_$id$_ = [&]() -> taskrt::Task<void> {", {{"id", std::to_string(node.id)}});
@@ -218,9 +217,17 @@ void CppEmitter::flow_body(const ir::Task& task) {
       out_->line("co_return;");
     }
     out_->line("};");
-    starts += fmt::format("{}node_{}_()", starts.empty() ? "" : ", ", node.id);
   }
-  if (!starts.empty()) out_->print("co_await taskrt::gather($s$);", {{"s", starts}});
+  // All nodes run at once; each waits for its edges. A list, not a variadic
+  // gather: the generated code must not grow C++ nesting with the flow's size.
+  if (!task.graph.nodes.empty()) {
+    out_->print("std::vector<taskrt::Task<void>> nodes_;\nnodes_.reserve($n$);",
+                {{"n", std::to_string(task.graph.nodes.size())}});
+    for (const ir::FlowNode& node : task.graph.nodes) {
+      out_->print("nodes_.push_back(node_$id$_());", {{"id", std::to_string(node.id)}});
+    }
+    out_->line("co_await taskrt::gather(std::move(nodes_));");
+  }
   if (has_result) {
     out_->line("co_return std::move(taskrt::unwrap(result_));");
   } else {
