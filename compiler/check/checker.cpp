@@ -65,6 +65,7 @@ std::unique_ptr<ir::Program> Checker::run(const std::vector<const ast::Module*>&
   }
 
   if (sink_.error_count() > errors_before) return nullptr;
+  mark_suspends();
   return std::move(program_);
 }
 

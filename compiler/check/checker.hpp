@@ -110,6 +110,10 @@ class Checker {
   // Checks a flow's statements and builds its graph (ir::Task::graph).
   void check_flow_body(const ast::Item& item, ir::Task& task);
 
+  // --- suspends.cpp -----------------------------------------------------------
+  // Sets ir::Expr::suspends on every expression of the checked program.
+  void mark_suspends();
+
   // --- reporting helpers (checker.cpp) ----------------------------------------
   diag::Diagnostic& error(diag::Code code, source::Span span, std::string message);
   void mismatch(source::Span span, const ir::Type* expected, const ir::Type* found, std::string_view context);

@@ -134,9 +134,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {
-    err << "taskc: error: the C++ compiler rejected the code generated for this program.\n"
-           "This is a bug in taskc unless the message below is about an imported header or an\n"
-           "extern task's C++ function. Locations refer to the .task file where they can.\n"
+    // A program the checker accepted must build: anything else is our bug,
+    // unless the user's own C++ (an imported header, an extern function) is at fault.
+    err << "taskc: internal error: the generated C++ did not compile; please report this as a taskc bug\n"
+           "(unless the message below is about an imported header or an extern task's C++ function).\n"
+           "Locations refer to the .task file where they can:\n"
         << output;
     fs::remove(partial, error);
     return result;

@@ -71,6 +71,8 @@ struct BuiltinInfo {
   Builtin builtin;
   std::string_view name;
   BuiltinPlace place;
+  // A call waits (generated code awaits it), so what contains it suspends.
+  bool suspends = false;
 };
 
 std::optional<BuiltinInfo> find_builtin(std::string_view name);

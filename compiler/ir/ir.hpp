@@ -111,6 +111,9 @@ struct Expr {
   std::vector<ExprPtr> operands;
   // kGatherEach: the locals bound by the pattern, per element.
   std::vector<LocalId> bindings;
+  // Evaluating it waits for something (a task call, a suspending builtin, a
+  // concurrent form), here or in an operand. Set by the checker.
+  bool suspends = false;
 };
 
 // ---------------------------------------------------------------------------

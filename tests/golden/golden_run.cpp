@@ -15,7 +15,9 @@
 //   // server: http              start the test HTTP server first; `{server}`
 //                                in the arguments becomes its base URL
 // Programs are built at -O0 into the cache named by TASKC_CACHE_DIR, so a
-// second run of the suite does not compile again.
+// second run of the suite does not compile again. A program without a
+// `flow main` (a library of tasks for embedding) is only compiled: its
+// `taskc emit-cpp` output must be valid C++. Run from the repository root.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,6 +205,41 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+bool has_main(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("flow main(", 0) == 0) return true;
+  }
+  return false;
+}
+
+// A program without main: its generated C++ must compile (with clang++, as
+// `taskc build` does).
+bool compile_library(const std::string& taskc, const std::string& path) {
+  std::string dir = "/tmp/golden_run_lib_" + std::to_string(::getpid());
+  std::string out;
+  std::string err;
+  if (run(taskc + " emit-cpp " + path + " -o " + dir, out, err) != 0) {
+    std::cerr << path << ": taskc emit-cpp failed:\n" << out << err;
+    return false;
+  }
+  std::string source_dir = path.substr(0, path.find_last_of('/') + 1);
+  std::string sources;
+  for (const std::string& line : lines_of(out)) {
+    std::size_t at = line.rfind(" and ");
+    if (at != std::string::npos) sources = line.substr(at + 5);
+  }
+  int status =
+      run("clang++ -std=c++20 -fsyntax-only -Iruntime/include -I" + dir + " -I" + source_dir + " " + sources, out, err);
+  run("rm -rf " + dir, out, out);
+  if (status != 0) {
+    std::cerr << path << ": the generated C++ does not compile:\n" << err;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,6 +255,7 @@ int main(int argc, char** argv) {
 
   std::string out;
   std::string err;
+  if (!has_main(path)) return compile_library(taskc, path) ? 0 : 1;
   if (run(taskc + " build -O0 " + path + " -o " + executable, out, err) != 0) {
     std::cerr << path << ": taskc build failed:\n" << out << err;
     return 1;

@@ -71,12 +71,12 @@ std::set<std::string> harvest(const std::vector<std::string>& programs) {
 // Words the .task grammar keeps for itself, which cannot be user names.
 bool is_task_keyword(const std::string& name) {
   static const std::set<std::string> kKeywords = {
-      "io",     "cpu",   "task",    "flow",     "let",    "return",  "if",    "else",  "for",   "in",
-      "while",  "break", "continue", "gather",  "race",   "timeout", "retry", "uses",  "limit", "settle",
-      "after",  "try",   "catch",   "fail",     "with",   "shared",  "const", "semaphore", "type", "use",
-      "import", "extern", "process", "blocking", "backoff", "on",    "and",   "or",    "not",   "true",
-      "false",  "none",  "int",     "float",    "bool",   "str",     "duration", "list", "map",  "channel",
-      "result", "void",  "tuple"};
+      "io",        "cpu",      "task",  "flow",     "let",     "return",  "if",       "else",    "for",
+      "in",        "while",    "break", "continue", "gather",  "race",    "timeout",  "retry",   "uses",
+      "limit",     "settle",   "after", "try",      "catch",   "fail",    "with",     "shared",  "const",
+      "semaphore", "type",     "use",   "import",   "extern",  "process", "blocking", "backoff", "on",
+      "and",       "or",       "not",   "true",     "false",   "none",    "int",      "float",   "bool",
+      "str",       "duration", "list",  "map",      "channel", "result",  "void",     "tuple"};
   return kKeywords.count(name) != 0;
 }
 

@@ -47,11 +47,25 @@ class CppEmitter {
   // A C++ expression for `e`. Statements it needs first (closures for
   // concurrent forms) go to the prelude of the statement being emitted.
   std::string expr(const ir::Expr& e);
+  std::string expr_text(const ir::Expr& e);
+  // Whether a value may be computed by a statement of the prelude (not at
+  // namespace scope).
+  bool can_spill() const { return no_spill_ == 0; }
+  // Lists and maps of more elements than this are built by statements.
+  static constexpr std::size_t kLargeLiteral = 32;
+  static constexpr int kSpillDepth = 32;
+  std::string large_literal(const ir::Expr& e);
+  // A literal as an element of a static table, and the table's element type.
+  std::string table_literal(const ir::Expr& e);
+  std::string table_type(const ir::Type* t) const;
   // A C++ expression of type taskrt::Task<T> that runs `e` when awaited.
   std::string task_of(const ir::Expr& e);
   std::string call_task(const ir::Expr& e, bool await);
   // The `else` value of timeout and try: a lambda the runtime calls only then.
   std::string fallback(const ir::Expr& e);
+  // `e` where it may run only sometimes (the right side of and/or): its
+  // prelude, if it needs one, goes into a lambda called in its place.
+  std::string when_needed(const ir::Expr& e);
   // A Task wrapping an awaitable blocking call, for the concurrent forms.
   std::string task_of_blocking(const std::string& awaitable, const ir::Task& callee);
   std::string builtin(const ir::Expr& e);
@@ -141,6 +155,9 @@ class CppEmitter {
   const ir::Task* task_ = nullptr;
   std::vector<std::string> prelude_;
   int counter_ = 0;
+  // How deep expr() is, and how many enclosing contexts forbid a prelude.
+  int depth_ = 0;
+  int no_spill_ = 0;
   // Locals that live outside the current C++ scope: a flow's lets, which its
   // node lambdas share (`(*total)`), keyed by LocalId.
   std::map<ir::LocalId, std::string> hoisted_;

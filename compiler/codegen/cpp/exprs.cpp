@@ -4,6 +4,7 @@
 // coroutine lambda in the prelude (named, because a coroutine lambda's
 // captures live in the lambda object, which must outlive the coroutine).
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "compiler/codegen/cpp/emitter.hpp"
 
@@ -99,11 +100,41 @@ std::string CppEmitter::fallback(const ir::Expr& e) {
   std::string inner;
   for (const std::string& line : prelude_) inner += line + " ";
   prelude_ = std::move(outer);
-  if (inner.empty() && value.find("co_await") == std::string::npos) return "[&] { return " + value + "; }";
+  if (!e.suspends) return "[&] { " + inner + "return " + value + "; }";
   return fmt::format("[&]() -> taskrt::Task<{}> {{ {}co_return {}; }}", type(e.type), inner, value);
 }
 
+std::string CppEmitter::when_needed(const ir::Expr& e) {
+  // Whatever the value needs first runs inside a lambda called in its place.
+  std::vector<std::string> outer = std::move(prelude_);
+  prelude_.clear();
+  std::string value = expr(e);
+  std::vector<std::string> inner = std::move(prelude_);
+  prelude_ = std::move(outer);
+  if (inner.empty()) return value;
+  std::string body;
+  for (const std::string& line : inner) body += line + " ";
+  if (!e.suspends) return fmt::format("[&] {{ {}return {}; }}()", body, value);
+  // Awaited within its own full expression, so the lambda outlives its coroutine.
+  return fmt::format("(co_await [&]() -> taskrt::Task<{}> {{ {}co_return {}; }}())", type(e.type), body, value);
+}
+
 std::string CppEmitter::expr(const ir::Expr& e) {
+  ++depth_;
+  std::string text = expr_text(e);
+  --depth_;
+  // A long chain (`a + b + … + z`) would nest C++ as deep as it is long, past
+  // what compilers accept: every so many levels, the value is computed by a
+  // statement of its own first.
+  if (depth_ > 0 && depth_ % kSpillDepth == 0 && can_spill() && !e.type->is(ir::TypeKind::kVoid)) {
+    std::string name = fresh("value");
+    prelude_.push_back(fmt::format("auto {} = {};", name, text));
+    return name;
+  }
+  return text;
+}
+
+std::string CppEmitter::expr_text(const ir::Expr& e) {
   switch (e.kind) {
     case ir::ExprKind::kIntLiteral:
       if (e.int_value == INT64_MIN) return "std::int64_t{INT64_MIN}";
@@ -146,8 +177,11 @@ std::string CppEmitter::expr(const ir::Expr& e) {
     case ir::ExprKind::kRange:
       return fmt::format("taskrt::range({}, {}, {})", expr(*e.operands[0]), expr(*e.operands[1]),
                          e.inclusive ? "true" : "false");
-    case ir::ExprKind::kList: return fmt::format("taskrt::make_list<{}>({})", type(e.type->element()), arguments(e));
+    case ir::ExprKind::kList:
+      if (e.operands.size() > kLargeLiteral && can_spill()) return large_literal(e);
+      return fmt::format("taskrt::make_list<{}>({})", type(e.type->element()), arguments(e));
     case ir::ExprKind::kMap:
+      if (e.operands.size() > 2 * kLargeLiteral && can_spill()) return large_literal(e);
       return fmt::format("taskrt::make_map<{}, {}>({})", type(e.type->args[0]), type(e.type->args[1]), arguments(e));
     case ir::ExprKind::kTuple: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
     case ir::ExprKind::kRecord: return fmt::format("{}{{{}}}", type(e.type), arguments(e));
@@ -235,9 +269,72 @@ std::string CppEmitter::expr(const ir::Expr& e) {
   TASKC_UNREACHABLE("an expression kind without a C++ lowering");
 }
 
+namespace {
+
+bool is_literal(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kIntLiteral:
+    case ir::ExprKind::kFloatLiteral:
+    case ir::ExprKind::kBoolLiteral:
+    case ir::ExprKind::kStrLiteral:
+    case ir::ExprKind::kDurationLiteral: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::string CppEmitter::table_literal(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kStrLiteral:
+      return "std::string_view(\"" + escaped(e.text) + "\", " + std::to_string(e.text.size()) + ")";
+    case ir::ExprKind::kIntLiteral: return e.int_value == INT64_MIN ? "INT64_MIN" : std::to_string(e.int_value);
+    default: return expr(e);
+  }
+}
+
+std::string CppEmitter::table_type(const ir::Type* t) const {
+  return t->is(ir::TypeKind::kStr) ? "std::string_view" : type(t);
+}
+
+std::string CppEmitter::large_literal(const ir::Expr& e) {
+  bool is_map = e.kind == ir::ExprKind::kMap;
+  std::string name = fresh(is_map ? "map" : "list");
+  if (std::all_of(e.operands.begin(), e.operands.end(), [](const ir::ExprPtr& x) { return is_literal(*x); })) {
+    // Constants: a static table, built into the value where it stands.
+    std::string rows;
+    for (std::size_t i = 0; i < e.operands.size(); i += is_map ? 2 : 1) {
+      rows += is_map
+                  ? fmt::format("\n    {{{}, {}}},", table_literal(*e.operands[i]), table_literal(*e.operands[i + 1]))
+                  : fmt::format("\n    {},", table_literal(*e.operands[i]));
+    }
+    std::string row_type =
+        is_map ? fmt::format("std::pair<{}, {}>", table_type(e.type->args[0]), table_type(e.type->args[1]))
+               : table_type(e.type->element());
+    prelude_.push_back(fmt::format("static constexpr {} {}[] = {{{}\n}};", row_type, name, rows));
+    return fmt::format("taskrt::{}<{}>({})", is_map ? "map_from_table" : "list_from_table", type(e.type), name);
+  }
+  // Computed elements: one statement each, in order.
+  prelude_.push_back(fmt::format("{} {};", type(e.type), name));
+  if (!is_map) prelude_.push_back(fmt::format("{}.reserve({});", name, e.operands.size()));
+  for (std::size_t i = 0; i < e.operands.size(); i += is_map ? 2 : 1) {
+    std::string element = expr(*e.operands[i]);
+    if (is_map) {
+      std::string value = expr(*e.operands[i + 1]);
+      prelude_.push_back(fmt::format("taskrt::slot({}, {}) = {};", name, element, value));
+    } else {
+      prelude_.push_back(fmt::format("{}.push_back({});", name, element));
+    }
+  }
+  return "std::move(" + name + ")";
+}
+
 std::string CppEmitter::binary(const ir::Expr& e) {
   std::string left = expr(*e.operands[0]);
-  std::string right = expr(*e.operands[1]);
+  // The right side of `and`/`or` runs only when needed: nothing of it may
+  // move into a statement before.
+  bool short_circuit = e.binary_op == ir::BinaryOp::kAnd || e.binary_op == ir::BinaryOp::kOr;
+  std::string right = short_circuit ? when_needed(*e.operands[1]) : expr(*e.operands[1]);
   return operation(e.binary_op, e.operands[0]->type, e.operands[1]->type, e.type, left, right);
 }
 

@@ -108,6 +108,8 @@ std::string CppEmitter::signature(const ir::Task& task, std::string_view name_su
 }
 
 void CppEmitter::globals(Printer& header, Printer& source) {
+  // Namespace scope: no statements before a value.
+  ++no_spill_;
   for (const ir::Const& c : program_.consts) {
     // A const's value is a literal: no prelude, no task.
     std::string value = expr(*c.value);
@@ -126,6 +128,7 @@ void CppEmitter::globals(Printer& header, Printer& source) {
     std::string value = expr(*s.init);
     source.print("taskrt::Shared<$t$> $n${$v$};", {{"t", type(s.type)}, {"n", identifier(s.name)}, {"v", value}});
   }
+  --no_spill_;
 }
 
 void CppEmitter::task_body(const ir::Task& task) {

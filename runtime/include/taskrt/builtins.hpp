@@ -138,6 +138,20 @@ Map<K, V> make_map(KeysAndValues&&... entries) {
   return map;
 }
 
+// Large literals, which generated code keeps in static tables.
+template <typename List, typename Row, std::size_t N>
+List list_from_table(const Row (&rows)[N]) {
+  return List(std::begin(rows), std::end(rows));
+}
+template <typename MapType, typename Row, std::size_t N>
+MapType map_from_table(const Row (&rows)[N]) {
+  MapType map;
+  for (const Row& row : rows) {
+    slot(map, typename MapType::key_type(row.first)) = typename MapType::mapped_type(row.second);
+  }
+  return map;
+}
+
 // The integers of a..b (or a..=b) without building a list: what generated
 // code iterates when a `gather … for i in a..b` needs no list.
 class IntRange {

@@ -17,6 +17,8 @@ template <typename K, typename V>
 class Map {
  public:
   using Entry = std::pair<K, V>;
+  using key_type = K;
+  using mapped_type = V;
 
   Map() = default;
   Map(std::initializer_list<Entry> entries) {

@@ -310,7 +310,18 @@ taskrt::Task<void> main() {
       node_8_done_.set();
       co_return;
     };
-    co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_(), node_4_(), node_5_(), node_6_(), node_7_(), node_8_());
+    std::vector<taskrt::Task<void>> nodes_;
+    nodes_.reserve(9);
+    nodes_.push_back(node_0_());
+    nodes_.push_back(node_1_());
+    nodes_.push_back(node_2_());
+    nodes_.push_back(node_3_());
+    nodes_.push_back(node_4_());
+    nodes_.push_back(node_5_());
+    nodes_.push_back(node_6_());
+    nodes_.push_back(node_7_());
+    nodes_.push_back(node_8_());
+    co_await taskrt::gather(std::move(nodes_));
     co_return;
   } catch (taskrt::Error& error_) {
     span_.mark_failed();

@@ -97,7 +97,13 @@ taskrt::Task<void> main() {
       node_3_done_.set();
       co_return;
     };
-    co_await taskrt::gather(node_0_(), node_1_(), node_2_(), node_3_());
+    std::vector<taskrt::Task<void>> nodes_;
+    nodes_.reserve(4);
+    nodes_.push_back(node_0_());
+    nodes_.push_back(node_1_());
+    nodes_.push_back(node_2_());
+    nodes_.push_back(node_3_());
+    co_await taskrt::gather(std::move(nodes_));
     co_return;
   } catch (taskrt::Error& error_) {
     span_.mark_failed();
