@@ -68,7 +68,7 @@ SpanRecord* begin_span(const TaskSite& site) {
   SpanBuffer& buffer = thread_buffer();
   std::uint32_t thread = thread_number();
   std::lock_guard lock(buffer.mutex);
-  buffer.records.push_back(SpanRecord{&site, now_ns(), 0, thread, 0, false});
+  buffer.records.push_back(SpanRecord{&site, now_ns(), 0, thread, 0, false, false});
   return &buffer.records.back();
 }
 
@@ -147,8 +147,9 @@ void TaskRecorder::write_chrome_trace(const std::vector<SpanRecord>& records, st
     out << (id == 1 ? "\n" : ",\n")
         << fmt::format("{{{},\"ph\":\"b\",\"ts\":{},\"tid\":{},\"args\":{{\"at\":{}}}}}", common, micros(r.begin_ns),
                        r.begin_thread, json_string(fmt::format("{}:{}", r.site->file, r.site->line).c_str()));
-    out << fmt::format(",\n{{{},\"ph\":\"e\",\"ts\":{},\"tid\":{},\"args\":{{\"failed\":{}}}}}", common,
-                       micros(r.end_ns), r.end_thread, r.failed ? "true" : "false");
+    out << fmt::format(",\n{{{},\"ph\":\"e\",\"ts\":{},\"tid\":{},\"args\":{{\"failed\":{},\"cancelled\":{}}}}}",
+                       common, micros(r.end_ns), r.end_thread, r.failed ? "true" : "false",
+                       r.cancelled ? "true" : "false");
   }
   out << "\n]}\n";
 }
@@ -158,6 +159,7 @@ std::string TaskRecorder::stats_table(const std::vector<SpanRecord>& records) {
     const TaskSite* site;
     std::vector<std::int64_t> durations;
     std::size_t failed = 0;
+    std::size_t cancelled = 0;
     std::int64_t total = 0;
   };
   std::map<const TaskSite*, Row> rows;
@@ -167,13 +169,15 @@ std::string TaskRecorder::stats_table(const std::vector<SpanRecord>& records) {
     row.durations.push_back(r.end_ns - r.begin_ns);
     row.total += r.end_ns - r.begin_ns;
     row.failed += r.failed ? 1 : 0;
+    row.cancelled += r.cancelled ? 1 : 0;
   }
   std::vector<Row*> ordered;
   for (auto& [site, row] : rows) ordered.push_back(&row);
   std::sort(ordered.begin(), ordered.end(), [](const Row* a, const Row* b) { return a->total > b->total; });
 
-  std::string out = fmt::format("{:<24} {:<4} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}  {}\n", "task", "kind",
-                                "calls", "failed", "total", "mean", "p50", "p99", "max", "defined at");
+  std::string out =
+      fmt::format("{:<24} {:<4} {:>9} {:>7} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}  {}\n", "task", "kind", "calls",
+                  "failed", "cancelled", "total", "mean", "p50", "p99", "max", "defined at");
   for (Row* row : ordered) {
     std::vector<std::int64_t>& d = row->durations;
     std::sort(d.begin(), d.end());
@@ -183,8 +187,8 @@ std::string TaskRecorder::stats_table(const std::vector<SpanRecord>& records) {
       return d[rank == 0 ? 0 : rank - 1];
     };
     out +=
-        fmt::format("{:<24} {:<4} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}  {}:{}\n", row->site->name,
-                    row->site->kind, d.size(), row->failed, short_duration(row->total),
+        fmt::format("{:<24} {:<4} {:>9} {:>7} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}  {}:{}\n", row->site->name,
+                    row->site->kind, d.size(), row->failed, row->cancelled, short_duration(row->total),
                     short_duration(row->total / static_cast<std::int64_t>(d.size())), short_duration(percentile(0.5)),
                     short_duration(percentile(0.99)), short_duration(d.back()), row->site->file, row->site->line);
   }

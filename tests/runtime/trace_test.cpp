@@ -156,3 +156,20 @@ TEST_CASE("programs accept --procs and --proc-mem, and reject bad values") {
     CHECK(parse(bad, args) == 2);
   }
 }
+
+TEST_CASE("a call ended by cancellation is counted as cancelled, not failed") {
+  TaskRecorder::start();
+  {
+    TaskSpan cancelled{kLeaf};
+    cancelled.mark_ended_by(CancelledError("cancelled"));
+    TaskSpan failed{kLeaf};
+    failed.mark_ended_by(FailedError("boom"));
+  }
+  std::vector<SpanRecord> records = TaskRecorder::stop();
+  REQUIRE(records.size() == 2);
+  CHECK((records[0].cancelled && !records[0].failed));
+  CHECK((records[1].failed && !records[1].cancelled));
+  std::string table = TaskRecorder::stats_table(records);
+  CHECK(table.find("calls  failed cancelled") != std::string::npos);
+  CHECK(table.find("      2       1         1") != std::string::npos);
+}

@@ -146,7 +146,7 @@ void CppEmitter::task_body(const ir::Task& task) {
   }
   out_->print(
       "} catch (taskrt::Error& error_) {\n"
-      "  span_.mark_failed();\n"
+      "  span_.mark_ended_by(error_);\n"
       "  error_.add_frame(sites_::$n$);\n"
       "  throw;\n"
       "}",

@@ -36,7 +36,10 @@ struct SpanRecord {
   std::int64_t end_ns;
   std::uint32_t begin_thread;  // small thread numbers, in order of first use
   std::uint32_t end_thread;
+  // Ended by an error: cancellation (a race's loser, a sibling's failure,
+  // Ctrl-C) is not a failure of the task, so it is counted apart.
   bool failed;
+  bool cancelled;
 };
 
 namespace detail {
@@ -62,6 +65,17 @@ class TaskSpan {
 
   void mark_failed() noexcept {
     if (record_) record_->failed = true;
+  }
+  void mark_cancelled() noexcept {
+    if (record_) record_->cancelled = true;
+  }
+  // The call ends with `error`: failed, or cancelled if it is Cancelled.
+  void mark_ended_by(const Error& error) noexcept {
+    if (error.kind() == ErrorKind::kCancelled) {
+      mark_cancelled();
+    } else {
+      mark_failed();
+    }
   }
 
  private:

@@ -29,7 +29,7 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
     #line 17 "tests/golden/run/clauses.task"
     co_return attempt_number_;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::flaky);
     throw;
   }
@@ -52,7 +52,7 @@ taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
     #line 22 "tests/golden/run/clauses.task"
     co_return std::int64_t{0};
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::slow);
     throw;
   }
@@ -100,7 +100,7 @@ taskrt::Task<void> limited(std::int64_t attempt_number_) {
       running.store(std::move(running_6_));
     }
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::limited);
     throw;
   }
@@ -176,7 +176,7 @@ taskrt::Task<void> main() {
     co_await taskrt::gather(std::move(nodes_));
     co_return;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::main);
     throw;
   }

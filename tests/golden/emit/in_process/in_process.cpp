@@ -43,7 +43,7 @@ taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std:
     #line 23 "tests/golden/run/in_process.task"
     co_return Summary{taskrt::join(taskrt::make_list<std::string>(taskrt::at(names, std::int64_t{0}), taskrt::at(names, std::int64_t{1})), std::string("")), taskrt::sum(parts), parts, tags, best, note};
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::summarize);
     throw;
   }
@@ -64,7 +64,7 @@ taskrt::Task<void> greet() {
     #line 27 "tests/golden/run/in_process.task"
     taskrt::print(std::string("worker says hello"));
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::greet);
     throw;
   }
@@ -91,7 +91,7 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
     #line 32 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, std::int64_t{9223372036854775807});
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::checked);
     throw;
   }
@@ -135,7 +135,7 @@ taskrt::Task<std::int64_t> spin(std::int64_t n) {
     #line 40 "tests/golden/run/in_process.task"
     co_return x;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::spin);
     throw;
   }
@@ -161,7 +161,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
     #line 45 "tests/golden/run/in_process.task"
     co_return attempt_number_;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::third_time);
     throw;
   }
@@ -190,7 +190,7 @@ taskrt::Task<std::int64_t> square(std::int64_t n) {
     #line 49 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, n);
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::square);
     throw;
   }
@@ -324,7 +324,7 @@ taskrt::Task<void> main() {
     co_await taskrt::gather(std::move(nodes_));
     co_return;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::main);
     throw;
   }

@@ -21,7 +21,7 @@ taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_numbe
     #line 13 "examples/report.task"
     co_return taskrt::checked_mul(x, std::int64_t{2});
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::fetch_data);
     throw;
   }
@@ -52,7 +52,7 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
     #line 19 "examples/report.task"
     co_return total;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::crunch);
     throw;
   }
@@ -106,7 +106,7 @@ taskrt::Task<void> main() {
     co_await taskrt::gather(std::move(nodes_));
     co_return;
   } catch (taskrt::Error& error_) {
-    span_.mark_failed();
+    span_.mark_ended_by(error_);
     error_.add_frame(sites_::main);
     throw;
   }
