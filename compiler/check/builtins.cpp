@@ -32,7 +32,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
   require_place(info, node.name_span);
   auto out = std::make_unique<ir::Expr>();
   out->kind = ir::ExprKind::kCallBuiltin;
-  out->builtin = info.builtin;
+  out->payload = info.builtin;
   out->span = node.span;
   out->type = types_->error_type();
   const std::size_t count = node.operands.size();

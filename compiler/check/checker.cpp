@@ -59,7 +59,7 @@ std::unique_ptr<ir::Program> Checker::run(const std::vector<const ast::Module*>&
       check_task_body(*item, task);
     }
     if (item->name == "main" && item->kind == ast::ItemKind::kFlow) {
-      program_->main = symbol->index;
+      program_->main = ir::TaskId{symbol->index};
       check_main(*item, task);
     }
   }

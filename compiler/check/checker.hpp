@@ -135,7 +135,7 @@ class Checker {
   std::vector<std::map<std::string, LocalBinding, std::less<>>> scopes_;
   int loop_depth_ = 0;
   // Shared values whose `with` encloses the current statement.
-  std::vector<std::uint32_t> held_shared_;
+  std::vector<ir::SharedId> held_shared_;
   // In a flow: the top-level `let`s not yet reached, for use-before-definition.
   std::map<std::string, source::Span, std::less<>> later_flow_lets_;
 };

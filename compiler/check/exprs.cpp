@@ -21,8 +21,27 @@ ir::ExprPtr wrap(ir::ExprKind kind, ir::ExprPtr inner, const ir::Type* type) {
   return outer;
 }
 
+// AST and IR keep their own enums (phases do not share types); the switch
+// has no default, so an operator added to one and not mapped is an error.
 ir::BinaryOp to_ir(ast::BinaryOp op) {
-  return static_cast<ir::BinaryOp>(static_cast<int>(op));
+  switch (op) {
+    case ast::BinaryOp::kAdd: return ir::BinaryOp::kAdd;
+    case ast::BinaryOp::kSub: return ir::BinaryOp::kSub;
+    case ast::BinaryOp::kMul: return ir::BinaryOp::kMul;
+    case ast::BinaryOp::kDiv: return ir::BinaryOp::kDiv;
+    case ast::BinaryOp::kMod: return ir::BinaryOp::kMod;
+    case ast::BinaryOp::kEq: return ir::BinaryOp::kEq;
+    case ast::BinaryOp::kNe: return ir::BinaryOp::kNe;
+    case ast::BinaryOp::kLt: return ir::BinaryOp::kLt;
+    case ast::BinaryOp::kLe: return ir::BinaryOp::kLe;
+    case ast::BinaryOp::kGt: return ir::BinaryOp::kGt;
+    case ast::BinaryOp::kGe: return ir::BinaryOp::kGe;
+    case ast::BinaryOp::kAnd: return ir::BinaryOp::kAnd;
+    case ast::BinaryOp::kOr: return ir::BinaryOp::kOr;
+    case ast::BinaryOp::kIn: return ir::BinaryOp::kIn;
+    case ast::BinaryOp::kNotIn: return ir::BinaryOp::kNotIn;
+  }
+  TASKC_UNREACHABLE("an AST operator without an IR operator");
 }
 
 }  // namespace
@@ -52,22 +71,22 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
   switch (node.kind) {
     case ast::ExprKind::kIntLiteral: {
       auto out = make(ir::ExprKind::kIntLiteral, types_->int_type(), node.span);
-      out->int_value = node.int_value;
+      out->payload = node.int_value;
       return out;
     }
     case ast::ExprKind::kFloatLiteral: {
       auto out = make(ir::ExprKind::kFloatLiteral, types_->float_type(), node.span);
-      out->float_value = node.float_value;
+      out->payload = node.float_value;
       return out;
     }
     case ast::ExprKind::kDurationLiteral: {
       auto out = make(ir::ExprKind::kDurationLiteral, types_->duration_type(), node.span);
-      out->int_value = node.int_value;
+      out->payload = ir::Nanoseconds{node.int_value};
       return out;
     }
     case ast::ExprKind::kBoolLiteral: {
       auto out = make(ir::ExprKind::kBoolLiteral, types_->bool_type(), node.span);
-      out->bool_value = node.bool_value;
+      out->payload = node.bool_value;
       return out;
     }
     case ast::ExprKind::kNoneLiteral: {
@@ -90,14 +109,14 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
     case ast::ExprKind::kStringLiteral: {
       if (node.parts.size() == 1 && !node.parts[0].expr) {
         auto out = make(ir::ExprKind::kStrLiteral, types_->str_type(), node.span);
-        out->text = node.parts[0].text;
+        out->payload = node.parts[0].text;
         return out;
       }
       auto out = make(ir::ExprKind::kInterpolation, types_->str_type(), node.span);
       for (const ast::StringPart& part : node.parts) {
         if (!part.expr) {
           auto text = make(ir::ExprKind::kStrLiteral, types_->str_type(), node.span);
-          text->text = part.text;
+          text->payload = part.text;
           out->operands.push_back(std::move(text));
           continue;
         }
@@ -148,7 +167,7 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
       const ir::Type* type = tuple->type->args[static_cast<std::size_t>(node.int_value)];
       auto out = wrap(ir::ExprKind::kTupleElement, std::move(tuple), type);
       out->span = node.span;
-      out->ref = static_cast<std::uint32_t>(node.int_value);
+      out->payload = ir::ElementIndex{static_cast<std::uint32_t>(node.int_value)};
       return out;
     }
     case ast::ExprKind::kIndex: return index(node);
@@ -167,7 +186,7 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
       }
       auto out = wrap(ir::ExprKind::kUnary, std::move(operand), type);
       out->span = node.span;
-      out->unary_op = node.unary_op == ast::UnaryOp::kNot ? ir::UnaryOp::kNot : ir::UnaryOp::kNegate;
+      out->payload = node.unary_op == ast::UnaryOp::kNot ? ir::UnaryOp::kNot : ir::UnaryOp::kNegate;
       return out;
     }
     case ast::ExprKind::kBinary: return binary(node);
@@ -193,9 +212,9 @@ ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
 
 ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
   if (const LocalBinding* local = find_local(node.name)) {
-    const ir::Type* declared = task_->locals[local->id].type;
+    const ir::Type* declared = task_->local(local->id).type;
     auto out = make(ir::ExprKind::kLocal, declared, node.span);
-    out->ref = local->id;
+    out->payload = local->id;
     if (local->narrowed) return wrap(ir::ExprKind::kUnwrapOptional, std::move(out), local->narrowed);
     return out;
   }
@@ -204,7 +223,7 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
       case Symbol::Kind::kConst: {
         const ir::Const& constant = program_->consts[symbol->index];
         auto out = make(ir::ExprKind::kConst, constant.type, node.span);
-        out->ref = symbol->index;
+        out->payload = ir::ConstId{symbol->index};
         return out;
       }
       case Symbol::Kind::kShared: {
@@ -219,7 +238,7 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
         }
         const ir::Shared& shared = program_->shared[symbol->index];
         auto out = make(ir::ExprKind::kShared, shared.type, node.span);
-        out->ref = symbol->index;
+        out->payload = ir::SharedId{symbol->index};
         return out;
       }
       case Symbol::Kind::kSemaphore:
@@ -271,7 +290,7 @@ ir::ExprPtr Checker::call(const ast::Expr& node, const ir::Type* expected) {
   }
   if (const LocalBinding* local = find_local(node.name)) {
     error(diag::Code::kNotCallable, node.name_span, fmt::format("`{}` is a variable, not a task", node.name))
-        .with_label(fmt::format("a `{}`", ir::type_name(task_->locals[local->id].type)));
+        .with_label(fmt::format("a `{}`", ir::type_name(task_->local(local->id).type)));
     return error_expr(node.span);
   }
   if (const Symbol* symbol = find_symbol(node.name)) {
@@ -321,7 +340,7 @@ ir::ExprPtr Checker::task_call(const ast::Expr& node, const Symbol& symbol) {
     return error_expr(node.span);
   }
   auto out = make(ir::ExprKind::kCallTask, callee.result, node.span);
-  out->ref = symbol.index;
+  out->payload = ir::TaskId{symbol.index};
   for (std::size_t i = 0; i < node.operands.size(); ++i) {
     out->operands.push_back(expr_as(*node.operands[i], callee.params[i].type,
                                     fmt::format("argument `{}` of `{}`", callee.params[i].name, callee.name)));
@@ -351,7 +370,7 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
   const ir::Type* rt = right->type;
   auto result = [&](const ir::Type* type) {
     auto out = make(ir::ExprKind::kBinary, type, node.span);
-    out->binary_op = to_ir(op);
+    out->payload = to_ir(op);
     out->operands.push_back(std::move(left));
     out->operands.push_back(std::move(right));
     return out;
@@ -412,7 +431,7 @@ ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr r
   if (lt->is_error() || rt->is_error()) return error_expr(span);
   auto result = [&](const ir::Type* type) {
     auto out = make(ir::ExprKind::kBinary, type, span);
-    out->binary_op = op;
+    out->payload = op;
     out->operands.push_back(std::move(left));
     out->operands.push_back(std::move(right));
     return out;
@@ -460,14 +479,13 @@ ir::ExprPtr Checker::field(const ast::Expr& node) {
   const ir::Type* type = base->type;
   if (type->is_error()) return error_expr(node.span);
   if (type->is(ir::TypeKind::kResult)) {
-    const ir::Type* field_type = node.name == "ok"                             ? types_->bool_type()
-                                 : node.name == "value"                        ? type->element()
-                                 : node.name == "error" || node.name == "kind" ? types_->str_type()
-                                                                               : nullptr;
-    if (field_type != nullptr) {
-      auto out = wrap(ir::ExprKind::kResultField, std::move(base), field_type);
+    if (std::optional<ir::ResultPart> part = ir::find_result_part(node.name)) {
+      const ir::Type* part_type = *part == ir::ResultPart::kOk      ? types_->bool_type()
+                                  : *part == ir::ResultPart::kValue ? type->element()
+                                                                    : types_->str_type();
+      auto out = wrap(ir::ExprKind::kResultField, std::move(base), part_type);
       out->span = node.span;
-      out->text = node.name;
+      out->payload = *part;
       return out;
     }
     error(diag::Code::kNoSuchField, node.name_span,
@@ -490,8 +508,7 @@ ir::ExprPtr Checker::field(const ast::Expr& node) {
     if (record->fields[i].name != node.name) continue;
     auto out = wrap(ir::ExprKind::kField, std::move(base), record->fields[i].type);
     out->span = node.span;
-    out->ref = static_cast<std::uint32_t>(i);
-    out->text = node.name;
+    out->payload = ir::FieldIndex{static_cast<std::uint32_t>(i)};
     return out;
   }
   std::string fields;

@@ -17,7 +17,7 @@ struct Uses {
   std::set<ir::LocalId> reads;
   std::set<ir::LocalId> writes;
   std::set<ir::LocalId> defines;
-  std::vector<std::uint32_t> calls;
+  std::vector<ir::TaskId> calls;
 };
 
 void collect(const ir::Block& block, Uses& uses);
@@ -29,15 +29,14 @@ std::optional<ir::LocalId> place_root(const ir::Expr& place) {
          base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
     base = base->operands[0].get();
   }
-  if (base->kind == ir::ExprKind::kLocal) return base->ref;
+  if (base->kind == ir::ExprKind::kLocal) return base->as<ir::LocalId>();
   return std::nullopt;
 }
 
 void collect(const ir::Expr& expr, Uses& uses) {
-  if (expr.kind == ir::ExprKind::kLocal) uses.reads.insert(expr.ref);
-  if (expr.kind == ir::ExprKind::kCallTask) uses.calls.push_back(expr.ref);
-  if (expr.kind == ir::ExprKind::kCallBuiltin &&
-      (expr.builtin == ir::Builtin::kPush || expr.builtin == ir::Builtin::kPop) && !expr.operands.empty()) {
+  if (expr.kind == ir::ExprKind::kLocal) uses.reads.insert(expr.as<ir::LocalId>());
+  if (expr.kind == ir::ExprKind::kCallTask) uses.calls.push_back(expr.as<ir::TaskId>());
+  if ((expr.is_builtin(ir::Builtin::kPush) || expr.is_builtin(ir::Builtin::kPop)) && !expr.operands.empty()) {
     if (auto root = place_root(*expr.operands[0])) uses.writes.insert(*root);
   }
   for (ir::LocalId binding : expr.bindings) uses.defines.insert(binding);
@@ -144,7 +143,7 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     Uses uses;
     collect(node.stmt, uses);
     node.calls = uses.calls;
-    auto name_of = [&](ir::LocalId id) { return task.locals[id].name; };
+    auto name_of = [&](ir::LocalId id) { return task.local(id).name; };
     for (ir::LocalId read : uses.reads) {
       if (uses.defines.count(read)) continue;
       auto writer = state.last_writer.find(read);

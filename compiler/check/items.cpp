@@ -156,7 +156,8 @@ std::optional<std::int64_t> Checker::constant_int(const ast::Expr& value, std::s
     const Symbol* symbol = find_symbol(value.name);
     if (symbol && symbol->kind == Symbol::Kind::kConst) {
       const ir::Const& constant = program_->consts[symbol->index];
-      if (constant.value && constant.value->kind == ir::ExprKind::kIntLiteral) return constant.value->int_value;
+      if (constant.value && constant.value->kind == ir::ExprKind::kIntLiteral)
+        return constant.value->as<std::int64_t>();
       if (constant.value == nullptr) return std::nullopt;
     }
   }
@@ -171,7 +172,9 @@ std::optional<std::int64_t> Checker::constant_duration(const ast::Expr& value, s
     const Symbol* symbol = find_symbol(value.name);
     if (symbol && symbol->kind == Symbol::Kind::kConst) {
       const ir::Const& constant = program_->consts[symbol->index];
-      if (constant.value && constant.value->kind == ir::ExprKind::kDurationLiteral) return constant.value->int_value;
+      if (constant.value && constant.value->kind == ir::ExprKind::kDurationLiteral) {
+        return constant.value->as<ir::Nanoseconds>().count;
+      }
       if (constant.value == nullptr) return std::nullopt;
     }
   }
@@ -259,7 +262,7 @@ void Checker::check_clauses(const ast::Item& item, ir::Task& task) {
           }
           break;
         }
-        task.semaphore = symbol->index;
+        task.semaphore = ir::SemaphoreId{symbol->index};
         if (clause.value) {
           std::optional<std::int64_t> permits = constant_int(*clause.value, "the number of permits");
           if (!permits) break;

@@ -5,6 +5,23 @@
 #include "compiler/check/checker.hpp"
 
 namespace taskc::check {
+namespace {
+
+// The AST's and the IR's assignment operators, mapped without a default so
+// that -Wswitch catches one added to either.
+ir::AssignOp to_ir(ast::AssignOp op) {
+  switch (op) {
+    case ast::AssignOp::kSet: return ir::AssignOp::kSet;
+    case ast::AssignOp::kAdd: return ir::AssignOp::kAdd;
+    case ast::AssignOp::kSub: return ir::AssignOp::kSub;
+    case ast::AssignOp::kMul: return ir::AssignOp::kMul;
+    case ast::AssignOp::kDiv: return ir::AssignOp::kDiv;
+    case ast::AssignOp::kMod: return ir::AssignOp::kMod;
+  }
+  TASKC_UNREACHABLE("an AST assignment operator without an IR one");
+}
+
+}  // namespace
 
 ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable) {
   auto& scope = scopes_.back();
@@ -12,10 +29,10 @@ ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type
   if (previous != scope.end()) {
     error(diag::Code::kDuplicateLocal, span, fmt::format("`{}` is already defined in this block", name))
         .with_label("defined again")
-        .label(task_->locals[previous->second.id].span, "first defined here")
+        .label(task_->local(previous->second.id).span, "first defined here")
         .help(fmt::format("assign to it with `{} = …`, or choose another name", name));
   }
-  auto id = static_cast<ir::LocalId>(task_->locals.size());
+  ir::LocalId id{static_cast<std::uint32_t>(task_->locals.size())};
   task_->locals.push_back(ir::Local{name, type, span, is_mutable});
   scope[name] = LocalBinding{id, nullptr};
   return id;
@@ -37,7 +54,7 @@ void Checker::check_writable(const ir::Expr& target, source::Span span) {
   }
   switch (base->kind) {
     case ir::ExprKind::kLocal: {
-      const ir::Local& local = task_->locals[base->ref];
+      const ir::Local& local = task_->local(base->as<ir::LocalId>());
       if (!local.is_mutable) {
         error(diag::Code::kImmutable, span, fmt::format("`{}` cannot be changed", local.name))
             .with_label("written here")
@@ -47,15 +64,16 @@ void Checker::check_writable(const ir::Expr& target, source::Span span) {
       return;
     }
     case ir::ExprKind::kConst:
-      error(diag::Code::kImmutable, span, fmt::format("`{}` is a constant", program_->consts[base->ref].name))
+      error(diag::Code::kImmutable, span,
+            fmt::format("`{}` is a constant", program_->constant(base->as<ir::ConstId>()).name))
           .with_label("written here")
-          .label(program_->consts[base->ref].span, "declared `const` here");
+          .label(program_->constant(base->as<ir::ConstId>()).span, "declared `const` here");
       return;
     case ir::ExprKind::kShared: {
-      for (std::uint32_t held : held_shared_) {
-        if (held == base->ref) return;
+      for (ir::SharedId held : held_shared_) {
+        if (held == base->as<ir::SharedId>()) return;
       }
-      const ir::Shared& shared = program_->shared[base->ref];
+      const ir::Shared& shared = program_->shared_value(base->as<ir::SharedId>());
       error(diag::Code::kSharedWriteOutsideWith, span,
             fmt::format("shared value `{}` is written outside `with {}`", shared.name, shared.name))
           .with_label("unguarded write")
@@ -88,8 +106,8 @@ ir::Stmt Checker::stmt(const ast::Stmt& node) {
         narrowed = find_local(condition.operands[0]->name);
         in_then = condition.binary_op == ast::BinaryOp::kNe;
       }
-      const ir::Type* inner = narrowed && task_->locals[narrowed->id].type->is(ir::TypeKind::kOptional)
-                                  ? task_->locals[narrowed->id].type->element()
+      const ir::Type* inner = narrowed && task_->local(narrowed->id).type->is(ir::TypeKind::kOptional)
+                                  ? task_->local(narrowed->id).type->element()
                                   : nullptr;
       auto narrowed_block = [&](const ast::Block& body, bool narrow) {
         if (!narrow || inner == nullptr) return block(body);
@@ -172,7 +190,7 @@ ir::Stmt Checker::assign(const ast::Stmt& node) {
   ir::Stmt out;
   out.kind = ir::StmtKind::kAssign;
   out.span = node.span;
-  out.assign_op = static_cast<ir::AssignOp>(static_cast<int>(node.assign_op));
+  out.assign_op = to_ir(node.assign_op);
   out.target = expr(*node.target);
   // A narrowed optional is assigned as the optional it is.
   if (out.target->kind == ir::ExprKind::kUnwrapOptional) out.target = std::move(out.target->operands[0]);
@@ -242,7 +260,7 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
     error(diag::Code::kBadWithTarget, node.name_span,
           fmt::format("`with` needs a semaphore or a shared value; `{}` is a variable", node.name))
         .with_label("a local variable")
-        .label(task_->locals[local->id].span, "defined here")
+        .label(task_->local(local->id).span, "defined here")
         .note("declare `semaphore NAME = N` or `shared NAME: T = …` at the top level");
     out.body = block(node.body);
     return out;
@@ -258,14 +276,14 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
     return out;
   }
   if (symbol && symbol->kind == Symbol::Kind::kSemaphore) {
-    out.ref = symbol->index;
+    out.semaphore = ir::SemaphoreId{symbol->index};
     out.body = block(node.body);
     return out;
   }
   if (symbol && symbol->kind == Symbol::Kind::kShared) {
     out.kind = ir::StmtKind::kWithShared;
-    out.ref = symbol->index;
-    held_shared_.push_back(symbol->index);
+    out.shared = ir::SharedId{symbol->index};
+    held_shared_.push_back(out.shared);
     out.body = block(node.body);
     held_shared_.pop_back();
     return out;
@@ -363,7 +381,7 @@ bool Checker::always_returns(const ir::Block& block) const {
       }
       case ir::StmtKind::kWhile:
         // `while true { … }` without a break only leaves by returning.
-        if (s.value && s.value->kind == ir::ExprKind::kBoolLiteral && s.value->bool_value) {
+        if (s.value && s.value->kind == ir::ExprKind::kBoolLiteral && s.value->as<bool>()) {
           bool has_break = false;
           std::vector<const ir::Block*> pending{&s.body};
           while (!pending.empty()) {

@@ -14,7 +14,7 @@ bool suspends_here(const ir::Expr& e) {
     case ir::ExprKind::kRace:
     case ir::ExprKind::kTimeout:
     case ir::ExprKind::kTryElse: return true;
-    case ir::ExprKind::kCallBuiltin: return ir::builtin_info(e.builtin).suspends;
+    case ir::ExprKind::kCallBuiltin: return ir::builtin_info(e.as<ir::Builtin>()).suspends;
     default: return false;
   }
 }

@@ -5,6 +5,23 @@ std::string_view error_kind_name(ErrorKind kind) {
   return kErrorKindNames[static_cast<int>(kind)];
 }
 
+std::string_view result_part_name(ResultPart part) {
+  switch (part) {
+    case ResultPart::kOk: return "ok";
+    case ResultPart::kValue: return "value";
+    case ResultPart::kError: return "error";
+    case ResultPart::kKind: return "kind";
+  }
+  TASKC_UNREACHABLE("a result part without a name");
+}
+
+std::optional<ResultPart> find_result_part(std::string_view name) {
+  for (ResultPart part : {ResultPart::kOk, ResultPart::kValue, ResultPart::kError, ResultPart::kKind}) {
+    if (result_part_name(part) == name) return part;
+  }
+  return std::nullopt;
+}
+
 std::string error_kind_list() {
   std::string out;
   for (int i = 0; i < kErrorKindCount; ++i) {

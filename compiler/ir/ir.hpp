@@ -3,8 +3,10 @@
 //
 // Ownership: a Program owns everything in it, including its TypeTable and
 // records; Types and RecordDefs are referenced by pointer and live as long as
-// the Program. Names are resolved to indexes: a LocalId indexes the enclosing
-// task's `locals`, and item references index the Program's vectors.
+// the Program. Names are resolved to typed indexes: a LocalId indexes the
+// enclosing task's `locals`, a TaskId the Program's `tasks`, and so on; an
+// expression's payload holds the one fact of its kind (Expr::as<T>()).
+// Every fact a backend needs is here, typed: no backend compares names.
 #pragma once
 
 #include <cstdint>
@@ -12,15 +14,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "compiler/ir/builtins.hpp"
 #include "compiler/ir/types.hpp"
 #include "compiler/source/span.hpp"
+#include "compiler/support/check.hpp"
 
 namespace taskc::ir {
 
-using LocalId = std::uint32_t;
+// A typed index: a LocalId cannot index the tasks.
+template <class Tag>
+struct Id {
+  std::uint32_t index = 0;
+  friend auto operator<=>(const Id&, const Id&) = default;
+};
+using LocalId = Id<struct LocalTag>;
+using TaskId = Id<struct TaskTag>;
+using ConstId = Id<struct ConstTag>;
+using SharedId = Id<struct SharedTag>;
+using SemaphoreId = Id<struct SemaphoreTag>;
+// A record's field, and a tuple's element, by position.
+using FieldIndex = Id<struct FieldTag>;
+using ElementIndex = Id<struct ElementTag>;
 
 // The kinds of error a task can fail with (§10 of the language): the
 // runtime's list, so the two cannot disagree.
@@ -56,26 +73,36 @@ enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe
 enum class UnaryOp { kNegate, kNot };
 std::string_view binary_op_text(BinaryOp op);
 
+// The parts of a result[T] (§10): `r.ok`, `r.value`, `r.error`, `r.kind`.
+enum class ResultPart { kOk, kValue, kError, kKind };
+std::string_view result_part_name(ResultPart part);
+std::optional<ResultPart> find_result_part(std::string_view name);
+
+// Nanoseconds, the payload of a duration literal.
+struct Nanoseconds {
+  std::int64_t count = 0;
+};
+
 enum class ExprKind {
-  kIntLiteral,       // int_value
-  kFloatLiteral,     // float_value
-  kBoolLiteral,      // bool_value
-  kStrLiteral,       // text
-  kDurationLiteral,  // int_value: nanoseconds
+  kIntLiteral,       // payload: std::int64_t
+  kFloatLiteral,     // payload: double
+  kBoolLiteral,      // payload: bool
+  kStrLiteral,       // payload: std::string
+  kDurationLiteral,  // payload: Nanoseconds
   kNoneLiteral,      // type is the optional it stands for
   kInterpolation,    // operands: the pieces, each a str literal or a value to format as print does
-  kLocal,            // ref: LocalId
-  kConst,            // ref: index into Program::consts
-  kShared,           // ref: index into Program::shared
-  kCallTask,         // ref: index into Program::tasks; operands: arguments
-  kCallBuiltin,      // builtin; operands: arguments
+  kLocal,            // payload: LocalId
+  kConst,            // payload: ConstId
+  kShared,           // payload: SharedId
+  kCallTask,         // payload: TaskId; operands: arguments
+  kCallBuiltin,      // payload: Builtin; operands: arguments
   kNewChannel,       // operands[0]: capacity; type: channel[T]
-  kField,            // operands[0]: record; ref: field index; text: field name
-  kResultField,      // operands[0]: result[T]; text: ok, value, error or kind
-  kTupleElement,     // operands[0]: tuple; ref: element index
+  kField,            // operands[0]: record; payload: FieldIndex
+  kResultField,      // operands[0]: result[T]; payload: ResultPart
+  kTupleElement,     // operands[0]: tuple; payload: ElementIndex
   kIndex,            // operands[0]: list or map; operands[1]: index or key
-  kUnary,            // unary_op, operands[0]
-  kBinary,           // binary_op, operands[0], operands[1] (types already converted)
+  kUnary,            // payload: UnaryOp; operands[0]
+  kBinary,           // payload: BinaryOp; operands[0], operands[1] (types already converted)
   kRange,            // operands[0], operands[1], inclusive; type list[int]
   kList,             // operands
   kMap,              // operands: key, value, key, value, …
@@ -94,26 +121,34 @@ enum class ExprKind {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
+// The one fact an expression of a kind carries (see ExprKind).
+using ExprPayload = std::variant<std::monostate, std::int64_t, double, bool, std::string, Nanoseconds, LocalId, ConstId,
+                                 SharedId, TaskId, FieldIndex, ElementIndex, ResultPart, Builtin, BinaryOp, UnaryOp>;
+
 struct Expr {
   ExprKind kind = ExprKind::kNoneLiteral;
   const Type* type = nullptr;
   source::Span span;
-  std::int64_t int_value = 0;
-  double float_value = 0;
-  bool bool_value = false;
+  ExprPayload payload;
+  // kGather and kGatherEach: settle instead of failing fast.
   bool settle = false;
+  // kRange: a..=b.
   bool inclusive = false;
-  std::string text;
-  std::uint32_t ref = 0;
-  Builtin builtin = Builtin::kPrint;
-  BinaryOp binary_op = BinaryOp::kAdd;
-  UnaryOp unary_op = UnaryOp::kNegate;
   std::vector<ExprPtr> operands;
   // kGatherEach: the locals bound by the pattern, per element.
   std::vector<LocalId> bindings;
   // Evaluating it waits for something (a task call, a suspending builtin, a
   // concurrent form), here or in an operand. Set by the checker.
   bool suspends = false;
+
+  // The payload, which must be a T: a mismatch is a compiler bug.
+  template <class T>
+  const T& as() const {
+    const T* value = std::get_if<T>(&payload);
+    TASKC_CHECK(value != nullptr, "an IR expression's payload is not of the type its kind has");
+    return *value;
+  }
+  bool is_builtin(Builtin builtin) const { return kind == ExprKind::kCallBuiltin && as<Builtin>() == builtin; }
 };
 
 // ---------------------------------------------------------------------------
@@ -149,8 +184,8 @@ enum class StmtKind {
   kContinue,
   kReturn,         // value or null
   kFail,           // value: the message (str)
-  kWithSemaphore,  // ref: semaphore index, body
-  kWithShared,     // ref: shared index, body
+  kWithSemaphore,  // semaphore, body
+  kWithShared,     // shared, body
   kTry,            // body, catches
   kExpr,           // value
 };
@@ -163,7 +198,8 @@ struct Stmt {
   ExprPtr target;
   AssignOp assign_op = AssignOp::kSet;
   ForKind for_kind = ForKind::kList;
-  std::uint32_t ref = 0;
+  SemaphoreId semaphore;
+  SharedId shared;
   Block body;
   std::optional<Block> else_body;
   std::vector<Catch> catches;
@@ -194,7 +230,7 @@ struct FlowNode {
   // A short description for graph drawings: `let pages = gather fetch(…)`.
   std::string label;
   // The tasks this node calls directly, for labelling with their kinds.
-  std::vector<std::uint32_t> calls;
+  std::vector<TaskId> calls;
   bool is_effect = false;
 };
 
@@ -215,7 +251,7 @@ struct Local {
 struct Param {
   std::string name;
   const Type* type = nullptr;
-  LocalId local = 0;
+  LocalId local;
   source::Span span;
 };
 
@@ -238,7 +274,7 @@ struct Task {
   std::vector<Param> params;
   const Type* result = nullptr;
   // `uses S n`
-  std::optional<std::uint32_t> semaphore;
+  std::optional<SemaphoreId> semaphore;
   std::int64_t permits = 1;
   std::optional<std::int64_t> timeout_ns;
   std::optional<Retry> retry;
@@ -247,6 +283,8 @@ struct Task {
   Block body;
   // Flows only.
   FlowGraph graph;
+
+  const Local& local(LocalId id) const { return locals[id.index]; }
 };
 
 struct Const {
@@ -281,10 +319,14 @@ struct Program {
   std::vector<Semaphore> semaphores;
   std::vector<Shared> shared;
   std::vector<Task> tasks;
-  // The index of `flow main` in tasks, if the program has one.
-  std::optional<std::uint32_t> main;
+  // `flow main`, if the program has one.
+  std::optional<TaskId> main;
 
   const RecordDef* find_record(std::string_view name) const;
+  const Task& task(TaskId id) const { return tasks[id.index]; }
+  const Const& constant(ConstId id) const { return consts[id.index]; }
+  const Shared& shared_value(SharedId id) const { return shared[id.index]; }
+  const Semaphore& semaphore(SemaphoreId id) const { return semaphores[id.index]; }
 };
 
 }  // namespace taskc::ir

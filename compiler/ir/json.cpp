@@ -137,7 +137,7 @@ class IrJson {
     json_.end_array();
     json_.key("main");
     if (program_.main) {
-      json_.string(program_.tasks[*program_.main].name);
+      json_.string(program_.task(*program_.main).name);
     } else {
       json_.null();
     }
@@ -175,7 +175,7 @@ class IrJson {
       json_.begin_object();
       json_.field("name", p.name);
       json_.field("type", type_name(p.type));
-      json_.field("local", p.local);
+      json_.field("local", p.local.index);
       json_.end_object();
     }
     json_.end_array();
@@ -183,7 +183,7 @@ class IrJson {
     if (t.semaphore) {
       json_.key("uses");
       json_.begin_object();
-      json_.field("semaphore", program_.semaphores[*t.semaphore].name);
+      json_.field("semaphore", program_.semaphore(*t.semaphore).name);
       json_.field("permits", t.permits);
       json_.end_object();
     }
@@ -256,7 +256,7 @@ class IrJson {
     if (!s.bindings.empty()) {
       json_.key("bind");
       json_.begin_array();
-      for (LocalId id : s.bindings) json_.number(id);
+      for (LocalId id : s.bindings) json_.number(id.index);
       json_.end_array();
     }
     if (s.kind == StmtKind::kFor) json_.field("over", kFor[static_cast<int>(s.for_kind)]);
@@ -265,8 +265,8 @@ class IrJson {
       json_.key("target");
       expr(s.target.get());
     }
-    if (s.kind == StmtKind::kWithSemaphore) json_.field("semaphore", program_.semaphores[s.ref].name);
-    if (s.kind == StmtKind::kWithShared) json_.field("shared", program_.shared[s.ref].name);
+    if (s.kind == StmtKind::kWithSemaphore) json_.field("semaphore", program_.semaphore(s.semaphore).name);
+    if (s.kind == StmtKind::kWithShared) json_.field("shared", program_.shared_value(s.shared).name);
     if (s.value) {
       json_.key("value");
       expr(s.value.get());
@@ -286,7 +286,7 @@ class IrJson {
       for (const Catch& c : s.catches) {
         json_.begin_object();
         json_.field("kinds", c.kinds ? error_kinds(c.kinds) : std::string("any"));
-        if (c.binding) json_.field("bind", *c.binding);
+        if (c.binding) json_.field("bind", c.binding->index);
         json_.key("body");
         block(c.body);
         json_.end_object();
@@ -312,24 +312,26 @@ class IrJson {
     json_.field("expr", kNames[static_cast<int>(e->kind)]);
     json_.field("type", type_name(e->type));
     switch (e->kind) {
-      case ExprKind::kIntLiteral:
-      case ExprKind::kDurationLiteral: json_.field("value", e->int_value); break;
+      case ExprKind::kIntLiteral: json_.field("value", e->as<std::int64_t>()); break;
+      case ExprKind::kDurationLiteral: json_.field("value", e->as<Nanoseconds>().count); break;
       case ExprKind::kFloatLiteral:
         json_.key("value");
-        json_.real(e->float_value);
+        json_.real(e->as<double>());
         break;
-      case ExprKind::kBoolLiteral: json_.field("value", e->bool_value); break;
-      case ExprKind::kStrLiteral: json_.field("value", e->text); break;
-      case ExprKind::kLocal: json_.field("local", e->ref); break;
-      case ExprKind::kConst: json_.field("name", program_.consts[e->ref].name); break;
-      case ExprKind::kShared: json_.field("name", program_.shared[e->ref].name); break;
-      case ExprKind::kCallTask: json_.field("task", program_.tasks[e->ref].name); break;
-      case ExprKind::kCallBuiltin: json_.field("builtin", builtin_info(e->builtin).name); break;
+      case ExprKind::kBoolLiteral: json_.field("value", e->as<bool>()); break;
+      case ExprKind::kStrLiteral: json_.field("value", e->as<std::string>()); break;
+      case ExprKind::kLocal: json_.field("local", e->as<LocalId>().index); break;
+      case ExprKind::kConst: json_.field("name", program_.constant(e->as<ConstId>()).name); break;
+      case ExprKind::kShared: json_.field("name", program_.shared_value(e->as<SharedId>()).name); break;
+      case ExprKind::kCallTask: json_.field("task", program_.task(e->as<TaskId>()).name); break;
+      case ExprKind::kCallBuiltin: json_.field("builtin", builtin_info(e->as<Builtin>()).name); break;
       case ExprKind::kField:
-      case ExprKind::kResultField: json_.field("field", e->text); break;
-      case ExprKind::kTupleElement: json_.field("element", e->ref); break;
-      case ExprKind::kUnary: json_.field("op", e->unary_op == UnaryOp::kNot ? "not" : "-"); break;
-      case ExprKind::kBinary: json_.field("op", binary_op_text(e->binary_op)); break;
+        json_.field("field", e->operands[0]->type->record->fields[e->as<FieldIndex>().index].name);
+        break;
+      case ExprKind::kResultField: json_.field("field", result_part_name(e->as<ResultPart>())); break;
+      case ExprKind::kTupleElement: json_.field("element", e->as<ElementIndex>().index); break;
+      case ExprKind::kUnary: json_.field("op", e->as<UnaryOp>() == UnaryOp::kNot ? "not" : "-"); break;
+      case ExprKind::kBinary: json_.field("op", binary_op_text(e->as<BinaryOp>())); break;
       case ExprKind::kRange: json_.field("inclusive", e->inclusive); break;
       case ExprKind::kGather:
       case ExprKind::kGatherEach: json_.field("settle", e->settle); break;
@@ -338,7 +340,7 @@ class IrJson {
     if (!e->bindings.empty()) {
       json_.key("bind");
       json_.begin_array();
-      for (LocalId id : e->bindings) json_.number(id);
+      for (LocalId id : e->bindings) json_.number(id.index);
       json_.end_array();
     }
     if (!e->operands.empty()) {

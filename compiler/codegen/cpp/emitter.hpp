@@ -167,7 +167,7 @@ class CppEmitter {
   std::vector<std::set<std::string, std::less<>>> scopes_;
   int shadow_counter_ = 0;
   // Shared values whose `with` block encloses us: index -> the local copy.
-  std::map<std::uint32_t, std::string> held_shared_;
+  std::map<ir::SharedId, std::string> held_shared_;
   // The attempt number's C++ name inside a task with clauses.
   std::string attempt_name_;
 };

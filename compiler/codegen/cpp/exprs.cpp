@@ -27,7 +27,7 @@ std::string CppEmitter::arguments(const ir::Expr& e, std::size_t first) {
 }
 
 std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
-  const ir::Task& callee = program_.tasks[e.ref];
+  const ir::Task& callee = program_.task(e.as<ir::TaskId>());
   std::string call;
   if (callee.in_process) {
     // The generated caller's side sends the call to a worker process.
@@ -137,38 +137,44 @@ std::string CppEmitter::expr(const ir::Expr& e) {
 std::string CppEmitter::expr_text(const ir::Expr& e) {
   switch (e.kind) {
     case ir::ExprKind::kIntLiteral:
-      if (e.int_value == INT64_MIN) return "std::int64_t{INT64_MIN}";
-      return fmt::format("std::int64_t{{{}}}", e.int_value);
-    case ir::ExprKind::kFloatLiteral: return float_literal(e.float_value);
-    case ir::ExprKind::kBoolLiteral: return e.bool_value ? "true" : "false";
-    case ir::ExprKind::kStrLiteral: return string_literal(e.text);
-    case ir::ExprKind::kDurationLiteral: return duration_literal(e.int_value);
+      if (e.as<std::int64_t>() == INT64_MIN) return "std::int64_t{INT64_MIN}";
+      return fmt::format("std::int64_t{{{}}}", e.as<std::int64_t>());
+    case ir::ExprKind::kFloatLiteral: return float_literal(e.as<double>());
+    case ir::ExprKind::kBoolLiteral: return e.as<bool>() ? "true" : "false";
+    case ir::ExprKind::kStrLiteral: return string_literal(e.as<std::string>());
+    case ir::ExprKind::kDurationLiteral: return duration_literal(e.as<ir::Nanoseconds>().count);
     case ir::ExprKind::kNoneLiteral: return type(e.type) + "{}";
     case ir::ExprKind::kInterpolation: return "taskrt::interpolate(" + arguments(e) + ")";
-    case ir::ExprKind::kLocal: return local(e.ref);
-    case ir::ExprKind::kConst: return identifier(program_.consts[e.ref].name);
+    case ir::ExprKind::kLocal: return local(e.as<ir::LocalId>());
+    case ir::ExprKind::kConst: return identifier(program_.constant(e.as<ir::ConstId>()).name);
     case ir::ExprKind::kShared: {
-      auto held = held_shared_.find(e.ref);
+      auto held = held_shared_.find(e.as<ir::SharedId>());
       if (held != held_shared_.end()) return held->second;
-      return identifier(program_.shared[e.ref].name) + ".load()";
+      return identifier(program_.shared_value(e.as<ir::SharedId>()).name) + ".load()";
     }
     case ir::ExprKind::kCallTask: return call_task(e, true);
     case ir::ExprKind::kCallBuiltin: return builtin(e);
     case ir::ExprKind::kNewChannel:
       return fmt::format("{}(static_cast<std::size_t>({}))", type(e.type), expr(*e.operands[0]));
-    case ir::ExprKind::kField:
-      return expr(*e.operands[0]) + "." + field_identifier(*e.operands[0]->type->record, e.text);
+    case ir::ExprKind::kField: {
+      const ir::RecordDef& record = *e.operands[0]->type->record;
+      return expr(*e.operands[0]) + "." + field_identifier(record, record.fields[e.as<ir::FieldIndex>().index].name);
+    }
     case ir::ExprKind::kResultField: {
       std::string base = expr(*e.operands[0]);
-      if (e.text == "ok") return base + ".ok()";
-      if (e.text == "value") return base + ".value()";
-      if (e.text == "error") return base + ".error_message()";
-      return base + ".kind_name()";
+      switch (e.as<ir::ResultPart>()) {
+        case ir::ResultPart::kOk: return base + ".ok()";
+        case ir::ResultPart::kValue: return base + ".value()";
+        case ir::ResultPart::kError: return base + ".error_message()";
+        case ir::ResultPart::kKind: return base + ".kind_name()";
+      }
+      TASKC_UNREACHABLE("a result part without a lowering");
     }
-    case ir::ExprKind::kTupleElement: return fmt::format("std::get<{}>({})", e.ref, expr(*e.operands[0]));
+    case ir::ExprKind::kTupleElement:
+      return fmt::format("std::get<{}>({})", e.as<ir::ElementIndex>().index, expr(*e.operands[0]));
     case ir::ExprKind::kIndex: return fmt::format("taskrt::at({}, {})", expr(*e.operands[0]), expr(*e.operands[1]));
     case ir::ExprKind::kUnary:
-      if (e.unary_op == ir::UnaryOp::kNot) return "(!" + expr(*e.operands[0]) + ")";
+      if (e.as<ir::UnaryOp>() == ir::UnaryOp::kNot) return "(!" + expr(*e.operands[0]) + ")";
       if (is_int(e.type) || e.type->is(ir::TypeKind::kDuration)) {
         return "taskrt::checked_neg(" + expr(*e.operands[0]) + ")";
       }
@@ -226,7 +232,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       }
       std::vector<std::string> outer = std::move(prelude_);
       prelude_.clear();
-      bool direct = body.kind == ir::ExprKind::kCallTask && !program_.tasks[body.ref].blocking;
+      bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
       std::string value = direct ? call_task(body, false) : expr(body);
       std::string inner_text;
       for (const std::string& line : prelude_) inner_text += line + " ";
@@ -245,7 +251,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       // The progress bar's label: what is gathered, and where.
       const source::SourceFile& file = sources_.get(e.span.file);
       std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
-      if (direct) label = program_.tasks[body.ref].name + " " + label;
+      if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
       return fmt::format("(co_await taskrt::{}({}, {}, {}, \"{}\"))", e.settle ? "gather_each_settled" : "gather_each",
                          iterable, element, limit, escaped(label));
     }
@@ -287,8 +293,10 @@ bool is_literal(const ir::Expr& e) {
 std::string CppEmitter::table_literal(const ir::Expr& e) {
   switch (e.kind) {
     case ir::ExprKind::kStrLiteral:
-      return "std::string_view(\"" + escaped(e.text) + "\", " + std::to_string(e.text.size()) + ")";
-    case ir::ExprKind::kIntLiteral: return e.int_value == INT64_MIN ? "INT64_MIN" : std::to_string(e.int_value);
+      return "std::string_view(\"" + escaped(e.as<std::string>()) + "\", " +
+             std::to_string(e.as<std::string>().size()) + ")";
+    case ir::ExprKind::kIntLiteral:
+      return e.as<std::int64_t>() == INT64_MIN ? "INT64_MIN" : std::to_string(e.as<std::int64_t>());
     default: return expr(e);
   }
 }
@@ -333,9 +341,10 @@ std::string CppEmitter::binary(const ir::Expr& e) {
   std::string left = expr(*e.operands[0]);
   // The right side of `and`/`or` runs only when needed: nothing of it may
   // move into a statement before.
-  bool short_circuit = e.binary_op == ir::BinaryOp::kAnd || e.binary_op == ir::BinaryOp::kOr;
+  ir::BinaryOp op = e.as<ir::BinaryOp>();
+  bool short_circuit = op == ir::BinaryOp::kAnd || op == ir::BinaryOp::kOr;
   std::string right = short_circuit ? when_needed(*e.operands[1]) : expr(*e.operands[1]);
-  return operation(e.binary_op, e.operands[0]->type, e.operands[1]->type, e.type, left, right);
+  return operation(op, e.operands[0]->type, e.operands[1]->type, e.type, left, right);
 }
 
 std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, const ir::Type* right_type,
@@ -379,7 +388,7 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
 std::string CppEmitter::builtin(const ir::Expr& e) {
   auto args = [&] { return arguments(e); };
   auto first = [&] { return expr(*e.operands[0]); };
-  switch (e.builtin) {
+  switch (e.as<ir::Builtin>()) {
     case ir::Builtin::kSleep: return "(co_await taskrt::sleep(" + first() + "))";
     case ir::Builtin::kPrint: return "taskrt::print(" + args() + ")";
     case ir::Builtin::kEprint: return "taskrt::eprint(" + args() + ")";
@@ -402,7 +411,7 @@ std::string CppEmitter::builtin(const ir::Expr& e) {
     case ir::Builtin::kExec: return "(co_await taskrt::exec(" + args() + "))";
     default: break;
   }
-  return fmt::format("taskrt::{}({})", ir::builtin_info(e.builtin).name, args());
+  return fmt::format("taskrt::{}({})", ir::builtin_info(e.as<ir::Builtin>()).name, args());
 }
 
 }  // namespace taskc::codegen

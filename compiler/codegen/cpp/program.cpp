@@ -25,7 +25,7 @@ bool contains_return(const ir::Block& block) {
 std::string CppEmitter::describe_clauses(const ir::Task& task) const {
   std::string out;
   if (task.semaphore) {
-    out += "  uses " + program_.semaphores[*task.semaphore].name;
+    out += "  uses " + program_.semaphore(*task.semaphore).name;
     if (task.permits != 1) out += " " + std::to_string(task.permits);
   }
   if (task.timeout_ns) out += "  timeout " + duration_literal(*task.timeout_ns);
@@ -183,7 +183,7 @@ void CppEmitter::flow_body(const ir::Task& task) {
     if (node.stmt.kind != ir::StmtKind::kLet) continue;
     for (ir::LocalId id : node.stmt.bindings) {
       std::string name = declare(id);
-      out_->print("std::optional<$t$> $n$;", {{"t", type(task.locals[id].type)}, {"n", name}});
+      out_->print("std::optional<$t$> $n$;", {{"t", type(task.local(id).type)}, {"n", name}});
       hoisted_[id] = "(*" + name + ")";
     }
   }
@@ -248,7 +248,7 @@ void CppEmitter::begin_task(const ir::Task& task) {
   for (const ir::Param& p : task.params) {
     std::string name = local_identifier(p.name);
     scopes_.back().insert(name);
-    if (p.local < task.locals.size()) local_names_[p.local] = name;
+    if (p.local.index < task.locals.size()) local_names_[p.local] = name;
   }
 }
 
@@ -264,7 +264,7 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
   for (const ir::Param& p : task.params) args += local_identifier(p.name) + ", ";
   std::string clauses;
   if (task.semaphore) {
-    clauses += ".semaphore = &" + identifier(program_.semaphores[*task.semaphore].name);
+    clauses += ".semaphore = &" + identifier(program_.semaphore(*task.semaphore).name);
     if (task.permits != 1) clauses += fmt::format(", .permits = {}", task.permits);
   }
   auto add = [&](const std::string& clause) { clauses += (clauses.empty() ? "" : ", ") + clause; };
@@ -448,14 +448,24 @@ void CppEmitter::run_wrappers(Printer& out, bool definitions) {
 }
 
 void CppEmitter::entry_point() {
-  const ir::Task& main_flow = program_.tasks[*program_.main];
+  const ir::Task& main_flow = program_.task(*program_.main);
   std::string specs;
   std::string args;
   for (std::size_t i = 0; i < main_flow.params.size(); ++i) {
     const ir::Param& p = main_flow.params[i];
     std::string type_name = ir::type_name(p.type);
     specs += fmt::format("{}{{\"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name);
-    std::string getter = type_name == "list[str]" ? "args.rest()" : fmt::format("args.get_{}({})", type_name, i);
+    std::string getter;
+    switch (p.type->kind) {
+      case ir::TypeKind::kInt: getter = fmt::format("args.get_int({})", i); break;
+      case ir::TypeKind::kFloat: getter = fmt::format("args.get_float({})", i); break;
+      case ir::TypeKind::kStr: getter = fmt::format("args.get_str({})", i); break;
+      case ir::TypeKind::kBool: getter = fmt::format("args.get_bool({})", i); break;
+      case ir::TypeKind::kDuration: getter = fmt::format("args.get_duration({})", i); break;
+      // The checker allows list[str] only, as the last parameter: the rest of the arguments.
+      case ir::TypeKind::kList: getter = "args.rest()"; break;
+      default: TASKC_UNREACHABLE("a `main` parameter type the checker does not allow");
+    }
     args += (i ? ", " : "") + getter;
   }
   bool returns_int = main_flow.result->is(ir::TypeKind::kInt);

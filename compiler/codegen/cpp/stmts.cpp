@@ -11,13 +11,13 @@ std::string CppEmitter::local(ir::LocalId id) const {
   auto hoisted = hoisted_.find(id);
   if (hoisted != hoisted_.end()) return hoisted->second;
   auto declared = local_names_.find(id);
-  TASKC_CHECK(declared != local_names_.end(), "a local used before its declaration: " + task_->locals[id].name);
+  TASKC_CHECK(declared != local_names_.end(), "a local used before its declaration: " + task_->local(id).name);
   return declared->second;
 }
 
 std::string CppEmitter::declare(ir::LocalId id) {
   TASKC_CHECK(!scopes_.empty(), "a local declared outside every scope");
-  std::string name = local_identifier(task_->locals[id].name);
+  std::string name = local_identifier(task_->local(id).name);
   bool visible = std::any_of(scopes_.begin(), scopes_.end(), [&](const auto& scope) { return scope.count(name); });
   if (visible) name += "_s" + std::to_string(++shadow_counter_) + "_";
   scopes_.back().insert(name);
@@ -116,7 +116,7 @@ void CppEmitter::stmt(const ir::Stmt& s) {
       {
         Printer::Indent indent(*out_);
         out_->print("auto $p$ = co_await $s$.acquire();",
-                    {{"p", fresh("permit")}, {"s", identifier(program_.semaphores[s.ref].name)}});
+                    {{"p", fresh("permit")}, {"s", identifier(program_.semaphore(s.semaphore).name)}});
         block(s.body);
       }
       out_->line("}");
@@ -141,7 +141,7 @@ void CppEmitter::let(const ir::Stmt& s) {
     if (hoisted_.count(id)) {
       out_->print("$name$.emplace($v$);", {{"name", local_names_.at(id)}, {"v", value}});
     } else {
-      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", declare(id)}, {"v", value}});
+      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->local(id).type)}, {"name", declare(id)}, {"v", value}});
     }
     return;
   }
@@ -154,7 +154,7 @@ void CppEmitter::let(const ir::Stmt& s) {
     if (hoisted_.count(id)) {
       out_->print("$name$.emplace($v$);", {{"name", local_names_.at(id)}, {"v", element}});
     } else {
-      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->locals[id].type)}, {"name", declare(id)}, {"v", element}});
+      out_->print("$t$ $name$ = $v$;", {{"t", type(task_->local(id).type)}, {"name", declare(id)}, {"v", element}});
     }
   }
 }
@@ -260,7 +260,7 @@ void CppEmitter::for_body(const ir::Stmt& s, const std::string& token) {
 
 std::optional<CppEmitter::IntBounds> CppEmitter::int_range(const ir::Expr& e) {
   if (e.kind == ir::ExprKind::kRange) return IntBounds{expr(*e.operands[0]), expr(*e.operands[1]), e.inclusive};
-  if (e.kind == ir::ExprKind::kCallBuiltin && e.builtin == ir::Builtin::kRange) {
+  if (e.is_builtin(ir::Builtin::kRange)) {
     if (e.operands.size() == 1) return IntBounds{"std::int64_t{0}", expr(*e.operands[0]), false};
     return IntBounds{expr(*e.operands[0]), expr(*e.operands[1]), false};
   }
@@ -269,7 +269,7 @@ std::optional<CppEmitter::IntBounds> CppEmitter::int_range(const ir::Expr& e) {
 
 void CppEmitter::with_shared(const ir::Stmt& s) {
   // Work on a copy under the value's lock; store it when the block completes.
-  const ir::Shared& shared = program_.shared[s.ref];
+  const ir::Shared& shared = program_.shared_value(s.shared);
   std::string name = identifier(shared.name);
   std::string guard = fresh("guard");
   std::string value = fresh(shared.name);
@@ -277,9 +277,9 @@ void CppEmitter::with_shared(const ir::Stmt& s) {
   {
     Printer::Indent indent(*out_);
     out_->print("auto $g$ = co_await $n$.lock();\nauto $v$ = $n$.load();", {{"g", guard}, {"n", name}, {"v", value}});
-    held_shared_[s.ref] = value;
+    held_shared_[s.shared] = value;
     block(s.body);
-    held_shared_.erase(s.ref);
+    held_shared_.erase(s.shared);
     out_->print("$n$.store(std::move($v$));", {{"n", name}, {"v", value}});
   }
   out_->line("}");

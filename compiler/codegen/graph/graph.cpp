@@ -16,11 +16,11 @@ std::string signature(const ir::Task& flow) {
 // "fetch: io, count_words: cpu" for the tasks a node calls.
 std::string calls_line(const ir::Program& program, const ir::FlowNode& node) {
   std::string out;
-  std::vector<std::uint32_t> seen;
-  for (std::uint32_t call : node.calls) {
+  std::vector<ir::TaskId> seen;
+  for (ir::TaskId call : node.calls) {
     if (std::find(seen.begin(), seen.end(), call) != seen.end()) continue;
     seen.push_back(call);
-    const ir::Task& task = program.tasks[call];
+    const ir::Task& task = program.task(call);
     std::string kind(ir::task_kind_name(task.kind));
     if (task.in_process) kind += " in process";
     if (task.blocking) kind += " blocking";

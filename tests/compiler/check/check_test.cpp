@@ -15,7 +15,7 @@ const FACTOR = 2
   INFO(c->errors());
   REQUIRE(c->program);
   REQUIRE(c->program->main);
-  CHECK(c->program->tasks[*c->program->main].name == "main");
+  CHECK(c->program->task(*c->program->main).name == "main");
 }
 
 TEST_CASE("int becomes float in arithmetic only, through an explicit IR node") {
@@ -64,7 +64,7 @@ extern io task lookup(key: str) -> str blocking = "kv::get"
   INFO(c->errors());
   REQUIRE(c->program);
   const ir::Task& fetch = c->task("fetch");
-  CHECK(fetch.semaphore == 0u);
+  CHECK(fetch.semaphore == ir::SemaphoreId{0});
   CHECK(fetch.permits == 2);
   CHECK(fetch.timeout_ns == 5'000'000'000);
   REQUIRE(fetch.retry);
