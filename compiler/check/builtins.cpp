@@ -37,16 +37,17 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
   out->type = types_->error_type();
   const std::size_t count = node.operands.size();
 
-  auto arity = [&](std::size_t min, std::size_t max, std::string_view signature) {
-    if (count >= min && count <= max) return true;
+  // The number of arguments, from the builtin table.
+  if (count < info.min_args || count > info.max_args) {
+    std::string expected = info.min_args == info.max_args ? std::to_string(info.min_args)
+                                                          : fmt::format("{} to {}", info.min_args, info.max_args);
     error(diag::Code::kWrongArgumentCount, node.span,
-          fmt::format("`{}` takes {} argument{}, found {}", info.name,
-                      min == max ? std::to_string(min) : fmt::format("{} to {}", min, max), max == 1 ? "" : "s", count))
+          fmt::format("`{}` takes {} argument{}, found {}", info.name, expected, info.max_args == 1 ? "" : "s", count))
         .with_label("wrong number of arguments")
-        .note(fmt::format("`{}`", signature));
+        .note(fmt::format("`{}`", info.signature));
     for (const ast::ExprPtr& arg : node.operands) expr(*arg);
-    return false;
-  };
+    return error_expr(node.span);
+  }
   auto arg_as = [&](std::size_t i, const ir::Type* type) {
     out->operands.push_back(expr_as(*node.operands[i], type, fmt::format("argument {} of `{}`", i + 1, info.name)));
     return out->operands.back()->type;
@@ -81,50 +82,29 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
   const ir::Type* void_type = types_->void_type();
 
   switch (info.builtin) {
-    case ir::Builtin::kSleep:
-      if (!arity(1, 1, "sleep(d: duration)")) break;
-      arg_as(0, types_->duration_type());
-      return done(void_type);
-    case ir::Builtin::kHttpGet:
-      if (!arity(1, 1, "http_get(url: str) -> HttpResponse")) break;
-      arg_as(0, str);
-      return done(types_->record(http_response_record_));
+    case ir::Builtin::kSleep: arg_as(0, types_->duration_type()); return done(void_type);
+    case ir::Builtin::kHttpGet: arg_as(0, str); return done(types_->record(http_response_record_));
     case ir::Builtin::kHttp:
-      if (!arity(4, 4, "http(method: str, url: str, body: str, headers: map[str, str]) -> HttpResponse")) break;
       arg_as(0, str);
       arg_as(1, str);
       arg_as(2, str);
       arg_as(3, types_->map(str, str));
       return done(types_->record(http_response_record_));
-    case ir::Builtin::kReadFile:
-      if (!arity(1, 1, "read_file(path: str) -> str")) break;
-      arg_as(0, str);
-      return done(str);
+    case ir::Builtin::kReadFile: arg_as(0, str); return done(str);
     case ir::Builtin::kWriteFile:
     case ir::Builtin::kAppendFile:
-      if (!arity(2, 2, fmt::format("{}(path: str, text: str)", info.name))) break;
       arg_as(0, str);
       arg_as(1, str);
       return done(void_type);
     case ir::Builtin::kReadLines:
-    case ir::Builtin::kListDir:
-      if (!arity(1, 1, fmt::format("{}(path: str) -> list[str]", info.name))) break;
-      arg_as(0, str);
-      return done(types_->list(str));
+    case ir::Builtin::kListDir: arg_as(0, str); return done(types_->list(str));
     case ir::Builtin::kExec:
-      if (!arity(2, 2, "exec(cmd: str, args: list[str]) -> ExecResult")) break;
       arg_as(0, str);
       arg_as(1, types_->list(str));
       return done(types_->record(exec_result_record_));
-    case ir::Builtin::kNow:
-      if (!arity(0, 0, "now() -> float (seconds since the Unix epoch)")) break;
-      return done(floating);
-    case ir::Builtin::kEnv:
-      if (!arity(1, 1, "env(name: str) -> str?")) break;
-      arg_as(0, str);
-      return done(types_->optional(str));
+    case ir::Builtin::kNow: return done(floating);
+    case ir::Builtin::kEnv: arg_as(0, str); return done(types_->optional(str));
     case ir::Builtin::kSend: {
-      if (!arity(2, 2, "send(ch: channel[T], value: T)")) break;
       const ir::Type* channel = arg_any(0);
       if (!channel->is(ir::TypeKind::kChannel)) {
         expr(*node.operands[1]);
@@ -136,7 +116,6 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kRecv:
     case ir::Builtin::kClose: {
       bool is_recv = info.builtin == ir::Builtin::kRecv;
-      if (!arity(1, 1, is_recv ? "recv(ch: channel[T]) -> T?" : "close(ch: channel[T])")) break;
       const ir::Type* channel = arg_any(0);
       if (!channel->is(ir::TypeKind::kChannel)) return wrong(0, "a channel");
       return done(is_recv ? types_->optional(channel->element()) : void_type);
@@ -146,7 +125,6 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       for (std::size_t i = 0; i < count; ++i) arg_any(i);
       return done(void_type);
     case ir::Builtin::kLen: {
-      if (!arity(1, 1, "len(x: list[T] | map[K, V] | str) -> int")) break;
       const ir::Type* type = arg_any(0);
       if (!type->is(ir::TypeKind::kList) && !type->is(ir::TypeKind::kMap) && !type->is(ir::TypeKind::kStr)) {
         return wrong(0, "a list, map or str");
@@ -154,11 +132,9 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(integer);
     }
     case ir::Builtin::kRange:
-      if (!arity(1, 2, "range(end: int) or range(start: int, end: int) -> list[int]")) break;
       for (std::size_t i = 0; i < count; ++i) arg_as(i, integer);
       return done(types_->list(integer));
     case ir::Builtin::kSum: {
-      if (!arity(1, 1, "sum(xs: list[int] | list[float])")) break;
       const ir::Type* type = arg_any(0);
       if (!type->is(ir::TypeKind::kList) || !type->element()->is_numeric()) return wrong(0, "a list of numbers");
       return done(type->element());
@@ -172,21 +148,18 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
         }
         return done(type->element());
       }
-      if (!arity(1, 16, fmt::format("{}(xs: list[T]) or {}(a: T, b: T, …)", info.name, info.name))) break;
       const ir::Type* first = arg_any(0);
       if (!orderable(first)) return wrong(0, "an int, float, str or duration");
       for (std::size_t i = 1; i < count; ++i) arg_as(i, first);
       return done(first);
     }
     case ir::Builtin::kAbs: {
-      if (!arity(1, 1, "abs(x: int | float)")) break;
       const ir::Type* type = arg_any(0);
       if (!type->is_numeric() && !type->is(ir::TypeKind::kDuration)) return wrong(0, "a number");
       return done(type);
     }
     case ir::Builtin::kSorted:
     case ir::Builtin::kReversed: {
-      if (!arity(1, 1, fmt::format("{}(xs: list[T]) -> list[T]", info.name))) break;
       const ir::Type* type = arg_any(0, expected);
       if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
       if (info.builtin == ir::Builtin::kSorted && !orderable(type->element())) {
@@ -196,13 +169,11 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     }
     case ir::Builtin::kKeys:
     case ir::Builtin::kValues: {
-      if (!arity(1, 1, fmt::format("{}(m: map[K, V])", info.name))) break;
       const ir::Type* type = arg_any(0);
       if (!type->is(ir::TypeKind::kMap)) return wrong(0, "a map");
       return done(types_->list(type->args[info.builtin == ir::Builtin::kKeys ? 0 : 1]));
     }
     case ir::Builtin::kContains: {
-      if (!arity(2, 2, "contains(xs: list[T] | map[K, V] | str, x: T | K | str) -> bool")) break;
       const ir::Type* type = arg_any(0);
       if (type->is(ir::TypeKind::kList)) {
         arg_as(1, type->element());
@@ -217,49 +188,28 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(types_->bool_type());
     }
     case ir::Builtin::kSplit:
-      if (!arity(2, 2, "split(s: str, separator: str) -> list[str]")) break;
       arg_as(0, str);
       arg_as(1, str);
       return done(types_->list(str));
     case ir::Builtin::kJoin:
-      if (!arity(2, 2, "join(parts: list[str], separator: str) -> str")) break;
       arg_as(0, types_->list(str));
       arg_as(1, str);
       return done(str);
     case ir::Builtin::kTrim:
     case ir::Builtin::kLower:
-    case ir::Builtin::kUpper:
-      if (!arity(1, 1, fmt::format("{}(s: str) -> str", info.name))) break;
-      arg_as(0, str);
-      return done(str);
+    case ir::Builtin::kUpper: arg_as(0, str); return done(str);
     case ir::Builtin::kStartsWith:
-      if (!arity(2, 2, "starts_with(s: str, prefix: str) -> bool")) break;
       arg_as(0, str);
       arg_as(1, str);
       return done(types_->bool_type());
-    case ir::Builtin::kBytes:
-      if (!arity(1, 1, "bytes(s: str) -> list[int]")) break;
-      arg_as(0, str);
-      return done(types_->list(integer));
-    case ir::Builtin::kChr:
-      if (!arity(1, 1, "chr(code: int) -> str")) break;
-      arg_as(0, integer);
-      return done(str);
-    case ir::Builtin::kOrd:
-      if (!arity(1, 1, "ord(c: str) -> int")) break;
-      arg_as(0, str);
-      return done(integer);
+    case ir::Builtin::kBytes: arg_as(0, str); return done(types_->list(integer));
+    case ir::Builtin::kChr: arg_as(0, integer); return done(str);
+    case ir::Builtin::kOrd: arg_as(0, str); return done(integer);
     case ir::Builtin::kSqrt:
     case ir::Builtin::kSin:
     case ir::Builtin::kCos:
     case ir::Builtin::kFloor:
     case ir::Builtin::kPow: {
-      bool is_pow = info.builtin == ir::Builtin::kPow;
-      if (!arity(is_pow ? 2 : 1, is_pow ? 2 : 1,
-                 is_pow ? "pow(base: float, exponent: float) -> float"
-                        : fmt::format("{}(x: float) -> float", info.name))) {
-        break;
-      }
       for (std::size_t i = 0; i < count; ++i) {
         const ir::Type* type = arg_any(i);
         if (type->is(ir::TypeKind::kInt)) {
@@ -277,17 +227,12 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(floating);
     }
     case ir::Builtin::kHash: {
-      if (!arity(1, 1, "hash(x) -> int")) break;
       const ir::Type* type = arg_any(0);
       if (type->is(ir::TypeKind::kChannel)) return wrong(0, "a value (not a channel)");
       return done(integer);
     }
-    case ir::Builtin::kStr:
-      if (!arity(1, 1, "str(x) -> str")) break;
-      arg_any(0);
-      return done(str);
+    case ir::Builtin::kStr: arg_any(0); return done(str);
     case ir::Builtin::kInt: {
-      if (!arity(1, 1, "int(x: float | str | bool | int) -> int")) break;
       const ir::Type* type = arg_any(0);
       if (!type->is_numeric() && !type->is(ir::TypeKind::kStr) && !type->is(ir::TypeKind::kBool)) {
         return wrong(0, "a float, str, bool or int");
@@ -295,20 +240,14 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(integer);
     }
     case ir::Builtin::kFloat: {
-      if (!arity(1, 1, "float(x: int | str | float) -> float")) break;
       const ir::Type* type = arg_any(0);
       if (!type->is_numeric() && !type->is(ir::TypeKind::kStr)) return wrong(0, "an int, str or float");
       return done(floating);
     }
-    case ir::Builtin::kAttempt:
-      if (!arity(0, 0, "attempt() -> int")) break;
-      return done(integer);
+    case ir::Builtin::kAttempt: return done(integer);
     case ir::Builtin::kPush:
     case ir::Builtin::kPop: {
       bool is_push = info.builtin == ir::Builtin::kPush;
-      if (!arity(is_push ? 2 : 1, is_push ? 2 : 1, is_push ? "push(xs: list[T], x: T)" : "pop(xs: list[T]) -> T?")) {
-        break;
-      }
       const ir::Type* type = arg_any(0);
       if (!type->is(ir::TypeKind::kList)) {
         if (is_push) expr(*node.operands[1]);

@@ -116,15 +116,10 @@ std::string Checker::suggestion(std::string_view name) const {
     for (const auto& [local, binding] : scope) candidates.push_back(local);
   }
   for (const auto& [item, symbol] : symbols_) candidates.push_back(item);
-  static constexpr std::string_view kBuiltins[] = {
-      "sleep",   "http_get", "http",   "read_file", "write_file", "append_file", "read_lines", "exec",     "list_dir",
-      "now",     "env",      "send",   "recv",      "close",      "print",       "eprint",     "len",      "range",
-      "sum",     "min",      "max",    "abs",       "sorted",     "reversed",    "keys",       "values",   "contains",
-      "split",   "join",     "trim",   "lower",     "upper",      "starts_with", "bytes",      "chr",      "ord",
-      "sqrt",    "sin",      "cos",    "pow",       "floor",      "hash",        "str",        "int",      "float",
-      "attempt", "push",     "pop",    "int",       "float",      "bool",        "str",        "duration", "list",
-      "map",     "result",   "channel"};
-  for (std::string_view builtin : kBuiltins) candidates.push_back(builtin);
+  for (const ir::BuiltinInfo& builtin : ir::all_builtins()) candidates.push_back(builtin.name);
+  static constexpr std::string_view kTypeNames[] = {"int",  "float", "bool",   "str",    "duration",
+                                                    "list", "map",   "result", "channel"};
+  for (std::string_view type_name : kTypeNames) candidates.push_back(type_name);
 
   std::string_view best;
   std::size_t best_distance = name.size() <= 3 ? 1 : 2;

@@ -1,64 +1,20 @@
-// The builtin functions of §11, with their names and where they may be called.
-// Their signatures are checked in compiler/check/builtins.cpp.
+// The builtin functions of §11, from the one table compiler/ir/builtins.def:
+// their names, where they may be called, whether a call suspends, how many
+// arguments they take and their signatures. Their type rules are checked in
+// compiler/check/builtins.cpp.
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace taskc::ir {
 
 enum class Builtin {
-  // io: only in io tasks and flows
-  kSleep,
-  kHttpGet,
-  kHttp,
-  kReadFile,
-  kWriteFile,
-  kAppendFile,
-  kReadLines,
-  kExec,
-  kListDir,
-  kNow,
-  kEnv,
-  kSend,
-  kRecv,
-  kClose,
-  // everywhere
-  kPrint,
-  kEprint,
-  // pure
-  kLen,
-  kRange,
-  kSum,
-  kMin,
-  kMax,
-  kAbs,
-  kSorted,
-  kReversed,
-  kKeys,
-  kValues,
-  kContains,
-  kSplit,
-  kJoin,
-  kTrim,
-  kLower,
-  kUpper,
-  kStartsWith,
-  kBytes,
-  kChr,
-  kOrd,
-  kSqrt,
-  kSin,
-  kCos,
-  kPow,
-  kFloor,
-  kHash,
-  kStr,
-  kInt,
-  kFloat,
-  kAttempt,
-  kPush,
-  kPop,
+#define TASKC_BUILTIN(name, text, place, suspends, min_args, max_args, signature) k##name,
+#include "compiler/ir/builtins.def"
+#undef TASKC_BUILTIN
 };
 
 enum class BuiltinPlace {
@@ -67,15 +23,24 @@ enum class BuiltinPlace {
   kPure,        // computation only: allowed in cpu tasks
 };
 
+// max_args of a builtin that takes any number of arguments.
+inline constexpr std::size_t kVariadic = static_cast<std::size_t>(-1);
+
 struct BuiltinInfo {
   Builtin builtin;
   std::string_view name;
   BuiltinPlace place;
   // A call waits (generated code awaits it), so what contains it suspends.
-  bool suspends = false;
+  bool suspends;
+  std::size_t min_args;
+  std::size_t max_args;
+  // As the diagnostics show it: `sleep(d: duration)`.
+  std::string_view signature;
 };
 
 std::optional<BuiltinInfo> find_builtin(std::string_view name);
 const BuiltinInfo& builtin_info(Builtin builtin);
+// Every builtin, in the table's order.
+std::span<const BuiltinInfo> all_builtins();
 
 }  // namespace taskc::ir

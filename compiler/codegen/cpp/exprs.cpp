@@ -386,32 +386,21 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
 }
 
 std::string CppEmitter::builtin(const ir::Expr& e) {
-  auto args = [&] { return arguments(e); };
+  const ir::BuiltinInfo& info = ir::builtin_info(e.as<ir::Builtin>());
   auto first = [&] { return expr(*e.operands[0]); };
-  switch (e.as<ir::Builtin>()) {
-    case ir::Builtin::kSleep: return "(co_await taskrt::sleep(" + first() + "))";
-    case ir::Builtin::kPrint: return "taskrt::print(" + args() + ")";
-    case ir::Builtin::kEprint: return "taskrt::eprint(" + args() + ")";
-    case ir::Builtin::kNow: return "taskrt::now()";
-    case ir::Builtin::kEnv: return "taskrt::env(" + args() + ")";
-    case ir::Builtin::kReadFile: return "(co_await taskrt::read_file(" + args() + "))";
-    case ir::Builtin::kWriteFile: return "(co_await taskrt::write_file(" + args() + "))";
-    case ir::Builtin::kAppendFile: return "(co_await taskrt::append_file(" + args() + "))";
-    case ir::Builtin::kReadLines: return "(co_await taskrt::read_lines(" + args() + "))";
-    case ir::Builtin::kListDir: return "(co_await taskrt::list_dir(" + args() + "))";
+  switch (info.builtin) {
+    // Channels are objects; conversions and attempt() have names of their own.
     case ir::Builtin::kSend: return fmt::format("(co_await {}.send({}))", first(), expr(*e.operands[1]));
     case ir::Builtin::kRecv: return fmt::format("(co_await {}.recv())", first());
     case ir::Builtin::kClose: return first() + ".close()";
-    case ir::Builtin::kStr: return "taskrt::to_str(" + args() + ")";
-    case ir::Builtin::kInt: return "taskrt::to_int(" + args() + ")";
-    case ir::Builtin::kFloat: return "taskrt::to_float(" + args() + ")";
+    case ir::Builtin::kStr: return "taskrt::to_str(" + arguments(e) + ")";
+    case ir::Builtin::kInt: return "taskrt::to_int(" + arguments(e) + ")";
+    case ir::Builtin::kFloat: return "taskrt::to_float(" + arguments(e) + ")";
     case ir::Builtin::kAttempt: return attempt_name_.empty() ? "std::int64_t{1}" : attempt_name_;
-    case ir::Builtin::kHttpGet: return "(co_await taskrt::http_get(" + args() + "))";
-    case ir::Builtin::kHttp: return "(co_await taskrt::http(" + args() + "))";
-    case ir::Builtin::kExec: return "(co_await taskrt::exec(" + args() + "))";
     default: break;
   }
-  return fmt::format("taskrt::{}({})", ir::builtin_info(e.as<ir::Builtin>()).name, args());
+  // Every other builtin is the runtime's function of the same name, awaited if it suspends.
+  std::string call = fmt::format("taskrt::{}({})", info.name, arguments(e));
+  return info.suspends ? "(co_await " + call + ")" : call;
 }
-
 }  // namespace taskc::codegen
