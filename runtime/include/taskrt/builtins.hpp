@@ -22,11 +22,10 @@
 #include "taskrt/checked.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/print.hpp"
+#include "taskrt/time.hpp"
 #include "taskrt/values.hpp"
 
 namespace taskrt {
-
-using Duration = std::chrono::nanoseconds;
 
 // --- sizes and membership -----------------------------------------------------
 

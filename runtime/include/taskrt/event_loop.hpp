@@ -23,11 +23,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "taskrt/time.hpp"
 #include "taskrt/executor.hpp"
 
 namespace taskrt {
 
-using Clock = std::chrono::steady_clock;
 
 // A timer owned by its caller (usually an awaiter inside a coroutine frame).
 // `fire` runs on the loop thread when the deadline passes, unless the timer
