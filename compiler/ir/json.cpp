@@ -337,6 +337,7 @@ class IrJson {
       case ExprKind::kGatherEach: json_.field("settle", e->settle); break;
       default: break;
     }
+    if (e->suspends) json_.field("suspends", true);
     if (!e->bindings.empty()) {
       json_.key("bind");
       json_.begin_array();

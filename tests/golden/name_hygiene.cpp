@@ -97,6 +97,10 @@ int main(int argc, char** argv) {
   for (const std::string& name : found) {
     if (!is_task_keyword(name) && !taskc::ir::find_builtin(name)) names.push_back(name);
   }
+  if (names.size() < 20) {
+    std::cerr << "name_hygiene: only " << names.size() << " usable names; the harvest or the filter is broken\n";
+    return 1;
+  }
   // Half the names are program-level consts (and flow lets that shadow
   // them), half are task names; every name is a field, a parameter and a
   // local at several depths.
