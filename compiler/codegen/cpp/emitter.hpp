@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/codegen/cpp/emit_cpp.hpp"
@@ -103,6 +104,28 @@ class CppEmitter {
   // .task. C++ would read `int x = x + 1` as the new x, and rejects a loop
   // variable declared again in the loop's body, so it gets `<name>_s<N>_`.
   std::string declare(ir::LocalId id);
+  // Collects the prelude of the expressions lowered during its lifetime apart
+  // from the enclosing one (which it restores), for code that runs elsewhere:
+  // inside a lambda, or only when needed.
+  class PreludeScope {
+   public:
+    explicit PreludeScope(CppEmitter& emitter) : emitter_(emitter), outer_(std::move(emitter.prelude_)) {
+      emitter_.prelude_.clear();
+    }
+    ~PreludeScope() { emitter_.prelude_ = std::move(outer_); }
+    PreludeScope(const PreludeScope&) = delete;
+    PreludeScope& operator=(const PreludeScope&) = delete;
+    // The statements collected so far.
+    std::vector<std::string> take() { return std::exchange(emitter_.prelude_, {}); }
+
+   private:
+    CppEmitter& emitter_;
+    std::vector<std::string> outer_;
+  };
+  // `head {` + the statements, one per line and indented + `}`: a lambda body
+  // written as a person would, whatever its size.
+  static std::string braced(std::string_view head, const std::vector<std::string>& statements,
+                            std::string_view tail = "");
   // A C++ scope for the lifetime of the guard: the locals declared in it.
   class LocalScope {
    public:

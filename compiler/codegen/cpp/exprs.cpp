@@ -64,6 +64,21 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
   return await ? "(co_await " + call + ")" : call;
 }
 
+std::string CppEmitter::braced(std::string_view head, const std::vector<std::string>& statements,
+                               std::string_view tail) {
+  std::string out = std::string(head) + " {\n";
+  for (const std::string& statement : statements) {
+    std::size_t start = 0;
+    while (start < statement.size()) {
+      std::size_t end = statement.find('\n', start);
+      if (end == std::string::npos) end = statement.size();
+      out += "  " + statement.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
+  return out + "}" + std::string(tail);
+}
+
 std::string CppEmitter::task_of_blocking(const std::string& awaitable, const ir::Task& callee) {
   // run_blocking is an awaitable, not a Task: wrap it for gather and friends.
   std::string name = fresh("blocking");
@@ -75,48 +90,45 @@ std::string CppEmitter::task_of_blocking(const std::string& awaitable, const ir:
 std::string CppEmitter::task_of(const ir::Expr& e) {
   if (e.kind == ir::ExprKind::kCallTask) return call_task(e, false);
   // Anything else runs inside a coroutine lambda, with its own prelude.
-  std::vector<std::string> outer = std::move(prelude_);
-  prelude_.clear();
-  std::string value = expr(e);
-  std::vector<std::string> inner = std::move(prelude_);
-  prelude_ = std::move(outer);
-  std::string name = fresh("work");
-  std::string body;
-  for (const std::string& line : inner) body += line + " ";
-  if (e.type->is(ir::TypeKind::kVoid)) {
-    body += value + "; co_return;";
-  } else {
-    body += "co_return " + value + ";";
+  std::vector<std::string> body;
+  {
+    PreludeScope scope(*this);
+    std::string value = expr(e);
+    body = scope.take();
+    body.push_back(e.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;" : "co_return " + value + ";");
   }
-  prelude_.push_back(fmt::format("auto {} = [&]() -> taskrt::Task<{}> {{ {} }};", name, type(e.type), body));
+  std::string name = fresh("work");
+  prelude_.push_back(braced(fmt::format("auto {} = [&]() -> taskrt::Task<{}>", name, type(e.type)), body, ";"));
   return name + "()";
 }
 
 std::string CppEmitter::fallback(const ir::Expr& e) {
   // Computed only when needed: a lambda; a coroutine lambda if computing it awaits.
-  std::vector<std::string> outer = std::move(prelude_);
-  prelude_.clear();
+  PreludeScope scope(*this);
   std::string value = expr(e);
-  std::string inner;
-  for (const std::string& line : prelude_) inner += line + " ";
-  prelude_ = std::move(outer);
-  if (!e.suspends) return "[&] { " + inner + "return " + value + "; }";
-  return fmt::format("[&]() -> taskrt::Task<{}> {{ {}co_return {}; }}", type(e.type), inner, value);
+  std::vector<std::string> body = scope.take();
+  if (body.empty() && !e.suspends) return "[&] { return " + value + "; }";
+  if (!e.suspends) {
+    body.push_back("return " + value + ";");
+    return braced("[&]", body);
+  }
+  body.push_back("co_return " + value + ";");
+  return braced(fmt::format("[&]() -> taskrt::Task<{}>", type(e.type)), body);
 }
 
 std::string CppEmitter::when_needed(const ir::Expr& e) {
   // Whatever the value needs first runs inside a lambda called in its place.
-  std::vector<std::string> outer = std::move(prelude_);
-  prelude_.clear();
+  PreludeScope scope(*this);
   std::string value = expr(e);
-  std::vector<std::string> inner = std::move(prelude_);
-  prelude_ = std::move(outer);
-  if (inner.empty()) return value;
-  std::string body;
-  for (const std::string& line : inner) body += line + " ";
-  if (!e.suspends) return fmt::format("[&] {{ {}return {}; }}()", body, value);
+  std::vector<std::string> body = scope.take();
+  if (body.empty()) return value;
+  if (!e.suspends) {
+    body.push_back("return " + value + ";");
+    return braced("[&]", body, "()");
+  }
   // Awaited within its own full expression, so the lambda outlives its coroutine.
-  return fmt::format("(co_await [&]() -> taskrt::Task<{}> {{ {}co_return {}; }}())", type(e.type), body, value);
+  body.push_back("co_return " + value + ";");
+  return "(co_await " + braced(fmt::format("[&]() -> taskrt::Task<{}>", type(e.type)), body, "())");
 }
 
 std::string CppEmitter::expr(const ir::Expr& e) {
@@ -226,26 +238,30 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       // A pattern of several names takes the element (a map's pair, or a tuple) apart.
       LocalScope scope(*this);
       std::string param = element_type + " " + (e.bindings.size() == 1 ? declare(e.bindings[0]) : "entry_");
-      std::string unpack;
+      std::vector<std::string> statements;
       for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
-        unpack += fmt::format("auto {} = std::get<{}>(entry_); ", declare(e.bindings[i]), i);
+        statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
       }
-      std::vector<std::string> outer = std::move(prelude_);
-      prelude_.clear();
       bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
-      std::string value = direct ? call_task(body, false) : expr(body);
-      std::string inner_text;
-      for (const std::string& line : prelude_) inner_text += line + " ";
-      prelude_ = std::move(outer);
-      if (direct) {
-        prelude_.push_back(
-            fmt::format("auto {} = [&]({}) {{ {}{}return {}; }};", element, param, unpack, inner_text, value));
-      } else if (body.type->is(ir::TypeKind::kVoid)) {
-        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<void> {{ {}{}{}; co_return; }};", element,
-                                       param, unpack, inner_text, value));
+      std::string head;
+      {
+        PreludeScope inner(*this);
+        std::string value = direct ? call_task(body, false) : expr(body);
+        for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+        if (direct) {
+          head = fmt::format("auto {} = [&]({})", element, param);
+          statements.push_back("return " + value + ";");
+        } else {
+          head = fmt::format("auto {} = [&]({}) -> taskrt::Task<{}>", element, param, type(body.type));
+          statements.push_back(body.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;"
+                                                                  : "co_return " + value + ";");
+        }
+      }
+      // A one-line body stays on one line.
+      if (statements.size() == 1 && statements[0].find('\n') == std::string::npos) {
+        prelude_.push_back(head + " { " + statements[0] + " };");
       } else {
-        prelude_.push_back(fmt::format("auto {} = [&]({}) -> taskrt::Task<{}> {{ {}{}co_return {}; }};", element, param,
-                                       type(body.type), unpack, inner_text, value));
+        prelude_.push_back(braced(head, statements, ";"));
       }
       std::string limit = e.operands[2] ? expr(*e.operands[2]) : "std::int64_t{0}";
       // The progress bar's label: what is gathered, and where.

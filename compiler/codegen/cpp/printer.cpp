@@ -44,6 +44,16 @@ void Printer::print(std::string_view text, Vars vars) {
   }
 }
 
+void Printer::lines(std::string_view text) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    line(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
 void Printer::line(std::string_view text) {
   if (!text.empty()) out_.append(static_cast<std::size_t>(depth_) * 2, ' ');
   out_.append(text);

@@ -20,6 +20,8 @@ class Printer {
   void print(std::string_view text, Vars vars = {});
   // Prints one line as it is (no substitution).
   void line(std::string_view text);
+  // Prints text of several lines as it is, each at the current indentation.
+  void lines(std::string_view text);
   void blank() { out_ += '\n'; }
 
   void indent() { ++depth_; }

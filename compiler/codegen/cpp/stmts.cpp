@@ -40,7 +40,7 @@ std::string CppEmitter::cancellation_check(const std::string& token) const {
 }
 
 void CppEmitter::flush_prelude() {
-  for (const std::string& line : prelude_) out_->line(line);
+  for (const std::string& statement : prelude_) out_->lines(statement);
   prelude_.clear();
 }
 

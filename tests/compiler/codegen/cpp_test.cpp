@@ -132,7 +132,12 @@ io task f(pairs: list[(str, int)]) -> int {
 })");
   CHECK(
       has(cpp, "taskrt::gather(show(std::string(\"x\"), std::int64_t{1}), show(std::string(\"y\"), std::int64_t{2}))"));
-  CHECK(has(cpp, "auto s = std::get<0>(entry_); auto n = std::get<1>(entry_); return show(s, n);"));
+  CHECK(has(cpp,
+            "= [&](std::tuple<std::string, std::int64_t> entry_) {\n"
+            "      auto s = std::get<0>(entry_);\n"
+            "      auto n = std::get<1>(entry_);\n"
+            "      return show(s, n);\n"
+            "    };"));
   CHECK(has(cpp, "taskrt::gather_each(pairs, each_"));
   CHECK(has(cpp, "taskrt::race("));
   CHECK(has(cpp, "taskrt::timeout_else(1s, "));
