@@ -33,7 +33,3 @@ TEST_CASE("durations print in the largest exact unit") {
 TEST_CASE("strings inside containers are quoted and escaped") {
   CHECK(taskrt::quote_string("a\"b\n{x}") == "\"a\\\"b\\n\\{x}\"");
 }
-
-TEST_CASE("the ABI version is the one generated code checks") {
-  STATIC_REQUIRE(TASKRT_ABI_VERSION == 2);
-}

@@ -170,6 +170,9 @@ class CppEmitter {
   const ir::Program& program_;
   const source::SourceMap& sources_;
   const CppOptions& options_;
+  // Every record type the program uses (the builtin ones are emitted only then).
+  void find_used_records();
+  std::set<const ir::RecordDef*> used_records_;
   // The program-level names a local must not hide.
   std::set<std::string, std::less<>> program_names_;
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "taskrt/version.hpp"
 #include "tests/compiler/check/check_helpers.hpp"
 
 using namespace taskc;
@@ -183,4 +184,19 @@ io task f() -> int {
 })");
   CHECK(has(cpp, "taskrt::kind_bit(taskrt::ErrorKind::kTimeout) | taskrt::kind_bit(taskrt::ErrorKind::kIoError)"));
   CHECK(has(cpp, "taskrt::error_matches(error_1_, taskrt::kAnyButCancelled)"));
+}
+
+TEST_CASE("the header checks the ABI of the runtime taskc was built with, and declares only the records used") {
+  std::string cpp = lower(R"(
+io task f() -> int { return 1 })");
+  CHECK(has(cpp, "static_assert(TASKRT_ABI_VERSION == " + std::to_string(TASKRT_ABI_VERSION) + ","));
+  CHECK_FALSE(has(cpp, "struct Error"));
+  CHECK_FALSE(has(cpp, "HttpResponse"));
+  std::string with_error = lower(R"(
+io task g() -> int {
+    try { fail "x" } catch e { return len(e.message) }
+    return 0
+})");
+  CHECK(has(with_error, "struct Error {"));
+  CHECK_FALSE(has(with_error, "ExecResult"));
 }
