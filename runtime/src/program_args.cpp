@@ -48,6 +48,8 @@ std::string ProgramArgs::check(const std::string& type, const std::string& text)
   } else if (type == "duration") {
     try {
       parse_duration(text);
+    } catch (const ArithmeticError&) {
+      return "does not fit in a duration (at most about 292 years)";
     } catch (const Error&) {
       return "is not a duration (like 250ms, 2s or 1.5m)";
     }
