@@ -130,6 +130,9 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
   if (!generate(options, terminal, err, false, code, name, status)) return status;
   std::string directory = options.output.empty() ? "." : options.output;
   if (!write_sources(code, directory, err)) return 1;
+  if (!format_sources(code, directory) && options.verbose) {
+    err << "taskc: note: no clang-format found (set TASKC_CLANG_FORMAT); the C++ is written unformatted\n";
+  }
   out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, code.file_stem);
   return 0;
 }
@@ -251,6 +254,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   emit->add_option("--namespace", options.namespace_name,
                    "The C++ namespace and file name (default: from the file's name)")
       ->check(check_namespace_name);
+  emit->add_flag("-v,--verbose", options.verbose, "Say when no clang-format was found to format the output");
   add_diagnostic_options(*emit, options);
 
   // CLI11 parses from the back of the vector.

@@ -31,6 +31,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
 // Writes the generated files `<stem>.hpp` and `<stem>.cpp` (code.file_stem) into `directory`.
 bool write_sources(const codegen::CppCode& code, const std::string& directory, std::ostream& err);
 
+// Formats the files write_sources() wrote with clang-format ($TASKC_CLANG_FORMAT,
+// or the one on PATH) in the house style; false, leaving them as they are, when
+// there is none or it fails.
+bool format_sources(const codegen::CppCode& code, const std::string& directory);
+
 // A C++ identifier for a .task file's stem: `my-app` -> `my_app`.
 std::string namespace_for(const std::string& path);
 

@@ -19,14 +19,14 @@ namespace attempts_ {
 taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::flaky};
   try {
-    #line 13 "tests/golden/run/clauses.task"
+#line 13 "tests/golden/run/clauses.task"
     if ((attempt_number_ < std::int64_t{3})) {
-      #line 14 "tests/golden/run/clauses.task"
+#line 14 "tests/golden/run/clauses.task"
       taskrt::print(taskrt::interpolate(std::string("attempt "), attempt_number_, std::string(" failed")));
-      #line 15 "tests/golden/run/clauses.task"
+#line 15 "tests/golden/run/clauses.task"
       throw taskrt::FailedError(std::string("not yet"));
     }
-    #line 17 "tests/golden/run/clauses.task"
+#line 17 "tests/golden/run/clauses.task"
     co_return attempt_number_;
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -38,7 +38,8 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
 
 // io flaky  retry 3
 taskrt::Task<std::int64_t> flaky() {
-  taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 3, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kFailed)}};
+  taskrt::TaskClauses clauses_{
+      .retry = taskrt::RetryPolicy{.extra_attempts = 3, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kFailed)}};
   auto attempt_ = [&](std::int64_t number_) { return attempts_::flaky(number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
@@ -47,9 +48,9 @@ namespace attempts_ {
 taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::slow};
   try {
-    #line 21 "tests/golden/run/clauses.task"
+#line 21 "tests/golden/run/clauses.task"
     (co_await taskrt::sleep(10s));
-    #line 22 "tests/golden/run/clauses.task"
+#line 22 "tests/golden/run/clauses.task"
     co_return std::int64_t{0};
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -70,32 +71,32 @@ namespace attempts_ {
 taskrt::Task<void> limited(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::limited};
   try {
-    #line 26 "tests/golden/run/clauses.task"
+#line 26 "tests/golden/run/clauses.task"
     {
       auto guard_1_ = co_await running.lock();
       auto running_2_ = running.load();
-      #line 27 "tests/golden/run/clauses.task"
+#line 27 "tests/golden/run/clauses.task"
       running_2_ = taskrt::checked_add(running_2_, std::int64_t{1});
-      #line 28 "tests/golden/run/clauses.task"
+#line 28 "tests/golden/run/clauses.task"
       {
         auto guard_3_ = co_await most.lock();
         auto most_4_ = most.load();
-        #line 28 "tests/golden/run/clauses.task"
+#line 28 "tests/golden/run/clauses.task"
         if ((running_2_ > most_4_)) {
-          #line 28 "tests/golden/run/clauses.task"
+#line 28 "tests/golden/run/clauses.task"
           most_4_ = running_2_;
         }
         most.store(std::move(most_4_));
       }
       running.store(std::move(running_2_));
     }
-    #line 30 "tests/golden/run/clauses.task"
+#line 30 "tests/golden/run/clauses.task"
     (co_await taskrt::sleep(20ms));
-    #line 31 "tests/golden/run/clauses.task"
+#line 31 "tests/golden/run/clauses.task"
     {
       auto guard_5_ = co_await running.lock();
       auto running_6_ = running.load();
-      #line 31 "tests/golden/run/clauses.task"
+#line 31 "tests/golden/run/clauses.task"
       running_6_ = taskrt::checked_sub(running_6_, std::int64_t{1});
       running.store(std::move(running_6_));
     }
@@ -122,7 +123,7 @@ taskrt::Task<void> main() {
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_;
     // print("succeeded on attempt", flaky())
     auto node_0_ = [&]() -> taskrt::Task<void> {
-      #line 35 "tests/golden/run/clauses.task"
+#line 35 "tests/golden/run/clauses.task"
       taskrt::print(std::string("succeeded on attempt"), (co_await flaky()));
       node_0_done_.set();
       co_return;
@@ -130,10 +131,10 @@ taskrt::Task<void> main() {
     // try { print(slow()) } catch e { print("slow c...
     auto node_1_ = [&]() -> taskrt::Task<void> {
       co_await node_0_done_.wait();  // order
-      #line 36 "tests/golden/run/clauses.task"
+#line 36 "tests/golden/run/clauses.task"
       std::exception_ptr error_7_;
       try {
-        #line 36 "tests/golden/run/clauses.task"
+#line 36 "tests/golden/run/clauses.task"
         taskrt::print((co_await slow()));
       } catch (...) {
         error_7_ = std::current_exception();
@@ -141,7 +142,7 @@ taskrt::Task<void> main() {
       if (error_7_) {
         if (taskrt::error_matches(error_7_, taskrt::kAnyButCancelled)) {
           Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_7_))), taskrt::message_of(error_7_)};
-          #line 36 "tests/golden/run/clauses.task"
+#line 36 "tests/golden/run/clauses.task"
           taskrt::print(taskrt::interpolate(std::string("slow call timed out: "), e.kind));
         } else {
           std::rethrow_exception(error_7_);
@@ -153,16 +154,17 @@ taskrt::Task<void> main() {
     // gather limited() for i in 0..6
     auto node_2_ = [&]() -> taskrt::Task<void> {
       co_await node_1_done_.wait();  // order
-      #line 37 "tests/golden/run/clauses.task"
+#line 37 "tests/golden/run/clauses.task"
       auto each_8_ = [&](std::int64_t i) { return limited(); };
-      (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_8_, std::int64_t{0}, "limited tests/golden/run/clauses.task:37"));
+      (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_8_, std::int64_t{0},
+                                    "limited tests/golden/run/clauses.task:37"));
       node_2_done_.set();
       co_return;
     };
     // print("most at once:", most)
     auto node_3_ = [&]() -> taskrt::Task<void> {
       co_await node_2_done_.wait();  // order
-      #line 38 "tests/golden/run/clauses.task"
+#line 38 "tests/golden/run/clauses.task"
       taskrt::print(std::string("most at once:"), most.load());
       node_3_done_.set();
       co_return;

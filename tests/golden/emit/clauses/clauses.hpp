@@ -16,7 +16,8 @@ struct Error {
 };
 inline std::string format_value(const Error& value) {
   using taskrt::format_value;
-  return std::string("Error {") + " kind: " + format_value(value.kind) + ", message: " + format_value(value.message) + " }";
+  return std::string("Error {") + " kind: " + format_value(value.kind) + ", message: " + format_value(value.message) +
+         " }";
 }
 
 extern taskrt::Semaphore pair;

@@ -3,7 +3,6 @@
 
 namespace in_process {
 
-
 // Where each task is defined: for error traces, --trace and --stats.
 namespace sites_ {
 constexpr taskrt::TaskSite summarize{"summarize", "cpu", "tests/golden/run/in_process.task", 17};
@@ -22,26 +21,35 @@ enum : std::uint32_t { summarize, greet, checked, crash_once, spin, third_time, 
 }  // namespace process_tasks_
 
 namespace in_worker_ {
-taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts, taskrt::Map<std::string, double> tags) {
+taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts,
+                                taskrt::Map<std::string, double> tags) {
   taskrt::TaskSpan span_{sites_::summarize};
   co_await taskrt::ensure_cpu();
   try {
-    #line 18 "tests/golden/run/in_process.task"
-    std::tuple<std::int64_t, std::string> best = std::tuple<std::int64_t, std::string>{std::int64_t{0}, std::string("")};
-    #line 19 "tests/golden/run/in_process.task"
+#line 18 "tests/golden/run/in_process.task"
+    std::tuple<std::int64_t, std::string> best =
+        std::tuple<std::int64_t, std::string>{std::int64_t{0}, std::string("")};
+#line 19 "tests/golden/run/in_process.task"
     const taskrt::StopToken& stop_1_ = (co_await taskrt::current_context()).stop_token();
     for (std::int64_t i : taskrt::IntRange(std::int64_t{0}, taskrt::len(names))) {
       taskrt::check_cancelled(stop_1_);
-      #line 20 "tests/golden/run/in_process.task"
+#line 20 "tests/golden/run/in_process.task"
       if ((taskrt::at(parts, i) > std::get<0>(best))) {
-        #line 20 "tests/golden/run/in_process.task"
+#line 20 "tests/golden/run/in_process.task"
         best = std::tuple<std::int64_t, std::string>{taskrt::at(parts, i), taskrt::at(names, i)};
       }
     }
-    #line 22 "tests/golden/run/in_process.task"
+#line 22 "tests/golden/run/in_process.task"
     std::optional<std::string> note = std::optional<std::string>{};
-    #line 23 "tests/golden/run/in_process.task"
-    co_return Summary{taskrt::join(taskrt::make_list<std::string>(taskrt::at(names, std::int64_t{0}), taskrt::at(names, std::int64_t{1})), std::string("")), taskrt::sum(parts), parts, tags, best, note};
+#line 23 "tests/golden/run/in_process.task"
+    co_return Summary{taskrt::join(taskrt::make_list<std::string>(taskrt::at(names, std::int64_t{0}),
+                                                                  taskrt::at(names, std::int64_t{1})),
+                                   std::string("")),
+                      taskrt::sum(parts),
+                      parts,
+                      tags,
+                      best,
+                      note};
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
     error_.add_frame(sites_::summarize);
@@ -51,7 +59,8 @@ taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std:
 }  // namespace in_worker_
 
 // cpu summarize  in process
-taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts, taskrt::Map<std::string, double> tags) {
+taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts,
+                                taskrt::Map<std::string, double> tags) {
   taskrt::TaskSpan span_{sites_::summarize};
   co_return co_await taskrt::call_in_process<Summary>(process_tasks_::summarize, names, parts, tags);
 }
@@ -61,7 +70,7 @@ taskrt::Task<void> greet() {
   taskrt::TaskSpan span_{sites_::greet};
   co_await taskrt::ensure_cpu();
   try {
-    #line 27 "tests/golden/run/in_process.task"
+#line 27 "tests/golden/run/in_process.task"
     taskrt::print(std::string("worker says hello"));
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -83,12 +92,12 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
   taskrt::TaskSpan span_{sites_::checked};
   co_await taskrt::ensure_cpu();
   try {
-    #line 31 "tests/golden/run/in_process.task"
+#line 31 "tests/golden/run/in_process.task"
     if ((n < std::int64_t{0})) {
-      #line 31 "tests/golden/run/in_process.task"
+#line 31 "tests/golden/run/in_process.task"
       throw taskrt::FailedError(taskrt::interpolate(std::string("bad input "), n));
     }
-    #line 32 "tests/golden/run/in_process.task"
+#line 32 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, std::int64_t{9223372036854775807});
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -113,7 +122,9 @@ taskrt::Task<std::int64_t> crash_once(std::int64_t n, std::int64_t attempt_numbe
 
 // cpu crash_once  retry 2  in process
 taskrt::Task<std::int64_t> crash_once(std::int64_t n) {
-  taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 2, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kWorkerCrashed)}};
+  taskrt::TaskClauses clauses_{
+      .retry =
+          taskrt::RetryPolicy{.extra_attempts = 2, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kWorkerCrashed)}};
   auto attempt_ = [&](std::int64_t number_) { return attempts_::crash_once(n, number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
@@ -123,16 +134,16 @@ taskrt::Task<std::int64_t> spin(std::int64_t n) {
   taskrt::TaskSpan span_{sites_::spin};
   co_await taskrt::ensure_cpu();
   try {
-    #line 38 "tests/golden/run/in_process.task"
+#line 38 "tests/golden/run/in_process.task"
     std::int64_t x = std::int64_t{0};
-    #line 39 "tests/golden/run/in_process.task"
+#line 39 "tests/golden/run/in_process.task"
     const taskrt::StopToken& stop_2_ = (co_await taskrt::current_context()).stop_token();
     while ((x < n)) {
       taskrt::check_cancelled(stop_2_);
-      #line 39 "tests/golden/run/in_process.task"
+#line 39 "tests/golden/run/in_process.task"
       x = taskrt::checked_sub(taskrt::checked_add(x, std::int64_t{1}), taskrt::checked_mod(x, std::int64_t{2}));
     }
-    #line 40 "tests/golden/run/in_process.task"
+#line 40 "tests/golden/run/in_process.task"
     co_return x;
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -153,12 +164,12 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
   taskrt::TaskSpan span_{sites_::third_time};
   co_await taskrt::ensure_cpu();
   try {
-    #line 44 "tests/golden/run/in_process.task"
+#line 44 "tests/golden/run/in_process.task"
     if ((attempt_number_ < std::int64_t{3})) {
-      #line 44 "tests/golden/run/in_process.task"
+#line 44 "tests/golden/run/in_process.task"
       throw taskrt::FailedError(std::string("not yet"));
     }
-    #line 45 "tests/golden/run/in_process.task"
+#line 45 "tests/golden/run/in_process.task"
     co_return attempt_number_;
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -187,7 +198,7 @@ taskrt::Task<std::int64_t> square(std::int64_t n) {
   taskrt::TaskSpan span_{sites_::square};
   co_await taskrt::ensure_cpu();
   try {
-    #line 49 "tests/golden/run/in_process.task"
+#line 49 "tests/golden/run/in_process.task"
     co_return taskrt::checked_mul(n, n);
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -208,10 +219,11 @@ taskrt::Task<void> main() {
   taskrt::TaskSpan span_{sites_::main};
   try {
     std::optional<taskrt::Map<std::string, double>> tags;
-    taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_, node_4_done_, node_5_done_, node_6_done_, node_7_done_, node_8_done_;
+    taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_, node_4_done_, node_5_done_, node_6_done_,
+        node_7_done_, node_8_done_;
     // let tags = {"x": 1.5}
     auto node_0_ = [&]() -> taskrt::Task<void> {
-      #line 53 "tests/golden/run/in_process.task"
+#line 53 "tests/golden/run/in_process.task"
       tags.emplace(taskrt::make_map<std::string, double>(std::string("x"), 1.5));
       node_0_done_.set();
       co_return;
@@ -219,15 +231,17 @@ taskrt::Task<void> main() {
     // print(summarize(["a", "b", "c"], [1, 2, 3], t...
     auto node_1_ = [&]() -> taskrt::Task<void> {
       co_await node_0_done_.wait();  // data tags
-      #line 54 "tests/golden/run/in_process.task"
-      taskrt::print((co_await summarize(taskrt::make_list<std::string>(std::string("a"), std::string("b"), std::string("c")), taskrt::make_list<std::int64_t>(std::int64_t{1}, std::int64_t{2}, std::int64_t{3}), (*tags))));
+#line 54 "tests/golden/run/in_process.task"
+      taskrt::print((co_await summarize(
+          taskrt::make_list<std::string>(std::string("a"), std::string("b"), std::string("c")),
+          taskrt::make_list<std::int64_t>(std::int64_t{1}, std::int64_t{2}, std::int64_t{3}), (*tags))));
       node_1_done_.set();
       co_return;
     };
     // greet()
     auto node_2_ = [&]() -> taskrt::Task<void> {
       co_await node_1_done_.wait();  // order
-      #line 55 "tests/golden/run/in_process.task"
+#line 55 "tests/golden/run/in_process.task"
       (co_await greet());
       node_2_done_.set();
       co_return;
@@ -235,10 +249,10 @@ taskrt::Task<void> main() {
     // try { print(checked(-1)) } catch e { print("c...
     auto node_3_ = [&]() -> taskrt::Task<void> {
       co_await node_2_done_.wait();  // order
-      #line 56 "tests/golden/run/in_process.task"
+#line 56 "tests/golden/run/in_process.task"
       std::exception_ptr error_3_;
       try {
-        #line 56 "tests/golden/run/in_process.task"
+#line 56 "tests/golden/run/in_process.task"
         taskrt::print((co_await checked(std::int64_t{-1})));
       } catch (...) {
         error_3_ = std::current_exception();
@@ -246,7 +260,7 @@ taskrt::Task<void> main() {
       if (error_3_) {
         if (taskrt::error_matches(error_3_, taskrt::kAnyButCancelled)) {
           Error e{std::string(taskrt::error_kind_name(taskrt::kind_of(error_3_))), taskrt::message_of(error_3_)};
-          #line 56 "tests/golden/run/in_process.task"
+#line 56 "tests/golden/run/in_process.task"
           taskrt::print(taskrt::interpolate(std::string("caught "), e.kind, std::string(": "), e.message));
         } else {
           std::rethrow_exception(error_3_);
@@ -258,17 +272,17 @@ taskrt::Task<void> main() {
     // try { print(checked(2)) } catch Arithmetic { ...
     auto node_4_ = [&]() -> taskrt::Task<void> {
       co_await node_3_done_.wait();  // order
-      #line 57 "tests/golden/run/in_process.task"
+#line 57 "tests/golden/run/in_process.task"
       std::exception_ptr error_4_;
       try {
-        #line 57 "tests/golden/run/in_process.task"
+#line 57 "tests/golden/run/in_process.task"
         taskrt::print((co_await checked(std::int64_t{2})));
       } catch (...) {
         error_4_ = std::current_exception();
       }
       if (error_4_) {
         if (taskrt::error_matches(error_4_, taskrt::kind_bit(taskrt::ErrorKind::kArithmetic))) {
-          #line 57 "tests/golden/run/in_process.task"
+#line 57 "tests/golden/run/in_process.task"
           taskrt::print(std::string("caught Arithmetic"));
         } else {
           std::rethrow_exception(error_4_);
@@ -280,7 +294,7 @@ taskrt::Task<void> main() {
     // print("crash_once retried:", crash_once(21))
     auto node_5_ = [&]() -> taskrt::Task<void> {
       co_await node_4_done_.wait();  // order
-      #line 58 "tests/golden/run/in_process.task"
+#line 58 "tests/golden/run/in_process.task"
       taskrt::print(std::string("crash_once retried:"), (co_await crash_once(std::int64_t{21})));
       node_5_done_.set();
       co_return;
@@ -288,15 +302,17 @@ taskrt::Task<void> main() {
     // print("spin stopped:", spin(1000000000000) ti...
     auto node_6_ = [&]() -> taskrt::Task<void> {
       co_await node_5_done_.wait();  // order
-      #line 59 "tests/golden/run/in_process.task"
-      taskrt::print(std::string("spin stopped:"), (co_await taskrt::timeout_else(200ms, spin(std::int64_t{1000000000000}), [&] { return std::int64_t{-1}; })));
+#line 59 "tests/golden/run/in_process.task"
+      taskrt::print(
+          std::string("spin stopped:"),
+          (co_await taskrt::timeout_else(200ms, spin(std::int64_t{1000000000000}), [&] { return std::int64_t{-1}; })));
       node_6_done_.set();
       co_return;
     };
     // print("attempts", third_time(0))
     auto node_7_ = [&]() -> taskrt::Task<void> {
       co_await node_6_done_.wait();  // order
-      #line 60 "tests/golden/run/in_process.task"
+#line 60 "tests/golden/run/in_process.task"
       taskrt::print(std::string("attempts"), (co_await third_time(std::int64_t{0})));
       node_7_done_.set();
       co_return;
@@ -304,9 +320,11 @@ taskrt::Task<void> main() {
     // print("squares", gather square(i) for i in 0....
     auto node_8_ = [&]() -> taskrt::Task<void> {
       co_await node_7_done_.wait();  // order
-      #line 61 "tests/golden/run/in_process.task"
+#line 61 "tests/golden/run/in_process.task"
       auto each_5_ = [&](std::int64_t i) { return square(i); };
-      taskrt::print(std::string("squares"), (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false), each_5_, std::int64_t{0}, "square tests/golden/run/in_process.task:61")));
+      taskrt::print(std::string("squares"),
+                    (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false), each_5_,
+                                                  std::int64_t{0}, "square tests/golden/run/in_process.task:61")));
       node_8_done_.set();
       co_return;
     };
@@ -333,43 +351,51 @@ taskrt::Task<void> main() {
 // What worker processes (this program, started again) run, in the order of process_tasks.
 std::span<const taskrt::ProcessTask> process_task_table() {
   static const taskrt::ProcessTask tasks[] = {
-    {"summarize", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto names = taskrt::decode_value<std::vector<std::string>>(in_);
-      auto parts = taskrt::decode_value<std::vector<std::int64_t>>(in_);
-      auto tags = taskrt::decode_value<taskrt::Map<std::string, double>>(in_);
-      co_return taskrt::encode_values(co_await in_worker_::summarize(std::move(names), std::move(parts), std::move(tags)));
-    }},
-    {"greet", [](std::string_view) -> taskrt::Task<std::string> {
-      co_await in_worker_::greet();
-      co_return std::string();
-    }},
-    {"checked", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker_::checked(std::move(n)));
-    }},
-    {"crash_once", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(helpers::crash_once(std::move(n)));
-    }},
-    {"spin", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker_::spin(std::move(n)));
-    }},
-    {"third_time", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto n = taskrt::decode_value<std::int64_t>(in_);
-      auto attempt_number_ = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker_::third_time(std::move(n), attempt_number_));
-    }},
-    {"square", [](std::string_view arguments_) -> taskrt::Task<std::string> {
-      taskrt::Reader in_(arguments_);
-      auto n = taskrt::decode_value<std::int64_t>(in_);
-      co_return taskrt::encode_values(co_await in_worker_::square(std::move(n)));
-    }},
+      {"summarize",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto names = taskrt::decode_value<std::vector<std::string>>(in_);
+         auto parts = taskrt::decode_value<std::vector<std::int64_t>>(in_);
+         auto tags = taskrt::decode_value<taskrt::Map<std::string, double>>(in_);
+         co_return taskrt::encode_values(
+             co_await in_worker_::summarize(std::move(names), std::move(parts), std::move(tags)));
+       }},
+      {"greet",
+       [](std::string_view) -> taskrt::Task<std::string> {
+         co_await in_worker_::greet();
+         co_return std::string();
+       }},
+      {"checked",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto n = taskrt::decode_value<std::int64_t>(in_);
+         co_return taskrt::encode_values(co_await in_worker_::checked(std::move(n)));
+       }},
+      {"crash_once",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto n = taskrt::decode_value<std::int64_t>(in_);
+         co_return taskrt::encode_values(helpers::crash_once(std::move(n)));
+       }},
+      {"spin",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto n = taskrt::decode_value<std::int64_t>(in_);
+         co_return taskrt::encode_values(co_await in_worker_::spin(std::move(n)));
+       }},
+      {"third_time",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto n = taskrt::decode_value<std::int64_t>(in_);
+         auto attempt_number_ = taskrt::decode_value<std::int64_t>(in_);
+         co_return taskrt::encode_values(co_await in_worker_::third_time(std::move(n), attempt_number_));
+       }},
+      {"square",
+       [](std::string_view arguments_) -> taskrt::Task<std::string> {
+         taskrt::Reader in_(arguments_);
+         auto n = taskrt::decode_value<std::int64_t>(in_);
+         co_return taskrt::encode_values(co_await in_worker_::square(std::move(n)));
+       }},
   };
   return tasks;
 }

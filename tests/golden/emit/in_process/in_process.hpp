@@ -17,7 +17,8 @@ struct Error {
 };
 inline std::string format_value(const Error& value) {
   using taskrt::format_value;
-  return std::string("Error {") + " kind: " + format_value(value.kind) + ", message: " + format_value(value.message) + " }";
+  return std::string("Error {") + " kind: " + format_value(value.kind) + ", message: " + format_value(value.message) +
+         " }";
 }
 inline void encode(taskrt::Writer& out, const Error& value) {
   using taskrt::encode;
@@ -41,7 +42,9 @@ struct Summary {
 };
 inline std::string format_value(const Summary& value) {
   using taskrt::format_value;
-  return std::string("Summary {") + " name: " + format_value(value.name) + ", total: " + format_value(value.total) + ", parts: " + format_value(value.parts) + ", tags: " + format_value(value.tags) + ", best: " + format_value(value.best) + ", note: " + format_value(value.note) + " }";
+  return std::string("Summary {") + " name: " + format_value(value.name) + ", total: " + format_value(value.total) +
+         ", parts: " + format_value(value.parts) + ", tags: " + format_value(value.tags) +
+         ", best: " + format_value(value.best) + ", note: " + format_value(value.note) + " }";
 }
 inline void encode(taskrt::Writer& out, const Summary& value) {
   using taskrt::encode;
@@ -62,9 +65,9 @@ inline void decode(taskrt::Reader& in, Summary& value) {
   decode(in, value.note);
 }
 
-
 // cpu task summarize
-taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts, taskrt::Map<std::string, double> tags);
+taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts,
+                                taskrt::Map<std::string, double> tags);
 // cpu task greet
 taskrt::Task<void> greet();
 // cpu task checked

@@ -16,9 +16,9 @@ namespace attempts_ {
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::fetch_data};
   try {
-    #line 12 "examples/report.task"
+#line 12 "examples/report.task"
     (co_await taskrt::sleep(100ms));
-    #line 13 "examples/report.task"
+#line 13 "examples/report.task"
     co_return taskrt::checked_mul(x, std::int64_t{2});
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -40,16 +40,16 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
   taskrt::TaskSpan span_{sites_::crunch};
   co_await taskrt::ensure_cpu();
   try {
-    #line 17 "examples/report.task"
+#line 17 "examples/report.task"
     std::int64_t total = std::int64_t{0};
-    #line 18 "examples/report.task"
+#line 18 "examples/report.task"
     const taskrt::StopToken& stop_1_ = (co_await taskrt::current_context()).stop_token();
     for (std::int64_t i : taskrt::IntRange(std::int64_t{0}, n)) {
       taskrt::check_cancelled(stop_1_);
-      #line 18 "examples/report.task"
+#line 18 "examples/report.task"
       total = taskrt::checked_add(total, i);
     }
-    #line 19 "examples/report.task"
+#line 19 "examples/report.task"
     co_return total;
   } catch (taskrt::Error& error_) {
     span_.mark_ended_by(error_);
@@ -68,14 +68,14 @@ taskrt::Task<void> main() {
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_;
     // let a = fetch_data(1)
     auto node_0_ = [&]() -> taskrt::Task<void> {
-      #line 23 "examples/report.task"
+#line 23 "examples/report.task"
       a.emplace((co_await fetch_data(std::int64_t{1})));
       node_0_done_.set();
       co_return;
     };
     // let b = fetch_data(2)
     auto node_1_ = [&]() -> taskrt::Task<void> {
-      #line 24 "examples/report.task"
+#line 24 "examples/report.task"
       b.emplace((co_await fetch_data(std::int64_t{2})));
       node_1_done_.set();
       co_return;
@@ -84,7 +84,7 @@ taskrt::Task<void> main() {
     auto node_2_ = [&]() -> taskrt::Task<void> {
       co_await node_0_done_.wait();  // data a
       co_await node_1_done_.wait();  // data b
-      #line 25 "examples/report.task"
+#line 25 "examples/report.task"
       c.emplace((co_await crunch(taskrt::checked_add((*a), (*b)))));
       node_2_done_.set();
       co_return;
@@ -92,7 +92,7 @@ taskrt::Task<void> main() {
     // print(c)
     auto node_3_ = [&]() -> taskrt::Task<void> {
       co_await node_2_done_.wait();  // data c
-      #line 26 "examples/report.task"
+#line 26 "examples/report.task"
       taskrt::print((*c));
       node_3_done_.set();
       co_return;
