@@ -11,6 +11,18 @@
 namespace taskc::codegen {
 namespace {
 
+bool is_place(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kLocal:
+    case ir::ExprKind::kShared:
+    case ir::ExprKind::kField:
+    case ir::ExprKind::kIndex:
+    case ir::ExprKind::kTupleElement:
+    case ir::ExprKind::kUnwrapOptional: return true;
+    default: return false;
+  }
+}
+
 bool is_int(const ir::Type* t) {
   return t->is(ir::TypeKind::kInt);
 }
@@ -138,7 +150,9 @@ std::string CppEmitter::expr(const ir::Expr& e) {
   // A long chain (`a + b + … + z`) would nest C++ as deep as it is long, past
   // what compilers accept: every so many levels, the value is computed by a
   // statement of its own first.
-  if (depth_ > 0 && depth_ % kSpillDepth == 0 && can_spill() && !e.type->is(ir::TypeKind::kVoid)) {
+  // Only values: a place (a variable, an element, a field) spilled would be
+  // a copy, and an assignment to it or a push onto it would be lost.
+  if (depth_ > 0 && depth_ % kSpillDepth == 0 && can_spill() && !e.type->is(ir::TypeKind::kVoid) && !is_place(e)) {
     std::string name = fresh("value");
     prelude_.push_back(fmt::format("auto {} = {};", name, text));
     return name;
