@@ -20,21 +20,17 @@
 
 #include "compiler/driver/command_line.hpp"
 #include "tests/golden/annotations.hpp"
+#include "tests/golden/read_file.hpp"
 
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using taskc::testing::read_file;
 
 // (file, line) -> codes, from `// error:` comments.
 using Expectations = std::map<std::pair<std::string, int>, std::multiset<std::string>>;
 
 void add_annotations(const std::string& path, Expectations& expected) {
-  std::istringstream lines(read(path));
+  std::istringstream lines(read_file(path));
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
     for (const std::string& code : taskc::testing::annotated_codes(line)) expected[{path, number}].insert(code);
@@ -121,7 +117,7 @@ int main(int argc, char** argv) {
               << "  TASKC_UPDATE_GOLDEN=1 ctest --test-dir build -R golden\n";
     return 1;
   }
-  std::string golden = read(golden_path);
+  std::string golden = read_file(golden_path);
   if (golden != human.str()) {
     ok = false;
     std::cerr << path << ": the rendered diagnostics differ from " << golden_path << "\n"

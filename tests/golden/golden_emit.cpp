@@ -13,17 +13,13 @@
 
 #include "compiler/driver/command_line.hpp"
 #include "compiler/driver/toolchain.hpp"
+#include "tests/golden/read_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using taskc::testing::read_file;
 
 }  // namespace
 
@@ -53,7 +49,7 @@ int main(int argc, char** argv) {
       fs::copy_file(actual, expected, fs::copy_options::overwrite_existing);
       continue;
     }
-    if (read(actual) != read(expected)) {
+    if (read_file(actual) != read_file(expected)) {
       ok = false;
       std::cerr << path << ": the generated " << extension << " differs from " << expected.string() << "\n"
                 << "  compare: diff " << expected.string() << " <(./taskc emit-cpp " << path

@@ -12,15 +12,11 @@
 #include <string>
 
 #include "compiler/driver/command_line.hpp"
+#include "tests/golden/read_file.hpp"
 
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using taskc::testing::read_file;
 
 }  // namespace
 
@@ -42,7 +38,7 @@ int main(int argc, char** argv) {
     std::ofstream(expected_path, std::ios::binary) << out.str();
     return 0;
   }
-  if (out.str() != read(expected_path)) {
+  if (out.str() != read_file(expected_path)) {
     std::cerr << path << ": the IR differs from " << expected_path << "\n"
               << "  compare: diff " << expected_path << " <(./taskc check " << path << " --emit-ir json)\n"
               << "  accept:  TASKC_UPDATE_GOLDEN=1 build/tests/golden/golden_ir " << path << "\n";

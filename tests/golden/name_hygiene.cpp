@@ -20,6 +20,7 @@
 
 #include "compiler/driver/command_line.hpp"
 #include "compiler/ir/builtins.hpp"
+#include "tests/golden/read_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,12 +36,7 @@ const std::vector<std::string> kMisreadable = {
     "std",   "taskrt",   "x_",      "x_u",      "x__u",         "main_u",   "CURLE_OK", "SIGINT",  "FD_SET",
     "TRUE",  "INFINITY", "major",   "minor",    "offsetof",     "alignas"};
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using taskc::testing::read_file;
 
 // The names generated code makes up (they end in `_`), as a user could
 // write them: `stop_3_` gives `stop`, `stop_1` and `stop_1_`.
@@ -53,7 +49,7 @@ std::set<std::string> harvest(const std::vector<std::string>& programs) {
     std::ostringstream err;
     if (taskc::driver::run_command_line({"emit-cpp", program, "-o", scratch.string()}, out, err) != 0) continue;
     for (const auto& entry : fs::directory_iterator(scratch)) {
-      std::string text = read(entry.path());
+      std::string text = read_file(entry.path());
       for (std::sregex_iterator it(text.begin(), text.end(), generated), end; it != end; ++it) {
         // One of node_0_done_, node_1_done_, …: numbers inside a stem are one name.
         std::string stem = std::regex_replace((*it)[1].str(), std::regex("[0-9]+"), "0");

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/driver/command_line.hpp"
+#include "tests/golden/read_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,12 +27,7 @@ std::vector<fs::path> passing_programs() {
   return files;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using taskc::testing::read_file;
 
 // Writes `text` next to the original (so `use` paths still resolve) and checks it.
 int check_text(const fs::path& original, const std::string& text, std::string& diagnostics) {
@@ -94,7 +90,7 @@ bool braces_go_negative(const std::string& text) {
 TEST_CASE("truncated programs are diagnosed, never crash") {
   int checked = 0;
   for (const fs::path& file : passing_programs()) {
-    std::string text = read(file);
+    std::string text = read_file(file);
     // Cut where a `{` is still open: the braces cannot balance any more.
     std::vector<std::size_t> open_at = positions_inside_braces(text);
     std::size_t step = 1 + open_at.size() / 30;
@@ -122,7 +118,7 @@ TEST_CASE("programs with shuffled lines are diagnosed, never crash") {
   int diagnosed = 0;
   for (const fs::path& file : passing_programs()) {
     std::vector<std::string> lines;
-    std::istringstream in(read(file));
+    std::istringstream in(read_file(file));
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     for (int round = 0; round < 12; ++round) {
       std::shuffle(lines.begin(), lines.end(), random);
