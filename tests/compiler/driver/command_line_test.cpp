@@ -118,3 +118,18 @@ TEST_CASE("the --explain flag prints the long explanation of a code") {
   Run unknown = run({"--explain", "E0999"});
   CHECK(unknown.status == 2);
 }
+
+TEST_CASE("a C++ error in generated code is reported as an internal error, at the .task line") {
+  // The extern's C++ function does not exist: the one way a checked program
+  // can fail to build that is not a taskc bug, so the message must say both.
+  TempProgram program(
+      "extern cpu task missing(n: int) -> int = \"nowhere::missing\"\n"
+      "flow main() {\n"
+      "    print(missing(1))\n"
+      "}\n");
+  Run built = run({"build", program.path, "-O0", "-o", program.path + ".exe"});
+  CHECK(built.status == 1);
+  CHECK(built.err.find("taskc: internal error: the generated C++ did not compile; please report") != std::string::npos);
+  CHECK(built.err.find("unless the message below is about an imported header or an extern task") != std::string::npos);
+  CHECK(built.err.find(program.path + ":3:") != std::string::npos);
+}
