@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -38,25 +37,49 @@ const std::vector<std::string> kMisreadable = {
 
 using taskc::testing::read_file;
 
+// Every identifier-like word of a C++ text.
+std::vector<std::string> identifiers(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+    } else if (!word.empty()) {
+      if (!std::isdigit(static_cast<unsigned char>(word[0]))) words.push_back(word);
+      word.clear();
+    }
+  }
+  return words;
+}
+
 // The names generated code makes up (they end in `_`), as a user could
 // write them: `stop_3_` gives `stop`, `stop_1` and `stop_1_`.
 std::set<std::string> harvest(const std::vector<std::string>& programs) {
   fs::path scratch = fs::temp_directory_path() / ("name_hygiene_" + std::to_string(::getpid()));
   std::set<std::string> names;
-  std::regex generated(R"(\b([A-Za-z][A-Za-z0-9_]*?)(_[0-9]+)?_\b)");
   for (const std::string& program : programs) {
     std::ostringstream out;
     std::ostringstream err;
     if (taskc::driver::run_command_line({"emit-cpp", program, "-o", scratch.string()}, out, err) != 0) continue;
     for (const auto& entry : fs::directory_iterator(scratch)) {
-      std::string text = read_file(entry.path());
-      for (std::sregex_iterator it(text.begin(), text.end(), generated), end; it != end; ++it) {
+      for (const std::string& word : identifiers(read_file(entry.path()))) {
+        if (word.size() < 2 || word.back() != '_' || !std::isalpha(static_cast<unsigned char>(word[0]))) continue;
+        // stem, then an optional _<digits>, then the final `_`.
+        std::string rest = word.substr(0, word.size() - 1);
+        std::size_t digits = rest.find_last_not_of("0123456789");
+        bool numbered = digits != std::string::npos && digits + 1 < rest.size() && rest[digits] == '_';
+        std::string stem = numbered ? rest.substr(0, digits) : rest;
         // One of node_0_done_, node_1_done_, …: numbers inside a stem are one name.
-        std::string stem = std::regex_replace((*it)[1].str(), std::regex("[0-9]+"), "0");
-        std::string number = (*it)[2].matched ? "_1" : "";
-        names.insert(stem);
-        names.insert(stem + number);
-        names.insert(stem + number + "_");
+        std::string normal;
+        for (std::size_t i = 0; i < stem.size(); ++i) {
+          bool digit = std::isdigit(static_cast<unsigned char>(stem[i]));
+          if (!digit || i == 0 || !std::isdigit(static_cast<unsigned char>(stem[i - 1])))
+            normal += digit ? '0' : stem[i];
+        }
+        if (normal.empty()) continue;
+        names.insert(normal);
+        names.insert(normal + (numbered ? "_1" : ""));
+        names.insert(normal + (numbered ? "_1_" : "_"));
       }
     }
     fs::remove_all(scratch);
