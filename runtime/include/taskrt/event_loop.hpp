@@ -23,11 +23,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "taskrt/time.hpp"
 #include "taskrt/executor.hpp"
+#include "taskrt/time.hpp"
 
 namespace taskrt {
-
 
 // A timer owned by its caller (usually an awaiter inside a coroutine frame).
 // `fire` runs on the loop thread when the deadline passes, unless the timer

@@ -53,9 +53,8 @@ flow main() {
 })");
   INFO(c->errors());
   REQUIRE(c->program);
-  CHECK(edges(c->task("main")) ==
-        std::vector<std::string>{"0->1 effect", "0->2 effect", "1->3 after a", "2->3 effect", "2->4 effect",
-                                 "3->4 data b"});
+  CHECK(edges(c->task("main")) == std::vector<std::string>{"0->1 effect", "0->2 effect", "1->3 after a", "2->3 effect",
+                                                           "2->4 effect", "3->4 data b"});
 }
 
 TEST_CASE("a node that changes a value orders the nodes that read it") {
@@ -94,7 +93,7 @@ flow main() {
   // 1, 2 and 3 wait for the write; 2 and 3 still run together; the print (4)
   // waits for a and the write, not for b; 5 waits for the print, 7 for the sleep; the
   // return waits for the last effect.
-  CHECK(edges(c->task("main")) == std::vector<std::string>{"0->1 effect", "0->2 effect", "0->3 effect",
-                                                           "0->4 effect", "2->4 data a", "4->5 effect", "4->6 effect",
-                                                           "5->7 data t0", "6->7 effect", "6->8 effect"});
+  CHECK(edges(c->task("main")) == std::vector<std::string>{"0->1 effect", "0->2 effect", "0->3 effect", "0->4 effect",
+                                                           "2->4 data a", "4->5 effect", "4->6 effect", "5->7 data t0",
+                                                           "6->7 effect", "6->8 effect"});
 }
