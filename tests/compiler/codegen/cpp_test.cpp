@@ -200,3 +200,35 @@ io task g() -> int {
   CHECK(has(with_error, "struct Error {"));
   CHECK_FALSE(has(with_error, "ExecResult"));
 }
+
+TEST_CASE("the remaining kinds: bool, none, interpolation, shared, channels, ranges, collections, conversions") {
+  std::string cpp = lower(R"(
+shared total: int = 0
+type Pair { a: int, b: str }
+io task f(n: int) -> float {
+    let yes = true
+    let o: int? = none
+    let w: int? = n
+    let s = "n={n}"
+    let t = total
+    let ch = channel[int](4)
+    let r = 1..=3
+    let xs = [1, 2]
+    let m = {"k": 1}
+    let p = Pair { a: 1, b: "x" }
+    let tup = (1, "y")
+    return n + 0.5
+})");
+  CHECK(has(cpp, "bool yes = true;"));
+  CHECK(has(cpp, "std::optional<std::int64_t> o = std::optional<std::int64_t>{};"));
+  CHECK(has(cpp, "std::optional<std::int64_t> w = std::optional<std::int64_t>(n);"));
+  CHECK(has(cpp, R"(taskrt::interpolate(std::string("n="), n))"));
+  CHECK(has(cpp, "std::int64_t t = total.load();"));
+  CHECK(has(cpp, "taskrt::Channel<std::int64_t>(static_cast<std::size_t>(std::int64_t{4}))"));
+  CHECK(has(cpp, "taskrt::range(std::int64_t{1}, std::int64_t{3}, true)"));
+  CHECK(has(cpp, "taskrt::make_list<std::int64_t>(std::int64_t{1}, std::int64_t{2})"));
+  CHECK(has(cpp, R"(taskrt::make_map<std::string, std::int64_t>(std::string("k"), std::int64_t{1}))"));
+  CHECK(has(cpp, R"(Pair{std::int64_t{1}, std::string("x")})"));
+  CHECK(has(cpp, R"(std::tuple<std::int64_t, std::string>{std::int64_t{1}, std::string("y")})"));
+  CHECK(has(cpp, "(static_cast<double>(n) + 0.5)"));
+}
