@@ -152,11 +152,16 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
 }
 
 int build_command(const Options& options, const Terminal& terminal, std::ostream& out, std::ostream& err) {
+  std::string target = options.output.empty() ? std::filesystem::path(options.file).stem().string() : options.output;
+  std::error_code error;
+  // As gcc does: never replace the program's own source with the executable.
+  if (std::filesystem::exists(target, error) && std::filesystem::equivalent(target, options.file, error)) {
+    err << fmt::format("taskc: error: `-o {}` would overwrite the source file; choose another output name\n", target);
+    return 2;
+  }
   int status = 0;
   BuildResult built = build_command_common(options, terminal, err, status);
   if (!built.ok) return status;
-  std::string target = options.output.empty() ? std::filesystem::path(options.file).stem().string() : options.output;
-  std::error_code error;
   std::filesystem::copy_file(built.executable, target, std::filesystem::copy_options::overwrite_existing, error);
   if (error) {
     err << fmt::format("taskc: error: cannot write `{}`: {}\n", target, error.message());

@@ -133,3 +133,14 @@ TEST_CASE("a C++ error in generated code is reported as an internal error, at th
   CHECK(built.err.find("unless the message below is about an imported header or an extern task") != std::string::npos);
   CHECK(built.err.find(program.path + ":3:") != std::string::npos);
 }
+
+TEST_CASE("build refuses to write the executable over its own source") {
+  TempProgram program("flow main() { print(1) }\n");
+  Run built = run({"build", program.path, "-o", program.path});
+  CHECK(built.status == 2);
+  CHECK(built.err.find("would overwrite the source file") != std::string::npos);
+  std::ifstream still(program.path);
+  std::string first_line;
+  std::getline(still, first_line);
+  CHECK(first_line == "flow main() { print(1) }");
+}
