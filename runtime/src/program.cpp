@@ -9,6 +9,13 @@
 
 namespace taskrt {
 
+int exit_status(std::int64_t main_result) {
+  if (main_result >= 0 && main_result <= 255) return static_cast<int>(main_result);
+  std::fprintf(stderr, "error: main returned %lld, which is not an exit status (0 to 255); exiting with 1\n",
+               static_cast<long long>(main_result));
+  return 1;
+}
+
 int run_program(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
   InterruptWatcher interrupts;
   int status = 1;

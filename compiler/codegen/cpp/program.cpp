@@ -503,7 +503,7 @@ void CppEmitter::entry_point() {
        {"options", options},
        {"file", escaped(sources_.get(main_flow.span.file).path())},
        {"specs", specs},
-       {"body", returns_int ? fmt::format("co_return static_cast<int>(co_await {}::main({}));", options_.name, args)
+       {"body", returns_int ? fmt::format("co_return taskrt::exit_status(co_await {}::main({}));", options_.name, args)
                             : fmt::format("co_await {}::main({});\n    co_return 0;", options_.name, args)}});
 }
 

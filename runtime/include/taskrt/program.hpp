@@ -5,6 +5,7 @@
 // call_on_cpu.hpp, call_in_process.hpp); this header gathers them.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 
@@ -25,6 +26,11 @@ inline bool error_matches(const std::exception_ptr& error, ErrorKindSet kinds) {
   if (kinds == 0) return kind != ErrorKind::kCancelled;
   return (kinds & kind_bit(kind)) != 0;
 }
+
+// The exit status for the int `main` returned. A process's status is 8 bits,
+// so 256 would read as 0, success: a value outside 0..255 is reported on
+// stderr and becomes 1, never a status that means something else.
+int exit_status(std::int64_t main_result);
 
 // Runs a program's root task: returns its exit status, or prints an escaping
 // error with its task trace and returns 1.
