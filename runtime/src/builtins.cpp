@@ -122,8 +122,19 @@ double to_float(const std::string& s) {
 }
 
 Duration parse_duration(std::string_view text) {
-  std::size_t unit_at = text.find_first_not_of("0123456789.");
-  if (unit_at == 0 || unit_at == std::string_view::npos) {
+  // [-]digits[.digits]unit, and nothing else: `1.2.3s`, `.s` and `1e3s` are not durations.
+  std::size_t at = !text.empty() && text[0] == '-' ? 1 : 0;
+  std::size_t digits_before = text.find_first_not_of("0123456789", at);
+  if (digits_before == std::string_view::npos) digits_before = text.size();
+  std::size_t unit_at = digits_before;
+  std::size_t digits = digits_before - at;
+  if (unit_at < text.size() && text[unit_at] == '.') {
+    std::size_t after = text.find_first_not_of("0123456789", unit_at + 1);
+    if (after == std::string_view::npos) after = text.size();
+    digits += after - unit_at - 1;
+    unit_at = after;
+  }
+  if (digits == 0 || unit_at == text.size()) {
     throw FailedError(fmt::format("`{}` is not a duration (write it like 250ms, 2s or 1.5m)", text));
   }
   std::string_view unit = text.substr(unit_at);
@@ -137,7 +148,7 @@ Duration parse_duration(std::string_view text) {
   if (scale < 0) throw FailedError(fmt::format("`{}`: unknown unit `{}` (ns, us, ms, s, m or h)", text, unit));
   double count = std::strtod(std::string(text.substr(0, unit_at)).c_str(), nullptr);
   double nanoseconds = count * scale;
-  if (!(nanoseconds < 0x1p63)) {
+  if (!(nanoseconds >= -0x1p63 && nanoseconds < 0x1p63)) {
     throw ArithmeticError(fmt::format("`{}` does not fit in a duration (at most about 292 years)", text));
   }
   return Duration(static_cast<std::int64_t>(nanoseconds));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 #include "taskrt/print.hpp"
@@ -40,9 +41,11 @@ std::string ProgramArgs::check(const std::string& type, const std::string& text)
     if (text.empty() || *end != '\0') return "is not an integer";
     if (errno == ERANGE) return "does not fit in int";
   } else if (type == "float") {
+    errno = 0;
     char* end = nullptr;
-    std::strtod(text.c_str(), &end);
+    double value = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0') return "is not a number";
+    if (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL)) return "does not fit in float";
   } else if (type == "bool") {
     if (text != "true" && text != "false") return "is not true or false";
   } else if (type == "duration") {
@@ -125,7 +128,9 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       (arg == "--stats" ? options_.stats : options_.progress) = true;
       continue;
     }
-    if (!options_done && arg.size() > 1 && arg[0] == '-' && check("float", arg).size() > 0) {
+    // A negative number or duration is an argument, not an option.
+    if (!options_done && arg.size() > 1 && arg[0] == '-' && !check("float", arg).empty() &&
+        !check("duration", arg).empty()) {
       write_stderr_line(fmt::format("{}: error: unknown option `{}`\n{}", program_, arg, usage()));
       return 2;
     }

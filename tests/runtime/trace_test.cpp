@@ -173,3 +173,26 @@ TEST_CASE("a call ended by cancellation is counted as cancelled, not failed") {
   CHECK(table.find("calls  failed cancelled") != std::string::npos);
   CHECK(table.find("      2       1         1") != std::string::npos);
 }
+
+TEST_CASE("command-line numbers and durations are taken whole, or refused with exit status 2") {
+  auto parse = [](std::vector<std::string> words, ProgramArgs& args) {
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    return args.parse(static_cast<int>(argv.size()), argv.data());
+  };
+  for (const char* bad : {"1.2.3s", ".s", "s", "1e3s", "-", "99999999999999h", "-99999999999999h", "5", "1.5"}) {
+    INFO(bad);
+    ProgramArgs args("demo", "", {{"wait", "duration"}});
+    CHECK(parse({"demo", bad}, args) == 2);
+  }
+  ProgramArgs negative("demo", "", {{"wait", "duration"}});
+  REQUIRE_FALSE(parse({"demo", "-250ms"}, negative).has_value());
+  CHECK(negative.get_duration(0) == std::chrono::milliseconds(-250));
+  ProgramArgs fraction("demo", "", {{"wait", "duration"}});
+  REQUIRE_FALSE(parse({"demo", "1.5s"}, fraction).has_value());
+  CHECK(fraction.get_duration(0) == std::chrono::milliseconds(1500));
+  ProgramArgs huge("demo", "", {{"x", "float"}});
+  CHECK(parse({"demo", "1e999"}, huge) == 2);
+  ProgramArgs tiny("demo", "", {{"x", "float"}});
+  CHECK_FALSE(parse({"demo", "1e-999"}, tiny).has_value());
+}
