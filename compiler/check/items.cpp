@@ -52,6 +52,17 @@ void Checker::declare_builtin_records() {
 
 void Checker::declare(const ast::Item& item) {
   if (item.kind == ast::ItemKind::kImport) {
+    // The path is written into an #include: nothing in it may end the directive.
+    auto unsafe = [](unsigned char c) {
+      return c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>';
+    };
+    if (item.name.empty() || std::any_of(item.name.begin(), item.name.end(), unsafe)) {
+      error(diag::Code::kBadImport, item.name_span, "this import is not a header's path")
+          .with_label(item.name.empty() ? "an empty path"
+                                        : "contains a quote, backslash, angle bracket or control character")
+          .note("an import becomes `#include \"…\"` in the generated C++");
+      return;
+    }
     if (std::find(program_->imports.begin(), program_->imports.end(), item.name) == program_->imports.end()) {
       program_->imports.push_back(item.name);
     }

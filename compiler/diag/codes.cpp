@@ -384,6 +384,16 @@ declares it.
     extern cpu task stem(w: str) -> str = "stem it"           // error
     extern cpu task stem(w: str) -> str = "wordstats::stem"   // fixed
 )"};
+    case Code::kBadImport:
+      return {"an import is not a header's path",
+              R"(`import "path/to/header.hpp"` becomes `#include "path/to/header.hpp"` in the
+generated C++. The path may not contain a quote, a backslash, angle brackets
+or control characters (a newline, a NUL): they would end the #include and let
+the rest of the string be read as C++.
+
+    import "wordstats.hpp\"\nint x;"     // error
+    import "wordstats.hpp"                // fixed
+)"};
     case Code::kBadSemaphore:
       return {"a semaphore has no permits", R"(`semaphore NAME = N` needs N of at least one; with none, every task
 that uses it would wait forever.

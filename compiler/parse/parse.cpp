@@ -143,7 +143,9 @@ class AstBuilder {
     }
     if (!present(name)) return std::nullopt;
     item.name_span = span(name);
-    if (item.name.empty()) item.name = text(name);
+    // Imports and uses are named by their string's contents, which may be empty.
+    bool by_string = item.kind == ast::ItemKind::kImport || item.kind == ast::ItemKind::kUse;
+    if (item.name.empty() && !by_string) item.name = text(name);
     return item;
   }
 
