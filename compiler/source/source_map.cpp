@@ -23,6 +23,15 @@ const SourceFile* SourceMap::load(const std::string& path, std::string& error) {
     error = "cannot read `" + path + "`: it is a directory";
     return nullptr;
   }
+  // A device or a pipe could be read forever (/dev/zero); a program is a file.
+  if (!S_ISREG(info.st_mode)) {
+    error = "cannot read `" + path + "`: it is not a regular file";
+    return nullptr;
+  }
+  if (info.st_size > kMaxSourceSize) {
+    error = "cannot read `" + path + "`: it is larger than 16 MiB, the most a .task file may be";
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read `" + path + "`: " + std::strerror(errno);

@@ -14,6 +14,10 @@ namespace taskc::source {
 
 class SourceMap {
  public:
+  // The largest source file load() reads: far beyond any program, and a bound
+  // on what a mistaken path can make taskc read.
+  static constexpr long kMaxSourceSize = 16L << 20;
+
   // Adds a file whose text is already in memory (tests, stdin, generated input).
   const SourceFile& add(std::string path, std::string text);
   // Reads a file from disk. On failure returns nullptr and sets `error` to a

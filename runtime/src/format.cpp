@@ -1,10 +1,13 @@
 #include "taskrt/format.hpp"
 
 #include <fmt/format.h>
+#include <cmath>
 
 namespace taskrt {
 
 std::string format_float(double value) {
+  // NaN has a sign bit nobody asked for: print it as Python does, `nan`.
+  if (std::isnan(value)) return "nan";
   std::string text = fmt::format("{}", value);
   if (text.find_first_of(".eni") == std::string::npos) text += ".0";
   return text;

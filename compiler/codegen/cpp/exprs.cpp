@@ -400,7 +400,7 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
       return fmt::format("taskrt::checked_div({}, {})", left, right);
     case ir::BinaryOp::kMod:
       if (ints) return fmt::format("taskrt::checked_mod({}, {})", left, right);
-      return fmt::format("std::fmod({}, {})", left, right);
+      return fmt::format("taskrt::checked_mod({}, {})", left, right);
     case ir::BinaryOp::kEq: return fmt::format("({} == {})", left, right);
     case ir::BinaryOp::kNe: return fmt::format("({} != {})", left, right);
     case ir::BinaryOp::kLt: return fmt::format("({} < {})", left, right);

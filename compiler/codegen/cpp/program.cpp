@@ -575,7 +575,7 @@ CppCode CppEmitter::run() {
   std::string file = sources_.get(program_.root_file).path();
   Printer header;
   Printer source;
-  header.print(kBanner, {{"version", taskc::kVersion}, {"file", file}});
+  header.print(kBanner, {{"version", taskc::kVersion}, {"file", escaped(file)}});
   header.line("#pragma once");
   header.blank();
   header.line("#include <taskrt/taskrt.hpp>");
@@ -591,7 +591,7 @@ CppCode CppEmitter::run() {
   header.blank();
   records(header);
 
-  source.print(kBanner, {{"version", taskc::kVersion}, {"file", file}});
+  source.print(kBanner, {{"version", taskc::kVersion}, {"file", escaped(file)}});
   source.print("#include \"$n$.hpp\"", {{"n", code.file_stem}});
   source.blank();
   source.print("namespace $n$ {", {{"n", options_.name}});

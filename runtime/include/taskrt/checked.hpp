@@ -3,6 +3,7 @@
 // silently wrong. Generated code uses these for every arithmetic operator.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -47,6 +48,11 @@ inline std::int64_t checked_neg(std::int64_t a) {
 inline double checked_div(double a, double b) {
   if (b == 0.0) throw_division_by_zero();
   return a / b;
+}
+// As `/`: a float remainder by zero fails instead of giving NaN.
+inline double checked_mod(double a, double b) {
+  if (b == 0.0) throw_division_by_zero();
+  return std::fmod(a, b);
 }
 
 }  // namespace taskrt
