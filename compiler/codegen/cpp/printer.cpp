@@ -33,15 +33,7 @@ std::string substitute(std::string_view text, Printer::Vars vars) {
 }
 
 void Printer::print(std::string_view text, Vars vars) {
-  std::string expanded = substitute(text, vars);
-  std::size_t start = 0;
-  while (start <= expanded.size()) {
-    std::size_t end = expanded.find('\n', start);
-    if (end == std::string::npos) end = expanded.size();
-    std::string_view one(expanded.data() + start, end - start);
-    if (!(end == expanded.size() && one.empty())) line(one);
-    start = end + 1;
-  }
+  lines(substitute(text, vars));
 }
 
 void Printer::lines(std::string_view text) {
@@ -49,7 +41,9 @@ void Printer::lines(std::string_view text) {
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    line(text.substr(start, end - start));
+    std::string_view one = text.substr(start, end - start);
+    // A text ending in a newline has no empty last line.
+    if (!(end == text.size() && one.empty())) line(one);
     start = end + 1;
   }
 }
