@@ -232,11 +232,12 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
         } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
           break;
         } else {
-          crashed = true;  // EPIPE or ECONNRESET: the worker is gone
-          break;
+          // EPIPE or ECONNRESET: the worker is gone, but the answer to this
+          // call may be waiting to be read (it died running a later one).
+          // The read below tells which.
+          worker.outbox.clear();
         }
       }
-      if (crashed) break;
       char chunk[65536];
       ssize_t n = ::read(worker.fd, chunk, sizeof chunk);
       if (n > 0) {

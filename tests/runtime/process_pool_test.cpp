@@ -63,9 +63,24 @@ Task<std::string> echo(std::string_view arguments) {
   co_return encode_values(value);
 }
 
+// Crashes its worker in one of three ways when asked (1: abort, 2: SIGSEGV,
+// 3: _Exit(3)); otherwise doubles n.
+Task<std::string> twice_or_crash(std::string_view arguments) {
+  Reader in(arguments);
+  auto n = decode_value<std::int64_t>(in);
+  auto how = decode_value<std::int64_t>(in);
+  if (how == 1) std::abort();
+  if (how == 2) {
+    ::signal(SIGSEGV, SIG_DFL);  // the sanitizers' handler would report it first
+    ::raise(SIGSEGV);
+  }
+  if (how == 3) std::_Exit(3);
+  co_return encode_values(n * 2);
+}
+
 const ProcessTask kTasks[] = {{"twice", twice}, {"fail", fail}, {"crash", crash}, {"spin", spin},
-                              {"nap", nap},     {"hog", hog},   {"echo", echo}};
-enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kHog, kEcho };
+                              {"nap", nap},     {"hog", hog},   {"echo", echo},   {"twice_or_crash", twice_or_crash}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kHog, kEcho, kTwiceOrCrash };
 
 std::unique_ptr<Runtime> make_runtime(unsigned procs, std::uint64_t memory = 0) {
   RuntimeOptions options;
@@ -250,4 +265,39 @@ TEST_CASE("calls queued behind a crash, a timeout or a cancelled call still get 
   CHECK(outcome[13].kind_name() == "Timeout");
   for (std::int64_t i = 10; i < 15; ++i) CHECK(outcome[static_cast<std::size_t>(4 + i)].value() == 2 * i);
   CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{7})) == 14);
+}
+
+// Fault injection: one call in ten crashes its worker, in turn by abort,
+// SIGSEGV and _Exit. Exactly those calls fail; every call queued behind a
+// crash (up to kDepth per worker) is sent again and answered.
+TEST_CASE("with one call in ten crashing its worker, exactly the crashing calls fail") {
+  NoChildrenLeft no_children_left;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  constexpr std::int64_t kCalls = 1'000;  // each crash starts a worker: slow under the sanitizers
+#else
+  constexpr std::int64_t kCalls = 10'000;
+#endif
+  auto runtime = make_runtime(2);
+  auto outcome = runtime->run([]() -> Task<std::vector<Result<std::int64_t>>> {
+    std::vector<Task<std::int64_t>> calls;
+    for (std::int64_t i = 0; i < kCalls; ++i) {
+      std::int64_t how = i % 10 == 3 ? 1 + (i / 10) % 3 : 0;
+      calls.push_back(call_in_process<std::int64_t>(kTwiceOrCrash, i, how));
+    }
+    co_return co_await gather_settled(std::move(calls));
+  }());
+  REQUIRE(outcome.size() == static_cast<std::size_t>(kCalls));
+  std::int64_t wrongly_failed = 0;
+  std::int64_t crashed = 0;
+  for (std::int64_t i = 0; i < kCalls; ++i) {
+    const auto& result = outcome[static_cast<std::size_t>(i)];
+    if (i % 10 == 3) {
+      crashed += result.kind_name() == "WorkerCrashed" ? 1 : 0;
+    } else if (!result.ok() || result.value() != 2 * i) {
+      ++wrongly_failed;
+      if (wrongly_failed <= 3) UNSCOPED_INFO("call " << i << ": " << result.error_message());
+    }
+  }
+  CHECK(wrongly_failed == 0);
+  CHECK(crashed == kCalls / 10);
 }
