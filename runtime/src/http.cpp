@@ -1,7 +1,7 @@
 #include "taskrt/http.hpp"
 
-#include "taskrt/detail/loop_operation.hpp"
 #include "http_client.hpp"
+#include "taskrt/detail/loop_operation.hpp"
 #include "taskrt/print.hpp"
 
 namespace taskrt {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "taskrt/error.hpp"
+#include "taskrt/print.hpp"
 #include "taskrt/version.hpp"
 
 namespace taskrt::detail {
@@ -18,6 +19,21 @@ namespace {
 
 // Easy handles kept for reuse at most; more are cleaned up when released.
 constexpr std::size_t kIdleLimit = 64;
+// A response's header lines, in bytes, at most (curl refuses one line over 100 KB).
+constexpr std::size_t kMaxHeaderBytes = std::size_t{256} << 10;
+
+// "256 MiB", "1500 bytes".
+std::string describe_size(std::uint64_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
+}
+
+// Text a header value or a URL may not hold: curl would end it at a NUL,
+// and a line break would start a header of the caller's choosing.
+bool has_line_break_or_nul(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
 
 void init_curl_once() {
   static std::once_flag once;
@@ -28,10 +44,6 @@ void init_curl_once() {
 
 [[noreturn]] void throw_errno(const char* what) {
   throw IoError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-bool has_line_break(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
 // RFC 9110's token characters: what a method or a header name may contain.
@@ -80,14 +92,25 @@ struct HttpClient::Easy {
   CURL* handle = nullptr;
   curl_slist* headers = nullptr;
   HttpTransfer* transfer = nullptr;
+  std::uint64_t max_body = 0;  // 0: no limit
   // Whether a status line arrived: a failure after it is a broken response.
   bool got_status = false;
+  // Why this side stopped the transfer, if it did.
+  bool body_too_large = false;
+  bool headers_too_large = false;
+  std::size_t header_bytes = 0;
   char error[CURL_ERROR_SIZE] = {};
 
+  // Bodies arrive decoded (gzip): the limit counts what the caller would get.
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
     auto* easy = static_cast<Easy*>(self);
+    std::string& body = easy->transfer->response.body;
+    if (easy->max_body != 0 && body.size() + size * count > easy->max_body) {
+      easy->body_too_large = true;
+      return 0;  // curl fails the transfer with CURLE_WRITE_ERROR
+    }
     try {
-      easy->transfer->response.body.append(data, size * count);
+      body.append(data, size * count);
     } catch (const std::bad_alloc&) {
       return 0;  // curl fails the transfer with CURLE_WRITE_ERROR
     }
@@ -103,7 +126,11 @@ struct HttpClient::Easy {
     try {
       if (line.starts_with("HTTP/")) {
         easy->got_status = true;
+        easy->header_bytes = 0;
         headers = {};
+      } else if ((easy->header_bytes += line.size()) > kMaxHeaderBytes) {
+        easy->headers_too_large = true;
+        return 0;
       } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
         std::string name = lower(trim(line.substr(0, colon)));
         std::string_view value = trim(line.substr(colon + 1));
@@ -118,7 +145,7 @@ struct HttpClient::Easy {
   }
 };
 
-HttpClient::HttpClient(EventLoop& loop) : loop_(loop) {
+HttpClient::HttpClient(EventLoop& loop, HttpLimits limits) : loop_(loop), limits_(limits) {
   init_curl_once();
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw_errno("epoll_create1 for the HTTP client");
@@ -193,6 +220,7 @@ HttpClient::Easy* HttpClient::take_easy() {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(limits_.timeout.count()));
   return easy;
 }
 
@@ -203,6 +231,9 @@ void HttpClient::release(Easy* easy) noexcept {
   easy->transfer->easy = nullptr;
   easy->transfer = nullptr;
   easy->got_status = false;
+  easy->body_too_large = false;
+  easy->headers_too_large = false;
+  easy->header_bytes = 0;
   easy->error[0] = '\0';
   if (idle_.size() < kIdleLimit) {
     idle_.push_back(easy);
@@ -218,14 +249,17 @@ void HttpClient::start(HttpTransfer* transfer) {
     throw IoError(fmt::format("{} {}: {}", request.method, request.url, why));
   };
   if (!is_token(request.method)) reject(fmt::format("`{}` is not an HTTP method", request.method));
-  if (has_line_break(request.url)) reject("the URL contains a line break");
+  if (has_line_break_or_nul(request.url)) reject("the URL contains a line break or a NUL character");
   for (const auto& [name, value] : request.headers) {
     if (!is_token(name)) reject(fmt::format("`{}` is not a valid header name", name));
-    if (has_line_break(value)) reject(fmt::format("the value of header `{}` contains a line break", name));
+    if (has_line_break_or_nul(value)) {
+      reject(fmt::format("the value of header `{}` contains a line break or a NUL character", name));
+    }
   }
 
   Easy* easy = take_easy();
   easy->transfer = transfer;
+  easy->max_body = limits_.max_body;
   transfer->easy = easy;
   CURL* h = easy->handle;
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -339,24 +373,41 @@ void HttpClient::collect_done() {
       curl_easy_getinfo(easy->handle, CURLINFO_RESPONSE_CODE, &status);
       transfer->response.status = status;
     } else {
-      const HttpRequest& request = transfer->request;
-      std::string message_text = fmt::format("{} {}: {}", request.method, request.url,
-                                             easy->error[0] != '\0' ? easy->error : curl_easy_strerror(code));
-      // A request that went out and came back as something unsupported
-      // (HTTP/0.9, another protocol) was answered, badly.
-      long sent = 0;
-      curl_easy_getinfo(easy->handle, CURLINFO_REQUEST_SIZE, &sent);
-      bool answered_badly = code == CURLE_UNSUPPORTED_PROTOCOL && sent > 0;
-      if (easy->got_status || answered_badly || is_broken_response(code)) {
-        transfer->error = std::make_exception_ptr(HttpError(std::move(message_text)));
-      } else {
-        transfer->error = std::make_exception_ptr(IoError(std::move(message_text)));
-      }
+      transfer->error = failure(*easy, code);
     }
     release(easy);
     done.push_back(transfer);
   }
   for (HttpTransfer* transfer : done) transfer->done(transfer);
+}
+
+std::exception_ptr HttpClient::failure(const Easy& easy, CURLcode code) const {
+  const HttpRequest& request = easy.transfer->request;
+  auto message = [&](const std::string& cause) { return fmt::format("{} {}: {}", request.method, request.url, cause); };
+  // Limits of ours first: curl reports them as a write error or out of memory.
+  if (easy.body_too_large) {
+    return std::make_exception_ptr(HttpError(message(fmt::format(
+        "the response body is larger than {}, the limit (--http-max-body)", describe_size(limits_.max_body)))));
+  }
+  if (easy.headers_too_large || (code == CURLE_OUT_OF_MEMORY && easy.got_status)) {
+    return std::make_exception_ptr(
+        HttpError(message(fmt::format("the response's headers are too large (at most {}, and {} per line)",
+                                      describe_size(kMaxHeaderBytes), describe_size(CURL_MAX_HTTP_HEADER)))));
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return std::make_exception_ptr(TimeoutError(message(
+        fmt::format("no complete response within {}, the limit (--http-timeout)", format_value(limits_.timeout)))));
+  }
+  std::string cause = easy.error[0] != '\0' ? easy.error : curl_easy_strerror(code);
+  // A request that went out and came back as something unsupported
+  // (HTTP/0.9, another protocol) was answered, badly.
+  long sent = 0;
+  curl_easy_getinfo(easy.handle, CURLINFO_REQUEST_SIZE, &sent);
+  bool answered_badly = code == CURLE_UNSUPPORTED_PROTOCOL && sent > 0;
+  if (easy.got_status || answered_badly || is_broken_response(code)) {
+    return std::make_exception_ptr(HttpError(message(cause)));
+  }
+  return std::make_exception_ptr(IoError(message(cause)));
 }
 
 }  // namespace taskrt::detail

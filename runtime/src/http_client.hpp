@@ -13,6 +13,8 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <vector>
@@ -34,9 +36,15 @@ struct HttpTransfer {
   void* easy = nullptr;
 };
 
+// What a request may cost at most (RuntimeOptions::http_max_body, http_timeout); 0: no limit.
+struct HttpLimits {
+  std::uint64_t max_body = 0;
+  std::chrono::milliseconds timeout{0};
+};
+
 class HttpClient {
  public:
-  explicit HttpClient(EventLoop& loop);
+  HttpClient(EventLoop& loop, HttpLimits limits);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -58,10 +66,13 @@ class HttpClient {
   void act(curl_socket_t socket, int events);
   // Ends every transfer curl reports done.
   void collect_done();
+  // The error a transfer that ended with `code` fails with.
+  std::exception_ptr failure(const Easy& easy, CURLcode code) const;
   Easy* take_easy();
   void release(Easy* easy) noexcept;
 
   EventLoop& loop_;
+  HttpLimits limits_;
   CURLM* multi_ = nullptr;
   int epoll_fd_ = -1;
   FdWaiter watch_;

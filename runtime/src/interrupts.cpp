@@ -41,6 +41,11 @@ InterruptWatcher::~InterruptWatcher() {
   ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 
+void InterruptWatcher::watch(Runtime* runtime) {
+  std::lock_guard lock(mutex_);
+  runtime_ = runtime;
+}
+
 void InterruptWatcher::run() {
   pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   while (true) {
@@ -52,13 +57,15 @@ void InterruptWatcher::run() {
     signalfd_siginfo info{};
     if (::read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
     int signal = static_cast<int>(info.ssi_signo);
+    std::lock_guard lock(mutex_);
     int none = 0;
-    if (!received_.compare_exchange_strong(none, signal, std::memory_order_acq_rel)) {
+    if (!received_.compare_exchange_strong(none, signal)) {
       // The second interrupt: do not wait for cancellation. Worker processes
       // die with us (PR_SET_PDEATHSIG).
       ::_exit(128 + signal);
     }
-    if (Runtime* runtime = runtime_.load(std::memory_order_acquire)) runtime->cancel();
+    interrupted_.request_stop();
+    if (runtime_ != nullptr) runtime_->cancel();
   }
 }
 

@@ -59,13 +59,26 @@ ProcessPool::ProcessPool(const ProcessPoolOptions& options)
         "taskrt::serve_if_worker() first (see docs/runtime.md, \"The process pool\")");
   }
   unsigned count = worker_count(options);
-  for (unsigned i = 0; i < count; ++i) {
-    workers_.push_back(std::make_unique<Worker>());
-    spawn(*workers_.back());
+  if (count > kMaxWorkers) {
+    throw FailedError(std::to_string(count) + " worker processes asked for; at most " + std::to_string(kMaxWorkers));
+  }
+  try {
+    for (unsigned i = 0; i < count; ++i) {
+      if (options.interrupt.stop_requested()) throw CancelledError("starting the worker processes was interrupted");
+      workers_.push_back(std::make_unique<Worker>());
+      spawn(*workers_.back());
+    }
+  } catch (...) {
+    stop_all();  // no destructor runs for a half-built pool
+    throw;
   }
 }
 
 ProcessPool::~ProcessPool() {
+  stop_all();
+}
+
+void ProcessPool::stop_all() {
   // Closing a worker's end of the connection is its signal to exit.
   for (auto& worker : workers_) {
     if (worker->fd >= 0) ::close(worker->fd);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -81,14 +82,20 @@ int serve(std::span<const ProcessTask> tasks) {
 }  // namespace
 
 std::optional<int> serve_if_worker(int argc, char** argv, std::span<const ProcessTask> tasks) {
-  if (argc != 4 || std::strcmp(argv[1], detail::kWorkerFlag) != 0) return std::nullopt;
+  if (argc < 2 || std::strcmp(argv[1], detail::kWorkerFlag) != 0) return std::nullopt;
+  char* end = nullptr;
+  std::uint64_t limit = argc == 4 ? std::strtoull(argv[2], &end, 10) : 0;
+  if (argc != 4 || end == argv[2] || *end != '\0' || std::getenv(detail::kWorkerEnvironment) == nullptr) {
+    std::fprintf(stderr, "%s: error: %s is how this program starts its own worker processes; it is not an option\n",
+                 argv[0], detail::kWorkerFlag);
+    return 2;
+  }
   detail::serving_as_worker() = true;
   // Die with the parent, however it ends; and if it is already gone, now.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != static_cast<pid_t>(std::atoll(argv[3]))) return 1;
   // An interrupt is the parent's to handle: it cancels, then kills or closes us.
   ::signal(SIGINT, SIG_IGN);
-  std::uint64_t limit = std::strtoull(argv[2], nullptr, 10);
   if (limit > 0) {
     rlimit bound{limit, limit};
     ::setrlimit(RLIMIT_AS, &bound);

@@ -18,25 +18,34 @@ int exit_status(std::int64_t main_result) {
 
 int run_program(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
   InterruptWatcher interrupts;
+  RuntimeOptions interruptible = options;
+  interruptible.interrupt = interrupts.token();  // start-up stops at a signal too
   int status = 1;
+  bool started = false;
   try {
-    auto runtime = Runtime::create(options);
+    auto runtime = Runtime::create(interruptible);
     interrupts.watch(runtime.get());
-    try {
-      status = runtime->run(make_root());
-    } catch (...) {
-      interrupts.watch(nullptr);
-      if (interrupts.received() == 0) throw;
+    // A signal read before watch() cancelled nothing: then nothing starts.
+    if (interrupts.received() == 0) {
+      started = true;
+      try {
+        status = runtime->run(make_root());
+      } catch (...) {
+        interrupts.watch(nullptr);
+        if (interrupts.received() == 0) throw;
+      }
     }
     interrupts.watch(nullptr);
   } catch (const Error& error) {
-    write_stderr_line("error: " + error.describe());
+    if (interrupts.received() == 0) write_stderr_line("error: " + error.describe());
   } catch (const std::exception& error) {
-    write_stderr_line(std::string("error: Failed: ") + error.what());
+    if (interrupts.received() == 0) write_stderr_line(std::string("error: Failed: ") + error.what());
   }
   // The runtime is gone: every task has ended and every worker is reaped.
   if (int signal = interrupts.received()) {
-    write_stderr_line(std::string("interrupted by SIG") + ::sigabbrev_np(signal) + "; every task was cancelled");
+    std::string name = std::string("SIG") + ::sigabbrev_np(signal);
+    write_stderr_line(started ? "interrupted by " + name + "; every task was cancelled"
+                              : "interrupted by " + name + " while starting; no task ran");
     return 128 + signal;
   }
   return status;

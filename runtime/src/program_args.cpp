@@ -73,8 +73,10 @@ std::string ProgramArgs::usage() const {
       "\noptions:\n"
       "  --threads N          CPU pool threads (default: one per core)\n"
       "  --io-threads N       most threads for blocking calls (default: 512)\n"
-      "  --procs N            worker processes for `in process` tasks (default: one per core)\n"
+      "  --procs N            worker processes for `in process` tasks (default: one per core; at most 1024)\n"
       "  --proc-mem SIZE      address-space limit of each worker, like 512M or 2G (default: none)\n"
+      "  --http-timeout D     longest an HTTP request may take (default: 5m; 0s: no limit)\n"
+      "  --http-max-body SIZE largest HTTP response body, decoded (default: 256M; 0: no limit)\n"
       "  --trace FILE         write every task call to FILE as Chrome trace JSON\n"
       "  --stats              print per-task counts and latencies on exit\n"
       "  --progress           show progress bars for large gathers (on a terminal)\n"
@@ -101,6 +103,11 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
         write_stderr_line(fmt::format("{}: error: {} needs a positive number\n{}", program_, arg, usage()));
         return 2;
       }
+      if (arg == "--procs" && value > ProcessPool::kMaxWorkers) {
+        write_stderr_line(fmt::format("{}: error: --procs {}: at most {} worker processes\n{}", program_, value,
+                                      ProcessPool::kMaxWorkers, usage()));
+        return 2;
+      }
       (arg == "--threads" ? options_.cpu_threads : arg == "--procs" ? options_.procs : options_.io_threads) = value;
       ++i;
       continue;
@@ -113,6 +120,31 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
         return 2;
       }
       options_.proc_memory = *size;
+      ++i;
+      continue;
+    }
+    if (!options_done && arg == "--http-max-body") {
+      std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
+      if (!size) {
+        write_stderr_line(fmt::format("{}: error: --http-max-body needs a size, like 64M or 2G (0: no limit)\n{}",
+                                      program_, usage()));
+        return 2;
+      }
+      options_.http_max_body = *size;
+      ++i;
+      continue;
+    }
+    if (!options_done && arg == "--http-timeout") {
+      std::string text = i + 1 < argc ? argv[i + 1] : "";
+      std::optional<Duration> limit;
+      if (check("duration", text).empty()) limit = parse_duration(text);
+      if (!limit || limit->count() < 0) {
+        write_stderr_line(fmt::format("{}: error: --http-timeout needs a duration, like 30s or 10m (0s: no limit)\n{}",
+                                      program_, usage()));
+        return 2;
+      }
+      // curl counts whole milliseconds: a shorter limit is rounded up, not off.
+      options_.http_timeout = std::chrono::ceil<std::chrono::milliseconds>(*limit);
       ++i;
       continue;
     }

@@ -52,13 +52,17 @@ ProcessPool& Runtime::processes() {
     pool.workers = options_.procs;
     pool.memory_limit = options_.proc_memory;
     pool.tasks = options_.process_tasks;
+    pool.interrupt = options_.interrupt;
     processes_ = std::make_unique<ProcessPool>(pool);
   });
   return *processes_;
 }
 
 detail::HttpClient& Runtime::http_client() {
-  if (!http_) http_ = std::make_unique<detail::HttpClient>(*loop_);
+  if (!http_) {
+    detail::HttpLimits limits{options_.http_max_body, options_.http_timeout};
+    http_ = std::make_unique<detail::HttpClient>(*loop_, limits);
+  }
   return *http_;
 }
 
@@ -89,14 +93,23 @@ void Runtime::shutdown() {
   blocking_->shutdown();
 }
 
+void Runtime::cancel() noexcept {
+  std::lock_guard lock(stop_mutex_);
+  stop_.request_stop();
+}
+
 void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> handle) {
   RootObserver observer(*loop_);
-  root_token_ = stop_.get_token();
+  {
+    std::lock_guard lock(stop_mutex_);
+    root_token_ = stop_.get_token();
+  }
   promise.set_context(Context{this, loop_.get(), &root_token_});
   promise.set_observer(&observer);
   loop_->schedule(handle);
   loop_->run();
   // A new stop source for the next run(), so one cancel() does not poison it.
+  std::lock_guard lock(stop_mutex_);
   stop_ = std::stop_source();
 }
 

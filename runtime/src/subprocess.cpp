@@ -62,6 +62,15 @@ void make_pipe(OwnedFd& ours, OwnedFd& theirs, const std::string& command) {
 
 // Starts the child with its stdout and stderr on the given pipes; returns its pid.
 pid_t spawn(const std::string& command, const std::vector<std::string>& args, int out, int err) {
+  // A C string ends at a NUL: the program would see a shorter argument than was passed.
+  if (command.find('\0') != std::string::npos) {
+    throw IoError("exec: the command's name contains a NUL character");
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].find('\0') != std::string::npos) {
+      throw IoError(fmt::format("exec `{}`: argument {} contains a NUL character", command, i + 1));
+    }
+  }
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(command.c_str()));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

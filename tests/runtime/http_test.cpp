@@ -29,6 +29,15 @@ int unused_port() {
   return ntohs(address.sin_port);
 }
 
+// A runtime whose HTTP limits are small enough to reach in a test.
+std::unique_ptr<Runtime> limited_runtime(std::uint64_t max_body, std::chrono::milliseconds timeout) {
+  RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.http_max_body = max_body;
+  options.http_timeout = timeout;
+  return Runtime::create(options);
+}
+
 }  // namespace
 
 TEST_CASE("http_get returns the status, the whole body and the headers") {
@@ -231,6 +240,8 @@ TEST_CASE("bad requests fail before anything is sent") {
   CHECK_THROWS_AS(run(http("GET\r\nX", server.url("/"), "", {})), IoError);
   CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"x-bad", "a\r\nInjected: 1"}})), IoError);
   CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"bad name", "1"}})), IoError);
+  CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"x-nul", std::string("a\0b", 3)}})), IoError);
+  CHECK_THROWS_AS(run(http_get(server.url("/") + std::string("\0/x", 3))), IoError);
   CHECK_THROWS_AS(run(http_get("not a url")), IoError);
   CHECK_THROWS_AS(run(http_get("file:///etc/passwd")), IoError);
   CHECK(server.requests() == 0);
@@ -282,4 +293,58 @@ TEST_CASE("an HttpResponse prints like a record and survives serialization") {
   HttpResponse back;
   decode(reader, back);
   CHECK(back == response);
+}
+
+TEST_CASE("an endless body stops at the body limit with an HttpError that names it") {
+  TestHttpServer server;
+  auto runtime = limited_runtime(std::uint64_t{4} << 20, 60s);
+  try {
+    runtime->run(http_get(server.url("/endless")));
+    FAIL("expected an HttpError");
+  } catch (const HttpError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("larger than 4 MiB") && Catch::Contains("--http-max-body"));
+  }
+  // The runtime goes on: the next request on it works.
+  CHECK(runtime->run(http_get(server.url("/status/200"))).status == 200);
+}
+
+TEST_CASE("the body limit counts the decoded size: a gzip bomb is refused") {
+  TestHttpServer server;
+  auto runtime = limited_runtime(std::uint64_t{8} << 20, 60s);
+  HttpRequest request;
+  request.url = server.url("/gzip-bomb/64");  // about 64 KB sent, 64 MiB decoded
+  request.headers = {{"Accept-Encoding", "gzip"}};
+  CHECK_THROWS_WITH(runtime->run(http(request)), Catch::Contains("larger than 8 MiB"));
+  request.url = server.url("/gzip-bomb/4");
+  CHECK(runtime->run(http(request)).body == std::string(std::size_t{4} << 20, '\0'));
+}
+
+TEST_CASE("the default body limit is 256 MiB and the default timeout five minutes") {
+  RuntimeOptions defaults;
+  CHECK(defaults.http_max_body == std::uint64_t{256} << 20);
+  CHECK(defaults.http_timeout == 5min);
+}
+
+TEST_CASE("a server that accepts and never answers fails the request with Timeout at the runtime's limit") {
+  TestHttpServer server;
+  auto runtime = limited_runtime(0, 300ms);
+  try {
+    runtime->run(http_get(server.url("/silent")));
+    FAIL("expected a TimeoutError");
+  } catch (const TimeoutError& e) {
+    CHECK_THAT(e.what(), Catch::Contains(server.url("/silent")) && Catch::Contains("--http-timeout"));
+  }
+}
+
+TEST_CASE("headers too large are an HttpError that says so") {
+  TestHttpServer server;
+  for (const char* path : {"/big-header/1000000", "/big-header/200000"}) {
+    try {
+      run(http_get(server.url(path)));
+      FAIL("expected an HttpError");
+    } catch (const HttpError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("headers are too large"));
+    }
+  }
+  CHECK(run(http_get(server.url("/big-header/50000"))).status == 200);
 }

@@ -301,3 +301,17 @@ TEST_CASE("with one call in ten crashing its worker, exactly the crashing calls 
   CHECK(wrongly_failed == 0);
   CHECK(crashed == kCalls / 10);
 }
+
+TEST_CASE("start-up stops at an interrupt, and a pool past its bound is refused, with no worker left") {
+  NoChildrenLeft no_children_left;
+  std::stop_source interrupt;
+  interrupt.request_stop();
+  ProcessPoolOptions options;
+  options.workers = 4;
+  options.tasks = kTasks;
+  options.interrupt = interrupt.get_token();
+  CHECK_THROWS_AS(ProcessPool(options), CancelledError);
+  options.workers = ProcessPool::kMaxWorkers + 1;
+  options.interrupt = {};
+  CHECK_THROWS_AS(ProcessPool(options), FailedError);
+}

@@ -76,6 +76,13 @@ TEST_CASE("a command that does not exist is an IoError naming it") {
   CHECK_FALSE(has_children());
 }
 
+TEST_CASE("a NUL inside an argument or the command is an IoError, never a shorter argument") {
+  CHECK_THROWS_WITH(run(exec("printf", {"%s", std::string("a\0b", 3)})),
+                    "exec `printf`: argument 2 contains a NUL character");
+  CHECK_THROWS_WITH(run(exec(std::string("printf\0x", 8), {})), Catch::Contains("NUL"));
+  CHECK_FALSE(has_children());
+}
+
 TEST_CASE("a file that is not executable is an IoError") {
   std::string path =
       (std::filesystem::temp_directory_path() / ("taskrt-not-exec-" + std::to_string(::getpid()))).string();

@@ -147,8 +147,16 @@ TEST_CASE("programs accept --procs and --proc-mem, and reject bad values") {
   ProgramArgs gib("demo", "", {});
   CHECK_FALSE(parse({"demo", "--proc-mem", "2G"}, gib).has_value());
   CHECK(gib.options().proc_memory == (std::uint64_t{2} << 30));
+  ProgramArgs http("demo", "", {});
+  CHECK_FALSE(parse({"demo", "--http-timeout", "1.5s", "--http-max-body", "0"}, http).has_value());
+  CHECK(http.options().http_timeout == std::chrono::milliseconds(1500));
+  CHECK(http.options().http_max_body == 0);
   for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{{"demo", "--procs", "0"},
                                                                             {"demo", "--procs"},
+                                                                            {"demo", "--procs", "100000"},
+                                                                            {"demo", "--http-timeout", "-1s"},
+                                                                            {"demo", "--http-timeout", "5"},
+                                                                            {"demo", "--http-max-body", "lots"},
                                                                             {"demo", "--proc-mem", "lots"},
                                                                             {"demo", "--proc-mem", "1M"},
                                                                             {"demo", "--proc-mem", "12X"}}) {

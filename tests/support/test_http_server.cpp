@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -49,6 +51,34 @@ long number_after(const std::string& path, std::string_view prefix) {
   std::string digits = path.substr(prefix.size());
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
   return std::stol(digits);
+}
+
+// `size` zero bytes, gzip-compressed: about a thousandth of the size.
+std::string gzip_of_zeros(std::size_t size) {
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string zeros(std::size_t{1} << 20, '\0');
+  std::string out;
+  char buffer[65536];
+  for (std::size_t left = size; true;) {
+    std::size_t take = std::min(left, zeros.size());
+    left -= take;
+    stream.next_in = reinterpret_cast<Bytef*>(zeros.data());
+    stream.avail_in = static_cast<uInt>(take);
+    int flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    int status = Z_OK;
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer);
+      stream.avail_out = sizeof buffer;
+      status = deflate(&stream, flush);
+      out.append(buffer, sizeof buffer - stream.avail_out);
+    } while (stream.avail_out == 0);
+    if (flush == Z_FINISH && status == Z_STREAM_END) break;
+  }
+  deflateEnd(&stream);
+  return out;
 }
 
 }  // namespace
@@ -219,6 +249,29 @@ bool TestHttpServer::answer(int fd, const std::string& method, const std::string
         "\x4e\x4d\x51\x28\xcf\x2f\xca\x49\xe1\x02\x00\x3f\xba\x39\x3c\x18\x00\x00\x00",
         44);
     return send_all(fd, response(200, compressed, "Content-Encoding: gzip\r\n"));
+  }
+  if (path == "/endless") {
+    // A chunked body that never ends: 64 KiB at a time until the client goes.
+    if (!send_all(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")) return false;
+    std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+    while (send_all(fd, chunk)) {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+    }
+    return false;
+  }
+  if (long mib = number_after(path, "/gzip-bomb/"); mib >= 0) {
+    // Small on the wire, `mib` MiB of zeros once decoded.
+    return send_all(fd,
+                    response(200, gzip_of_zeros(static_cast<std::size_t>(mib) << 20), "Content-Encoding: gzip\r\n"));
+  }
+  if (path == "/silent") {
+    // Reads the request and never answers, until the server stops.
+    pause(24 * 3600 * 1000);
+    return false;
+  }
+  if (long n = number_after(path, "/big-header/"); n >= 0) {
+    return send_all(fd, response(200, "big", "X-Big: " + std::string(static_cast<std::size_t>(n), 'h') + "\r\n"));
   }
   if (path == "/repeat-header") {
     return send_all(fd, response(200, "twice", "X-Twice: one\r\nX-Twice: two\r\n"));

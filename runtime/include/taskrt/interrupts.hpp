@@ -9,6 +9,8 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "taskrt/runtime.hpp"
@@ -23,18 +25,26 @@ class InterruptWatcher {
   InterruptWatcher(const InterruptWatcher&) = delete;
   InterruptWatcher& operator=(const InterruptWatcher&) = delete;
 
-  // The runtime to cancel; null to stop cancelling anything.
-  void watch(Runtime* runtime) noexcept { runtime_.store(runtime, std::memory_order_release); }
+  // The runtime to cancel; null to stop cancelling anything. A signal that
+  // arrives before this is not lost: received() tells, and token() was
+  // stopped (Runtime's start-up watches it).
+  void watch(Runtime* runtime);
   // The first signal that arrived, or 0.
-  int received() const noexcept { return received_.load(std::memory_order_acquire); }
+  int received() const noexcept { return received_.load(); }
+  // Stopped by the first signal, whenever it arrives.
+  std::stop_token token() const noexcept { return interrupted_.get_token(); }
 
  private:
   void run();
 
   int signal_fd_ = -1;
   int wake_fd_ = -1;
-  std::atomic<Runtime*> runtime_{nullptr};
+  // Held while the watcher cancels, so watch(nullptr) means the runtime can
+  // be destroyed, and watch(runtime) then received() misses no signal.
+  std::mutex mutex_;
+  Runtime* runtime_ = nullptr;
   std::atomic<int> received_{0};
+  std::stop_source interrupted_;
   std::thread thread_;
 };
 

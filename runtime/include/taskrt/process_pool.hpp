@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,10 +48,14 @@ struct ProcessPoolOptions {
   unsigned workers = 0;                // 0: one per hardware thread
   std::uint64_t memory_limit = 0;      // bytes of address space per worker; 0: none
   std::span<const ProcessTask> tasks;  // for names in messages
+  std::stop_token interrupt;           // start-up ends (CancelledError) when stopped
 };
 
 class ProcessPool {
  public:
+  // Starts every worker (a few milliseconds each); throws FailedError past
+  // kMaxWorkers, WorkerCrashedError when one cannot start, CancelledError
+  // when options.interrupt stops first, with every worker started so far reaped.
   explicit ProcessPool(const ProcessPoolOptions& options);
   // Closes the workers' connections, waits briefly for them to exit, kills
   // the rest, and reaps every one.
@@ -66,6 +71,9 @@ class ProcessPool {
   // tasks cost much less than a round trip each. The least-loaded worker
   // gets each call, so a queue only forms when every worker is busy.
   static constexpr std::size_t kDepth = 8;
+  // Workers at most (--procs): each is a copy of the program, a megabyte or
+  // more, and a few milliseconds to start.
+  static constexpr unsigned kMaxWorkers = 1024;
 
   std::size_t size() const noexcept { return workers_.size(); }
   // The worker processes now running (for tests and diagnostics).
@@ -90,6 +98,8 @@ class ProcessPool {
   };
 
   void spawn(Worker& worker);
+  // Closes every connection, then stops and reaps every worker.
+  void stop_all();
   // Kills (when `kill`) and reaps the worker; returns how it ended.
   std::string stop(Worker& worker, bool kill);
   Worker& least_loaded();

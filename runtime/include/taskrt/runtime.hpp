@@ -8,6 +8,7 @@
 // or the destructor stops every pool and wakes every thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -47,6 +48,15 @@ struct RuntimeOptions {
   unsigned procs = 0;
   std::uint64_t proc_memory = 0;
   std::span<const ProcessTask> process_tasks;
+  // HTTP requests (http.hpp): the largest response body accepted, decoded
+  // size (bytes; 0: no limit), and the longest a request may take, from
+  // connecting to the body's last byte (0: no limit).
+  std::uint64_t http_max_body = std::uint64_t{256} << 20;
+  std::chrono::milliseconds http_timeout = std::chrono::minutes(5);
+  // A request to stop from outside (InterruptWatcher::token()): start-up,
+  // which can take seconds with many worker processes, then ends with
+  // CancelledError.
+  std::stop_token interrupt;
 };
 
 class Runtime {
@@ -67,7 +77,7 @@ class Runtime {
   }
 
   // Cancels the running root task and everything it started.
-  void cancel() noexcept { stop_.request_stop(); }
+  void cancel() noexcept;
 
   EventLoop& loop() noexcept { return *loop_; }
   CpuPool& cpu() noexcept { return *cpu_; }
@@ -93,6 +103,7 @@ class Runtime {
   std::unique_ptr<ProcessPool> processes_;
   std::unique_ptr<detail::HttpClient> http_;
   std::once_flag processes_started_;
+  std::mutex stop_mutex_;  // cancel() comes from other threads; run() replaces stop_
   std::stop_source stop_;
   // The root task's token; tasks point at it through their Context.
   std::stop_token root_token_;
