@@ -32,6 +32,10 @@ function(taskc_generate)
       COMMENT "taskc: C++ from ${source}"
       VERBATIM)
     target_sources(${arg_TARGET} PRIVATE ${out_dir}/${name}.cpp ${out_dir}/${name}.hpp)
+    # A program may nest up to 200 deep; its C++ (lambdas for `try … else`)
+    # nests deeper than clang's default limit of 256 brackets.
+    set_source_files_properties(${out_dir}/${name}.cpp PROPERTIES
+      COMPILE_OPTIONS "$<$<CXX_COMPILER_ID:Clang>:-fbracket-depth=1024>")
     target_include_directories(${arg_TARGET} PRIVATE ${source_dir})
   endforeach()
   target_include_directories(${arg_TARGET} PUBLIC ${out_dir})

@@ -111,6 +111,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string Checker::suggestion(std::string_view name) const {
+  // Each suggestion compares the name with every name in scope: a file of
+  // thousands of unknown names would take quadratic time. The first ones
+  // are the ones a person reads.
+  if (suggestions_left_ == 0) return {};
+  --suggestions_left_;
   std::vector<std::string_view> candidates;
   for (const auto& scope : scopes_) {
     for (const auto& [local, binding] : scope) candidates.push_back(local);
@@ -125,6 +130,8 @@ std::string Checker::suggestion(std::string_view name) const {
   std::size_t best_distance = name.size() <= 3 ? 1 : 2;
   for (std::string_view candidate : candidates) {
     if (candidate == name) continue;
+    std::size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
+    if (length_gap > best_distance) continue;  // the distance is at least the gap
     std::size_t distance = edit_distance(name, candidate);
     if (distance <= best_distance && (best.empty() || distance < edit_distance(name, best))) best = candidate;
   }

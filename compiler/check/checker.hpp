@@ -56,13 +56,17 @@ class Checker {
   const Symbol* find_symbol(std::string_view name) const;
 
   // --- type_syntax.cpp --------------------------------------------------------
+  // A type as written; past ir::kMaxTypeDepth, a diagnostic and the error type.
   const ir::Type* resolve_type(const ast::TypeExpr& type);
+  const ir::Type* resolve_type_of_kind(const ast::TypeExpr& type);
   bool is_serializable(const ir::Type* type) const;
 
   // --- exprs.cpp --------------------------------------------------------------
   // Checks `expr`; `expected` (may be null) guides literals such as `[]`,
   // `{}` and `none`. The result may still differ from `expected`: use coerce.
+  // Any expression; one whose type nests past ir::kMaxTypeDepth is an error.
   ir::ExprPtr expr(const ast::Expr& expr, const ir::Type* expected = nullptr);
+  ir::ExprPtr expr_of_kind(const ast::Expr& expr, const ir::Type* expected);
   // Converts to `expected` (T to T?, int to float where allowed) or reports a
   // mismatch that names `context`.
   ir::ExprPtr coerce(ir::ExprPtr value, const ir::Type* expected, std::string_view context);
@@ -119,6 +123,9 @@ class Checker {
   void mismatch(source::Span span, const ir::Type* expected, const ir::Type* found, std::string_view context);
   // "did you mean `fetch`?" from the names in scope, or empty.
   std::string suggestion(std::string_view name) const;
+  // Suggestions still to compute (see suggestion()).
+  static constexpr int kMaxSuggestions = 100;
+  mutable int suggestions_left_ = kMaxSuggestions;
   std::string_view source_text(source::Span span) const;
 
   const source::SourceMap& sources_;

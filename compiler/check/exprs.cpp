@@ -68,6 +68,19 @@ ir::ExprPtr Checker::expr_as(const ast::Expr& node, const ir::Type* expected, st
 }
 
 ir::ExprPtr Checker::expr(const ast::Expr& node, const ir::Type* expected) {
+  ir::ExprPtr out = expr_of_kind(node, expected);
+  // The innermost expression too deep reports; those around it see its error type.
+  if (out->type != nullptr && out->type->depth > ir::kMaxTypeDepth) {
+    error(diag::Code::kInvalidType, node.span,
+          fmt::format("the type of this value nests {} deep; at most {}", out->type->depth, ir::kMaxTypeDepth))
+        .with_label("this value")
+        .help("give the inner levels a record type of their own");
+    return error_expr(node.span);
+  }
+  return out;
+}
+
+ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expected) {
   switch (node.kind) {
     case ast::ExprKind::kIntLiteral: {
       auto out = make(ir::ExprKind::kIntLiteral, types_->int_type(), node.span);

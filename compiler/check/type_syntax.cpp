@@ -6,6 +6,18 @@
 namespace taskc::check {
 
 const ir::Type* Checker::resolve_type(const ast::TypeExpr& type) {
+  const ir::Type* resolved = resolve_type_of_kind(type);
+  if (resolved->depth > ir::kMaxTypeDepth) {
+    error(diag::Code::kInvalidType, type.span,
+          fmt::format("this type nests {} deep; at most {}", resolved->depth, ir::kMaxTypeDepth))
+        .with_label("this type")
+        .help("give the inner levels a record type of their own");
+    return types_->error_type();
+  }
+  return resolved;
+}
+
+const ir::Type* Checker::resolve_type_of_kind(const ast::TypeExpr& type) {
   switch (type.kind) {
     case ast::TypeExpr::Kind::kOptional: {
       const ir::Type* inner = resolve_type(type.args.at(0));

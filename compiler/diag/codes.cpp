@@ -80,6 +80,17 @@ an element of a list or map, or a field of a record.
     xs[0] = 3           // fixed: a list element
     page.status = 200   // fixed: a record field
 )"};
+    case Code::kNestedTooDeeply:
+      return {"the program nests too deeply", R"(Brackets may nest at most 200 deep, and an expression or statement at most
+1,000 levels of the grammar: about 250 nested brackets, `not`s or `try … else`s,
+or 1,000 terms of one operator chain. Every phase of the compiler, and the C++
+compiler after it, walks the program recursively; the limit keeps them all
+within their stack, whatever the input. Name the inner parts instead:
+
+    let total = a + b + c       // instead of one chain of thousands of terms
+    let inner = [[1, 2], [3]]
+    let outer = [inner, inner]
+)"};
     case Code::kDuplicateName:
       return {"a name is defined more than once",
               R"(All items of a program (types, consts, semaphores, shared values, tasks

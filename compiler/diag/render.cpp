@@ -51,16 +51,37 @@ std::size_t display_width(std::string_view line, std::size_t from, std::size_t t
   return width;
 }
 
-std::string expand_tabs(std::string_view line) {
+// A source line as shown: tabs expanded, control characters (which could
+// drive the terminal) shown as `?`, one column each like any character.
+std::string shown_text(std::string_view line) {
   std::string out;
   for (char c : line) {
     if (c == '\t') {
       out.append(kTabWidth, ' ');
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out.push_back('?');
     } else {
       out.push_back(c);
     }
   }
   return out;
+}
+
+// Lines wider than this show only the part around the first mark, with `...`
+// where they are cut: a minified or generated line can be megabytes long.
+constexpr std::size_t kMaxShownWidth = 120;
+
+// The byte range of `line` to show so that byte `focus` is in view.
+std::pair<std::size_t, std::size_t> shown_window(std::string_view line, std::size_t focus) {
+  if (display_width(line, 0, line.size()) <= kMaxShownWidth) return {0, line.size()};
+  auto boundary = [&](std::size_t i) {  // back to the start of a UTF-8 character
+    while (i > 0 && i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) --i;
+    return i;
+  };
+  std::size_t begin = boundary(focus > kMaxShownWidth / 3 ? focus - kMaxShownWidth / 3 : 0);
+  std::size_t end = begin;
+  while (end < line.size() && display_width(line, begin, end + 1) <= kMaxShownWidth) ++end;
+  return {begin, boundary(end)};
 }
 
 struct Mark {
@@ -104,14 +125,21 @@ void render_human(const Diagnostic& d, const source::SourceMap& sources, const S
       out += style.gutter("...") + "\n";
     }
     previous_line = key.second;
-    std::string_view line = file.line_text(key.second);
-    out += fmt::format("{} {}\n", style.gutter(fmt::format("{:>{}} |", key.second, gutter_width)), expand_tabs(line));
+    std::string_view full_line = file.line_text(key.second);
+    std::size_t focus = file.line_column(line_marks.front()->span.begin).column - 1;
+    auto [window_begin, window_end] = shown_window(full_line, focus);
+    std::string_view line = full_line.substr(window_begin, window_end - window_begin);
+    std::string cut_before = window_begin > 0 ? "..." : "";
+    std::string cut_after = window_end < full_line.size() ? "..." : "";
+    out += fmt::format("{} {}{}{}\n", style.gutter(fmt::format("{:>{}} |", key.second, gutter_width)), cut_before,
+                       shown_text(line), cut_after);
     for (const Mark* mark : line_marks) {
       source::LineColumn start = file.line_column(mark->span.begin);
-      std::size_t from = start.column - 1;
+      // Byte offsets within the shown part; a mark outside it points at its edge.
+      std::size_t from = std::clamp<std::size_t>(start.column - 1, window_begin, window_end) - window_begin;
       // A span running past the end of its line is underlined to the line's end.
       std::size_t to = std::min<std::size_t>(from + mark->span.size(), line.size());
-      std::size_t indent = display_width(line, 0, from);
+      std::size_t indent = cut_before.size() + display_width(line, 0, from);
       std::size_t width = std::max<std::size_t>(1, display_width(line, from, to));
       std::string underline(width, mark->primary ? '^' : '-');
       std::string text = underline;

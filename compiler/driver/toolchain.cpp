@@ -112,8 +112,10 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // GCC warns about lambdas in coroutine frames once #line has moved the code
   // into the .task file; the warning is meaningless here.
   bool is_clang = compiler_identity.find("clang") != std::string::npos;
+  // A program may nest up to 200 deep; its C++ (lambdas for `try … else`)
+  // nests deeper than clang's default limit of 256 brackets.
   std::string flags = fmt::format("-std=c++20 -O{} -g0 {}{}", options.optimization,
-                                  is_clang ? "" : "-Wno-subobject-linkage ", kRuntimeFlags);
+                                  is_clang ? "-fbracket-depth=1024 " : "-Wno-subobject-linkage ", kRuntimeFlags);
   // clang 14's -fsanitize=function cannot compile coroutines ("Cannot represent a
   // difference across sections"); GCC's UBSan has no such check anyway.
   if (is_clang && std::string_view(kRuntimeFlags).find("undefined") != std::string_view::npos) {

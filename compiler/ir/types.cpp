@@ -1,5 +1,7 @@
 #include "compiler/ir/types.hpp"
 
+#include <algorithm>
+
 namespace taskc::ir {
 
 const Field* RecordDef::field(std::string_view wanted) const {
@@ -59,7 +61,11 @@ const Type* TypeTable::intern(TypeKind kind, std::vector<const Type*> args) {
   }
   auto key = std::make_pair(kind, args);
   auto [it, inserted] = composite_.try_emplace(key, nullptr);
-  if (inserted) it->second = &types_.emplace_back(Type{kind, std::move(args), nullptr});
+  if (inserted) {
+    int depth = 1;
+    for (const Type* arg : args) depth = std::max(depth, arg->depth + 1);
+    it->second = &types_.emplace_back(Type{kind, std::move(args), nullptr, depth});
+  }
   return it->second;
 }
 

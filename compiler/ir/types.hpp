@@ -61,10 +61,16 @@ struct RecordDef {
   const Field* field(std::string_view name) const;
 };
 
+// How deeply a type may nest (`list[list[int]]` is 3): the C++ a backend
+// writes for a type spells every level, in every name it appears in, so
+// compiling grows with the square of the depth.
+inline constexpr int kMaxTypeDepth = 16;
+
 struct Type {
   TypeKind kind;
   std::vector<const Type*> args;
   const RecordDef* record = nullptr;
+  int depth = 1;  // 1 + the deepest argument's
 
   bool is(TypeKind k) const { return kind == k; }
   bool is_numeric() const { return kind == TypeKind::kInt || kind == TypeKind::kFloat; }

@@ -1,9 +1,12 @@
 #include "compiler/parse/literals.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace taskc::parse {
 namespace {
@@ -111,31 +114,47 @@ std::string unknown_escape_message(char c) {
   return std::string("unknown escape sequence `\\") + c + "`";
 }
 
-std::size_t matching_brace(std::string_view text, std::size_t open) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = open; i < text.size(); ++i) {
+namespace {
+
+// Walks a string literal's text from `start`, inside the contexts on `open`
+// ('"': a string, '{': braces), until they all close; returns where the last
+// one closed (or the end of the text) and the deepest the contexts went.
+// A loop, not recursion: strings nest inside interpolations without limit
+// until the parser's nesting check sees them.
+std::pair<std::size_t, std::size_t> walk_nested(std::string_view text, std::size_t start, std::vector<char> open) {
+  std::size_t deepest = open.size();
+  for (std::size_t i = start; i < text.size(); ++i) {
     char c = text[i];
-    if (in_string) {
+    if (open.back() == '"') {
       if (c == '\\') {
         ++i;
       } else if (c == '"') {
-        in_string = false;
+        open.pop_back();
       } else if (c == '{') {
-        // An interpolation inside a nested string.
-        i = matching_brace(text, i);
+        open.push_back('{');  // an interpolation
       }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
+    } else if (c == '"') {
+      open.push_back('"');
     } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i;
+      open.push_back('{');
+    } else if (c == '}') {
+      open.pop_back();
     }
+    deepest = std::max(deepest, open.size());
+    if (open.empty()) return {i, deepest};
   }
-  return text.size() - 1;
+  return {text.empty() ? 0 : text.size() - 1, deepest};
+}
+
+}  // namespace
+
+std::size_t matching_brace(std::string_view text, std::size_t open) {
+  return walk_nested(text, open + 1, {'{'}).first;
+}
+
+std::size_t string_nesting(std::string_view literal) {
+  if (literal.empty() || literal.front() != '"') return 0;
+  return walk_nested(literal, 1, {'"'}).second;
 }
 
 }  // namespace taskc::parse

@@ -21,5 +21,8 @@ std::string unknown_escape_message(char c);
 // Index of the `}` that closes the `{` at `open`, skipping nested strings and
 // braces; text.size() - 1 when unbalanced (the lexer never lets that happen).
 std::size_t matching_brace(std::string_view text, std::size_t open);
+// How deeply strings and braces nest in a string literal's text (quotes
+// included): 1 for "plain", 3 for "a{"b"}".
+std::size_t string_nesting(std::string_view literal);
 
 }  // namespace taskc::parse

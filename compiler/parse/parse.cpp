@@ -6,13 +6,20 @@
 
 #include "compiler/parse/byte_stream.hpp"
 #include "compiler/parse/literals.hpp"
+#include "compiler/parse/nesting.hpp"
 #include "compiler/parse/syntax_errors.hpp"
 
 namespace taskc::parse {
 
 // Parses the text of one `{…}` interpolation, [begin, end) in `file`.
+// How deep the text being parsed sits (an interpolation: the string it is in).
+struct Nesting {
+  std::size_t rules = 0;  // towards kMaxTreeDepth
+  std::size_t exprs = 0;  // towards kMaxExprDepth
+};
+
 ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t begin,
-                                    std::uint32_t end);
+                                    std::uint32_t end, Nesting around);
 
 namespace {
 
@@ -26,8 +33,8 @@ class AstBuilder {
  public:
   // `offset` is where the parsed text starts in the file: non-zero when parsing
   // the interpolation inside a string.
-  AstBuilder(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t offset)
-      : file_(file), sink_(sink), offset_(offset) {}
+  AstBuilder(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t offset, Nesting around)
+      : file_(file), sink_(sink), offset_(offset), nesting_(around) {}
 
   ast::Module module(TaskParser::Module_Context* tree) {
     ast::Module module;
@@ -38,9 +45,12 @@ class AstBuilder {
     return module;
   }
 
+  // Any expression; past kMaxExprDepth, a diagnostic and a placeholder.
   ast::ExprPtr expr(TaskParser::ExprContext* node);
 
  private:
+  ast::ExprPtr expr_below_limit(TaskParser::ExprContext* node);
+
   // --- spans and tokens -------------------------------------------------------
 
   source::Span span(const antlr4::Token* token) const {
@@ -396,8 +406,8 @@ class AstBuilder {
     for (auto* arg : args->expr()) expr.operands.push_back(this->expr(arg));
   }
 
-  ast::ExprPtr parse_interpolation(std::uint32_t begin, std::uint32_t end) {
-    return parse_interpolation_in(file_, sink_, begin, end);
+  ast::ExprPtr parse_interpolation(std::uint32_t begin, std::uint32_t end, Nesting around) {
+    return parse_interpolation_in(file_, sink_, begin, end, around);
   }
 
   ast::ExprPtr primary(TaskParser::PrimaryContext* node);
@@ -407,10 +417,25 @@ class AstBuilder {
   const source::SourceFile& file_;
   diag::DiagnosticSink& sink_;
   std::uint32_t offset_;
+  Nesting nesting_;  // exprs: the expressions being built around the current one
+  bool reported_too_deep_ = false;
 };
 
 ast::ExprPtr AstBuilder::expr(TaskParser::ExprContext* node) {
   if (node == nullptr) return error_expr(source::Span{file_.id(), offset_, offset_});
+  if (nesting_.exprs >= kMaxExprDepth) {
+    // Once per file: the levels above it would each say the same.
+    if (!reported_too_deep_) report_expression_too_deep(span(node), sink_);
+    reported_too_deep_ = true;
+    return error_expr(span(node));
+  }
+  ++nesting_.exprs;
+  ast::ExprPtr built = expr_below_limit(node);
+  --nesting_.exprs;
+  return built;
+}
+
+ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
   if (auto* n = dynamic_cast<TaskParser::PrimaryExprContext*>(node)) return primary(n->primary());
 
   if (auto* n = dynamic_cast<TaskParser::CallExprContext*>(node)) {
@@ -645,9 +670,17 @@ ast::ExprPtr AstBuilder::primary(TaskParser::PrimaryContext* node) {
 
 std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode* node) {
   std::vector<ast::StringPart> parts;
+  auto* rule = node != nullptr ? dynamic_cast<antlr4::RuleContext*>(node->parent) : nullptr;
+  Nesting around{nesting_.rules + (rule != nullptr ? rule->depth() : 0), nesting_.exprs};
   source::Span token = span(node);
   std::string_view text = file_.text(token);
   if (text.size() < 2) return parts;
+  // Each level is parsed on its own, from its own text: a bound keeps that
+  // linear, and the nesting within the bound of every later phase.
+  if (string_nesting(text) > static_cast<std::size_t>(kMaxNesting)) {
+    report_string_too_deep(token, sink_);
+    return parts;
+  }
   std::string literal;
   // Walk the text between the quotes.
   for (std::size_t i = 1; i + 1 < text.size(); ++i) {
@@ -677,7 +710,7 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
     literal.clear();
     std::uint32_t inner_begin = token.begin + static_cast<std::uint32_t>(i + 1);
     std::uint32_t inner_end = token.begin + static_cast<std::uint32_t>(end);
-    parts.push_back(ast::StringPart{{}, parse_interpolation(inner_begin, inner_end)});
+    parts.push_back(ast::StringPart{{}, parse_interpolation(inner_begin, inner_end, around)});
     i = end;
   }
   if (!literal.empty() || parts.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr});
@@ -687,29 +720,50 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
 }  // namespace
 
 ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::DiagnosticSink& sink, std::uint32_t begin,
-                                    std::uint32_t end) {
+                                    std::uint32_t end, Nesting around) {
   std::string_view text = file.text(source::Span{file.id(), begin, end});
   ByteStream input(text);
   TaskLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
+  auto nothing = [&] {
+    auto expr = std::make_unique<ast::Expr>();
+    expr->kind = ast::ExprKind::kNoneLiteral;
+    expr->span = source::Span{file.id(), begin, end};
+    return expr;
+  };
+  if (!check_nesting(tokens, file, sink, begin)) return nothing();
   TaskParser parser(&tokens);
   SyntaxErrorListener listener(file, sink, begin);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
-  TaskParser::InterpolationContext* tree = parser.interpolation();
-  return AstBuilder(file, sink, begin).expr(tree->expr());
+  TreeDepthGuard guard(around.rules);
+  parser.addParseListener(&guard);
+  try {
+    TaskParser::InterpolationContext* tree = parser.interpolation();
+    parser.removeParseListeners();
+    return AstBuilder(file, sink, begin, around).expr(tree->expr());
+  } catch (const TreeDepthGuard::TooDeep& where) {
+    report_too_deep(where, file, sink, begin);
+    return nothing();
+  }
 }
 
 ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
+  ast::Module nothing;
+  nothing.file = file.id();
+  if (!check_string_nesting(file, sink)) return nothing;
   ByteStream input(file.text());
   TaskLexer lexer(&input);
   // The lexer never fails: unknown characters become UNKNOWN_CHAR tokens that
   // the parser reports.
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
+  if (!check_nesting(tokens, file, sink, 0)) return nothing;
   TaskParser parser(&tokens);
   parser.removeErrorListeners();
+  TreeDepthGuard guard(0);
+  parser.addParseListener(&guard);
 
   // Two-stage parsing, as ANTLR's authors recommend: the fast SLL prediction
   // parses almost every valid file; only when it fails do we parse again with
@@ -718,21 +772,28 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   TaskParser::Module_Context* tree = nullptr;
   try {
-    tree = parser.module_();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
+    try {
+      tree = parser.module_();
+    } catch (const antlr4::ParseCancellationException&) {
+      tree = nullptr;
+    }
+    if (tree == nullptr) {
+      tokens.seek(0);
+      parser.reset();
+      guard = TreeDepthGuard(0);
+      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+      parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+      SyntaxErrorListener listener(file, sink, 0);
+      parser.addErrorListener(&listener);
+      tree = parser.module_();
+      parser.removeErrorListeners();
+    }
+  } catch (const TreeDepthGuard::TooDeep& where) {
+    report_too_deep(where, file, sink, 0);
+    return nothing;
   }
-  if (tree == nullptr) {
-    tokens.seek(0);
-    parser.reset();
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    SyntaxErrorListener listener(file, sink, 0);
-    parser.addErrorListener(&listener);
-    tree = parser.module_();
-    parser.removeErrorListeners();
-  }
-  return AstBuilder(file, sink, 0).module(tree);
+  parser.removeParseListeners();
+  return AstBuilder(file, sink, 0, Nesting{}).module(tree);
 }
 
 }  // namespace taskc::parse

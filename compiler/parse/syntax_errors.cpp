@@ -5,7 +5,10 @@
 #include <TaskParser.h>
 #include <Token.h>
 #include <fmt/format.h>
+
 #include <vector>
+
+#include "compiler/support/utf8.hpp"
 
 namespace taskc::parse {
 namespace {
@@ -34,8 +37,7 @@ std::string token_text(const source::SourceFile& file, std::uint32_t offset, con
   if (token->getType() == antlr4::Token::EOF) return offset == 0 ? "end of file" : "the end of the interpolation";
   std::string_view text = file.text(source::Span{file.id(), offset + static_cast<std::uint32_t>(token->getStartIndex()),
                                                  offset + static_cast<std::uint32_t>(token->getStopIndex() + 1)});
-  if (text.size() > 40) return fmt::format("`{}…`", text.substr(0, 40));
-  return fmt::format("`{}`", text);
+  return fmt::format("`{}`", support::printable(text, 40));
 }
 
 bool rule_is_type(size_t rule) {
@@ -86,9 +88,13 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
                     offset_ + static_cast<std::uint32_t>(offending->getStopIndex() + 1)};
   if (offending->getType() == antlr4::Token::EOF) span = source::Span{file_.id(), span.begin, span.begin};
 
-  // One message per position: ANTLR's recovery can report the same token twice.
+  // One message per position: ANTLR's recovery can report the same token
+  // twice, and reports each byte of a character it does not know.
   for (const diag::Diagnostic& previous : sink_.diagnostics()) {
-    if (previous.span.file == span.file && previous.span.begin == span.begin) return;
+    if (previous.span.file == span.file && previous.span.begin <= span.begin &&
+        (span.begin < previous.span.end || previous.span.begin == span.begin)) {
+      return;
+    }
   }
 
   if (offending->getType() == TaskLexer::UNTERMINATED_STRING) {
@@ -98,10 +104,23 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     return;
   }
   if (offending->getType() == TaskLexer::UNKNOWN_CHAR) {
-    sink_
-        .error(diag::Code::kUnknownCharacter, span,
-               fmt::format("unknown character {}", token_text(file_, offset_, offending)))
-        .with_label("not part of the language here");
+    // The lexer reads bytes: report the whole character they start, by name.
+    std::string_view text = file_.text();
+    std::size_t length = support::utf8_length(text, span.begin);
+    std::string what;
+    if (length == 0) {
+      what = fmt::format("a byte that is not UTF-8 text (0x{:02x})", static_cast<unsigned char>(text[span.begin]));
+    } else {
+      span.end = span.begin + static_cast<std::uint32_t>(length);
+      std::string_view character = text.substr(span.begin, length);
+      what = fmt::format("unknown character `{}` (U+{:04X})", support::printable(character),
+                         static_cast<std::uint32_t>(support::utf8_decode(character)));
+    }
+    auto& reported = sink_.error(diag::Code::kUnknownCharacter, span, what).with_label("not part of the language here");
+    std::uint32_t code = length > 1 ? support::utf8_decode(text.substr(span.begin, length)) : 0;
+    if (code == 0x201C || code == 0x201D || code == 0x2018 || code == 0x2019) {
+      reported.help("a typographic quote, as word processors and web pages write them: strings use `\"`");
+    }
     return;
   }
 

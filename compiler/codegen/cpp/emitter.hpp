@@ -82,6 +82,7 @@ class CppEmitter {
   // --- stmts.cpp ---------------------------------------------------------------
   void block(const ir::Block& block);
   void stmt(const ir::Stmt& s);
+  void if_chain(const ir::Stmt& first);
   // Prints the prelude collected while lowering a statement's expressions.
   void flush_prelude();
   void let(const ir::Stmt& s);

@@ -49,28 +49,75 @@ void CppEmitter::block(const ir::Block& b) {
   for (const ir::Stmt& s : b.stmts) stmt(s);
 }
 
+namespace {
+
+// `(a == b)` as a condition: C++ compilers warn about `if ((a == b))`.
+std::string condition_text(std::string text) {
+  if (text.size() < 2 || text.front() != '(' || text.back() != ')') return text;
+  int depth = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')' && --depth == 0) return text;  // the first group closes early: `(a) + (b)`
+  }
+  return text.substr(1, text.size() - 2);
+}
+
+}  // namespace
+
+// `if … else if … else if …` as C++ writes it, flat: nesting each `else if`
+// in the one before would pass C++ compilers' limit on nested braces (256)
+// long before the language's limit on a chain. A condition that needs
+// statements first (a spilled temporary) opens a nested `else { … }`.
+void CppEmitter::if_chain(const ir::Stmt& first) {
+  std::string condition = condition_text(expr(*first.value));
+  flush_prelude();
+  out_->print("if ($c$) {", {{"c", condition}});
+  const ir::Stmt* current = &first;
+  int nested = 0;  // `else {` blocks opened for conditions with statements
+  while (true) {
+    {
+      Printer::Indent indent(*out_);
+      block(current->body);
+    }
+    if (!current->else_body) break;
+    const ir::Block& otherwise = *current->else_body;
+    if (otherwise.stmts.size() != 1 || otherwise.stmts[0].kind != ir::StmtKind::kIf) {
+      out_->line("} else {");
+      Printer::Indent indent(*out_);
+      block(otherwise);
+      break;
+    }
+    const ir::Stmt& next = otherwise.stmts[0];
+    std::string directive = line_directive(next.span);
+    std::string next_condition = condition_text(expr(*next.value));
+    if (prelude_.empty()) {
+      out_->line("}");
+      if (!directive.empty()) out_->line(directive);
+      out_->print("else if ($c$) {", {{"c", next_condition}});
+    } else {
+      out_->line("} else {");
+      out_->indent();
+      ++nested;
+      if (!directive.empty()) out_->line(directive);
+      flush_prelude();
+      out_->print("if ($c$) {", {{"c", next_condition}});
+    }
+    current = &next;
+  }
+  out_->line("}");
+  for (; nested > 0; --nested) {
+    out_->outdent();
+    out_->line("}");
+  }
+}
+
 void CppEmitter::stmt(const ir::Stmt& s) {
   std::string directive = line_directive(s.span);
   if (!directive.empty()) out_->line(directive);
   switch (s.kind) {
     case ir::StmtKind::kLet: return let(s);
     case ir::StmtKind::kAssign: return assign(s);
-    case ir::StmtKind::kIf: {
-      std::string condition = expr(*s.value);
-      flush_prelude();
-      out_->print("if ($c$) {", {{"c", condition}});
-      {
-        Printer::Indent indent(*out_);
-        block(s.body);
-      }
-      if (s.else_body) {
-        out_->line("} else {");
-        Printer::Indent indent(*out_);
-        block(*s.else_body);
-      }
-      out_->line("}");
-      return;
-    }
+    case ir::StmtKind::kIf: return if_chain(s);
     case ir::StmtKind::kWhile: {
       std::string token = loop_stop_token();
       std::string condition = expr(*s.value);

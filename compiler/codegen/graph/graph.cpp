@@ -1,3 +1,4 @@
+#include "compiler/support/utf8.hpp"
 #include "compiler/codegen/graph/graph.hpp"
 
 #include <fmt/format.h>
@@ -29,7 +30,8 @@ std::string calls_line(const ir::Program& program, const ir::FlowNode& node) {
   return out;
 }
 
-std::string dot_escape(std::string_view text) {
+std::string dot_escape(std::string_view raw) {
+  std::string text = support::printable(raw);  // never a NUL or a stray byte in the output
   std::string out;
   for (char c : text) {
     if (c == '"' || c == '\\') out.push_back('\\');
@@ -38,7 +40,8 @@ std::string dot_escape(std::string_view text) {
   return out;
 }
 
-std::string mermaid_escape(std::string_view text) {
+std::string mermaid_escape(std::string_view raw) {
+  std::string text = support::printable(raw);
   std::string out;
   for (char c : text) {
     switch (c) {
