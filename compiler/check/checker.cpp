@@ -130,7 +130,8 @@ std::string Checker::suggestion(std::string_view name) const {
   std::size_t best_distance = name.size() <= 3 ? 1 : 2;
   for (std::string_view candidate : candidates) {
     if (candidate == name) continue;
-    std::size_t length_gap = candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
+    std::size_t length_gap =
+        candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
     if (length_gap > best_distance) continue;  // the distance is at least the gap
     std::size_t distance = edit_distance(name, candidate);
     if (distance <= best_distance && (best.empty() || distance < edit_distance(name, best))) best = candidate;

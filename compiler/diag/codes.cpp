@@ -81,7 +81,8 @@ an element of a list or map, or a field of a record.
     page.status = 200   // fixed: a record field
 )"};
     case Code::kNestedTooDeeply:
-      return {"the program nests too deeply", R"(Brackets may nest at most 200 deep, and an expression or statement at most
+      return {"the program nests too deeply",
+              R"(Brackets may nest at most 200 deep, and an expression or statement at most
 1,000 levels of the grammar: about 250 nested brackets, `not`s or `try … else`s,
 or 1,000 terms of one operator chain. Every phase of the compiler, and the C++
 compiler after it, walks the program recursively; the limit keeps them all

@@ -172,8 +172,8 @@ void TreeDepthGuard::enterEveryRule(antlr4::ParserRuleContext* context) {
   }
 }
 
-void report_too_deep(const TreeDepthGuard::TooDeep& where, const source::SourceFile& file,
-                     diag::DiagnosticSink& sink, std::uint32_t offset) {
+void report_too_deep(const TreeDepthGuard::TooDeep& where, const source::SourceFile& file, diag::DiagnosticSink& sink,
+                     std::uint32_t offset) {
   auto at = offset + static_cast<std::uint32_t>(where.start_index);
   sink.error(diag::Code::kNestedTooDeeply, source::Span{file.id(), at, at + 1},
              fmt::format("nested more than {} rules of the grammar deep", kMaxTreeDepth))

@@ -63,8 +63,8 @@ class TreeDepthGuard final : public antlr4::tree::ParseTreeListener {
 };
 
 // Reports TooDeep at `where` (relative to `offset`).
-void report_too_deep(const TreeDepthGuard::TooDeep& where, const source::SourceFile& file,
-                     diag::DiagnosticSink& sink, std::uint32_t offset);
+void report_too_deep(const TreeDepthGuard::TooDeep& where, const source::SourceFile& file, diag::DiagnosticSink& sink,
+                     std::uint32_t offset);
 // Reports an expression deeper than kMaxExprDepth at `where`.
 void report_expression_too_deep(source::Span where, diag::DiagnosticSink& sink);
 // Reports a string literal whose interpolations nest deeper than kMaxNesting.

@@ -113,8 +113,8 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     } else {
       span.end = span.begin + static_cast<std::uint32_t>(length);
       std::string_view character = text.substr(span.begin, length);
-      what = fmt::format("unknown character `{}` (U+{:04X})", support::printable(character),
-                         static_cast<std::uint32_t>(support::utf8_decode(character)));
+      what = fmt::format("unknown character `{}`", support::printable(character));
+      if (length > 1) what += fmt::format(" (U+{:04X})", static_cast<std::uint32_t>(support::utf8_decode(character)));
     }
     auto& reported = sink_.error(diag::Code::kUnknownCharacter, span, what).with_label("not part of the language here");
     std::uint32_t code = length > 1 ? support::utf8_decode(text.substr(span.begin, length)) : 0;

@@ -39,7 +39,8 @@ char32_t utf8_decode(std::string_view character) {
   auto lead = static_cast<unsigned char>(character[0]);
   static constexpr unsigned char kLeadBits[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
   char32_t code = lead & kLeadBits[std::min<std::size_t>(character.size(), 4)];
-  for (std::size_t i = 1; i < character.size(); ++i) code = (code << 6) | (static_cast<unsigned char>(character[i]) & 0x3F);
+  for (std::size_t i = 1; i < character.size(); ++i)
+    code = (code << 6) | (static_cast<unsigned char>(character[i]) & 0x3F);
   return code;
 }
 

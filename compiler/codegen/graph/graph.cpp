@@ -1,5 +1,5 @@
-#include "compiler/support/utf8.hpp"
 #include "compiler/codegen/graph/graph.hpp"
+#include "compiler/support/utf8.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

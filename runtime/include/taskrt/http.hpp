@@ -8,6 +8,9 @@
 // gets compressed bodies decoded. Header names are lower-cased; a header that
 // came several times has its values joined with ", ".
 //
+// Limits (RuntimeOptions): a body larger than http_max_body once decoded is
+// an HttpError; a request longer than http_timeout fails with TimeoutError.
+//
 // Errors: IoError when no response came (refused connection, unknown host,
 // reset before a reply, TLS failure, bad URL), HttpError when a response came
 // but broke (cut short, malformed, too many redirects). Both name the method,

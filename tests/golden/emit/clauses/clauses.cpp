@@ -20,7 +20,7 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::flaky};
   try {
 #line 13 "tests/golden/run/clauses.task"
-    if ((attempt_number_ < std::int64_t{3})) {
+    if (attempt_number_ < std::int64_t{3}) {
 #line 14 "tests/golden/run/clauses.task"
       taskrt::print(taskrt::interpolate(std::string("attempt "), attempt_number_, std::string(" failed")));
 #line 15 "tests/golden/run/clauses.task"
@@ -82,7 +82,7 @@ taskrt::Task<void> limited(std::int64_t attempt_number_) {
         auto guard_3_ = co_await most.lock();
         auto most_4_ = most.load();
 #line 28 "tests/golden/run/clauses.task"
-        if ((running_2_ > most_4_)) {
+        if (running_2_ > most_4_) {
 #line 28 "tests/golden/run/clauses.task"
           most_4_ = running_2_;
         }

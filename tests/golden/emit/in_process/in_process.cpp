@@ -34,7 +34,7 @@ taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std:
     for (std::int64_t i : taskrt::IntRange(std::int64_t{0}, taskrt::len(names))) {
       taskrt::check_cancelled(stop_1_);
 #line 20 "tests/golden/run/in_process.task"
-      if ((taskrt::at(parts, i) > std::get<0>(best))) {
+      if (taskrt::at(parts, i) > std::get<0>(best)) {
 #line 20 "tests/golden/run/in_process.task"
         best = std::tuple<std::int64_t, std::string>{taskrt::at(parts, i), taskrt::at(names, i)};
       }
@@ -93,7 +93,7 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
   co_await taskrt::ensure_cpu();
   try {
 #line 31 "tests/golden/run/in_process.task"
-    if ((n < std::int64_t{0})) {
+    if (n < std::int64_t{0}) {
 #line 31 "tests/golden/run/in_process.task"
       throw taskrt::FailedError(taskrt::interpolate(std::string("bad input "), n));
     }
@@ -165,7 +165,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
   co_await taskrt::ensure_cpu();
   try {
 #line 44 "tests/golden/run/in_process.task"
-    if ((attempt_number_ < std::int64_t{3})) {
+    if (attempt_number_ < std::int64_t{3}) {
 #line 44 "tests/golden/run/in_process.task"
       throw taskrt::FailedError(std::string("not yet"));
     }
