@@ -181,7 +181,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kCallTask: return call_task(e, true);
     case ir::ExprKind::kCallBuiltin: return builtin(e);
     case ir::ExprKind::kNewChannel:
-      return fmt::format("{}(static_cast<std::size_t>({}))", type(e.type), expr(*e.operands[0]));
+      return fmt::format("{}(taskrt::channel_capacity({}))", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kField: {
       const ir::RecordDef& record = *e.operands[0]->type->record;
       return expr(*e.operands[0]) + "." + field_identifier(record, record.fields[e.as<ir::FieldIndex>().index].name);
@@ -277,7 +277,8 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       } else {
         prelude_.push_back(braced(head, statements, ";"));
       }
-      std::string limit = e.operands[2] ? expr(*e.operands[2]) : "std::int64_t{0}";
+      // No limit is 0; a limit given is checked (at least 1) when the gather starts.
+      std::string limit = e.operands[2] ? "taskrt::gather_limit(" + expr(*e.operands[2]) + ")" : "std::int64_t{0}";
       // The progress bar's label: what is gathered, and where.
       const source::SourceFile& file = sources_.get(e.span.file);
       std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);

@@ -240,9 +240,23 @@ inline Duration abs(Duration x) {
   return x < Duration::zero() ? -x : x;
 }
 
+namespace detail {
+// The order `sorted` uses: `<`, except that NaN sorts after every number
+// (and equal to NaN), so a list with NaN in it still has one order; `<` on
+// doubles is not one, and sorting by it is undefined behaviour.
+inline bool sort_less(double a, double b) {
+  if (std::isnan(a)) return false;
+  return std::isnan(b) || a < b;
+}
+template <typename T>
+bool sort_less(const T& a, const T& b) {
+  return a < b;
+}
+}  // namespace detail
+
 template <typename T>
 std::vector<T> sorted(std::vector<T> xs) {
-  std::stable_sort(xs.begin(), xs.end());
+  std::stable_sort(xs.begin(), xs.end(), [](const T& a, const T& b) { return detail::sort_less(a, b); });
   return xs;
 }
 template <typename T>

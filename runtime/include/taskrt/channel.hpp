@@ -18,10 +18,18 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <string>
 
+#include "taskrt/error.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
+
+// `channel[T](n)`: the capacity n, at least 0 (0: every send waits for its receive).
+inline std::size_t channel_capacity(std::int64_t n) {
+  if (n < 0) throw FailedError("a channel's capacity must be 0 or more, not " + std::to_string(n));
+  return static_cast<std::size_t>(n);
+}
 
 template <typename T>
 class Channel {

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <iterator>
+#include <string>
 #include <vector>
 
+#include "taskrt/error.hpp"
 #include "taskrt/gather.hpp"
 
 namespace taskrt {
@@ -21,6 +23,13 @@ auto tasks_for_each(const Iterable& items, Make& make) {
   return tasks;
 }
 }  // namespace detail
+
+// `limit n`: at most n at once, n at least 1 (0 and below would mean "all at
+// once" to gather(), the opposite of what a limit asks).
+inline std::int64_t gather_limit(std::int64_t n) {
+  if (n < 1) throw FailedError("a gather's limit must be at least 1, not " + std::to_string(n));
+  return n;
+}
 
 // `gather CALL for x in xs [limit n]`: make(x) gives each element's Task.
 // `label` names the gather on a progress bar (--progress). Not a coroutine
