@@ -204,3 +204,25 @@ TEST_CASE("command-line numbers and durations are taken whole, or refused with e
   ProgramArgs tiny("demo", "", {{"x", "float"}});
   CHECK_FALSE(parse({"demo", "1e-999"}, tiny).has_value());
 }
+
+TEST_CASE("deep recursion in a trace is folded: a repeated frame or cycle is counted, not printed") {
+  FailedError error("too deep");
+  error.add_frame({"leaf", "a.task", 1});
+  for (int i = 0; i < 100'000; ++i) error.add_frame({"down", "a.task", 5});
+  for (int i = 0; i < 500; ++i) {
+    error.add_frame({"ping", "a.task", 9});
+    error.add_frame({"pong", "a.task", 12});
+  }
+  error.add_frame({"main", "a.task", 20});
+  error.add_frame({"main", "a.task", 20});  // twice only: printed twice
+  CHECK(error.describe() ==
+        "Failed: too deep\n"
+        "  in leaf (a.task:1)\n"
+        "  in down (a.task:5)\n"
+        "  [the frame above repeated 99999 more times]\n"
+        "  in ping (a.task:9)\n"
+        "  in pong (a.task:12)\n"
+        "  [the 2 frames above repeated 499 more times]\n"
+        "  in main (a.task:20)\n"
+        "  in main (a.task:20)");
+}
