@@ -71,20 +71,62 @@ std::string read_file_now(const std::string& path) {
   return text;
 }
 
+// The directory `path` is in.
+std::string directory_of(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Writes `text` to an unnamed file in the target's directory (O_TMPFILE)
+// and names it `temporary` once it is complete: a process killed while
+// writing leaves nothing behind. False, with nothing written, where the
+// file system cannot make unnamed files (or /proc is missing).
+bool write_unnamed(const std::string& path, const std::string& target, const std::string& temporary,
+                   const std::string& text, const struct stat* old, int& saved) {
+  int fd = ::open(directory_of(target).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (old != nullptr) ::fchmod(fd, old->st_mode & 07777);
+  bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+  saved = errno;
+  std::string self = fmt::format("/proc/self/fd/{}", fd);
+  bool named = ok && ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temporary.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  if (ok && !named) saved = errno;
+  ::close(fd);
+  if (!ok) {
+    errno = saved;
+    fail("write", path);
+  }
+  return named;
+}
+
 void write_file_now(const std::string& path, const std::string& text) {
   // Readers see the old contents or the new, never half a file: write a
   // temporary file next to it, then rename it over the old one. The
-  // temporary's name is unique, so concurrent writers never share one.
+  // temporary has no name while it is written (where the file system allows),
+  // and a unique one after, so concurrent writers never share one and a
+  // process killed mid-write leaves no file behind.
   static std::atomic<unsigned> counter{0};
   std::string target = resolve_link(path);
   std::string temporary = fmt::format("{}.tmp-{}-{}", target, ::getpid(), counter.fetch_add(1));
+  struct stat old {};
+  bool replacing = ::stat(target.c_str(), &old) == 0;
+  int saved = 0;
+  if (write_unnamed(path, target, temporary, text, replacing ? &old : nullptr, saved)) {
+    if (::rename(temporary.c_str(), target.c_str()) != 0) {
+      saved = errno;
+      ::unlink(temporary.c_str());
+      errno = saved;
+      fail("write", path);
+    }
+    return;
+  }
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) fail("write", path);
   // Keep the permissions of the file being replaced.
-  struct stat old {};
-  if (::stat(target.c_str(), &old) == 0) ::fchmod(fd, old.st_mode & 07777);
+  if (replacing) ::fchmod(fd, old.st_mode & 07777);
   bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-  int saved = errno;
+  saved = errno;
   if (::close(fd) != 0 && ok) {
     ok = false;
     saved = errno;

@@ -48,12 +48,59 @@ std::vector<fs::path> corpus() {
 }
 
 // Tokens a hostile or careless user might put anywhere.
-const std::vector<std::string> kInserts = {
-    "(", ")", "[", "]", "{", "}", "\"", "\"{", "}\"", ",", ":", "=", "->", "..", "?", "not ", "-", "try ",
-    " else ", " timeout 1s ", " timeout -1s ", "gather(", "race(", " limit 0", "let x = ", "return ", "fail ",
-    "9223372036854775807", "-9223372036854775808", "1e999", "99999999999999h", "0.0", "none", "true",
-    "“", "\xff", std::string(1, '\0'), "\t", "\r\n", "task ", "cpu ", "io ", "flow ", "use \"x.task\"\n",
-    "import \"a\\\"b\"\n", "channel[int](-1)", "int", "str", "list[", "map[str, ", "x.0", ".field", "in process"};
+const std::vector<std::string> kInserts = {"(",
+                                           ")",
+                                           "[",
+                                           "]",
+                                           "{",
+                                           "}",
+                                           "\"",
+                                           "\"{",
+                                           "}\"",
+                                           ",",
+                                           ":",
+                                           "=",
+                                           "->",
+                                           "..",
+                                           "?",
+                                           "not ",
+                                           "-",
+                                           "try ",
+                                           " else ",
+                                           " timeout 1s ",
+                                           " timeout -1s ",
+                                           "gather(",
+                                           "race(",
+                                           " limit 0",
+                                           "let x = ",
+                                           "return ",
+                                           "fail ",
+                                           "9223372036854775807",
+                                           "-9223372036854775808",
+                                           "1e999",
+                                           "99999999999999h",
+                                           "0.0",
+                                           "none",
+                                           "true",
+                                           "“",
+                                           "\xff",
+                                           std::string(1, '\0'),
+                                           "\t",
+                                           "\r\n",
+                                           "task ",
+                                           "cpu ",
+                                           "io ",
+                                           "flow ",
+                                           "use \"x.task\"\n",
+                                           "import \"a\\\"b\"\n",
+                                           "channel[int](-1)",
+                                           "int",
+                                           "str",
+                                           "list[",
+                                           "map[str, ",
+                                           "x.0",
+                                           ".field",
+                                           "in process"};
 
 std::string mutate(std::string text, const std::vector<std::string>& others, std::mt19937_64& random) {
   auto pick = [&](std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(random() % n); };
@@ -117,6 +164,8 @@ TEST_CASE("mutated programs never crash check, graph or build, and what check ac
   for (const fs::path& file : files) texts.push_back(taskc::testing::read_file(file));
   const fs::path output = fs::temp_directory_path() / ("taskc_fuzz_" + std::to_string(::getpid()));
   fs::create_directories(output);
+  // Builds go to a cache of this run's own, unless one is given.
+  ::setenv("TASKC_CACHE_DIR", (output / "cache").c_str(), 0);
 
   long accepted = 0;
   long built = 0;
@@ -126,8 +175,7 @@ TEST_CASE("mutated programs never crash check, graph or build, and what check ac
     // Next to the original, so its `use` and `import` paths still resolve.
     fs::path mutant = files[which].parent_path() / ("fuzz_" + std::to_string(::getpid()) + ".task");
     std::ofstream(mutant, std::ios::binary) << text;
-    INFO("mutant " << i << " of " << files[which].filename().string() << " (kept at " << (output / "last.task")
-                   << ")");
+    INFO("mutant " << i << " of " << files[which].filename().string() << " (kept at " << (output / "last.task") << ")");
     std::ofstream(output / "last.task", std::ios::binary) << text;
 
     Outcome checked = run_taskc({"check", mutant.string()});
