@@ -114,17 +114,13 @@ std::string unknown_escape_message(char c) {
   return std::string("unknown escape sequence `\\") + c + "`";
 }
 
-namespace {
-
-// Walks a string literal's text from `start`, inside the contexts on `open`
-// ('"': a string, '{': braces), until they all close; returns where the last
-// one closed (or the end of the text) and the deepest the contexts went.
 // A loop, not recursion: strings nest inside interpolations without limit
 // until the parser's nesting check sees them.
-std::pair<std::size_t, std::size_t> walk_nested(std::string_view text, std::size_t start, std::vector<char> open) {
+StringExtent walk_nested(std::string_view text, std::size_t start, std::vector<char> open) {
   std::size_t deepest = open.size();
   for (std::size_t i = start; i < text.size(); ++i) {
     char c = text[i];
+    if (c == '\n' || c == '\r') return {i, deepest};  // no string spans lines
     if (open.back() == '"') {
       if (c == '\\') {
         ++i;
@@ -146,15 +142,13 @@ std::pair<std::size_t, std::size_t> walk_nested(std::string_view text, std::size
   return {text.empty() ? 0 : text.size() - 1, deepest};
 }
 
-}  // namespace
-
 std::size_t matching_brace(std::string_view text, std::size_t open) {
-  return walk_nested(text, open + 1, {'{'}).first;
+  return walk_nested(text, open + 1, {'{'}).end;
 }
 
 std::size_t string_nesting(std::string_view literal) {
   if (literal.empty() || literal.front() != '"') return 0;
-  return walk_nested(literal, 1, {'"'}).second;
+  return walk_nested(literal, 1, {'"'}).deepest;
 }
 
 }  // namespace taskc::parse

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace taskc::parse {
 
@@ -21,6 +22,15 @@ std::string unknown_escape_message(char c);
 // Index of the `}` that closes the `{` at `open`, skipping nested strings and
 // braces; text.size() - 1 when unbalanced (the lexer never lets that happen).
 std::size_t matching_brace(std::string_view text, std::size_t open);
+
+// Where the contexts on `open` ('"': a string, '{': braces), entered before
+// `start`, all close in `text` (or a line or the text ends), and the deepest
+// they went.
+struct StringExtent {
+  std::size_t end;
+  std::size_t deepest;
+};
+StringExtent walk_nested(std::string_view text, std::size_t start, std::vector<char> open);
 // How deeply strings and braces nest in a string literal's text (quotes
 // included): 1 for "plain", 3 for "a{"b"}".
 std::size_t string_nesting(std::string_view literal);

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "compiler/parse/literals.hpp"
+
 namespace taskc::parse {
 
 using taskc_grammar::TaskLexer;
@@ -81,42 +83,21 @@ bool ends_prefixes(std::size_t type) {
 
 bool check_string_nesting(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   std::string_view text = file.text();
-  std::vector<char> open;  // inside a string literal: '"' a string, '{' an interpolation's braces
   for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
     char next = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (c == '\n' || c == '\r') {
-      open.clear();  // no string spans lines
-      continue;
-    }
-    if (open.empty()) {
-      if (c == '/' && next == '/') {
-        while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-      } else if (c == '/' && next == '*') {
-        std::size_t end = text.find("*/", i + 2);
-        i = end == std::string_view::npos ? text.size() : end + 1;
-      } else if (c == '"') {
-        open.push_back('"');
+    if (text[i] == '/' && next == '/') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (text[i] == '/' && next == '*') {
+      std::size_t end = text.find("*/", i + 2);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+    } else if (text[i] == '"') {
+      StringExtent string = walk_nested(text, i + 1, {'"'});
+      if (string.deepest > static_cast<std::size_t>(kMaxNesting)) {
+        auto at = static_cast<std::uint32_t>(i);
+        report_string_too_deep(source::Span{file.id(), at, at + 1}, sink);
+        return false;
       }
-      continue;
-    }
-    if (open.back() == '"') {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        open.pop_back();
-      } else if (c == '{') {
-        open.push_back('{');
-      }
-    } else if (c == '"' || c == '{') {
-      open.push_back(c);
-    } else if (c == '}') {
-      open.pop_back();
-    }
-    if (open.size() > static_cast<std::size_t>(kMaxNesting)) {
-      auto at = static_cast<std::uint32_t>(i);
-      report_string_too_deep(source::Span{file.id(), at, at + 1}, sink);
-      return false;
+      i = string.end;
     }
   }
   return true;
