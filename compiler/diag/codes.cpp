@@ -57,8 +57,10 @@ name files or C++ functions (`import`, `use`, `extern … = "…"`) cannot conta
 )"};
     case Code::kUnknownEscape:
       return {"unknown escape sequence", R"(Inside a string, a backslash starts an escape. The escapes are `\n`,
-`\t`, `\"`, `\\`, and `\{` and `\}` for literal braces (a bare `{` starts an
-interpolation).
+`\t`, `\r`, `\0`, `\xNN` (any byte as two hexadecimal digits: `\x1b` is ESC),
+`\"`, `\\`, and `\{` and `\}` for literal braces (a bare `{` starts an
+interpolation). Strings printed inside lists and records are written with the
+same escapes.
 
     print("50\% off")     // error: `\%` is not an escape
     print("50% off")      // fixed

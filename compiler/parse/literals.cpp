@@ -101,6 +101,8 @@ std::optional<char> decode_escape(char c) {
   switch (c) {
     case 'n': return '\n';
     case 't': return '\t';
+    case 'r': return '\r';
+    case '0': return '\0';
     case '"': return '"';
     case '\\': return '\\';
     case '{': return '{';

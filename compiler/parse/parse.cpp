@@ -687,12 +687,38 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
     char c = text[i];
     if (c == '\\') {
       char next = text[i + 1];
+      if (next == 'x') {
+        // `\xNN`: any byte, as two hexadecimal digits (a control character, say).
+        auto hex = [&](std::size_t at) -> int {
+          if (at + 1 >= text.size()) return -1;  // the closing quote is not a digit
+          char h = text[at];
+          if (h >= '0' && h <= '9') return h - '0';
+          if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+          if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+          return -1;
+        };
+        int high = hex(i + 2);
+        int low = high < 0 ? -1 : hex(i + 3);
+        if (low < 0) {
+          std::uint32_t at = token.begin + static_cast<std::uint32_t>(i);
+          sink_
+              .error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2},
+                     "`\\x` needs two hexadecimal digits")
+              .with_label("like \\x1b")
+              .help("the escapes are \\n, \\t, \\r, \\0, \\xNN, \\\", \\\\, \\{ and \\}");
+          ++i;
+        } else {
+          literal.push_back(static_cast<char>(high * 16 + low));
+          i += 3;
+        }
+        continue;
+      }
       std::optional<char> decoded = decode_escape(next);
       if (!decoded) {
         std::uint32_t at = token.begin + static_cast<std::uint32_t>(i);
         sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2}, unknown_escape_message(next))
             .with_label("unknown escape")
-            .help("the escapes are \\n, \\t, \\\", \\\\ and \\{");
+            .help("the escapes are \\n, \\t, \\r, \\0, \\xNN, \\\", \\\\, \\{ and \\}");
       } else {
         literal.push_back(*decoded);
       }

@@ -37,8 +37,17 @@ std::string quote_string(std::string_view value) {
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\0': out += "\\0"; break;
       case '{': out += "\\{"; break;
-      default: out.push_back(c);
+      default:
+        // Other control characters as source writes them: a string printed
+        // inside a list never drives the terminal.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out + "\"";
