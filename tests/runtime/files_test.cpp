@@ -1,6 +1,9 @@
 // The file builtins: contents, atomic replacement, and errors that name the
 // path and the system's reason.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -126,3 +129,34 @@ TEST_CASE("env and now") {
   CHECK_FALSE(env("TASKRT_TEST_VARIABLE_THAT_IS_NOT_SET").has_value());
   CHECK(now() > 1.7e9);  // after 2023: the Unix epoch in seconds, not a steady clock
 }
+
+#if !defined(__SANITIZE_THREAD__)  // fork() of a process ThreadSanitizer watches is not supported
+TEST_CASE("a process killed while write_file writes leaves no temporary file behind") {
+  fs::path dir = fs::temp_directory_path() / ("taskrt_kill_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  int probe = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (probe < 0) {
+    WARN("this file system cannot make unnamed files: write_file falls back to named temporaries here");
+    fs::remove_all(dir);
+    return;
+  }
+  ::close(probe);
+  std::string path = (dir / "big.txt").string();
+  std::string text(std::size_t{64} << 20, 'x');  // long enough to be killed in the middle
+  for (int round = 0; round < 5; ++round) {
+    pid_t child = ::fork();  // no runtime threads exist here: the child only writes
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      while (true) detail::write_file_now(path, text);
+    }
+    ::usleep(static_cast<useconds_t>(20'000 + round * 15'000));
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+  }
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    INFO(entry.path());
+    CHECK(entry.path().filename() == "big.txt");
+  }
+  fs::remove_all(dir);
+}
+#endif
