@@ -29,16 +29,8 @@ bool is_construct(const ir::Expr& e) {
 }
 
 bool suspends_here(const ir::Expr& e) {
-  switch (e.kind) {
-    case ir::ExprKind::kCallTask:
-    case ir::ExprKind::kGather:
-    case ir::ExprKind::kGatherEach:
-    case ir::ExprKind::kRace:
-    case ir::ExprKind::kTimeout:
-    case ir::ExprKind::kTryElse: return true;
-    case ir::ExprKind::kCallBuiltin: return ir::builtin_info(e.as<ir::Builtin>()).suspends;
-    default: return false;
-  }
+  if (is_construct(e) || e.kind == ir::ExprKind::kCallTask) return true;
+  return e.kind == ir::ExprKind::kCallBuiltin && ir::builtin_info(e.as<ir::Builtin>()).suspends;
 }
 
 struct Marker {

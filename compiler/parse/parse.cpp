@@ -45,7 +45,7 @@ class AstBuilder {
     return module;
   }
 
-  // Any expression; past kMaxExprDepth, a diagnostic and a placeholder.
+  // Any expression; past kMaxExprDepth, a diagnostic and an error expression in its place.
   ast::ExprPtr expr(TaskParser::ExprContext* node);
 
  private:
