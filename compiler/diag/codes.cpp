@@ -84,9 +84,9 @@ an element of a list or map, or a field of a record.
 )"};
     case Code::kNestedTooDeeply:
       return {"the program nests too deeply",
-              R"(Brackets may nest at most 200 deep, and an expression or statement at most
-1,000 levels of the grammar: about 250 nested brackets, `not`s or `try … else`s,
-or 1,000 terms of one operator chain. Every phase of the compiler, and the C++
+              R"(Brackets and the prefix operators `not`, `-` and `try` may nest at most 200
+deep, an expression at most 500 levels (terms of one operator chain), and a
+statement at most 2,000 rules of the grammar (a chain of `else if`s). Every phase of the compiler, and the C++
 compiler after it, walks the program recursively; the limit keeps them all
 within their stack, whatever the input. Name the inner parts instead:
 

@@ -30,7 +30,7 @@ inline constexpr int kMaxNesting = 200;
 // kMaxNesting allows, so only chains without brackets reach it.
 inline constexpr std::size_t kMaxTreeDepth = 2000;
 // Levels of one expression's tree, at most: terms of one operator chain.
-inline constexpr std::size_t kMaxExprDepth = 1000;
+inline constexpr std::size_t kMaxExprDepth = 500;
 
 // Reports the first string literal whose interpolations nest deeper than
 // kMaxNesting; false if there is one. Reads the text itself, before the
