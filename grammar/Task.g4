@@ -82,7 +82,9 @@ stmt
     | SEMI                                                      # emptyStmt
     ;
 
-ifStmt : IF expr block (ELSE (ifStmt | block))? ;
+ifStmt : IF expr block (ELSE (ifStmt | block) | elifClause)? ;
+// Python's `elif`, accepted so that the checker can go on; the parser reports it.
+elifClause : ELIF expr block (ELSE (ifStmt | block) | elifClause)? ;
 
 // `catch Timeout, IoError { … }` filters by kind; `catch e { … }` binds any error.
 // Which one a name is gets decided by the checker.
@@ -102,15 +104,22 @@ expr
     | expr DOT ID                                               # fieldExpr
     | expr DOT INT                                              # tupleFieldExpr
     | expr LBRACK expr RBRACK                                   # indexExpr
-    | MINUS expr                                                # negateExpr
+    | expr LBRACK from=expr? op=(DOTDOT | DOTDOTEQ) to=expr? RBRACK # sliceExpr
+    | <assoc=right> expr STARSTAR expr                          # powerExpr
+    | op=(MINUS | TILDE) expr                                   # negateExpr
     | expr op=(STAR | SLASH | PERCENT) expr                     # mulExpr
     | expr op=(PLUS | MINUS) expr                               # addExpr
+    | expr op=(SHL | SHR) expr                                  # shiftExpr
+    | expr AMP expr                                             # bitAndExpr
+    | expr CARET expr                                           # bitXorExpr
+    | expr PIPE expr                                            # bitOrExpr
     | expr op=(DOTDOT | DOTDOTEQ) expr                          # rangeExpr
     | expr op=(EQ | NE | LT | LE | GT | GE) expr                # compareExpr
     | expr NOT? IN expr                                         # memberExpr
-    | NOT expr                                                  # notExpr
-    | expr AND expr                                             # andExpr
-    | expr OR expr                                              # orExpr
+    | op=(NOT | BANG) expr                                      # notExpr
+    | expr op=(AND | AMPAMP) expr                               # andExpr
+    | expr op=(OR | PIPEPIPE) expr                              # orExpr
+    | <assoc=right> expr IF expr ELSE expr                      # conditionalExpr
     | expr TIMEOUT expr (ELSE expr)?                            # timeoutExpr
     | TRY expr ELSE expr                                        # tryElseExpr
     ;
@@ -154,12 +163,19 @@ RACE: 'race'; TIMEOUT: 'timeout'; RETRY: 'retry'; BACKOFF: 'backoff'; ON: 'on';
 USES: 'uses'; WITH: 'with'; TRY: 'try'; CATCH: 'catch'; SETTLE: 'settle'; LIMIT: 'limit';
 PROCESS: 'process'; BLOCKING: 'blocking'; AFTER: 'after'; AND: 'and'; OR: 'or';
 NOT: 'not'; TRUE: 'true'; FALSE: 'false'; NONE: 'none';
+// Not part of the language: lexed so that a Python habit gets a message that
+// names the `.task` way (`elif` is `else if`).
+ELIF: 'elif';
 
 ARROW: '->'; DOTDOTEQ: '..='; DOTDOT: '..'; DOT: '.';
 EQ: '=='; NE: '!='; LE: '<='; GE: '>='; LT: '<'; GT: '>';
 PLUS_ASSIGN: '+='; MINUS_ASSIGN: '-='; STAR_ASSIGN: '*='; SLASH_ASSIGN: '/=';
 PERCENT_ASSIGN: '%='; ASSIGN: '=';
+STARSTAR: '**'; SHL: '<<'; SHR: '>>';
 PLUS: '+'; MINUS: '-'; STAR: '*'; SLASH: '/'; PERCENT: '%';
+AMP: '&'; PIPE: '|'; CARET: '^'; TILDE: '~';
+// C's spellings of `and`, `or` and `not`: lexed to be reported by name.
+AMPAMP: '&&'; PIPEPIPE: '||'; BANG: '!';
 LPAREN: '('; RPAREN: ')'; LBRACK: '['; RBRACK: ']'; LBRACE: '{'; RBRACE: '}';
 COMMA: ','; COLON: ':'; SEMI: ';'; QUESTION: '?';
 
@@ -175,7 +191,9 @@ STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;
 
 ID : [A-Za-z_] [A-Za-z0-9_]* ;
 
-LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+// Line comments stay in the token stream, off the parser's channel: a `//`
+// right after an operand may be Python's floor division (see parse/).
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
 WS            : [ \t\r\n]+ -> skip ;
 

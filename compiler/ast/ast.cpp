@@ -24,6 +24,12 @@ std::string_view binary_op_text(BinaryOp op) {
     case BinaryOp::kMul: return "*";
     case BinaryOp::kDiv: return "/";
     case BinaryOp::kMod: return "%";
+    case BinaryOp::kPow: return "**";
+    case BinaryOp::kBitAnd: return "&";
+    case BinaryOp::kBitOr: return "|";
+    case BinaryOp::kBitXor: return "^";
+    case BinaryOp::kShl: return "<<";
+    case BinaryOp::kShr: return ">>";
     case BinaryOp::kEq: return "==";
     case BinaryOp::kNe: return "!=";
     case BinaryOp::kLt: return "<";

@@ -34,8 +34,12 @@ struct TypeExpr {
 // ---------------------------------------------------------------------------
 // Expressions
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn };
-enum class UnaryOp { kNegate, kNot };
+enum class BinaryOp {
+  kAdd, kSub, kMul, kDiv, kMod, kPow,
+  kBitAnd, kBitOr, kBitXor, kShl, kShr,
+  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn,
+};
+enum class UnaryOp { kNegate, kNot, kBitNot };
 
 std::string_view binary_op_text(BinaryOp op);
 
@@ -81,6 +85,8 @@ enum class ExprKind {
   kUnary,            // unary_op, operands[0]
   kBinary,           // binary_op, operands[0], operands[1]
   kRange,            // operands[0], operands[1], inclusive
+  kSlice,            // operands[0] (the list or str), [1] (from, or null), [2] (to, or null), inclusive
+  kConditional,      // operands[0] (the condition), [1] (its value when true), [2] (when false)
   kList,             // operands
   kMap,              // operands: key, value, key, value, …
   kTuple,            // operands
@@ -90,6 +96,7 @@ enum class ExprKind {
   kRace,             // operands
   kTimeout,          // operands[0] (the work), operands[1] (the duration), operands[2] (else value, or null)
   kTryElse,          // operands[0] (the work), operands[1] (the fallback)
+  kInvalid,          // what the parser reported and could not build; operands: parts checked for errors of their own
 };
 
 struct Expr {
@@ -212,6 +219,11 @@ struct Item {
 struct Module {
   source::FileId file = source::kNoFile;
   std::vector<Item> items;
+  // False after a syntax error: the parser's recovery may have left out or
+  // misread parts, so checking would report errors that are not there. Other
+  // errors the parser reports (a bad literal, a method call) leave a
+  // kInvalid node and a complete module, and checking goes on.
+  bool complete = true;
 };
 
 }  // namespace taskc::ast

@@ -160,9 +160,13 @@ class Dumper {
       case ExprKind::kField: line(depth, "field " + expr.name); break;
       case ExprKind::kTupleField: line(depth, fmt::format("field {}", expr.int_value)); break;
       case ExprKind::kIndex: line(depth, "index"); break;
-      case ExprKind::kUnary: line(depth, expr.unary_op == UnaryOp::kNot ? "not" : "negate"); break;
+      case ExprKind::kUnary:
+        line(depth, expr.unary_op == UnaryOp::kNot ? "not" : expr.unary_op == UnaryOp::kBitNot ? "invert" : "negate");
+        break;
       case ExprKind::kBinary: line(depth, fmt::format("binary {}", binary_op_text(expr.binary_op))); break;
       case ExprKind::kRange: line(depth, expr.inclusive ? "range ..=" : "range .."); break;
+      case ExprKind::kSlice: line(depth, expr.inclusive ? "slice ..=" : "slice .."); break;
+      case ExprKind::kConditional: line(depth, "if-else"); break;
       case ExprKind::kList: line(depth, "list"); break;
       case ExprKind::kMap: line(depth, "map"); break;
       case ExprKind::kTuple: line(depth, "tuple"); break;
@@ -180,6 +184,7 @@ class Dumper {
       case ExprKind::kRace: line(depth, "race"); break;
       case ExprKind::kTimeout: line(depth, "timeout"); break;
       case ExprKind::kTryElse: line(depth, "try-else"); break;
+      case ExprKind::kInvalid: line(depth, "invalid"); break;
     }
     for (const ExprPtr& operand : expr.operands) {
       if (operand) {

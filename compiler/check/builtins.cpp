@@ -8,7 +8,7 @@ namespace taskc::check {
 namespace {
 
 bool orderable(const ir::Type* type) {
-  return type->is_numeric() || type->is(ir::TypeKind::kStr) || type->is(ir::TypeKind::kDuration);
+  return ir::is_orderable(type);
 }
 
 }  // namespace
@@ -144,12 +144,12 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       if (count == 1) {
         const ir::Type* type = arg_any(0);
         if (!type->is(ir::TypeKind::kList) || !orderable(type->element())) {
-          return wrong(0, "a list of int, float, str or duration");
+          return wrong(0, "a list of values that can be ordered");
         }
         return done(type->element());
       }
       const ir::Type* first = arg_any(0);
-      if (!orderable(first)) return wrong(0, "an int, float, str or duration");
+      if (!orderable(first)) return wrong(0, "a value that can be ordered");
       for (std::size_t i = 1; i < count; ++i) arg_as(i, first);
       return done(first);
     }
@@ -163,8 +163,10 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       const ir::Type* type = arg_any(0, expected);
       if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
       if (info.builtin == ir::Builtin::kSorted && !orderable(type->element())) {
-        return wrong(0, "a list of int, float, str or duration");
+        return wrong(0, "a list of values that can be ordered (numbers, str, bool, duration, and tuples, lists "
+                        "and records of them)");
       }
+      if (count == 2) arg_as(1, types_->bool_type());
       return done(type);
     }
     case ir::Builtin::kKeys:

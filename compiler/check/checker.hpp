@@ -79,6 +79,8 @@ class Checker {
   ir::ExprPtr arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span, source::Span op_span);
   ir::ExprPtr field(const ast::Expr& expr);
   ir::ExprPtr index(const ast::Expr& expr);
+  ir::ExprPtr slice(const ast::Expr& expr);
+  ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);
   ir::ExprPtr literal_collection(const ast::Expr& expr, const ir::Type* expected);
   ir::ExprPtr record_literal(const ast::Expr& expr);
   ir::ExprPtr concurrency(const ast::Expr& expr, const ir::Type* expected);

@@ -30,6 +30,12 @@ ir::BinaryOp to_ir(ast::BinaryOp op) {
     case ast::BinaryOp::kMul: return ir::BinaryOp::kMul;
     case ast::BinaryOp::kDiv: return ir::BinaryOp::kDiv;
     case ast::BinaryOp::kMod: return ir::BinaryOp::kMod;
+    case ast::BinaryOp::kPow: return ir::BinaryOp::kPow;
+    case ast::BinaryOp::kBitAnd: return ir::BinaryOp::kBitAnd;
+    case ast::BinaryOp::kBitOr: return ir::BinaryOp::kBitOr;
+    case ast::BinaryOp::kBitXor: return ir::BinaryOp::kBitXor;
+    case ast::BinaryOp::kShl: return ir::BinaryOp::kShl;
+    case ast::BinaryOp::kShr: return ir::BinaryOp::kShr;
     case ast::BinaryOp::kEq: return ir::BinaryOp::kEq;
     case ast::BinaryOp::kNe: return ir::BinaryOp::kNe;
     case ast::BinaryOp::kLt: return ir::BinaryOp::kLt;
@@ -184,22 +190,35 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
       return out;
     }
     case ast::ExprKind::kIndex: return index(node);
+    case ast::ExprKind::kSlice: return slice(node);
+    case ast::ExprKind::kConditional: return conditional(node, expected);
     case ast::ExprKind::kUnary: {
       ir::ExprPtr operand = expr(*node.operands[0]);
       const ir::Type* type = operand->type;
       if (type->is_error()) return error_expr(node.span);
-      bool ok = node.unary_op == ast::UnaryOp::kNot ? type->is(ir::TypeKind::kBool)
-                                                    : type->is_numeric() || type->is(ir::TypeKind::kDuration);
+      bool ok = false;
+      std::string_view spelling;
+      ir::UnaryOp op = ir::UnaryOp::kNegate;
+      switch (node.unary_op) {
+        case ast::UnaryOp::kNot:
+          ok = type->is(ir::TypeKind::kBool), spelling = "not", op = ir::UnaryOp::kNot;
+          break;
+        case ast::UnaryOp::kBitNot:
+          ok = type->is(ir::TypeKind::kInt), spelling = "~", op = ir::UnaryOp::kBitNot;
+          break;
+        case ast::UnaryOp::kNegate:
+          ok = type->is_numeric() || type->is(ir::TypeKind::kDuration), spelling = "-";
+          break;
+      }
       if (!ok) {
         error(diag::Code::kBadOperands, node.span,
-              fmt::format("`{}` cannot be applied to `{}`", node.unary_op == ast::UnaryOp::kNot ? "not" : "-",
-                          ir::type_name(type)))
+              fmt::format("`{}` cannot be applied to `{}`", spelling, ir::type_name(type)))
             .with_label(fmt::format("this is `{}`", ir::type_name(type)));
         return error_expr(node.span);
       }
       auto out = wrap(ir::ExprKind::kUnary, std::move(operand), type);
       out->span = node.span;
-      out->payload = node.unary_op == ast::UnaryOp::kNot ? ir::UnaryOp::kNot : ir::UnaryOp::kNegate;
+      out->payload = op;
       return out;
     }
     case ast::ExprKind::kBinary: return binary(node);
@@ -219,6 +238,10 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
     case ast::ExprKind::kRace:
     case ast::ExprKind::kTimeout:
     case ast::ExprKind::kTryElse: return concurrency(node, expected);
+    case ast::ExprKind::kInvalid:
+      // Reported by the parser; what it holds may have errors of its own.
+      for (const ast::ExprPtr& operand : node.operands) expr(*operand);
+      return error_expr(node.span);
   }
   return error_expr(node.span);
 }
@@ -276,6 +299,17 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
     error(diag::Code::kNotAValue, node.span, fmt::format("`{}` is a builtin; call it to get its result", node.name))
         .with_label("not called");
     return error_expr(node.span);
+  }
+  if (node.name == "True" || node.name == "False" || node.name == "None") {
+    std::string lower = node.name == "None" ? "none" : node.name == "True" ? "true" : "false";
+    error(diag::Code::kPythonConstant, node.span, fmt::format("`{}` is written `{}`", node.name, lower))
+        .with_label(fmt::format("write `{}`", lower))
+        .note("the constants are `true`, `false` and `none`, in lower case");
+    if (node.name == "None") return error_expr(node.span);
+    // Read as what it stands for, so the rest of the program is checked as meant.
+    auto out = make(ir::ExprKind::kBoolLiteral, types_->bool_type(), node.span);
+    out->payload = node.name == "True";
+    return out;
   }
   auto later = later_flow_lets_.find(node.name);
   if (later != later_flow_lets_.end()) {
@@ -370,6 +404,8 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
       op == ast::BinaryOp::kOr) {
     hint = nullptr;
   }
+  // `broken == none`: the left side's error was reported; `none` has nothing to say.
+  if (left->type->is_error() && node.operands[1]->kind == ast::ExprKind::kNoneLiteral) return error_expr(node.span);
   ir::ExprPtr right = expr(*node.operands[1], hint);
   for (ir::ExprPtr* side : {&left, &right}) {
     if ((*side)->type->is(ir::TypeKind::kVoid)) {
@@ -427,9 +463,7 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
         return result(types_->bool_type());
       }
       if (lt != rt) return bad();
-      if (ordering && !lt->is_numeric() && !lt->is(ir::TypeKind::kStr) && !lt->is(ir::TypeKind::kDuration)) {
-        return bad();
-      }
+      if (ordering && !ir::is_orderable(lt)) return bad();
       if (lt->is(ir::TypeKind::kChannel)) return bad();
       return result(types_->bool_type());
     }
@@ -451,7 +485,10 @@ ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr r
   };
   bool duration_l = lt->is(ir::TypeKind::kDuration);
   bool duration_r = rt->is(ir::TypeKind::kDuration);
-  if (lt->is_numeric() && rt->is_numeric()) {
+  bool bitwise = op == ir::BinaryOp::kBitAnd || op == ir::BinaryOp::kBitOr || op == ir::BinaryOp::kBitXor ||
+                 op == ir::BinaryOp::kShl || op == ir::BinaryOp::kShr;
+  if (bitwise && lt->is(ir::TypeKind::kInt) && rt->is(ir::TypeKind::kInt)) return result(lt);
+  if (!bitwise && lt->is_numeric() && rt->is_numeric()) {
     if (lt == rt) return result(lt);
     // The one implicit conversion: int to float in arithmetic.
     if (lt->is(ir::TypeKind::kInt)) left = wrap(ir::ExprKind::kToFloat, std::move(left), types_->float_type());
@@ -548,17 +585,83 @@ ir::ExprPtr Checker::index(const ast::Expr& node) {
   } else if (type->is(ir::TypeKind::kMap)) {
     key = type->args[0];
     element = type->args[1];
+  } else if (type->is(ir::TypeKind::kStr)) {
+    // A byte, as a str of one byte: strings are bytes (`chars(s)` has the characters).
+    key = types_->int_type();
+    element = type;
   } else {
     auto& d = error(diag::Code::kNotIndexable, node.span, fmt::format("`{}` cannot be indexed", ir::type_name(type)))
                   .with_label("not a list or map");
     if (type->is(ir::TypeKind::kTuple)) d.help("take a tuple's elements with `.0`, `.1`, … or `let (a, b) = t`");
-    if (type->is(ir::TypeKind::kStr)) d.help("use `bytes(s)[i]` for a byte, or `split(s, …)`");
     expr(*node.operands[1]);
     return error_expr(node.span);
   }
   auto out = make(ir::ExprKind::kIndex, element, node.span);
   out->operands.push_back(std::move(base));
   out->operands.push_back(expr_as(*node.operands[1], key, "the index"));
+  return out;
+}
+
+ir::ExprPtr Checker::slice(const ast::Expr& node) {
+  ir::ExprPtr base = expr(*node.operands[0]);
+  const ir::Type* type = base->type;
+  auto out = make(ir::ExprKind::kSlice, type, node.span);
+  out->inclusive = node.inclusive;
+  out->operands.push_back(std::move(base));
+  for (std::size_t i = 1; i <= 2; ++i) {
+    out->operands.push_back(node.operands[i] ? expr_as(*node.operands[i], types_->int_type(),
+                                                       i == 1 ? "the start of a slice" : "the end of a slice")
+                                             : nullptr);
+  }
+  if (type->is_error()) return error_expr(node.span);
+  if (!type->is(ir::TypeKind::kList) && !type->is(ir::TypeKind::kStr)) {
+    error(diag::Code::kNotIndexable, node.span, fmt::format("`{}` cannot be sliced", ir::type_name(type)))
+        .with_label("not a list or str");
+    return error_expr(node.span);
+  }
+  return out;
+}
+
+ir::ExprPtr Checker::conditional(const ast::Expr& node, const ir::Type* expected) {
+  ir::ExprPtr condition = expr_as(*node.operands[0], types_->bool_type(), "the condition of `if … else`");
+  ir::ExprPtr yes = expr(*node.operands[1], expected);
+  const ir::Type* hint = expected ? expected : yes->type->is_error() ? nullptr : yes->type;
+  ir::ExprPtr no = expr(*node.operands[2], hint);
+  for (ir::ExprPtr* side : {&yes, &no}) {
+    if ((*side)->type->is(ir::TypeKind::kVoid)) {
+      error(diag::Code::kNoValue, (*side)->span, "this returns nothing").with_label("no value to choose");
+      *side = error_expr((*side)->span);
+    }
+  }
+  if (condition->type->is_error() || yes->type->is_error() || no->type->is_error()) return error_expr(node.span);
+  // The two values meet in one type: int and float in float, T and none (or
+  // T?) in T?; otherwise they must agree.
+  const ir::Type* type = yes->type;
+  if (yes->type != no->type) {
+    if (yes->type->is_numeric() && no->type->is_numeric()) {
+      type = types_->float_type();
+    } else if (no->type->is(ir::TypeKind::kOptional) && no->type->element() == yes->type) {
+      type = no->type;
+    } else if (yes->type->is(ir::TypeKind::kOptional) && yes->type->element() == no->type) {
+      type = yes->type;
+    } else {
+      error(diag::Code::kTypeMismatch, node.span,
+            fmt::format("the two values of `if … else` differ: `{}` and `{}`", ir::type_name(yes->type),
+                        ir::type_name(no->type)))
+          .label(yes->span, fmt::format("this is `{}`", ir::type_name(yes->type)))
+          .label(no->span, fmt::format("this is `{}`", ir::type_name(no->type)));
+      return error_expr(node.span);
+    }
+  }
+  for (ir::ExprPtr* side : {&yes, &no}) {
+    if ((*side)->type->is(ir::TypeKind::kInt) && type->is(ir::TypeKind::kFloat)) {
+      *side = wrap(ir::ExprKind::kToFloat, std::move(*side), type);
+    }
+  }
+  auto out = make(ir::ExprKind::kConditional, type, node.span);
+  out->operands.push_back(std::move(condition));
+  out->operands.push_back(coerce(std::move(yes), type, "the value of `if … else`"));
+  out->operands.push_back(coerce(std::move(no), type, "the value of `if … else`"));
   return out;
 }
 

@@ -94,6 +94,51 @@ within their stack, whatever the input. Name the inner parts instead:
     let inner = [[1, 2], [3]]
     let outer = [inner, inner]
 )"};
+    case Code::kMethodCall:
+      return {"a method call", R"(The language has no methods: a function takes the value it works on as its
+first argument. The message names the function for Python's common methods.
+
+    let port = opts.get("port")           // error
+    let port = get(opts, "port", "80")    // fixed: a default when the key is missing
+    words.append(w)                       // error
+    push(words, w)                        // fixed
+    let parts = line.strip().split(",")   // error
+    let parts = split(trim(line), ",")    // fixed
+)"};
+    case Code::kFloorDivision:
+      return {"`//` after an operand starts a comment (a warning)",
+              R"(`//` starts a comment that runs to the end of the line, so Python's floor
+division silently drops the divisor and everything after it:
+
+    let half = n // 2        // warning: this is `let half = n`
+    let half = n / 2         // fixed: `/` of two ints is an int
+
+`/` of two ints rounds toward zero, Python's `//` rounds down: they differ only
+when the quotient is negative (`-7 / 2` is -3, Python's `-7 // 2` is -4). For
+floats, `floor(a / b)`.
+
+The warning appears when `//` follows a name, a number or a closing bracket on
+the same line and what follows it reads like an operand: a number, a bracket or
+a single name. A comment of words is left alone:
+
+    let timeout = 5 // seconds to wait for the server
+)"};
+    case Code::kElif:
+      return {"`elif`", R"(A chain of conditions is written `else if`, as in C, Rust and Go:
+
+    if n < 0 { print("negative") }
+    elif n == 0 { print("zero") }          // error
+    else if n == 0 { print("zero") }       // fixed
+    else { print("positive") }
+)"};
+    case Code::kSymbolicLogic:
+      return {"`&&`, `||` or `!`", R"(The logical operators are the words `and`, `or` and `not`, as in Python:
+
+    if done && !failed { … }              // error
+    if done and not failed { … }          // fixed
+
+`&`, `|`, `^`, `~`, `<<` and `>>` are the bitwise operators on ints.
+)"};
     case Code::kDuplicateName:
       return {"a name is defined more than once",
               R"(All items of a program (types, consts, semaphores, shared values, tasks
@@ -191,6 +236,14 @@ with braces, and a variable holds a value, not a task.
 
     let p = Page(url)                 // error
     let p = Page { url: url }         // fixed
+)"};
+    case Code::kPythonConstant:
+      return {"`True`, `False` or `None`", R"(The constants are written in lower case: `true`, `false` and `none`.
+
+    let done = False       // error
+    let done = false       // fixed
+    if page == None { … }  // error
+    if page == none { … }  // fixed
 )"};
     case Code::kTypeMismatch:
       return {"mismatched types", R"(A value of one type was given where another is expected. There are no
@@ -329,6 +382,27 @@ leave a task early, use `return`.
     cpu task sign(x: int) -> int {
         if x < 0 { return -1 }
     }                                // error: nothing returned when x >= 0
+)"};
+    case Code::kBadFormatSpec:
+      return {"a format spec that does not fit the value", R"(After a `:` inside `{…}`, a format spec says how to write the value, as in
+Python: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
+
+    align   `<` left, `>` right, `^` centred, `=` padding after the sign
+    sign    `+` always, `-` only when negative (the default), ` ` a space for +
+    ,  _    group thousands (`_` groups hex, octal and binary digits by four)
+    type    ints: `d` `x` `X` `o` `b` (and `c`); floats, and ints promoted:
+            `f` `F` `e` `E` `g` `G` `%`; any value: `s` or none
+
+The spec is checked against the value's type when the program is compiled:
+
+    print("{name:.2f}")        // error: `f` formats numbers, and `name` is a str
+    print("{name:>10}")        // fixed: right-aligned in 10 characters
+    print("{count:,}")         // 1,234,567
+    print("{ratio:.1%}")       // 42.0%
+    print("{n:08b}")           // 00001010
+
+`format(value, spec)` takes the spec as a value, checked when it runs (a bad one
+is a `ValueError`).
 )"};
     case Code::kSharedWriteOutsideWith:
       return {"a shared value is written outside its `with`",

@@ -1,6 +1,7 @@
 #include "compiler/driver/front_end.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <ostream>
 
 #include "compiler/check/check.hpp"
@@ -13,8 +14,12 @@ int run_front_end(const std::string& path, const diag::RenderOptions& render, st
     err << "taskc: error: " << result.loaded.fatal_error << "\n";
     return 2;
   }
-  // Syntax errors leave holes in the AST; checking it would only add noise.
-  if (!result.sink.has_errors()) {
+  // A syntax error leaves holes in the AST, and checking it would only add
+  // noise; any other error so far is reported again by nothing, so checking
+  // goes on and one error never hides the others.
+  bool complete = result.loaded.complete && std::all_of(result.loaded.modules.begin(), result.loaded.modules.end(),
+                              [](const ast::Module& module) { return module.complete; });
+  if (complete) {
     std::vector<const ast::Module*> modules;
     for (const ast::Module& module : result.loaded.modules) modules.push_back(&module);
     result.program = check::check(modules, result.sources, result.sink);

@@ -70,6 +70,7 @@ class Loader {
             .with_label(error)
             .note(fmt::format("paths in `use` are relative to the directory of `{}`", file.path()));
         state_[used_key] = State::kDone;
+        program_.complete = false;
         continue;
       }
       visit(*used, used_key);

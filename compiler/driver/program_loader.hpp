@@ -18,6 +18,9 @@ struct LoadedProgram {
   // Set when the root file itself cannot be read: there is nothing to report
   // a diagnostic against.
   std::string fatal_error;
+  // False when a `use`d file could not be read: its items are missing, and
+  // checking would report every use of them.
+  bool complete = true;
 };
 
 LoadedProgram load_program(const std::string& root_path, source::SourceMap& sources, diag::DiagnosticSink& sink);

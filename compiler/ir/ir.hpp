@@ -69,8 +69,12 @@ std::string_view task_kind_name(TaskKind kind);
 // ---------------------------------------------------------------------------
 // Expressions
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn };
-enum class UnaryOp { kNegate, kNot };
+enum class BinaryOp {
+  kAdd, kSub, kMul, kDiv, kMod, kPow,
+  kBitAnd, kBitOr, kBitXor, kShl, kShr,
+  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn,
+};
+enum class UnaryOp { kNegate, kNot, kBitNot };
 std::string_view binary_op_text(BinaryOp op);
 
 // The parts of a result[T] (§10): `r.ok`, `r.value`, `r.error`, `r.kind`.
@@ -104,6 +108,8 @@ enum class ExprKind {
   kUnary,            // payload: UnaryOp; operands[0]
   kBinary,           // payload: BinaryOp; operands[0], operands[1] (types already converted)
   kRange,            // operands[0], operands[1], inclusive; type list[int]
+  kSlice,            // operands[0]: list or str, [1]: from or null, [2]: to or null; inclusive
+  kConditional,      // operands[0]: condition, [1]: value if true, [2]: value if false (same type)
   kList,             // operands
   kMap,              // operands: key, value, key, value, …
   kTuple,            // operands
@@ -132,7 +138,7 @@ struct Expr {
   ExprPayload payload;
   // kGather and kGatherEach: settle instead of failing fast.
   bool settle = false;
-  // kRange: a..=b.
+  // kRange and kSlice: a..=b.
   bool inclusive = false;
   std::vector<ExprPtr> operands;
   // kGatherEach: the locals bound by the pattern, per element.

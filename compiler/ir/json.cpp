@@ -301,7 +301,7 @@ class IrJson {
         "int",           "float",          "bool",         "str",           "duration",  "none",
         "interpolation", "local",          "const",        "shared",        "call_task", "call_builtin",
         "new_channel",   "field",          "result_field", "tuple_element", "index",     "unary",
-        "binary",        "range",          "list",         "map",           "tuple",     "record",
+        "binary",        "range",          "slice",        "conditional",   "list",         "map",           "tuple",     "record",
         "gather",        "gather_each",    "race",         "timeout",       "try_else",  "to_float",
         "wrap_optional", "unwrap_optional"};
     if (e == nullptr) {
@@ -330,9 +330,14 @@ class IrJson {
         break;
       case ExprKind::kResultField: json_.field("field", result_part_name(e->as<ResultPart>())); break;
       case ExprKind::kTupleElement: json_.field("element", e->as<ElementIndex>().index); break;
-      case ExprKind::kUnary: json_.field("op", e->as<UnaryOp>() == UnaryOp::kNot ? "not" : "-"); break;
+      case ExprKind::kUnary: {
+        UnaryOp op = e->as<UnaryOp>();
+        json_.field("op", op == UnaryOp::kNot ? "not" : op == UnaryOp::kBitNot ? "~" : "-");
+        break;
+      }
       case ExprKind::kBinary: json_.field("op", binary_op_text(e->as<BinaryOp>())); break;
-      case ExprKind::kRange: json_.field("inclusive", e->inclusive); break;
+      case ExprKind::kRange:
+      case ExprKind::kSlice: json_.field("inclusive", e->inclusive); break;
       case ExprKind::kGather:
       case ExprKind::kGatherEach: json_.field("settle", e->settle); break;
       default: break;

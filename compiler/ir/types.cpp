@@ -69,4 +69,47 @@ const Type* TypeTable::intern(TypeKind kind, std::vector<const Type*> args) {
   return it->second;
 }
 
+namespace {
+
+bool orderable_within(const Type* type, std::vector<const RecordDef*>& visiting) {
+  switch (type->kind) {
+    case TypeKind::kInt:
+    case TypeKind::kFloat:
+    case TypeKind::kBool:
+    case TypeKind::kStr:
+    case TypeKind::kDuration: return true;
+    case TypeKind::kList:
+    case TypeKind::kTuple:
+      for (const Type* arg : type->args) {
+        if (!orderable_within(arg, visiting)) return false;
+      }
+      return true;
+    case TypeKind::kRecord: {
+      if (type->record->origin != RecordOrigin::kProgram) return false;
+      // A record that holds itself (through a list) orders like the rest.
+      if (std::find(visiting.begin(), visiting.end(), type->record) != visiting.end()) return true;
+      visiting.push_back(type->record);
+      bool all = std::all_of(type->record->fields.begin(), type->record->fields.end(),
+                             [&](const Field& field) { return orderable_within(field.type, visiting); });
+      visiting.pop_back();
+      return all;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+bool is_orderable(const Type* type) {
+  std::vector<const RecordDef*> visiting;
+  return orderable_within(type, visiting);
+}
+
+bool is_orderable(const RecordDef& record) {
+  if (record.origin != RecordOrigin::kProgram) return false;
+  std::vector<const RecordDef*> visiting{&record};
+  return std::all_of(record.fields.begin(), record.fields.end(),
+                     [&](const Field& field) { return orderable_within(field.type, visiting); });
+}
+
 }  // namespace taskc::ir

@@ -81,6 +81,12 @@ struct Type {
 // How a type is written in source: `list[str]`, `(int, str)`, `Page?`.
 std::string type_name(const Type* type);
 
+// Whether `<` orders values of the type: numbers, bool, str, duration, and
+// lists, tuples and program records of those (element by element, field by
+// field, as Python compares tuples).
+bool is_orderable(const Type* type);
+bool is_orderable(const RecordDef& record);
+
 class TypeTable {
  public:
   TypeTable();

@@ -33,7 +33,8 @@ bool ends_operand(std::size_t type) {
 // Tokens that open an operand of their own, nested in what came before:
 // `not x`, `-x`, `try x else y`.
 bool is_prefix(std::size_t type, std::size_t previous) {
-  return type == TaskLexer::NOT || type == TaskLexer::TRY || (type == TaskLexer::MINUS && !ends_operand(previous));
+  return type == TaskLexer::NOT || type == TaskLexer::BANG || type == TaskLexer::TILDE || type == TaskLexer::TRY ||
+         (type == TaskLexer::MINUS && !ends_operand(previous));
 }
 
 // Tokens that end every prefix operator open at their level: separators,
@@ -54,6 +55,15 @@ bool ends_prefixes(std::size_t type) {
     case TaskLexer::STAR:
     case TaskLexer::SLASH:
     case TaskLexer::PERCENT:
+    case TaskLexer::STARSTAR:
+    case TaskLexer::SHL:
+    case TaskLexer::SHR:
+    case TaskLexer::AMP:
+    case TaskLexer::PIPE:
+    case TaskLexer::CARET:
+    case TaskLexer::AMPAMP:
+    case TaskLexer::PIPEPIPE:
+    case TaskLexer::ELSE:
     case TaskLexer::EQ:
     case TaskLexer::NE:
     case TaskLexer::LT:
@@ -111,6 +121,7 @@ bool check_nesting(antlr4::CommonTokenStream& tokens, const source::SourceFile& 
   int depth = 0;  // brackets plus prefix operators open
   std::size_t previous = antlr4::Token::INVALID_TYPE;
   for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;  // comments
     std::size_t type = token->getType();
     bool opens = false;
     if (type == TaskLexer::LPAREN || type == TaskLexer::LBRACK || type == TaskLexer::LBRACE) {

@@ -3,10 +3,12 @@
 #include <TaskLexer.h>
 #include <TaskParser.h>
 #include <antlr4-runtime.h>
+#include <fmt/format.h>
 
 #include "compiler/parse/byte_stream.hpp"
 #include "compiler/parse/literals.hpp"
 #include "compiler/parse/nesting.hpp"
+#include "compiler/parse/python_habits.hpp"
 #include "compiler/parse/syntax_errors.hpp"
 
 namespace taskc::parse {
@@ -85,7 +87,7 @@ class AstBuilder {
 
   ast::ExprPtr error_expr(source::Span where) const {
     auto expr = std::make_unique<ast::Expr>();
-    expr->kind = ast::ExprKind::kNoneLiteral;
+    expr->kind = ast::ExprKind::kInvalid;
     expr->span = where;
     return expr;
   }
@@ -357,15 +359,45 @@ class AstBuilder {
     if (node == nullptr) return stmt;
     stmt.value = expr_or_error(node->expr(), node);
     stmt.body = block(node->block(0));
-    if (node->ifStmt()) {
-      ast::Block else_block;
-      else_block.span = span(node->ifStmt());
-      else_block.stmts.push_back(if_stmt(node->ifStmt()));
-      stmt.else_body = std::move(else_block);
-    } else if (node->ELSE()) {
-      stmt.else_body = block(node->block(1));
-    }
+    else_part(stmt, node->ELSE(), node->ifStmt(), node->block().size() > 1 ? node->block(1) : nullptr,
+              node->elifClause());
     return stmt;
+  }
+
+  // `elif c { … }` is reported and read as `else if c { … }`, so checking goes on.
+  ast::Stmt elif_clause(TaskParser::ElifClauseContext* node) {
+    ast::Stmt stmt;
+    stmt.kind = ast::StmtKind::kIf;
+    stmt.span = span(node);
+    sink_.error(diag::Code::kElif, span(node->ELIF()), "`elif` is written `else if`")
+        .with_label("Python's `elif`")
+        .help("write `} else if condition {`");
+    stmt.value = expr_or_error(node->expr(), node);
+    stmt.body = block(node->block(0));
+    else_part(stmt, node->ELSE(), node->ifStmt(), node->block().size() > 1 ? node->block(1) : nullptr,
+              node->elifClause());
+    return stmt;
+  }
+
+  void else_part(ast::Stmt& stmt, antlr4::tree::TerminalNode* has_else, TaskParser::IfStmtContext* else_if,
+                 TaskParser::BlockContext* else_block, TaskParser::ElifClauseContext* elif) {
+    if (else_if != nullptr || elif != nullptr) {
+      ast::Block chained;
+      chained.span = else_if ? span(else_if) : span(elif);
+      chained.stmts.push_back(else_if ? if_stmt(else_if) : elif_clause(elif));
+      stmt.else_body = std::move(chained);
+    } else if (has_else != nullptr) {
+      stmt.else_body = block(else_block);
+    }
+  }
+
+  // `&&`, `||` and `!`: reported, and read as the words they stand for.
+  void report_c_operator(const antlr4::Token* op, std::string_view word) {
+    source::Span where{file_.id(), offset_ + static_cast<std::uint32_t>(op->getStartIndex()),
+                       offset_ + static_cast<std::uint32_t>(op->getStopIndex() + 1)};
+    sink_.error(diag::Code::kSymbolicLogic, where, fmt::format("`{}` is written `{}`", op->getText(), word))
+        .with_label(fmt::format("write `{}`", word))
+        .note("the logical operators are the words `and`, `or` and `not`");
   }
 
   static ast::AssignOp assign_op(const antlr4::Token* op) {
@@ -444,10 +476,19 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
     if (callee->kind == ast::ExprKind::kName) {
       call->name = callee->name;
       call->name_span = callee->span;
+    } else if (callee->kind == ast::ExprKind::kField) {
+      std::vector<std::string_view> args;
+      if (n->args()) {
+        for (auto* arg : n->args()->expr()) args.push_back(file_.text(span(arg)));
+      }
+      report_method_call(*callee, file_.text(callee->operands[0]->span), args, sink_);
+      call->kind = ast::ExprKind::kInvalid;
+      call->operands.push_back(std::move(callee->operands[0]));
     } else {
       sink_.error(diag::Code::kCallOfNonName, callee->span, "only tasks, flows and builtins can be called")
           .with_label("this is not a name")
           .note("the language has no function values; call a task by its name, as in `fetch(url)`");
+      call->kind = ast::ExprKind::kInvalid;
     }
     add_args(n->args(), *call);
     return call;
@@ -467,13 +508,43 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
     return field;
   }
   if (auto* n = dynamic_cast<TaskParser::IndexExprContext*>(node)) {
-    auto index = make(ast::ExprKind::kIndex, n);
-    index->operands.push_back(expr_or_error(n->expr(0), n));
-    index->operands.push_back(expr_or_error(n->expr(1), n));
-    return index;
+    ast::ExprPtr container = expr_or_error(n->expr(0), n);
+    ast::ExprPtr index = expr_or_error(n->expr(1), n);
+    if (index->kind == ast::ExprKind::kRange) {
+      // `xs[a..b]` is a slice, not an index by a list.
+      auto slice = make(ast::ExprKind::kSlice, n);
+      slice->inclusive = index->inclusive;
+      slice->operands.push_back(std::move(container));
+      slice->operands.push_back(std::move(index->operands[0]));
+      slice->operands.push_back(std::move(index->operands[1]));
+      return slice;
+    }
+    auto out = make(ast::ExprKind::kIndex, n);
+    out->operands.push_back(std::move(container));
+    out->operands.push_back(std::move(index));
+    return out;
+  }
+  if (auto* n = dynamic_cast<TaskParser::SliceExprContext*>(node)) {
+    auto slice = make(ast::ExprKind::kSlice, n);
+    slice->inclusive = n->op && n->op->getType() == TaskLexer::DOTDOTEQ;
+    slice->operands.push_back(expr_or_error(n->expr(0), n));
+    slice->operands.push_back(n->from ? expr(n->from) : nullptr);
+    slice->operands.push_back(n->to ? expr(n->to) : nullptr);
+    if (slice->inclusive && !n->to) {
+      sink_.error(diag::Code::kSyntaxError, span(n->op), "`..=` needs an end")
+          .with_label("inclusive of what?")
+          .help("write `xs[a..]` for everything from `a` on");
+    }
+    return slice;
   }
   if (auto* n = dynamic_cast<TaskParser::NegateExprContext*>(node)) {
     ast::ExprPtr operand = expr_or_error(n->expr(), n);
+    if (n->op && n->op->getType() == TaskLexer::TILDE) {
+      auto invert = make(ast::ExprKind::kUnary, n);
+      invert->unary_op = ast::UnaryOp::kBitNot;
+      invert->operands.push_back(std::move(operand));
+      return invert;
+    }
     // Fold `-<literal>` so that the most negative int can be written.
     if (operand->kind == ast::ExprKind::kIntLiteral || operand->kind == ast::ExprKind::kFloatLiteral ||
         operand->kind == ast::ExprKind::kDurationLiteral) {
@@ -488,10 +559,18 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
     return negate;
   }
   if (auto* n = dynamic_cast<TaskParser::NotExprContext*>(node)) {
+    if (n->op && n->op->getType() == TaskLexer::BANG) report_c_operator(n->op, "not");
     auto negate = make(ast::ExprKind::kUnary, n);
     negate->unary_op = ast::UnaryOp::kNot;
     negate->operands.push_back(expr_or_error(n->expr(), n));
     return negate;
+  }
+  if (auto* n = dynamic_cast<TaskParser::ConditionalExprContext*>(node)) {
+    auto conditional = make(ast::ExprKind::kConditional, n);
+    conditional->operands.push_back(expr_or_error(n->expr(1), n));
+    conditional->operands.push_back(expr_or_error(n->expr(0), n));
+    conditional->operands.push_back(expr_or_error(n->expr(2), n));
+    return conditional;
   }
   if (auto* n = dynamic_cast<TaskParser::RangeExprContext*>(node)) {
     auto range = make(ast::ExprKind::kRange, n);
@@ -519,7 +598,10 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
   const antlr4::Token* op = nullptr;
   if (auto* n = dynamic_cast<TaskParser::MulExprContext*>(node)) op = n->op;
   if (auto* n = dynamic_cast<TaskParser::AddExprContext*>(node)) op = n->op;
+  if (auto* n = dynamic_cast<TaskParser::ShiftExprContext*>(node)) op = n->op;
   if (auto* n = dynamic_cast<TaskParser::CompareExprContext*>(node)) op = n->op;
+  if (auto* n = dynamic_cast<TaskParser::AndExprContext*>(node)) op = n->op;
+  if (auto* n = dynamic_cast<TaskParser::OrExprContext*>(node)) op = n->op;
   if (op != nullptr) {
     switch (op->getType()) {
       case TaskLexer::STAR: binary->binary_op = ast::BinaryOp::kMul; break;
@@ -527,19 +609,29 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
       case TaskLexer::PERCENT: binary->binary_op = ast::BinaryOp::kMod; break;
       case TaskLexer::PLUS: binary->binary_op = ast::BinaryOp::kAdd; break;
       case TaskLexer::MINUS: binary->binary_op = ast::BinaryOp::kSub; break;
+      case TaskLexer::SHL: binary->binary_op = ast::BinaryOp::kShl; break;
+      case TaskLexer::SHR: binary->binary_op = ast::BinaryOp::kShr; break;
       case TaskLexer::EQ: binary->binary_op = ast::BinaryOp::kEq; break;
       case TaskLexer::NE: binary->binary_op = ast::BinaryOp::kNe; break;
       case TaskLexer::LT: binary->binary_op = ast::BinaryOp::kLt; break;
       case TaskLexer::LE: binary->binary_op = ast::BinaryOp::kLe; break;
       case TaskLexer::GT: binary->binary_op = ast::BinaryOp::kGt; break;
-      default: binary->binary_op = ast::BinaryOp::kGe; break;
+      case TaskLexer::GE: binary->binary_op = ast::BinaryOp::kGe; break;
+      case TaskLexer::AMPAMP: report_c_operator(op, "and"); [[fallthrough]];
+      case TaskLexer::AND: binary->binary_op = ast::BinaryOp::kAnd; break;
+      case TaskLexer::PIPEPIPE: report_c_operator(op, "or"); [[fallthrough]];
+      default: binary->binary_op = ast::BinaryOp::kOr; break;
     }
   } else if (auto* n = dynamic_cast<TaskParser::MemberExprContext*>(node)) {
     binary->binary_op = n->NOT() ? ast::BinaryOp::kNotIn : ast::BinaryOp::kIn;
-  } else if (dynamic_cast<TaskParser::AndExprContext*>(node)) {
-    binary->binary_op = ast::BinaryOp::kAnd;
-  } else if (dynamic_cast<TaskParser::OrExprContext*>(node)) {
-    binary->binary_op = ast::BinaryOp::kOr;
+  } else if (dynamic_cast<TaskParser::PowerExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kPow;
+  } else if (dynamic_cast<TaskParser::BitAndExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kBitAnd;
+  } else if (dynamic_cast<TaskParser::BitXorExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kBitXor;
+  } else if (dynamic_cast<TaskParser::BitOrExprContext*>(node)) {
+    binary->binary_op = ast::BinaryOp::kBitOr;
   } else {
     return error_expr(span(node));
   }
@@ -754,11 +846,12 @@ ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::Diagno
   antlr4::CommonTokenStream tokens(&lexer);
   auto nothing = [&] {
     auto expr = std::make_unique<ast::Expr>();
-    expr->kind = ast::ExprKind::kNoneLiteral;
+    expr->kind = ast::ExprKind::kInvalid;
     expr->span = source::Span{file.id(), begin, end};
     return expr;
   };
   if (!check_nesting(tokens, file, sink, begin)) return nothing();
+  warn_floor_division(tokens, file, sink, begin);
   TaskParser parser(&tokens);
   SyntaxErrorListener listener(file, sink, begin);
   parser.removeErrorListeners();
@@ -778,6 +871,7 @@ ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::Diagno
 ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   ast::Module nothing;
   nothing.file = file.id();
+  nothing.complete = false;
   if (!check_string_nesting(file, sink)) return nothing;
   ByteStream input(file.text());
   TaskLexer lexer(&input);
@@ -786,6 +880,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   if (!check_nesting(tokens, file, sink, 0)) return nothing;
+  warn_floor_division(tokens, file, sink, 0);
   TaskParser parser(&tokens);
   parser.removeErrorListeners();
   TreeDepthGuard guard(0);
@@ -797,6 +892,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   TaskParser::Module_Context* tree = nullptr;
+  bool syntax_errors = false;
   try {
     try {
       tree = parser.module_();
@@ -811,15 +907,19 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
       parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
       SyntaxErrorListener listener(file, sink, 0);
       parser.addErrorListener(&listener);
+      std::size_t errors_before = sink.error_count();
       tree = parser.module_();
       parser.removeErrorListeners();
+      syntax_errors = sink.error_count() > errors_before || parser.getNumberOfSyntaxErrors() > 0;
     }
   } catch (const TreeDepthGuard::TooDeep& where) {
     report_too_deep(where, file, sink, 0);
     return nothing;
   }
   parser.removeParseListeners();
-  return AstBuilder(file, sink, 0, Nesting{}).module(tree);
+  ast::Module module = AstBuilder(file, sink, 0, Nesting{}).module(tree);
+  module.complete = !syntax_errors;
+  return module;
 }
 
 }  // namespace taskc::parse

@@ -8,7 +8,23 @@
 namespace taskrt {
 
 void throw_index_error(std::int64_t index, std::size_t size) {
-  throw FailedError(fmt::format("index {} is out of range for a list of length {}", index, size));
+  throw FailedError(fmt::format("index {} is out of range for length {}", index, size));
+}
+
+std::pair<std::size_t, std::size_t> slice_bounds(std::int64_t from, std::int64_t to, bool inclusive,
+                                                 std::size_t size) {
+  auto length = static_cast<std::int64_t>(size);
+  // Python's rule: a negative bound counts from the end, then both clamp.
+  auto place = [&](std::int64_t bound) {
+    if (bound < 0) bound = bound < -length ? 0 : bound + length;
+    return std::min(bound, length);
+  };
+  std::int64_t begin = from == kSliceStart ? 0 : place(from);
+  std::int64_t end = to == kSliceEnd ? length : place(to);
+  // ..=b takes b too: one past it, unless b is already past the end.
+  if (inclusive && to != kSliceEnd && (to >= -length) && end < length) ++end;
+  if (end < begin) end = begin;
+  return {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)};
 }
 
 void throw_missing_key(const std::string& key) {
@@ -98,7 +114,7 @@ std::int64_t to_int(const std::string& s) {
   char* end = nullptr;
   long long value = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || end != text.c_str() + text.size()) {
-    throw FailedError(fmt::format("int({}): not an integer", quote_string(s)));
+    throw ValueError(fmt::format("int({}): not an integer", quote_string(s)));
   }
   if (errno == ERANGE) throw ArithmeticError(fmt::format("int({}): does not fit in int", quote_string(s)));
   return value;
@@ -116,7 +132,7 @@ double to_float(const std::string& s) {
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size()) {
-    throw FailedError(fmt::format("float({}): not a number", quote_string(s)));
+    throw ValueError(fmt::format("float({}): not a number", quote_string(s)));
   }
   return value;
 }

@@ -201,6 +201,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kIndex: return fmt::format("taskrt::at({}, {})", expr(*e.operands[0]), expr(*e.operands[1]));
     case ir::ExprKind::kUnary:
       if (e.as<ir::UnaryOp>() == ir::UnaryOp::kNot) return "(!" + expr(*e.operands[0]) + ")";
+      if (e.as<ir::UnaryOp>() == ir::UnaryOp::kBitNot) return "(~" + expr(*e.operands[0]) + ")";
       if (is_int(e.type) || e.type->is(ir::TypeKind::kDuration)) {
         return "taskrt::checked_neg(" + expr(*e.operands[0]) + ")";
       }
@@ -209,6 +210,15 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kRange:
       return fmt::format("taskrt::range({}, {}, {})", expr(*e.operands[0]), expr(*e.operands[1]),
                          e.inclusive ? "true" : "false");
+    case ir::ExprKind::kSlice:
+      return fmt::format("taskrt::slice({}, {}, {}, {})", expr(*e.operands[0]),
+                         e.operands[1] ? expr(*e.operands[1]) : "taskrt::kSliceStart",
+                         e.operands[2] ? expr(*e.operands[2]) : "taskrt::kSliceEnd", e.inclusive ? "true" : "false");
+    case ir::ExprKind::kConditional: {
+      // Only the value chosen is computed: neither may move into a statement before.
+      std::string condition = expr(*e.operands[0]);
+      return fmt::format("({} ? {} : {})", condition, when_needed(*e.operands[1]), when_needed(*e.operands[2]));
+    }
     case ir::ExprKind::kList:
       if (e.operands.size() > kLargeLiteral && can_spill()) return large_literal(e);
       return fmt::format("taskrt::make_list<{}>({})", type(e.type->element()), arguments(e));
@@ -399,15 +409,29 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
       if (ints) return fmt::format("taskrt::checked_div({}, {})", left, right);
       if (left_type->is(ir::TypeKind::kDuration)) return fmt::format("taskrt::divide({}, {})", left, right);
       return fmt::format("taskrt::checked_div({}, {})", left, right);
-    case ir::BinaryOp::kMod:
-      if (ints) return fmt::format("taskrt::checked_mod({}, {})", left, right);
-      return fmt::format("taskrt::checked_mod({}, {})", left, right);
+    case ir::BinaryOp::kMod: return fmt::format("taskrt::checked_mod({}, {})", left, right);
+    case ir::BinaryOp::kPow: return fmt::format("taskrt::checked_pow({}, {})", left, right);
+    case ir::BinaryOp::kBitAnd: return fmt::format("({} & {})", left, right);
+    case ir::BinaryOp::kBitOr: return fmt::format("({} | {})", left, right);
+    case ir::BinaryOp::kBitXor: return fmt::format("({} ^ {})", left, right);
+    case ir::BinaryOp::kShl: return fmt::format("taskrt::checked_shl({}, {})", left, right);
+    case ir::BinaryOp::kShr: return fmt::format("taskrt::checked_shr({}, {})", left, right);
     case ir::BinaryOp::kEq: return fmt::format("({} == {})", left, right);
     case ir::BinaryOp::kNe: return fmt::format("({} != {})", left, right);
-    case ir::BinaryOp::kLt: return fmt::format("({} < {})", left, right);
-    case ir::BinaryOp::kLe: return fmt::format("({} <= {})", left, right);
-    case ir::BinaryOp::kGt: return fmt::format("({} > {})", left, right);
-    case ir::BinaryOp::kGe: return fmt::format("({} >= {})", left, right);
+    case ir::BinaryOp::kLt:
+    case ir::BinaryOp::kLe:
+    case ir::BinaryOp::kGt:
+    case ir::BinaryOp::kGe: {
+      // Lists, tuples and records compare element by element, through the
+      // runtime's order (NaN after every number), as `sorted` orders them.
+      bool compound = left_type->is(ir::TypeKind::kList) || left_type->is(ir::TypeKind::kTuple) ||
+                      left_type->is(ir::TypeKind::kRecord);
+      if (!compound) return fmt::format("({} {} {})", left, ir::binary_op_text(op), right);
+      if (op == ir::BinaryOp::kLt) return fmt::format("taskrt::less({}, {})", left, right);
+      if (op == ir::BinaryOp::kGt) return fmt::format("taskrt::less({}, {})", right, left);
+      if (op == ir::BinaryOp::kLe) return fmt::format("(!taskrt::less({}, {}))", right, left);
+      return fmt::format("(!taskrt::less({}, {}))", left, right);
+    }
     case ir::BinaryOp::kAnd: return fmt::format("({} && {})", left, right);
     case ir::BinaryOp::kOr: return fmt::format("({} || {})", left, right);
     case ir::BinaryOp::kIn: return fmt::format("taskrt::contains({}, {})", right, left);

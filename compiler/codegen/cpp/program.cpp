@@ -63,6 +63,21 @@ void CppEmitter::records(Printer& out) {
       out.print("friend bool operator==(const $name$&, const $name$&) = default;", {{"name", name}});
     }
     out.line("};");
+    if (ir::is_orderable(*record)) {
+      // Field by field, in the runtime's order (NaN after every number).
+      std::string left;
+      std::string right;
+      for (std::size_t i = 0; i < record->fields.size(); ++i) {
+        std::string field = field_identifier(*record, record->fields[i].name);
+        left += fmt::format("{}a.{}", i ? ", " : "", field);
+        right += fmt::format("{}b.{}", i ? ", " : "", field);
+      }
+      out.print(
+          "inline bool operator<(const $name$& a, const $name$& b) {\n"
+          "  return taskrt::less(std::tie($left$), std::tie($right$));\n"
+          "}",
+          {{"name", name}, {"left", left}, {"right", right}});
+    }
     // As print shows it: Page { url: "u", status: 200 }.
     std::string pieces;
     for (std::size_t i = 0; i < record->fields.size(); ++i) {

@@ -58,24 +58,46 @@ inline bool contains(const std::string& s, const std::string& part) {
 [[noreturn]] void throw_index_error(std::int64_t index, std::size_t size);
 [[noreturn]] void throw_missing_key(const std::string& key);
 
+// A negative index counts from the end, as in Python: xs[-1] is the last.
+inline std::size_t checked_index(std::int64_t index, std::size_t size) {
+  std::int64_t at = index < 0 ? index + static_cast<std::int64_t>(size) : index;
+  if (at < 0 || static_cast<std::size_t>(at) >= size) throw_index_error(index, size);
+  return static_cast<std::size_t>(at);
+}
+
 template <typename T>
 T& at(std::vector<T>& xs, std::int64_t index) {
-  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
-  return xs[static_cast<std::size_t>(index)];
+  return xs[checked_index(index, xs.size())];
 }
 template <typename T>
 const T& at(const std::vector<T>& xs, std::int64_t index) {
-  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
-  return xs[static_cast<std::size_t>(index)];
+  return xs[checked_index(index, xs.size())];
 }
 // std::vector<bool> hands out proxies, not references.
 inline std::vector<bool>::reference at(std::vector<bool>& xs, std::int64_t index) {
-  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
-  return xs[static_cast<std::size_t>(index)];
+  return xs[checked_index(index, xs.size())];
 }
 inline bool at(const std::vector<bool>& xs, std::int64_t index) {
-  if (index < 0 || static_cast<std::size_t>(index) >= xs.size()) throw_index_error(index, xs.size());
-  return xs[static_cast<std::size_t>(index)];
+  return xs[checked_index(index, xs.size())];
+}
+// A string's byte, as a string of one byte.
+inline std::string at(const std::string& s, std::int64_t index) {
+  return std::string(1, s[checked_index(index, s.size())]);
+}
+
+// xs[from..to] (or ..=): negative bounds count from the end, then both are
+// clamped to the list, as Python's slices are; an empty range is empty.
+inline constexpr std::int64_t kSliceStart = INT64_MIN;
+inline constexpr std::int64_t kSliceEnd = INT64_MAX;
+std::pair<std::size_t, std::size_t> slice_bounds(std::int64_t from, std::int64_t to, bool inclusive, std::size_t size);
+template <typename T>
+std::vector<T> slice(const std::vector<T>& xs, std::int64_t from, std::int64_t to, bool inclusive) {
+  auto [begin, end] = slice_bounds(from, to, inclusive, xs.size());
+  return std::vector<T>(xs.begin() + static_cast<std::ptrdiff_t>(begin), xs.begin() + static_cast<std::ptrdiff_t>(end));
+}
+inline std::string slice(const std::string& s, std::int64_t from, std::int64_t to, bool inclusive) {
+  auto [begin, end] = slice_bounds(from, to, inclusive, s.size());
+  return s.substr(begin, end - begin);
 }
 // Reading a map entry that is not there fails, also to change it in place
 // (`m[k] += 1`, `push(m[k], x)`); only `m[k] = v` inserts, through slot().
@@ -211,23 +233,36 @@ T sum(const std::vector<T>& xs) {
   return total;
 }
 
+// The order of `<` on lists, tuples and records, and of `sorted`, `min` and
+// `max`: element by element, with NaN after every number (and equal to NaN),
+// so that every list has one sorted order; `<` on doubles is not an order,
+// and sorting by it is undefined behaviour. Declared first, so that each
+// overload sees the others.
+inline bool less(double a, double b);
+template <typename T>
+bool less(const std::vector<T>& a, const std::vector<T>& b);
+template <typename... T>
+bool less(const std::tuple<T...>& a, const std::tuple<T...>& b);
+template <typename T>
+bool less(const T& a, const T& b);
+
 template <typename T>
 T min(const std::vector<T>& xs) {
-  if (xs.empty()) throw FailedError("min of an empty list");
-  return *std::min_element(xs.begin(), xs.end());
+  if (xs.empty()) throw ValueError("min of an empty list");
+  return *std::min_element(xs.begin(), xs.end(), [](const T& a, const T& b) { return less(a, b); });
 }
 template <typename T>
 T max(const std::vector<T>& xs) {
-  if (xs.empty()) throw FailedError("max of an empty list");
-  return *std::max_element(xs.begin(), xs.end());
+  if (xs.empty()) throw ValueError("max of an empty list");
+  return *std::max_element(xs.begin(), xs.end(), [](const T& a, const T& b) { return less(a, b); });
 }
 template <typename T, typename... More>
 T min(const T& first, const T& second, const More&... more) {
-  return std::min({first, second, more...});
+  return std::min({first, second, more...}, [](const T& a, const T& b) { return less(a, b); });
 }
 template <typename T, typename... More>
 T max(const T& first, const T& second, const More&... more) {
-  return std::max({first, second, more...});
+  return std::max({first, second, more...}, [](const T& a, const T& b) { return less(a, b); });
 }
 
 inline std::int64_t abs(std::int64_t x) {
@@ -240,23 +275,44 @@ inline Duration abs(Duration x) {
   return x < Duration::zero() ? -x : x;
 }
 
-namespace detail {
-// The order `sorted` uses: `<`, except that NaN sorts after every number
-// (and equal to NaN), so a list with NaN in it still has one order; `<` on
-// doubles is not one, and sorting by it is undefined behaviour.
-inline bool sort_less(double a, double b) {
+inline bool less(double a, double b) {
   if (std::isnan(a)) return false;
   return std::isnan(b) || a < b;
 }
 template <typename T>
-bool sort_less(const T& a, const T& b) {
-  return a < b;
+bool less(const std::vector<T>& a, const std::vector<T>& b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](const T& x, const T& y) { return less(x, y); });
+}
+namespace detail {
+template <typename Tuple, std::size_t... I>
+bool tuple_less(const Tuple& a, const Tuple& b, std::index_sequence<I...>) {
+  bool result = false;
+  // The first element that differs decides.
+  (void)((less(std::get<I>(a), std::get<I>(b)) ? (result = true, true)
+          : less(std::get<I>(b), std::get<I>(a)) ? (result = false, true)
+                                                 : false) ||
+         ...);
+  return result;
 }
 }  // namespace detail
+template <typename... T>
+bool less(const std::tuple<T...>& a, const std::tuple<T...>& b) {
+  return detail::tuple_less(a, b, std::index_sequence_for<T...>{});
+}
+// Scalars, and records (generated code defines their `<` through less()).
+template <typename T>
+bool less(const T& a, const T& b) {
+  return a < b;
+}
 
 template <typename T>
-std::vector<T> sorted(std::vector<T> xs) {
-  std::stable_sort(xs.begin(), xs.end(), [](const T& a, const T& b) { return detail::sort_less(a, b); });
+std::vector<T> sorted(std::vector<T> xs, bool reverse = false) {
+  if (reverse) {
+    std::stable_sort(xs.begin(), xs.end(), [](const T& a, const T& b) { return less(b, a); });
+  } else {
+    std::stable_sort(xs.begin(), xs.end(), [](const T& a, const T& b) { return less(a, b); });
+  }
   return xs;
 }
 template <typename T>

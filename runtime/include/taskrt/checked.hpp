@@ -45,6 +45,21 @@ inline std::int64_t checked_neg(std::int64_t a) {
   if (a == INT64_MIN) throw_overflow("-", 0, a);
   return -a;
 }
+// `**`: by squaring, every step checked. A negative exponent is an error
+// (Python's `2 ** -1` is a float: write `2.0 ** -1`).
+std::int64_t checked_pow(std::int64_t base, std::int64_t exponent);
+// `**` of floats: std::pow, except that what Python refuses fails:
+// `0.0 ** -1` (division by zero), a result too large for a float, and a
+// negative number to a fractional power (Python's would be complex).
+double checked_pow(double base, double exponent);
+// `<<`: overflow, as for `*`; a negative count is an error.
+std::int64_t checked_shl(std::int64_t a, std::int64_t count);
+// `>>`: rounds down, as Python's (-7 >> 1 is -4); a negative count is an error.
+inline std::int64_t checked_shr(std::int64_t a, std::int64_t count) {
+  if (count < 0) throw ArithmeticError("negative shift count " + std::to_string(count));
+  if (count >= 64) return a < 0 ? -1 : 0;
+  return a >> count;
+}
 inline double checked_div(double a, double b) {
   if (b == 0.0) throw_division_by_zero();
   return a / b;

@@ -86,6 +86,11 @@ class ArithmeticError : public Error {
  public:
   explicit ArithmeticError(std::string message) : Error(ErrorKind::kArithmetic, std::move(message)) {}
 };
+// Malformed data: text that is not a number, a bad format spec.
+class ValueError : public Error {
+ public:
+  explicit ValueError(std::string message) : Error(ErrorKind::kValueError, std::move(message)) {}
+};
 
 // The kind of any exception: an Error's own kind; any other C++ exception is
 // `Failed` (an extern task's C++ exception, per the language).

@@ -1,0 +1,132 @@
+#include "compiler/parse/python_habits.hpp"
+
+#include <TaskLexer.h>
+#include <fmt/format.h>
+
+#include <cctype>
+#include <string>
+
+namespace taskc::parse {
+namespace {
+
+using taskc_grammar::TaskLexer;
+
+struct MethodSpelling {
+  std::string_view python;
+  // `{0}` is the receiver as written, `{1}` its arguments.
+  std::string_view task;
+};
+
+// Python's methods of str, list and dict, and how each is written here.
+constexpr MethodSpelling kMethods[] = {
+    {"get", "get({0}, {1}, default)"},
+    {"append", "push({0}, {1})"},
+    {"pop", "pop({0})"},
+    {"extend", "{0} += {1}"},
+    {"items", "for (key, value) in {0} {{ … }}"},
+    {"keys", "keys({0})"},
+    {"values", "values({0})"},
+    {"split", "split({0}, {1})"},
+    {"join", "join({1}, {0})"},
+    {"strip", "trim({0})"},
+    {"lower", "lower({0})"},
+    {"upper", "upper({0})"},
+    {"startswith", "starts_with({0}, {1})"},
+    {"endswith", "ends_with({0}, {1})"},
+    {"replace", "replace({0}, {1})"},
+    {"find", "find({0}, {1})"},
+    {"index", "find({0}, {1})"},
+    {"isdigit", "is_digit({0})"},
+    {"isalpha", "is_alpha({0})"},
+    {"isspace", "is_space({0})"},
+    {"format", "\"…{{value:spec}}…\" (a format spec inside the interpolation)"},
+    {"sort", "{0} = sorted({0})"},
+    {"reverse", "{0} = reversed({0})"},
+    {"add", "{0}[{1}] = true (a map[T, bool] is a set)"},
+    {"copy", "let copy = {0} (values are copied when assigned)"},
+    {"count", "len(split({0}, {1})) - 1"},
+};
+
+// Source text for a suggestion: as written, unless it is long or spans lines.
+std::string shown(std::string_view text, std::string_view otherwise) {
+  if (text.empty() || text.size() > 40 || text.find('\n') != std::string_view::npos) return std::string(otherwise);
+  return std::string(text);
+}
+
+// Tokens that end an operand: after one, `//` can be an operator.
+bool ends_operand(std::size_t type) {
+  switch (type) {
+    case TaskLexer::ID:
+    case TaskLexer::INT:
+    case TaskLexer::FLOAT:
+    case TaskLexer::RPAREN:
+    case TaskLexer::RBRACK: return true;
+    default: return false;
+  }
+}
+
+// Whether the text after `//` reads like the right side of a division: a
+// number, a bracket, or one name (with fields, calls or an operator after
+// it), rather than words.
+bool reads_like_operand(std::string_view rest) {
+  std::size_t i = 0;
+  while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
+  if (i == rest.size()) return false;
+  auto c = static_cast<unsigned char>(rest[i]);
+  if (std::isdigit(c) || c == '(') return true;
+  if (!(std::isalpha(c) || c == '_')) return false;
+  while (i < rest.size()) {
+    auto d = static_cast<unsigned char>(rest[i]);
+    if (std::isalnum(d) || d == '_' || d == '.') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
+  if (i == rest.size()) return true;
+  // A name followed by an operator or a bracket continues an expression; a
+  // name followed by another word is prose.
+  return std::string_view("+-*/%)]([,<>=&|^").find(rest[i]) != std::string_view::npos;
+}
+
+}  // namespace
+
+void report_method_call(const ast::Expr& method, std::string_view receiver, const std::vector<std::string_view>& args,
+                        diag::DiagnosticSink& sink) {
+  std::string object = shown(receiver, "x");
+  std::string arguments;
+  for (std::size_t i = 0; i < args.size(); ++i) arguments += (i ? ", " : "") + shown(args[i], "…");
+  auto& reported =
+      sink.error(diag::Code::kMethodCall, method.name_span, fmt::format("`{}` is called as a method", method.name))
+          .with_label("the language has no methods");
+  for (const MethodSpelling& spelling : kMethods) {
+    if (spelling.python != method.name) continue;
+    reported.help(fmt::format("write `{}`", fmt::format(fmt::runtime(spelling.task), object, arguments)));
+    return;
+  }
+  reported.help(fmt::format("functions take the value first: `{}({}{}{})`", method.name, object,
+                            arguments.empty() ? "" : ", ", arguments));
+}
+
+void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::SourceFile& file, diag::DiagnosticSink& sink,
+                         std::uint32_t offset) {
+  const antlr4::Token* previous = nullptr;
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getType() != TaskLexer::LINE_COMMENT) {
+      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) previous = token;
+      continue;
+    }
+    if (previous == nullptr || previous->getLine() != token->getLine() || !ends_operand(previous->getType())) continue;
+    std::string comment = token->getText();
+    if (!reads_like_operand(std::string_view(comment).substr(2))) continue;
+    auto begin = offset + static_cast<std::uint32_t>(token->getStartIndex());
+    sink.warning(diag::Code::kFloorDivision, source::Span{file.id(), begin, begin + 2},
+                 "`//` starts a comment, not a floor division")
+        .with_label("everything after this is a comment")
+        .help("`/` of two ints is an int, rounded toward zero (Python's `//` rounds down; they differ for "
+              "negative quotients); a comment that is meant as one reads better on a line of its own");
+  }
+}
+
+}  // namespace taskc::parse

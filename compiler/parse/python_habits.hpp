@@ -1,0 +1,32 @@
+// Diagnostics for what Python users write first, each naming the `.task` way:
+// a method call (`d.get(k)`) and `n // 2`, which is a comment here. (`elif`,
+// `&&`, `||` and `!` are lexed as tokens of their own and reported where the
+// AST is built; `True`, `False` and `None` are names the checker reports.)
+#pragma once
+
+#include <CommonTokenStream.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "compiler/ast/ast.hpp"
+#include "compiler/diag/diagnostic_sink.hpp"
+#include "compiler/source/source_file.hpp"
+
+namespace taskc::parse {
+
+// Reports `receiver.method(args)` (E0009), spelling the call the language's
+// way with the same receiver and arguments (as written in the source).
+void report_method_call(const ast::Expr& method, std::string_view receiver, const std::vector<std::string_view>& args,
+                        diag::DiagnosticSink& sink);
+
+// Warns (E0010) about each `//` comment that starts right after an operand on
+// its line and reads like one (`let half = n // 2`): Python's floor division,
+// which here silently comments out the rest of the line. A comment that reads
+// like words (`x = 5 // seconds to wait`) is left alone.
+void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::SourceFile& file, diag::DiagnosticSink& sink,
+                         std::uint32_t offset);
+
+}  // namespace taskc::parse
