@@ -55,10 +55,13 @@ struct Pattern {
 };
 
 // One piece of a string literal: literal text (escapes already decoded) or an
-// interpolated expression.
+// interpolated expression, with the format spec after its `:` if it has one
+// (`{x:.2f}`: spec ".2f", as written).
 struct StringPart {
   std::string text;
   ExprPtr expr;
+  std::optional<std::string> spec;
+  source::Span spec_span;
 };
 
 struct FieldInit {

@@ -234,6 +234,14 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(integer);
     }
     case ir::Builtin::kStr: arg_any(0); return done(str);
+    case ir::Builtin::kFormat: {
+      const ir::Type* type = arg_any(0);
+      arg_as(1, str);
+      // A spec written in the program is checked now; a computed one when it runs.
+      const ir::Expr& spec = *out->operands[1];
+      if (spec.kind == ir::ExprKind::kStrLiteral) check_format_spec(spec.as<std::string>(), spec.span, type);
+      return done(str);
+    }
     case ir::Builtin::kInt: {
       const ir::Type* type = arg_any(0);
       if (!type->is_numeric() && !type->is(ir::TypeKind::kStr) && !type->is(ir::TypeKind::kBool)) {

@@ -79,6 +79,9 @@ class Checker {
   ir::ExprPtr arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span, source::Span op_span);
   ir::ExprPtr field(const ast::Expr& expr);
   ir::ExprPtr index(const ast::Expr& expr);
+  // Format specs (format_specs.cpp).
+  void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type);
+  ir::ExprPtr formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span);
   ir::ExprPtr slice(const ast::Expr& expr);
   ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);
   ir::ExprPtr literal_collection(const ast::Expr& expr, const ir::Type* expected);

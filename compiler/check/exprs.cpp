@@ -144,6 +144,7 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
           error(diag::Code::kNoValue, value->span, "this interpolation returns nothing").with_label("no value to show");
           value = error_expr(value->span);
         }
+        if (part.spec) value = formatted(std::move(value), *part.spec, part.spec_span);
         out->operands.push_back(std::move(value));
       }
       return out;

@@ -148,6 +148,23 @@ std::size_t matching_brace(std::string_view text, std::size_t open) {
   return walk_nested(text, open + 1, {'{'}).end;
 }
 
+std::size_t format_colon(std::string_view text, std::size_t open, std::size_t close) {
+  int depth = 0;
+  for (std::size_t i = open + 1; i < close; ++i) {
+    char c = text[i];
+    if (c == '"') {
+      i = walk_nested(text, i + 1, {'"'}).end;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (c == ':' && depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 std::size_t string_nesting(std::string_view literal) {
   if (literal.empty() || literal.front() != '"') return 0;
   return walk_nested(literal, 1, {'"'}).deepest;

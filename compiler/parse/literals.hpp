@@ -23,6 +23,11 @@ std::string unknown_escape_message(char c);
 // braces; text.size() - 1 when unbalanced (the lexer never lets that happen).
 std::size_t matching_brace(std::string_view text, std::size_t open);
 
+// The `:` that starts a format spec in the interpolation `{…}` from `open`
+// to `close` (the braces): the first outside brackets and nested strings;
+// npos if there is none.
+std::size_t format_colon(std::string_view text, std::size_t open, std::size_t close);
+
 // Where the contexts on `open` ('"': a string, '{': braces), entered before
 // `start`, all close in `text` (or a line or the text ends), and the deepest
 // they went.

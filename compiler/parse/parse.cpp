@@ -824,14 +824,24 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
     // An interpolation: find its closing brace, skipping nested strings and
     // braces (the lexer has already checked that they balance).
     std::size_t end = matching_brace(text, i);
-    if (!literal.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr});
+    if (!literal.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr, std::nullopt, {}});
     literal.clear();
     std::uint32_t inner_begin = token.begin + static_cast<std::uint32_t>(i + 1);
     std::uint32_t inner_end = token.begin + static_cast<std::uint32_t>(end);
-    parts.push_back(ast::StringPart{{}, parse_interpolation(inner_begin, inner_end, around)});
+    std::size_t colon = format_colon(text, i, end);
+    ast::StringPart part;
+    if (colon != std::string_view::npos) {
+      // `{value:spec}`: the spec is checked against the value's type later.
+      auto at = token.begin + static_cast<std::uint32_t>(colon);
+      part.spec = std::string(text.substr(colon + 1, end - colon - 1));
+      part.spec_span = source::Span{file_.id(), at + 1, inner_end};
+      inner_end = at;
+    }
+    part.expr = parse_interpolation(inner_begin, inner_end, around);
+    parts.push_back(std::move(part));
     i = end;
   }
-  if (!literal.empty() || parts.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr});
+  if (!literal.empty() || parts.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr, std::nullopt, {}});
   return parts;
 }
 

@@ -11,6 +11,10 @@ void throw_index_error(std::int64_t index, std::size_t size) {
   throw FailedError(fmt::format("index {} is out of range for length {}", index, size));
 }
 
+void throw_bad_format_spec(std::string_view spec, const std::string& problem) {
+  throw ValueError(fmt::format("format spec {}: {}", quote_string(spec), problem));
+}
+
 std::pair<std::size_t, std::size_t> slice_bounds(std::int64_t from, std::int64_t to, bool inclusive,
                                                  std::size_t size) {
   auto length = static_cast<std::int64_t>(size);

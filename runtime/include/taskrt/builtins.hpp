@@ -21,6 +21,8 @@
 
 #include "taskrt/checked.hpp"
 #include "taskrt/error.hpp"
+#include "taskrt/format.hpp"
+#include "taskrt/format_spec.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/time.hpp"
 #include "taskrt/values.hpp"
@@ -364,6 +366,27 @@ inline bool starts_with(const std::string& s, const std::string& prefix) {
 std::vector<std::int64_t> bytes(const std::string& s);
 std::string chr(std::int64_t code);
 std::int64_t ord(const std::string& c);
+
+[[noreturn]] void throw_bad_format_spec(std::string_view spec, const std::string& problem);
+
+// `format(value, spec)` and `"{value:spec}"`: the value under a format spec,
+// or ValueError for a spec that is malformed or does not fit the value.
+template <typename T>
+std::string format(const T& value, std::string_view spec_text) {
+  std::string problem;
+  std::optional<FormatSpec> spec = parse_format_spec(spec_text, problem);
+  if (!spec) throw_bad_format_spec(spec_text, problem);
+  constexpr FormatTarget target = std::is_same_v<T, std::int64_t> ? FormatTarget::kInt
+                                  : std::is_same_v<T, double>     ? FormatTarget::kFloat
+                                                                  : FormatTarget::kText;
+  problem = format_spec_mismatch(*spec, target);
+  if (!problem.empty()) throw_bad_format_spec(spec_text, problem);
+  if constexpr (target == FormatTarget::kText) {
+    return format_text(print_argument(value), *spec);
+  } else {
+    return format_with(value, *spec);
+  }
+}
 
 // The pieces of an interpolated string: strings raw, values as print shows them.
 template <typename... Pieces>
