@@ -28,6 +28,22 @@ void Checker::require_place(const ir::BuiltinInfo& info, source::Span span) {
       .help(fmt::format("call `{}` in an io task or flow and pass the result to `{}`", info.name, task_->name));
 }
 
+void Checker::require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what) {
+  // push, pop, remove and shuffle change their argument in place, so it must be a place.
+  const ir::Expr* base = &argument;
+  while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
+         base->kind == ir::ExprKind::kTupleElement) {
+    base = base->operands[0].get();
+  }
+  if (base->kind != ir::ExprKind::kLocal && base->kind != ir::ExprKind::kShared) {
+    error(diag::Code::kInvalidAssignTarget, argument.span,
+          fmt::format("`{}` changes {} in place, so it needs a variable", builtin, what))
+        .with_label("not a variable");
+  } else {
+    check_writable(argument, argument.span);
+  }
+}
+
 ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& info, const ir::Type* expected) {
   require_place(info, node.name_span);
   auto out = std::make_unique<ir::Expr>();
@@ -70,6 +86,15 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
           fmt::format("argument {} of `{}`: expected {}, found `{}`", i + 1, info.name, wanted, ir::type_name(type)))
         .with_label(fmt::format("this is `{}`", ir::type_name(type)));
     return error_expr(node.span);
+  };
+  // Math on an int is arithmetic: the int becomes a float.
+  auto promote = [&](std::size_t i) {
+    ir::ExprPtr promoted = std::make_unique<ir::Expr>();
+    promoted->kind = ir::ExprKind::kToFloat;
+    promoted->type = types_->float_type();
+    promoted->span = out->operands[i]->span;
+    promoted->operands.push_back(std::move(out->operands[i]));
+    out->operands[i] = std::move(promoted);
   };
   auto done = [&](const ir::Type* type) {
     out->type = type;
@@ -134,6 +159,66 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kRange:
       for (std::size_t i = 0; i < count; ++i) arg_as(i, integer);
       return done(types_->list(integer));
+    case ir::Builtin::kZip: {
+      const ir::Type* a = arg_any(0);
+      const ir::Type* b = arg_any(1);
+      if (!a->is(ir::TypeKind::kList)) return wrong(0, "a list");
+      if (!b->is(ir::TypeKind::kList)) return wrong(1, "a list");
+      return done(types_->list(types_->tuple({a->element(), b->element()})));
+    }
+    case ir::Builtin::kEnumerate: {
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
+      return done(types_->list(types_->tuple({integer, type->element()})));
+    }
+    case ir::Builtin::kGet: {
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kMap)) {
+        expr(*node.operands[1]);
+        expr(*node.operands[2]);
+        return wrong(0, "a map");
+      }
+      arg_as(1, type->args[0]);
+      arg_as(2, type->args[1]);
+      return done(type->args[1]);
+    }
+    case ir::Builtin::kRemove: {
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kMap)) {
+        expr(*node.operands[1]);
+        return wrong(0, "a map variable");
+      }
+      require_place_argument(*out->operands[0], info.name, "a map");
+      arg_as(1, type->args[0]);
+      return done(void_type);
+    }
+    case ir::Builtin::kRound: {
+      const ir::Type* type = arg_any(0);
+      if (!type->is_numeric()) return wrong(0, "a number");
+      if (count == 1) return done(integer);
+      if (type->is(ir::TypeKind::kInt)) promote(0);
+      arg_as(1, integer);
+      return done(floating);
+    }
+    case ir::Builtin::kEndsWith:
+    case ir::Builtin::kIsDigit:
+    case ir::Builtin::kIsAlpha:
+    case ir::Builtin::kIsSpace:
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
+      return done(types_->bool_type());
+    case ir::Builtin::kReplace:
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
+      return done(str);
+    case ir::Builtin::kFind:
+      arg_as(0, str);
+      arg_as(1, str);
+      return done(types_->optional(integer));
+    case ir::Builtin::kRepeat:
+      arg_as(0, str);
+      arg_as(1, integer);
+      return done(str);
+    case ir::Builtin::kChars: arg_as(0, str); return done(types_->list(str));
+    case ir::Builtin::kLenChars: arg_as(0, str); return done(integer);
     case ir::Builtin::kSum: {
       const ir::Type* type = arg_any(0);
       if (!type->is(ir::TypeKind::kList) || !type->element()->is_numeric()) return wrong(0, "a list of numbers");
@@ -190,8 +275,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(types_->bool_type());
     }
     case ir::Builtin::kSplit:
-      arg_as(0, str);
-      arg_as(1, str);
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
       return done(types_->list(str));
     case ir::Builtin::kJoin:
       arg_as(0, types_->list(str));
@@ -215,13 +299,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       for (std::size_t i = 0; i < count; ++i) {
         const ir::Type* type = arg_any(i);
         if (type->is(ir::TypeKind::kInt)) {
-          // Math on an int is arithmetic: the int becomes a float.
-          ir::ExprPtr promoted = std::make_unique<ir::Expr>();
-          promoted->kind = ir::ExprKind::kToFloat;
-          promoted->type = floating;
-          promoted->span = out->operands[i]->span;
-          promoted->operands.push_back(std::move(out->operands[i]));
-          out->operands[i] = std::move(promoted);
+          promote(i);
         } else if (!type->is(ir::TypeKind::kFloat)) {
           return wrong(i, "a number");
         }
@@ -263,19 +341,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
         if (is_push) expr(*node.operands[1]);
         return wrong(0, "a list variable");
       }
-      // push and pop change the list in place, so it must be a place.
-      const ir::Expr* base = out->operands[0].get();
-      while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
-             base->kind == ir::ExprKind::kTupleElement) {
-        base = base->operands[0].get();
-      }
-      if (base->kind != ir::ExprKind::kLocal && base->kind != ir::ExprKind::kShared) {
-        error(diag::Code::kInvalidAssignTarget, out->operands[0]->span,
-              fmt::format("`{}` changes a list in place, so it needs a variable", info.name))
-            .with_label("not a variable");
-      } else {
-        check_writable(*out->operands[0], out->operands[0]->span);
-      }
+      require_place_argument(*out->operands[0], info.name, "a list");
       if (is_push) {
         arg_as(1, type->element());
         return done(void_type);

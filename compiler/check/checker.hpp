@@ -93,6 +93,7 @@ class Checker {
                                        std::vector<const ir::Type*>& bound, source::Span span);
 
   // --- builtins.cpp -----------------------------------------------------------
+  void require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what);
   ir::ExprPtr builtin_call(const ast::Expr& expr, const ir::BuiltinInfo& info, const ir::Type* expected);
   void require_place(const ir::BuiltinInfo& info, source::Span span);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <cctype>
+#include <cmath>
 #include <cerrno>
 #include <cstdlib>
 
@@ -9,6 +10,50 @@ namespace taskrt {
 
 void throw_index_error(std::int64_t index, std::size_t size) {
   throw FailedError(fmt::format("index {} is out of range for length {}", index, size));
+}
+
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step) {
+  if (step == 0) throw ValueError("range: the step must not be 0");
+  std::vector<std::int64_t> out;
+  // In unsigned arithmetic, so that no step can overflow on the way.
+  if (step > 0 && start < end) {
+    std::uint64_t count = (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start) - 1) /
+                              static_cast<std::uint64_t>(step) + 1;
+    out.reserve(static_cast<std::size_t>(count));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      out.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step)));
+    }
+  } else if (step < 0 && start > end) {
+    std::uint64_t magnitude = 0 - static_cast<std::uint64_t>(step);
+    std::uint64_t count = (static_cast<std::uint64_t>(start) - static_cast<std::uint64_t>(end) - 1) / magnitude + 1;
+    out.reserve(static_cast<std::size_t>(count));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      out.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(start) - i * magnitude));
+    }
+  }
+  return out;
+}
+
+std::int64_t round(double x) {
+  if (std::isnan(x)) throw ValueError("round(nan): not a number");
+  double nearest = std::nearbyint(x);  // the default rounding mode: halves to even
+  if (!(nearest >= -9.2233720368547758e18 && nearest < 9.2233720368547758e18)) {
+    throw ArithmeticError(fmt::format("round({}): does not fit in int", format_float(x)));
+  }
+  return static_cast<std::int64_t>(nearest);
+}
+
+double round(double x, std::int64_t digits) {
+  if (!std::isfinite(x)) return x;
+  if (digits >= 0) {
+    // The shortest decimal of the exact value, rounded: what Python does.
+    if (digits > 340) return x;
+    std::string text = fmt::format("{:.{}f}", x, digits);
+    return std::strtod(text.c_str(), nullptr);
+  }
+  if (digits < -308) return std::copysign(0.0, x);
+  double scale = std::pow(10.0, static_cast<double>(-digits));
+  return std::nearbyint(x / scale) * scale;
 }
 
 void throw_bad_format_spec(std::string_view spec, const std::string& problem) {
@@ -100,16 +145,6 @@ std::vector<std::int64_t> bytes(const std::string& s) {
   out.reserve(s.size());
   for (unsigned char c : s) out.push_back(c);
   return out;
-}
-
-std::string chr(std::int64_t code) {
-  if (code < 0 || code > 255) throw FailedError(fmt::format("chr({}): not a byte (0 to 255)", code));
-  return std::string(1, static_cast<char>(code));
-}
-
-std::int64_t ord(const std::string& c) {
-  if (c.size() != 1) throw FailedError(fmt::format("ord of a string of length {}, not 1", c.size()));
-  return static_cast<unsigned char>(c[0]);
 }
 
 std::int64_t to_int(const std::string& s) {

@@ -307,7 +307,7 @@ void CppEmitter::for_body(const ir::Stmt& s, const std::string& token) {
 
 std::optional<CppEmitter::IntBounds> CppEmitter::int_range(const ir::Expr& e) {
   if (e.kind == ir::ExprKind::kRange) return IntBounds{expr(*e.operands[0]), expr(*e.operands[1]), e.inclusive};
-  if (e.is_builtin(ir::Builtin::kRange)) {
+  if (e.is_builtin(ir::Builtin::kRange) && e.operands.size() < 3) {  // a step makes a list
     if (e.operands.size() == 1) return IntBounds{"std::int64_t{0}", expr(*e.operands[0]), false};
     return IntBounds{expr(*e.operands[0]), expr(*e.operands[1]), false};
   }

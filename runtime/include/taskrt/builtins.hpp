@@ -24,6 +24,7 @@
 #include "taskrt/format.hpp"
 #include "taskrt/format_spec.hpp"
 #include "taskrt/print.hpp"
+#include "taskrt/text.hpp"
 #include "taskrt/time.hpp"
 #include "taskrt/values.hpp"
 
@@ -221,6 +222,37 @@ std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclu
 inline std::vector<std::int64_t> range(std::int64_t end) {
   return range(0, end);
 }
+// range(start, end, step): Python's, negative steps included; a step of 0
+// is a ValueError.
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step);
+
+template <typename A, typename B>
+std::vector<std::tuple<A, B>> zip(const std::vector<A>& a, const std::vector<B>& b) {
+  std::vector<std::tuple<A, B>> out;
+  std::size_t n = std::min(a.size(), b.size());
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(a[i], b[i]);
+  return out;
+}
+template <typename T>
+std::vector<std::tuple<std::int64_t, T>> enumerate(const std::vector<T>& xs) {
+  std::vector<std::tuple<std::int64_t, T>> out;
+  out.reserve(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) out.emplace_back(static_cast<std::int64_t>(i), xs[i]);
+  return out;
+}
+
+// The value for `key`, or `fallback` when it is missing (nothing inserted).
+template <typename K, typename V>
+V get(const Map<K, V>& map, const K& key, const V& fallback) {
+  const V* value = map.find(key);
+  return value != nullptr ? *value : fallback;
+}
+// Removes `key` (nothing happens when it is missing).
+template <typename K, typename V>
+void remove(Map<K, V>& map, const K& key) {
+  map.erase(key);
+}
 
 template <typename T>
 T sum(const std::vector<T>& xs) {
@@ -356,6 +388,10 @@ std::vector<V> values(const Map<K, V>& map) {
 // --- strings -------------------------------------------------------------------------
 
 std::vector<std::string> split(const std::string& s, const std::string& separator);
+// On runs of whitespace, none kept at either end (Python's s.split()).
+inline std::vector<std::string> split(const std::string& s) {
+  return split(s, std::string());
+}
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 std::string trim(const std::string& s);
 std::string lower(std::string s);
@@ -364,8 +400,6 @@ inline bool starts_with(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0;
 }
 std::vector<std::int64_t> bytes(const std::string& s);
-std::string chr(std::int64_t code);
-std::int64_t ord(const std::string& c);
 
 [[noreturn]] void throw_bad_format_spec(std::string_view spec, const std::string& problem);
 
@@ -413,6 +447,16 @@ inline double pow(double base, double exponent) {
 inline double floor(double x) {
   return std::floor(x);
 }
+
+// round(x): the nearest int, halves to even (round(2.5) is 2, as Python's);
+// NaN is a ValueError, a value outside int an Arithmetic error.
+std::int64_t round(double x);
+inline std::int64_t round(std::int64_t x) {
+  return x;
+}
+// round(x, digits): to `digits` decimal places (negative: tens, hundreds),
+// correctly rounded from the double's exact value, halves to even.
+double round(double x, std::int64_t digits);
 
 template <typename T>
 std::int64_t hash(const T& value) {

@@ -40,6 +40,16 @@ class Map {
     return it == index_.end() ? nullptr : &entries_[it->second].second;
   }
   bool contains(const K& key) const { return index_.count(key) != 0; }
+  // Removes the entry for `key`, if there is one; the others keep their
+  // order. Linear in the entries after it.
+  void erase(const K& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return;
+    std::size_t at = it->second;
+    index_.erase(it);
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(at));
+    for (std::size_t i = at; i < entries_.size(); ++i) index_[entries_[i].first] = i;
+  }
   std::size_t size() const noexcept { return entries_.size(); }
   bool empty() const noexcept { return entries_.empty(); }
 
