@@ -122,6 +122,7 @@ expr
     | <assoc=right> expr IF expr ELSE expr                      # conditionalExpr
     | expr TIMEOUT expr (ELSE expr)?                            # timeoutExpr
     | TRY expr ELSE expr                                        # tryElseExpr
+    | pattern FATARROW expr                                     # keyFunctionExpr
     ;
 
 args : expr (COMMA expr)* COMMA? ;
@@ -167,7 +168,7 @@ NOT: 'not'; TRUE: 'true'; FALSE: 'false'; NONE: 'none';
 // names the `.task` way (`elif` is `else if`).
 ELIF: 'elif';
 
-ARROW: '->'; DOTDOTEQ: '..='; DOTDOT: '..'; DOT: '.';
+ARROW: '->'; FATARROW: '=>'; DOTDOTEQ: '..='; DOTDOT: '..'; DOT: '.';
 EQ: '=='; NE: '!='; LE: '<='; GE: '>='; LT: '<'; GT: '>';
 PLUS_ASSIGN: '+='; MINUS_ASSIGN: '-='; STAR_ASSIGN: '*='; SLASH_ASSIGN: '/=';
 PERCENT_ASSIGN: '%='; ASSIGN: '=';

@@ -99,6 +99,7 @@ enum class ExprKind {
   kRace,             // operands
   kTimeout,          // operands[0] (the work), operands[1] (the duration), operands[2] (else value, or null)
   kTryElse,          // operands[0] (the work), operands[1] (the fallback)
+  kKeyFunction,      // pattern => operands[0]: the key of `sorted(xs, x => key)`, `min` and `max`
   kInvalid,          // what the parser reported and could not build; operands: parts checked for errors of their own
 };
 

@@ -184,6 +184,7 @@ class Dumper {
       case ExprKind::kRace: line(depth, "race"); break;
       case ExprKind::kTimeout: line(depth, "timeout"); break;
       case ExprKind::kTryElse: line(depth, "try-else"); break;
+      case ExprKind::kKeyFunction: line(depth, fmt::format("key {}", pattern_text(expr.pattern))); break;
       case ExprKind::kInvalid: line(depth, "invalid"); break;
     }
     for (const ExprPtr& operand : expr.operands) {

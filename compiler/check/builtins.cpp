@@ -28,6 +28,40 @@ void Checker::require_place(const ir::BuiltinInfo& info, source::Span span) {
       .help(fmt::format("call `{}` in an io task or flow and pass the result to `{}`", info.name, task_->name));
 }
 
+ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
+  auto out = std::make_unique<ir::Expr>();
+  out->kind = ir::ExprKind::kKeyFunction;
+  out->span = node.span;
+  out->type = types_->error_type();
+  std::vector<const ir::Type*> bound;
+  std::optional<ir::ForKind> kind = iteration(list, node.pattern.names.size(), bound, node.pattern.span);
+  push_scope();
+  for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
+    const ir::Type* type = kind ? bound[i] : types_->error_type();
+    out->bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));
+  }
+  ir::ExprPtr key = expr(*node.operands[0]);
+  pop_scope();
+  if (key->type->is_error() || !kind) return out;
+  if (!ir::is_orderable(key->type)) {
+    error(diag::Code::kBadKeyFunction, key->span,
+          fmt::format("a key of type `{}` cannot be ordered", ir::type_name(key->type)))
+        .with_label(fmt::format("this is `{}`", ir::type_name(key->type)))
+        .note("a key is a number, str, bool, duration, or a tuple, list or record of them");
+    return out;
+  }
+  if (const ir::Expr* waits = first_wait(*key)) {
+    error(diag::Code::kBadKeyFunction, waits->span, "a key is computed without waiting")
+        .with_label("this waits")
+        .help("compute the keys first (`let keys = gather key(x) for x in xs`), then sort pairs: "
+              "`sorted(zip(keys, xs))`");
+    return out;
+  }
+  out->type = key->type;
+  out->operands.push_back(std::move(key));
+  return out;
+}
+
 void Checker::require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what) {
   // push, pop, remove and shuffle change their argument in place, so it must be a place.
   const ir::Expr* base = &argument;
@@ -226,6 +260,12 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     }
     case ir::Builtin::kMin:
     case ir::Builtin::kMax: {
+      if (count == 2 && node.operands[1]->kind == ast::ExprKind::kKeyFunction) {
+        const ir::Type* type = arg_any(0);
+        if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
+        out->operands.push_back(key_function(*node.operands[1], type));
+        return done(type->element());
+      }
       if (count == 1) {
         const ir::Type* type = arg_any(0);
         if (!type->is(ir::TypeKind::kList) || !orderable(type->element())) {
@@ -247,11 +287,15 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kReversed: {
       const ir::Type* type = arg_any(0, expected);
       if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list");
-      if (info.builtin == ir::Builtin::kSorted && !orderable(type->element())) {
+      if (info.builtin == ir::Builtin::kReversed) return done(type);
+      bool keyed = count >= 2 && node.operands[1]->kind == ast::ExprKind::kKeyFunction;
+      if (keyed) {
+        out->operands.push_back(key_function(*node.operands[1], type));
+      } else if (!orderable(type->element())) {
         return wrong(0, "a list of values that can be ordered (numbers, str, bool, duration, and tuples, lists "
-                        "and records of them)");
+                        "and records of them), or a key: `sorted(xs, x => key)`");
       }
-      if (count == 2) arg_as(1, types_->bool_type());
+      for (std::size_t i = keyed ? 2 : 1; i < count; ++i) arg_as(i, types_->bool_type());
       return done(type);
     }
     case ir::Builtin::kKeys:

@@ -93,6 +93,9 @@ class Checker {
                                        std::vector<const ir::Type*>& bound, source::Span span);
 
   // --- builtins.cpp -----------------------------------------------------------
+  ir::ExprPtr key_function(const ast::Expr& node, const ir::Type* list);
+  // The first part of `e` that waits (a task call, a suspending builtin, a construct), or null.
+  static const ir::Expr* first_wait(const ir::Expr& e);
   void require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what);
   ir::ExprPtr builtin_call(const ast::Expr& expr, const ir::BuiltinInfo& info, const ir::Type* expected);
   void require_place(const ir::BuiltinInfo& info, source::Span span);

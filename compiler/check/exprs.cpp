@@ -239,6 +239,11 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
     case ast::ExprKind::kRace:
     case ast::ExprKind::kTimeout:
     case ast::ExprKind::kTryElse: return concurrency(node, expected);
+    case ast::ExprKind::kKeyFunction:
+      error(diag::Code::kBadKeyFunction, node.span, "a key function is an argument of `sorted`, `min` or `max`")
+          .with_label("not an argument of sorted, min or max")
+          .note("the language has no function values; `x => key` only says what to order a list by");
+      return error_expr(node.span);
     case ast::ExprKind::kInvalid:
       // Reported by the parser; what it holds may have errors of its own.
       for (const ast::ExprPtr& operand : node.operands) expr(*operand);

@@ -63,6 +63,15 @@ struct Marker {
 
 }  // namespace
 
+const ir::Expr* Checker::first_wait(const ir::Expr& e) {
+  if (suspends_here(e)) return &e;
+  for (const ir::ExprPtr& operand : e.operands) {
+    if (!operand) continue;
+    if (const ir::Expr* found = first_wait(*operand)) return found;
+  }
+  return nullptr;
+}
+
 void Checker::mark_suspends() {
   Marker marker;
   for (ir::Const& c : program_->consts) marker.expr(*c.value);

@@ -404,6 +404,19 @@ The spec is checked against the value's type when the program is compiled:
 `format(value, spec)` takes the spec as a value, checked when it runs (a bad one
 is a `ValueError`).
 )"};
+    case Code::kBadKeyFunction:
+      return {"a key function where none can be, or one that cannot be a key",
+              R"(`x => key` says what to order a list's elements by. It is an argument of
+`sorted`, `min` and `max` only, and the key must be a value that can be
+ordered (a number, str, bool, duration, or a tuple, list or record of them),
+computed without waiting: no task calls.
+
+    let by_age = sorted(people, p => p.age)               // youngest first
+    let oldest = max(people, p => p.age)
+    let top = sorted(counts_list, (word, n) => n, true)   // most frequent first
+    let f = x => x + 1                                    // error: not an argument of sorted, min or max
+    let s = sorted(urls, u => fetch(u))                   // error: the key calls a task
+)"};
     case Code::kSharedWriteOutsideWith:
       return {"a shared value is written outside its `with`",
               R"(A `shared` value can be read anywhere, but written only inside

@@ -110,6 +110,7 @@ enum class ExprKind {
   kRange,            // operands[0], operands[1], inclusive; type list[int]
   kSlice,            // operands[0]: list or str, [1]: from or null, [2]: to or null; inclusive
   kConditional,      // operands[0]: condition, [1]: value if true, [2]: value if false (same type)
+  kKeyFunction,      // operands[0]: the key, computed from `bindings` (an element); type: the key's
   kList,             // operands
   kMap,              // operands: key, value, key, value, …
   kTuple,            // operands
@@ -141,7 +142,7 @@ struct Expr {
   // kRange and kSlice: a..=b.
   bool inclusive = false;
   std::vector<ExprPtr> operands;
-  // kGatherEach: the locals bound by the pattern, per element.
+  // kGatherEach and kKeyFunction: the locals bound by the pattern, per element.
   std::vector<LocalId> bindings;
   // Evaluating it waits for something (a task call, a suspending builtin, a
   // concurrent form), here or in an operand. Set by the checker.

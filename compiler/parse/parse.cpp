@@ -565,6 +565,12 @@ ast::ExprPtr AstBuilder::expr_below_limit(TaskParser::ExprContext* node) {
     negate->operands.push_back(expr_or_error(n->expr(), n));
     return negate;
   }
+  if (auto* n = dynamic_cast<TaskParser::KeyFunctionExprContext*>(node)) {
+    auto key = make(ast::ExprKind::kKeyFunction, n);
+    key->pattern = pattern(n->pattern());
+    key->operands.push_back(expr_or_error(n->expr(), n));
+    return key;
+  }
   if (auto* n = dynamic_cast<TaskParser::ConditionalExprContext*>(node)) {
     auto conditional = make(ast::ExprKind::kConditional, n);
     conditional->operands.push_back(expr_or_error(n->expr(1), n));

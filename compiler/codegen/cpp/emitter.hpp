@@ -69,6 +69,7 @@ class CppEmitter {
   std::string when_needed(const ir::Expr& e);
   // A Task wrapping an awaitable blocking call, for the concurrent forms.
   std::string task_of_blocking(const std::string& awaitable, const ir::Task& callee);
+  std::string key_function(const ir::Expr& e);
   std::string builtin(const ir::Expr& e);
   std::string binary(const ir::Expr& e);
   // `left op right` with the language's semantics for these operand types.

@@ -214,6 +214,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       return fmt::format("taskrt::slice({}, {}, {}, {})", expr(*e.operands[0]),
                          e.operands[1] ? expr(*e.operands[1]) : "taskrt::kSliceStart",
                          e.operands[2] ? expr(*e.operands[2]) : "taskrt::kSliceEnd", e.inclusive ? "true" : "false");
+    case ir::ExprKind::kKeyFunction: return key_function(e);
     case ir::ExprKind::kConditional: {
       // Only the value chosen is computed: neither may move into a statement before.
       std::string condition = expr(*e.operands[0]);
@@ -440,6 +441,25 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
   TASKC_UNREACHABLE("a binary operator without a C++ lowering");
 }
 
+std::string CppEmitter::key_function(const ir::Expr& e) {
+  // A lambda from an element to its key; a pattern of several names takes
+  // the element (a tuple) apart.
+  const ir::Expr& key = *e.operands[0];
+  LocalScope scope(*this);
+  std::string param = e.bindings.size() == 1 ? declare(e.bindings[0]) : "entry_";
+  std::vector<std::string> statements;
+  for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
+    statements.push_back(fmt::format("const auto& {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
+  }
+  PreludeScope inner(*this);
+  std::string value = expr(key);
+  for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+  statements.push_back("return " + value + ";");
+  std::string head = fmt::format("[&](const auto& {})", param);
+  if (statements.size() == 1) return head + " { " + statements[0] + " }";
+  return braced(head, statements);
+}
+
 std::string CppEmitter::builtin(const ir::Expr& e) {
   const ir::BuiltinInfo& info = ir::builtin_info(e.as<ir::Builtin>());
   auto first = [&] { return expr(*e.operands[0]); };
@@ -452,6 +472,14 @@ std::string CppEmitter::builtin(const ir::Expr& e) {
     case ir::Builtin::kInt: return "taskrt::to_int(" + arguments(e) + ")";
     case ir::Builtin::kFloat: return "taskrt::to_float(" + arguments(e) + ")";
     case ir::Builtin::kAttempt: return attempt_name_.empty() ? "std::int64_t{1}" : attempt_name_;
+    case ir::Builtin::kSorted:
+    case ir::Builtin::kMin:
+    case ir::Builtin::kMax:
+      // With a key: sorted_by, min_by, max_by.
+      if (e.operands.size() > 1 && e.operands[1]->kind == ir::ExprKind::kKeyFunction) {
+        return fmt::format("taskrt::{}_by({})", info.name, arguments(e));
+      }
+      break;
     default: break;
   }
   // Every other builtin is the runtime's function of the same name, awaited if it suspends.

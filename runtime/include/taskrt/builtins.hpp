@@ -349,6 +349,46 @@ std::vector<T> sorted(std::vector<T> xs, bool reverse = false) {
   }
   return xs;
 }
+// sorted(xs, x => key [, reverse]): each key computed once, then a stable
+// sort by the keys (equal keys keep their order, reversed or not).
+template <typename T, typename KeyOf>
+std::vector<T> sorted_by(const std::vector<T>& xs, KeyOf key_of, bool reverse = false) {
+  using Key = std::decay_t<decltype(key_of(xs.front()))>;
+  std::vector<std::pair<Key, std::size_t>> keyed;
+  keyed.reserve(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) keyed.emplace_back(key_of(xs[i]), i);
+  std::stable_sort(keyed.begin(), keyed.end(), [reverse](const auto& a, const auto& b) {
+    return reverse ? less(b.first, a.first) : less(a.first, b.first);
+  });
+  std::vector<T> out;
+  out.reserve(xs.size());
+  for (const auto& entry : keyed) out.push_back(xs[entry.second]);
+  return out;
+}
+// min(xs, x => key), max(xs, x => key): the first element with the least
+// (greatest) key, as Python's; ValueError for an empty list.
+template <typename T, typename KeyOf>
+T min_by(const std::vector<T>& xs, KeyOf key_of) {
+  if (xs.empty()) throw ValueError("min of an empty list");
+  std::size_t best = 0;
+  auto best_key = key_of(xs[0]);
+  for (std::size_t i = 1; i < xs.size(); ++i) {
+    auto key = key_of(xs[i]);
+    if (less(key, best_key)) best = i, best_key = std::move(key);
+  }
+  return xs[best];
+}
+template <typename T, typename KeyOf>
+T max_by(const std::vector<T>& xs, KeyOf key_of) {
+  if (xs.empty()) throw ValueError("max of an empty list");
+  std::size_t best = 0;
+  auto best_key = key_of(xs[0]);
+  for (std::size_t i = 1; i < xs.size(); ++i) {
+    auto key = key_of(xs[i]);
+    if (less(best_key, key)) best = i, best_key = std::move(key);
+  }
+  return xs[best];
+}
 template <typename T>
 std::vector<T> reversed(std::vector<T> xs) {
   std::reverse(xs.begin(), xs.end());
