@@ -35,7 +35,8 @@ externTaskDecl : EXTERN kind=(IO | CPU) TASK ID signature clause* ASSIGN STRING 
 flowDecl       : FLOW ID signature block ;
 
 signature : LPAREN (param (COMMA param)* COMMA?)? RPAREN (ARROW type_)? ;
-param     : ID COLON type_ ;
+// A default makes a parameter of `main` an option (`--workers 8`).
+param     : ID COLON type_ (ASSIGN expr)? ;
 
 // Clause arguments are deliberately simple values: `timeout LIMIT {` must not be
 // read as a record literal `LIMIT { … }`.

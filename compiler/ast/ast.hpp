@@ -180,6 +180,8 @@ struct Param {
   std::string name;
   source::Span name_span;
   TypeExpr type;
+  // `workers: int = 4`: the default (main's parameters only), or null.
+  ExprPtr default_value;
 };
 
 struct Clause {

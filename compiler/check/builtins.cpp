@@ -251,6 +251,48 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       arg_as(0, str);
       arg_as(1, integer);
       return done(str);
+    case ir::Builtin::kMd5:
+    case ir::Builtin::kSha1:
+    case ir::Builtin::kSha256:
+    case ir::Builtin::kBase64Encode:
+    case ir::Builtin::kBase64Decode:
+    case ir::Builtin::kUrlEncode:
+    case ir::Builtin::kUrlDecode:
+    case ir::Builtin::kUrlJoin:
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
+      return done(str);
+    case ir::Builtin::kFormatTime: {
+      const ir::Type* type = arg_any(0);
+      if (type->is(ir::TypeKind::kInt)) {
+        promote(0);
+      } else if (!type->is(ir::TypeKind::kFloat)) {
+        arg_as(1, str);
+        return wrong(0, "a time in seconds (a float)");
+      }
+      arg_as(1, str);
+      return done(str);
+    }
+    case ir::Builtin::kParseTime:
+      arg_as(0, str);
+      arg_as(1, str);
+      return done(floating);
+    case ir::Builtin::kClock: return done(types_->duration_type());
+    case ir::Builtin::kRandom: return done(floating);
+    case ir::Builtin::kGetpid: return done(integer);
+    case ir::Builtin::kRandomInt:
+      arg_as(0, integer);
+      arg_as(1, integer);
+      return done(integer);
+    case ir::Builtin::kShuffle: {
+      const ir::Type* type = arg_any(0);
+      if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list variable");
+      require_place_argument(*out->operands[0], info.name, "a list");
+      return done(void_type);
+    }
+    case ir::Builtin::kReadBytes:
+      arg_as(0, str);
+      arg_as(1, integer);
+      return done(str);
     case ir::Builtin::kChars: arg_as(0, str); return done(types_->list(str));
     case ir::Builtin::kLenChars: arg_as(0, str); return done(integer);
     case ir::Builtin::kSum: {

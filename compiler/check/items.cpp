@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "compiler/check/checker.hpp"
+#include "taskrt/program_options.hpp"
 
 namespace taskc::check {
 namespace {
@@ -232,7 +233,10 @@ void Checker::check_signature(const ast::Item& item, ir::Task& task) {
       error(diag::Code::kDuplicateMember, param.name_span, fmt::format("parameter `{}` appears twice", param.name))
           .with_label("again here");
     }
-    task.params.push_back(ir::Param{param.name, type, 0, param.name_span});
+    task.params.push_back(ir::Param{param.name, type, 0, param.name_span, std::nullopt, {}});
+    if (param.default_value) {
+      check_option_default(item, *param.default_value, task.params.back());
+    }
   }
   if (item.result) {
     task.result = resolve_type(*item.result);
@@ -393,12 +397,73 @@ void Checker::declare_params(ir::Task& task) {
   }
 }
 
+void Checker::check_option_default(const ast::Item& item, const ast::Expr& value, ir::Param& param) {
+  if (item.name != "main" || item.kind != ast::ItemKind::kFlow) {
+    error(diag::Code::kBadMainSignature, value.span, "only the parameters of `main` take defaults")
+        .with_label("a default here")
+        .note("a parameter of `main` with a default is an option of the program: `--workers 8`");
+    return;
+  }
+  const ir::Type* type = param.type;
+  if (type->is_error()) return;
+  std::string text;
+  bool fits = true;
+  switch (value.kind) {
+    case ast::ExprKind::kIntLiteral:
+      fits = type->is(ir::TypeKind::kInt) || type->is(ir::TypeKind::kFloat);
+      text = std::to_string(value.int_value);
+      break;
+    case ast::ExprKind::kFloatLiteral:
+      fits = type->is(ir::TypeKind::kFloat);
+      text = fmt::format("{}", value.float_value);
+      break;
+    case ast::ExprKind::kBoolLiteral:
+      fits = type->is(ir::TypeKind::kBool);
+      text = value.bool_value ? "true" : "false";
+      break;
+    case ast::ExprKind::kDurationLiteral:
+      fits = type->is(ir::TypeKind::kDuration);
+      text = fmt::format("{}ns", value.int_value);
+      break;
+    case ast::ExprKind::kStringLiteral:
+      if (value.parts.size() == 1 && !value.parts[0].expr) {
+        fits = type->is(ir::TypeKind::kStr);
+        text = value.parts[0].text;
+        break;
+      }
+      [[fallthrough]];
+    default:
+      error(diag::Code::kBadMainSignature, value.span, "the default of an option is a literal")
+          .with_label("not a literal")
+          .note("an option's default is shown by `--help`: write it as a number, string, bool or duration");
+      return;
+  }
+  if (!fits || type->is(ir::TypeKind::kList)) {
+    error(diag::Code::kTypeMismatch, value.span,
+          fmt::format("the default of `{}` does not fit its type `{}`", param.name, ir::type_name(type)))
+        .with_label("this default");
+    return;
+  }
+  for (std::string_view reserved : taskrt::kRuntimeOptionNames) {
+    if (!taskrt::same_option_name(reserved, param.name)) continue;
+    error(diag::Code::kBadMainSignature, param.span,
+          fmt::format("`--{}` is an option of every program; this one needs another name", reserved))
+        .with_label("the same option");
+    return;
+  }
+  param.option_default = std::move(text);
+  param.default_source = std::string(sources_.get(value.span.file).text(value.span));
+}
+
 void Checker::check_main(const ast::Item& item, const ir::Task& task) {
   for (std::size_t i = 0; i < task.params.size(); ++i) {
     const ir::Type* type = task.params[i].type;
     bool scalar = type->is(ir::TypeKind::kInt) || type->is(ir::TypeKind::kFloat) || type->is(ir::TypeKind::kStr) ||
                   type->is(ir::TypeKind::kBool) || type->is(ir::TypeKind::kDuration);
-    bool rest = i + 1 == task.params.size() && type == types_->list(types_->str_type());
+    // The rest of the arguments: a list[str] after every other argument (options may follow it).
+    bool last_argument = std::all_of(task.params.begin() + static_cast<std::ptrdiff_t>(i) + 1, task.params.end(),
+                                     [](const ir::Param& later) { return later.option_default.has_value(); });
+    bool rest = last_argument && !task.params[i].option_default && type == types_->list(types_->str_type());
     if (!scalar && !rest && !type->is_error()) {
       error(diag::Code::kBadMainSignature, task.params[i].span,
             fmt::format("`main` cannot take a `{}` from the command line", ir::type_name(type)))

@@ -260,6 +260,10 @@ struct Param {
   const Type* type = nullptr;
   LocalId local;
   source::Span span;
+  // main's parameters with a default are command-line options: the default
+  // as the command line would give it ("4", "250000000ns"), and as written.
+  std::optional<std::string> option_default;
+  std::string default_source;
 };
 
 struct Retry {

@@ -188,7 +188,10 @@ class AstBuilder {
 
   void signature(TaskParser::SignatureContext* node, ast::Item& item) {
     if (node == nullptr) return;
-    for (auto* p : node->param()) item.params.push_back(param(p->ID(), p->type_()));
+    for (auto* p : node->param()) {
+      item.params.push_back(param(p->ID(), p->type_()));
+      if (p->expr()) item.params.back().default_value = expr(p->expr());
+    }
     if (node->ARROW()) item.result = type(node->type_());
   }
 

@@ -1,6 +1,8 @@
 #include "taskrt/files.hpp"
 
 #include "taskrt/schedule.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/format.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -50,13 +52,31 @@ std::string resolve_link(const std::string& path) {
 
 namespace detail {
 
+std::atomic<std::uint64_t> read_limit{kDefaultFileMaxSize};
+
+void set_file_max_size(std::uint64_t bytes) {
+  read_limit.store(bytes == 0 ? UINT64_MAX : bytes, std::memory_order_relaxed);
+}
+
 std::string read_file_now(const std::string& path) {
+  std::uint64_t limit = read_limit.load(std::memory_order_relaxed);
+  std::string text = read_bytes_now(path, limit == UINT64_MAX ? limit : limit + 1);
+  if (text.size() > limit) {
+    throw IoError(fmt::format("cannot read {}: it is larger than {} bytes (a file, or something endless; "
+                              "raise the limit with --file-max-size, or read a part with read_bytes)",
+                              quote_string(path), limit));
+  }
+  return text;
+}
+
+std::string read_bytes_now(const std::string& path, std::uint64_t most) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("read", path);
   std::string text;
   char buffer[65536];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+  while (text.size() < most) {
+    std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer, most - text.size()));
+    ssize_t n = ::read(fd, buffer, wanted);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int saved = errno;
@@ -189,6 +209,12 @@ std::vector<std::string> list_dir_now(const std::string& path) {
 
 Task<std::string> read_file(std::string path) {
   co_return co_await run_blocking([&path] { return detail::read_file_now(path); });
+}
+
+Task<std::string> read_bytes(std::string path, std::int64_t most) {
+  if (most < 0) throw ValueError(fmt::format("read_bytes({}, {}): a negative count", quote_string(path), most));
+  co_return co_await run_blocking(
+      [&path, most] { return detail::read_bytes_now(path, static_cast<std::uint64_t>(most)); });
 }
 
 Task<void> write_file(std::string path, std::string text) {

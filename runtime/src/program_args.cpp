@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "taskrt/print.hpp"
+#include "taskrt/program_options.hpp"
 
 namespace taskrt {
 namespace {
@@ -60,23 +61,92 @@ std::string ProgramArgs::check(const std::string& type, const std::string& text)
   return {};
 }
 
+const ProgramArgs::Param* ProgramArgs::find_option(std::string_view name) const {
+  for (const Param& p : params_) {
+    if (p.default_value && same_option_name(p.name, name)) return &p;
+  }
+  return nullptr;
+}
+
+std::optional<int> ProgramArgs::fail(const std::string& message) const {
+  // The usage line, not the whole help: the error is what matters.
+  std::string help = usage();
+  write_stderr_line(fmt::format("{}: error: {}\n{}\n(`{} --help` lists every option)", program_, message,
+                                help.substr(0, help.find('\n')), program_));
+  return 2;
+}
+
+std::string ProgramArgs::add_limit(const std::string& text) {
+  std::size_t equals = text.find('=');
+  std::string name = text.substr(0, equals);
+  std::string names;
+  for (const Limit& limit : limits_) names += (names.empty() ? "" : ", ") + limit.name;
+  if (equals == std::string::npos || name.empty()) return "--limit needs NAME=N, like --limit net=50";
+  const Limit* found = nullptr;
+  for (const Limit& limit : limits_) {
+    if (limit.name == name) found = &limit;
+  }
+  if (found == nullptr) {
+    return limits_.empty() ? fmt::format("--limit {}: this program has no semaphores", text)
+                           : fmt::format("--limit {}: no semaphore `{}` (this program has {})", text, name, names);
+  }
+  std::string count = text.substr(equals + 1);
+  if (!check("int", count).empty() || std::stoll(count) < 1 || std::stoll(count) > 1'000'000'000) {
+    return fmt::format("--limit {}: the permits must be a number from 1 to 1000000000", text);
+  }
+  std::int64_t permits = std::stoll(count);
+  if (permits < found->most_at_once) {
+    return fmt::format("--limit {}: a task takes {} permits of `{}` at once, so it needs at least {}", text,
+                       found->most_at_once, name, found->most_at_once);
+  }
+  options_.limits.emplace_back(name, permits);
+  return {};
+}
+
 std::string ProgramArgs::usage() const {
   std::string line = "usage: " + program_ + " [options]";
-  for (const Param& p : params_) line += p.type == "list[str]" ? " [" + p.name + "...]" : " <" + p.name + ">";
+  for (const Param& p : params_) {
+    if (p.default_value) continue;
+    line += p.type == "list[str]" ? " [" + p.name + "...]" : " <" + p.name + ">";
+  }
   std::string out = line + "\n";
   if (!description_.empty()) out += "\n" + description_ + "\n";
-  if (!params_.empty()) {
-    out += "\narguments:\n";
-    for (const Param& p : params_) out += fmt::format("  {:<20} {}\n", p.name, p.type);
+  std::string arguments;
+  std::string options;
+  for (const Param& p : params_) {
+    if (!p.default_value) {
+      arguments += fmt::format("  {:<20} {}\n", p.name, p.type);
+      continue;
+    }
+    std::string flag = "--" + p.name;
+    for (char& c : flag) c = c == '_' ? '-' : c;
+    if (p.type == "bool") {
+      options += fmt::format("  {:<20} bool (default: {}; --no-{} for false)\n", flag, p.shown, flag.substr(2));
+    } else {
+      std::string upper = p.type == "duration" ? "D" : p.type == "str" ? "TEXT" : "N";
+      options += fmt::format("  {:<20} {} (default: {})\n", flag + " " + upper, p.type, p.shown);
+    }
+  }
+  if (!arguments.empty()) out += "\narguments:\n" + arguments;
+  if (!options.empty()) out += "\noptions:\n" + options;
+  std::string semaphores;
+  for (const Limit& limit : limits_) {
+    semaphores += fmt::format("{}{} ({})", semaphores.empty() ? "" : ", ", limit.name, limit.permits);
   }
   out +=
-      "\noptions:\n"
+      "\nruntime options:\n"
       "  --threads N          CPU pool threads (default: one per core)\n"
       "  --io-threads N       most threads for blocking calls (default: 512)\n"
       "  --procs N            worker processes for `in process` tasks (default: one per core; at most 1024)\n"
       "  --proc-mem SIZE      address-space limit of each worker, like 512M or 2G (default: none)\n"
       "  --http-timeout D     longest an HTTP request may take (default: 5m; 0s: no limit)\n"
       "  --http-max-body SIZE largest HTTP response body, decoded (default: 256M; 0: no limit)\n"
+      "  --file-max-size SIZE largest file read_file reads (default: 1G; 0: no limit)\n";
+  if (!limits_.empty()) {
+    out += fmt::format("  --limit NAME=N       permits of a semaphore (this program's: {})\n", semaphores);
+  }
+  out +=
+      "  --seed N             seed the random generators (random(), random_int(), shuffle())\n"
       "  --trace FILE         write every task call to FILE as Chrome trace JSON\n"
       "  --stats              print per-task counts and latencies on exit\n"
       "  --progress           show progress bars for large gathers (on a terminal)\n"
@@ -86,6 +156,8 @@ std::string ProgramArgs::usage() const {
 
 std::optional<int> ProgramArgs::parse(int argc, char** argv) {
   std::vector<std::string> positional;
+  values_.assign(params_.size(), std::string());
+  std::vector<bool> given(params_.size(), false);
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -97,16 +169,47 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       std::fputs(usage().c_str(), stdout);
       return 0;
     }
+    // main's own options: `--name VALUE`, `--name=VALUE`; a bool's `--name` and `--no-name`.
+    if (!options_done && arg.rfind("--", 0) == 0) {
+      std::string name = arg.substr(2);
+      std::optional<std::string> inline_value;
+      if (std::size_t equals = name.find('='); equals != std::string::npos) {
+        inline_value = name.substr(equals + 1);
+        name.resize(equals);
+      }
+      const Param* option = find_option(name);
+      bool negated = false;
+      if (option == nullptr && name.rfind("no-", 0) == 0) {
+        option = find_option(name.substr(3));
+        negated = option != nullptr && option->type == "bool" && !inline_value;
+        if (!negated) option = nullptr;
+      }
+      if (option != nullptr) {
+        auto index = static_cast<std::size_t>(option - params_.data());
+        std::string value;
+        if (option->type == "bool" && !inline_value) {
+          value = negated ? "false" : "true";
+        } else if (inline_value) {
+          value = *inline_value;
+        } else if (i + 1 < argc) {
+          value = argv[++i];
+        } else {
+          return fail(fmt::format("--{} needs a value ({})", name, option->type));
+        }
+        std::string problem = check(option->type, value);
+        if (!problem.empty()) return fail(fmt::format("option `--{}`: `{}` {}", name, value, problem));
+        values_[index] = value;
+        given[index] = true;
+        continue;
+      }
+    }
     if (!options_done && (arg == "--threads" || arg == "--io-threads" || arg == "--procs")) {
       unsigned value = 0;
       if (i + 1 >= argc || !parse_unsigned(argv[i + 1], value) || value == 0) {
-        write_stderr_line(fmt::format("{}: error: {} needs a positive number\n{}", program_, arg, usage()));
-        return 2;
+        return fail(fmt::format("{} needs a positive number", arg));
       }
       if (arg == "--procs" && value > ProcessPool::kMaxWorkers) {
-        write_stderr_line(fmt::format("{}: error: --procs {}: at most {} worker processes\n{}", program_, value,
-                                      ProcessPool::kMaxWorkers, usage()));
-        return 2;
+        return fail(fmt::format("--procs {}: at most {} worker processes", value, ProcessPool::kMaxWorkers));
       }
       (arg == "--threads" ? options_.cpu_threads : arg == "--procs" ? options_.procs : options_.io_threads) = value;
       ++i;
@@ -114,23 +217,15 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
     }
     if (!options_done && arg == "--proc-mem") {
       std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
-      if (!size || *size < (std::uint64_t{64} << 20)) {
-        write_stderr_line(
-            fmt::format("{}: error: --proc-mem needs a size of at least 64M, like 512M or 2G\n{}", program_, usage()));
-        return 2;
-      }
+      if (!size || *size < (std::uint64_t{64} << 20)) return fail("--proc-mem needs a size of at least 64M, like 512M or 2G");
       options_.proc_memory = *size;
       ++i;
       continue;
     }
-    if (!options_done && arg == "--http-max-body") {
+    if (!options_done && (arg == "--http-max-body" || arg == "--file-max-size")) {
       std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
-      if (!size) {
-        write_stderr_line(fmt::format("{}: error: --http-max-body needs a size, like 64M or 2G (0: no limit)\n{}",
-                                      program_, usage()));
-        return 2;
-      }
-      options_.http_max_body = *size;
+      if (!size) return fail(fmt::format("{} needs a size, like 64M or 2G (0: no limit)", arg));
+      (arg == "--http-max-body" ? options_.http_max_body : options_.file_max_size) = *size;
       ++i;
       continue;
     }
@@ -138,21 +233,29 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       std::string text = i + 1 < argc ? argv[i + 1] : "";
       std::optional<Duration> limit;
       if (check("duration", text).empty()) limit = parse_duration(text);
-      if (!limit || limit->count() < 0) {
-        write_stderr_line(fmt::format("{}: error: --http-timeout needs a duration, like 30s or 10m (0s: no limit)\n{}",
-                                      program_, usage()));
-        return 2;
-      }
+      if (!limit || limit->count() < 0) return fail("--http-timeout needs a duration, like 30s or 10m (0s: no limit)");
       // curl counts whole milliseconds: a shorter limit is rounded up, not off.
       options_.http_timeout = std::chrono::ceil<std::chrono::milliseconds>(*limit);
       ++i;
       continue;
     }
-    if (!options_done && arg == "--trace") {
-      if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-        write_stderr_line(fmt::format("{}: error: --trace needs a file name\n{}", program_, usage()));
-        return 2;
+    if (!options_done && (arg == "--limit" || arg.rfind("--limit=", 0) == 0)) {
+      std::string text = arg == "--limit" ? (i + 1 < argc ? argv[++i] : "") : arg.substr(8);
+      std::string problem = add_limit(text);
+      if (!problem.empty()) return fail(problem);
+      continue;
+    }
+    if (!options_done && arg == "--seed") {
+      std::string text = i + 1 < argc ? argv[++i] : "";
+      if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos ||
+          (text.size() == 20 && text > "18446744073709551615")) {
+        return fail("--seed needs a number from 0 to 18446744073709551615");
       }
+      options_.seed = std::stoull(text);
+      continue;
+    }
+    if (!options_done && arg == "--trace") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') return fail("--trace needs a file name");
       options_.trace_file = argv[++i];
       continue;
     }
@@ -163,28 +266,42 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
     // A negative number or duration is an argument, not an option.
     if (!options_done && arg.size() > 1 && arg[0] == '-' && !check("float", arg).empty() &&
         !check("duration", arg).empty()) {
-      write_stderr_line(fmt::format("{}: error: unknown option `{}`\n{}", program_, arg, usage()));
-      return 2;
+      return fail(fmt::format("unknown option `{}`", arg));
     }
     positional.push_back(std::move(arg));
   }
-  bool has_rest = !params_.empty() && params_.back().type == "list[str]";
-  std::size_t fixed = params_.size() - (has_rest ? 1 : 0);
-  if (positional.size() < fixed || (!has_rest && positional.size() > fixed)) {
-    write_stderr_line(fmt::format("{}: error: expected {} argument{}, got {}\n{}", program_, fixed,
-                                  fixed == 1 ? "" : "s", positional.size(), usage()));
-    return 2;
+  // The arguments: main's parameters without defaults, in order; a list[str] takes the rest.
+  std::vector<std::size_t> fixed;
+  std::optional<std::size_t> rest;
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].default_value) {
+      if (!given[i]) values_[i] = *params_[i].default_value;
+    } else if (params_[i].type == "list[str]") {
+      rest = i;
+    } else {
+      fixed.push_back(i);
+    }
   }
-  for (std::size_t i = 0; i < fixed; ++i) {
-    std::string problem = check(params_[i].type, positional[i]);
+  if (positional.size() < fixed.size() || (!rest && positional.size() > fixed.size())) {
+    return fail(fmt::format("expected {} argument{}, got {}", fixed.size(), fixed.size() == 1 ? "" : "s",
+                            positional.size()));
+  }
+  for (std::size_t k = 0; k < fixed.size(); ++k) {
+    const Param& param = params_[fixed[k]];
+    std::string problem = check(param.type, positional[k]);
     if (!problem.empty()) {
-      write_stderr_line(
-          fmt::format("{}: error: argument `{}`: `{}` {}", program_, params_[i].name, positional[i], problem));
+      write_stderr_line(fmt::format("{}: error: argument `{}`: `{}` {}", program_, param.name, positional[k], problem));
       return 2;
     }
-    values_.push_back(positional[i]);
+    values_[fixed[k]] = positional[k];
   }
-  rest_.assign(positional.begin() + static_cast<std::ptrdiff_t>(fixed), positional.end());
+  rest_.assign(positional.begin() + static_cast<std::ptrdiff_t>(fixed.size()), positional.end());
+  // Applied now, before any task can take a permit.
+  for (const auto& [name, permits] : options_.limits) {
+    for (Limit& limit : limits_) {
+      if (limit.name == name && limit.semaphore != nullptr) limit.semaphore->reset(permits);
+    }
+  }
   return std::nullopt;
 }
 

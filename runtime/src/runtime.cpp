@@ -6,6 +6,8 @@
 
 #include "http_client.hpp"
 #include "taskrt/error.hpp"
+#include "taskrt/files.hpp"
+#include "taskrt/random.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/trace.hpp"
 
@@ -32,6 +34,8 @@ std::unique_ptr<Runtime> Runtime::create(const RuntimeOptions& options) {
 }
 
 Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
+  detail::set_file_max_size(options.file_max_size);
+  if (options.seed) seed_random(*options.seed);
   if (!options.trace_file.empty()) {
     // Opened now, so a bad path fails before any work is done.
     trace_out_ = std::make_unique<std::ofstream>(options.trace_file, std::ios::trunc);

@@ -473,7 +473,12 @@ void CppEmitter::entry_point() {
   for (std::size_t i = 0; i < main_flow.params.size(); ++i) {
     const ir::Param& p = main_flow.params[i];
     std::string type_name = ir::type_name(p.type);
-    specs += fmt::format("{}{{\"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name);
+    if (p.option_default) {
+      specs += fmt::format("{}{{\"{}\", \"{}\", \"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name,
+                           escaped(*p.option_default), escaped(p.default_source));
+    } else {
+      specs += fmt::format("{}{{\"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name);
+    }
     std::string getter;
     switch (p.type->kind) {
       case ir::TypeKind::kInt: getter = fmt::format("args.get_int({})", i); break;
@@ -486,6 +491,17 @@ void CppEmitter::entry_point() {
       default: TASKC_UNREACHABLE("a `main` parameter type the checker does not allow");
     }
     args += (i ? ", " : "") + getter;
+  }
+  // The semaphores `--limit NAME=N` resizes, with the most permits one task takes.
+  std::string limits;
+  for (std::size_t i = 0; i < program_.semaphores.size(); ++i) {
+    const ir::Semaphore& semaphore = program_.semaphores[i];
+    std::int64_t most = 1;
+    for (const ir::Task& task : program_.tasks) {
+      if (task.semaphore && task.semaphore->index == i) most = std::max(most, task.permits);
+    }
+    limits += fmt::format("{}{{\"{}\", {}, {}, &{}::{}}}", i ? ", " : "", semaphore.name, semaphore.permits, most,
+                          options_.name, identifier(semaphore.name));
   }
   bool returns_int = main_flow.result->is(ir::TypeKind::kInt);
   std::string workers;
@@ -505,7 +521,7 @@ void CppEmitter::entry_point() {
   out_->print(
       "int main(int argc, char** argv) {\n"
       "$workers$"
-      "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$});\n"
+      "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$}$limits$);\n"
       "  if (auto status = args.parse(argc, argv)) return *status;\n"
       "$set_options$"
       "  return taskrt::run_program($options$, [&]() -> taskrt::Task<int> {\n"
@@ -518,6 +534,7 @@ void CppEmitter::entry_point() {
        {"options", options},
        {"file", escaped(sources_.get(main_flow.span.file).path())},
        {"specs", specs},
+       {"limits", limits.empty() ? "" : ", {" + limits + "}"},
        {"body", returns_int ? fmt::format("co_return taskrt::exit_status(co_await {}::main({}));", options_.name, args)
                             : fmt::format("co_await {}::main({});\n    co_return 0;", options_.name, args)}});
 }

@@ -20,10 +20,13 @@
 #include <vector>
 
 #include "taskrt/checked.hpp"
+#include "taskrt/clock.hpp"
+#include "taskrt/encoding.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/format.hpp"
 #include "taskrt/format_spec.hpp"
 #include "taskrt/print.hpp"
+#include "taskrt/random.hpp"
 #include "taskrt/text.hpp"
 #include "taskrt/time.hpp"
 #include "taskrt/values.hpp"

@@ -1,7 +1,8 @@
-// The command line of a generated program: `flow main`'s parameters as
-// positional arguments, checked by type, plus the runtime options every
-// program accepts (--threads, --io-threads, --procs, --proc-mem, --trace,
-// --stats, --progress) and --help.
+// The command line of a generated program: `flow main`'s parameters,
+// positional or, with a default, options (`--workers 8`, `--verbose`),
+// checked by type; the runtime options every program accepts (--threads,
+// --io-threads, --procs, --proc-mem, --http-timeout, --http-max-body,
+// --file-max-size, --limit, --seed, --trace, --stats, --progress); --help.
 //
 // Not thread-safe; used once, at the start of main().
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "taskrt/builtins.hpp"
 #include "taskrt/runtime.hpp"
+#include "taskrt/semaphore.hpp"
 
 namespace taskrt {
 
@@ -20,15 +22,32 @@ class ProgramArgs {
  public:
   struct Param {
     std::string name;
-    // "int", "float", "str", "bool", "duration", or "list[str]" (the rest; last only).
+    // "int", "float", "str", "bool", "duration", or "list[str]" (the rest).
     std::string type;
+    // An option's default, as the command line would give it; none for an
+    // argument. `shown` is how --help writes it (as the program does).
+    std::optional<std::string> default_value = std::nullopt;
+    std::string shown = {};
+  };
+  // A semaphore `--limit NAME=N` can resize: how many permits it has, and
+  // the most one task takes at once (a limit below that would hang it).
+  struct Limit {
+    std::string name;
+    std::int64_t permits = 1;
+    std::int64_t most_at_once = 1;
+    Semaphore* semaphore = nullptr;
   };
 
-  ProgramArgs(std::string program, std::string description, std::vector<Param> params)
-      : program_(std::move(program)), description_(std::move(description)), params_(std::move(params)) {}
+  ProgramArgs(std::string program, std::string description, std::vector<Param> params,
+              std::vector<Limit> limits = {})
+      : program_(std::move(program)),
+        description_(std::move(description)),
+        params_(std::move(params)),
+        limits_(std::move(limits)) {}
 
-  // Parses and checks argv. Returns an exit status when the program should
-  // stop now: 0 after --help, 2 after a usage error (printed to stderr).
+  // Parses and checks argv, then resizes the semaphores `--limit` names.
+  // Returns an exit status when the program should stop now: 0 after
+  // --help, 2 after a usage error (printed to stderr).
   std::optional<int> parse(int argc, char** argv);
 
   std::int64_t get_int(std::size_t index) const { return std::stoll(values_.at(index)); }
@@ -44,10 +63,16 @@ class ProgramArgs {
  private:
   // Why `text` is not a valid `type`, or empty when it is.
   static std::string check(const std::string& type, const std::string& text);
+  // The option `--name` of `arg` (which starts with `--`) among main's, or null.
+  const Param* find_option(std::string_view name) const;
+  // `--limit NAME=N`: checked, recorded in options_.limits; empty, or the error.
+  std::string add_limit(const std::string& text);
+  std::optional<int> fail(const std::string& message) const;
 
   std::string program_;
   std::string description_;
   std::vector<Param> params_;
+  std::vector<Limit> limits_;
   std::vector<std::string> values_;
   std::vector<std::string> rest_;
   RuntimeOptions options_;

@@ -13,9 +13,12 @@
 #include <iosfwd>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "taskrt/blocking_pool.hpp"
 #include "taskrt/cpu_pool.hpp"
@@ -53,6 +56,13 @@ struct RuntimeOptions {
   // connecting to the body's last byte (0: no limit).
   std::uint64_t http_max_body = std::uint64_t{256} << 20;
   std::chrono::milliseconds http_timeout = std::chrono::minutes(5);
+  // The largest file read_file and read_lines read (bytes; 0: no limit).
+  std::uint64_t file_max_size = std::uint64_t{1} << 30;
+  // `--limit NAME=N` given on the command line: a program's semaphores
+  // resized at start (generated code applies them: apply_limits()).
+  std::vector<std::pair<std::string, std::int64_t>> limits;
+  // `--seed N`: the random generators' seed (random.hpp).
+  std::optional<std::uint64_t> seed;
   // A request to stop from outside (InterruptWatcher::token()): start-up,
   // which can take seconds with many worker processes, then ends with
   // CancelledError.

@@ -109,6 +109,11 @@ class Semaphore {
   void release(std::int64_t count = 1) noexcept;
   std::int64_t available() const noexcept;
   std::size_t waiting() const noexcept;
+  // Sets the number of permits before anyone uses it (`--limit NAME=N`).
+  void reset(std::int64_t permits) noexcept {
+    std::lock_guard lock(mutex_);
+    permits_ = permits;
+  }
 
  private:
   bool enqueue(AcquireAwaiter* waiter);
