@@ -80,12 +80,14 @@ void throw_missing_key(const std::string& key) {
   throw FailedError(fmt::format("key {} is not in the map", key));
 }
 
-std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive) {
-  std::vector<std::int64_t> out;
-  std::int64_t stop = inclusive ? end : end - 1;
-  if (stop >= start) out.reserve(static_cast<std::size_t>(stop - start + 1));
-  for (std::int64_t i = start; i <= stop; ++i) out.push_back(i);
-  return out;
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end) {
+  IntRange numbers(start, end, false);
+  return std::vector<std::int64_t>(numbers.begin(), numbers.end());
+}
+
+std::vector<std::int64_t> range_inclusive(std::int64_t start, std::int64_t end) {
+  IntRange numbers(start, end, true);
+  return std::vector<std::int64_t>(numbers.begin(), numbers.end());
 }
 
 std::vector<std::string> split(const std::string& s, const std::string& separator) {

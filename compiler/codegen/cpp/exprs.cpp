@@ -208,8 +208,8 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       return "(-" + expr(*e.operands[0]) + ")";
     case ir::ExprKind::kBinary: return binary(e);
     case ir::ExprKind::kRange:
-      return fmt::format("taskrt::range({}, {}, {})", expr(*e.operands[0]), expr(*e.operands[1]),
-                         e.inclusive ? "true" : "false");
+      return fmt::format("taskrt::{}({}, {})", e.inclusive ? "range_inclusive" : "range", expr(*e.operands[0]),
+                         expr(*e.operands[1]));
     case ir::ExprKind::kSlice:
       return fmt::format("taskrt::slice({}, {}, {}, {})", expr(*e.operands[0]),
                          e.operands[1] ? expr(*e.operands[1]) : "taskrt::kSliceStart",

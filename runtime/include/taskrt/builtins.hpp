@@ -220,8 +220,9 @@ class IntRange {
   std::uint64_t size_;
 };
 
-// a..b (exclusive) or a..=b (inclusive) as a list.
-std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, bool inclusive = false);
+// a..b (and range(a, b)) and a..=b as lists.
+std::vector<std::int64_t> range(std::int64_t start, std::int64_t end);
+std::vector<std::int64_t> range_inclusive(std::int64_t start, std::int64_t end);
 inline std::vector<std::int64_t> range(std::int64_t end) {
   return range(0, end);
 }

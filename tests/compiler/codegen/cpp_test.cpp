@@ -225,7 +225,7 @@ io task f(n: int) -> float {
   CHECK(has(cpp, R"(taskrt::interpolate(std::string("n="), n))"));
   CHECK(has(cpp, "std::int64_t t = total.load();"));
   CHECK(has(cpp, "taskrt::Channel<std::int64_t>(taskrt::channel_capacity(std::int64_t{4}))"));
-  CHECK(has(cpp, "taskrt::range(std::int64_t{1}, std::int64_t{3}, true)"));
+  CHECK(has(cpp, "taskrt::range_inclusive(std::int64_t{1}, std::int64_t{3})"));
   CHECK(has(cpp, "taskrt::make_list<std::int64_t>(std::int64_t{1}, std::int64_t{2})"));
   CHECK(has(cpp, R"(taskrt::make_map<std::string, std::int64_t>(std::string("k"), std::int64_t{1}))"));
   CHECK(has(cpp, R"(Pair{std::int64_t{1}, std::string("x")})"));

@@ -191,7 +191,8 @@ void run_main(taskrt::Runtime& runtime_) {
 }  // namespace clauses
 
 int main(int argc, char** argv) {
-  taskrt::ProgramArgs args("clauses", "Built by taskc from tests/golden/run/clauses.task.", {});
+  taskrt::ProgramArgs args("clauses", "Built by taskc from tests/golden/run/clauses.task.", {},
+                           {{"pair", 2, 1, &clauses::pair}});
   if (auto status = args.parse(argc, argv)) return *status;
   return taskrt::run_program(args.options(), [&]() -> taskrt::Task<int> {
     co_await clauses::main();

@@ -119,7 +119,7 @@ void run_main(taskrt::Runtime& runtime_) {
 }  // namespace report
 
 int main(int argc, char** argv) {
-  taskrt::ProgramArgs args("report", "Built by taskc from examples/report.task.", {});
+  taskrt::ProgramArgs args("report", "Built by taskc from examples/report.task.", {}, {{"net", 4, 1, &report::net}});
   if (auto status = args.parse(argc, argv)) return *status;
   return taskrt::run_program(args.options(), [&]() -> taskrt::Task<int> {
     co_await report::main();
