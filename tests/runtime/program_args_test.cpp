@@ -80,7 +80,7 @@ TEST_CASE("a bad option value, a missing one or a missing argument stops the pro
   }
 }
 
-TEST_CASE("--help lists the arguments, then the options with their defaults, then the runtime's") {
+TEST_CASE("help lists the arguments, then the options with their defaults, then the runtime options") {
   taskrt::Semaphore net(10);
   ProgramArgs args("demo", "Built by taskc from demo.task.", params(), {{"net", 10, 2, &net}});
   std::string help = args.usage();
@@ -94,7 +94,7 @@ TEST_CASE("--help lists the arguments, then the options with their defaults, the
   CHECK(help.find("arguments:\n  path ") < help.find("options:\n  --workers"));
 }
 
-TEST_CASE("--limit resizes a semaphore before anything runs, and refuses what would hang") {
+TEST_CASE("a limit given with --limit resizes a semaphore before anything runs, and refuses what would hang") {
   taskrt::Semaphore net(10);
   taskrt::Semaphore disk(2);
   auto limits = [&] {
@@ -114,7 +114,7 @@ TEST_CASE("--limit resizes a semaphore before anything runs, and refuses what wo
   CHECK(parse(none, {"--limit", "net=5"}) == 2);
 }
 
-TEST_CASE("--seed and --file-max-size are runtime options") {
+TEST_CASE("every program takes --seed and --file-max-size") {
   ProgramArgs args("demo", "", {});
   REQUIRE_FALSE(parse(args, {"--seed", "18446744073709551615", "--file-max-size", "16M"}).has_value());
   CHECK(args.options().seed == 18446744073709551615ULL);
