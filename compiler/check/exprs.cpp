@@ -630,9 +630,24 @@ ir::ExprPtr Checker::slice(const ast::Expr& node) {
 
 ir::ExprPtr Checker::conditional(const ast::Expr& node, const ir::Type* expected) {
   ir::ExprPtr condition = expr_as(*node.operands[0], types_->bool_type(), "the condition of `if … else`");
-  ir::ExprPtr yes = expr(*node.operands[1], expected);
-  const ir::Type* hint = expected ? expected : yes->type->is_error() ? nullptr : yes->type;
-  ir::ExprPtr no = expr(*node.operands[2], hint);
+  // Each side guides the other: `x if c else none` is a `T?`, and so is
+  // `none if c else x` (whose `none` is typed after `x`).
+  auto is_none = [](const ast::Expr& e) { return e.kind == ast::ExprKind::kNoneLiteral; };
+  auto hint_from = [&](const ir::ExprPtr& side, const ast::Expr& other) -> const ir::Type* {
+    if (expected) return expected;
+    if (side->type->is_error() || side->type->is(ir::TypeKind::kVoid)) return nullptr;
+    if (is_none(other) && !side->type->is(ir::TypeKind::kOptional)) return types_->optional(side->type);
+    return side->type;
+  };
+  ir::ExprPtr yes;
+  ir::ExprPtr no;
+  if (is_none(*node.operands[1]) && !expected) {
+    no = expr(*node.operands[2]);
+    yes = expr(*node.operands[1], hint_from(no, *node.operands[1]));
+  } else {
+    yes = expr(*node.operands[1], expected);
+    no = expr(*node.operands[2], hint_from(yes, *node.operands[2]));
+  }
   for (ir::ExprPtr* side : {&yes, &no}) {
     if ((*side)->type->is(ir::TypeKind::kVoid)) {
       error(diag::Code::kNoValue, (*side)->span, "this returns nothing").with_label("no value to choose");

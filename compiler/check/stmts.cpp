@@ -50,6 +50,13 @@ void Checker::check_writable(const ir::Expr& target, source::Span span) {
   const ir::Expr* base = &target;
   while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
          base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
+    if (base->kind == ir::ExprKind::kIndex && base->operands[0]->type->is(ir::TypeKind::kStr)) {
+      // s[i] is a copy of a byte: writing to it would change nothing.
+      error(diag::Code::kInvalidAssignTarget, span, "a str cannot be changed in place")
+          .with_label("a byte of a str")
+          .help("build a new string: `s = s[..i] + \"x\" + s[i + 1..]`, or `replace(s, old, new)`");
+      return;
+    }
     base = base->operands[0].get();
   }
   switch (base->kind) {
