@@ -136,6 +136,7 @@ primary
     | FLOAT                                                     # floatLit
     | DURATION                                                  # durationLit
     | STRING                                                    # stringLit
+    | RAW_STRING                                                # rawStringLit
     | TRUE                                                      # trueLit
     | FALSE                                                     # falseLit
     | NONE                                                      # noneLit
@@ -190,6 +191,10 @@ INT      : '0' [xX] [0-9a-fA-F_]+ | DIGITS ;
 // A string keeps its `{expr}` interpolations inside one token, nested strings and
 // braces included; compiler/parse/ splits it and parses each interpolation.
 STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;
+
+// r"…": every character as written, no escapes and no interpolation, for
+// regular expressions (r"\d{4}"); it cannot contain `"`.
+RAW_STRING : 'r"' ~["\r\n]* '"' ;
 
 ID : [A-Za-z_] [A-Za-z0-9_]* ;
 

@@ -261,6 +261,27 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kUrlJoin:
       for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
       return done(str);
+    case ir::Builtin::kReFind:
+    case ir::Builtin::kReFindAll:
+    case ir::Builtin::kReMatches:
+    case ir::Builtin::kReReplace:
+    case ir::Builtin::kReSplit: {
+      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
+      // A pattern (and a replacement) written in the program is checked now.
+      const ir::Expr& pattern = *out->operands[1];
+      if (pattern.kind == ir::ExprKind::kStrLiteral) {
+        const ir::Expr* replacement =
+            count == 3 && out->operands[2]->kind == ir::ExprKind::kStrLiteral ? out->operands[2].get() : nullptr;
+        check_regex(pattern, replacement);
+      }
+      switch (info.builtin) {
+        case ir::Builtin::kReFind: return done(types_->optional(types_->list(str)));
+        case ir::Builtin::kReFindAll: return done(types_->list(types_->list(str)));
+        case ir::Builtin::kReMatches: return done(types_->bool_type());
+        case ir::Builtin::kReReplace: return done(str);
+        default: return done(types_->list(str));
+      }
+    }
     case ir::Builtin::kFormatTime: {
       const ir::Type* type = arg_any(0);
       if (type->is(ir::TypeKind::kInt)) {

@@ -82,6 +82,8 @@ class Checker {
   ir::ExprPtr index(const ast::Expr& expr);
   // Format specs (format_specs.cpp).
   void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type);
+  // A literal pattern, and a literal replacement or null (E0218).
+  void check_regex(const ir::Expr& pattern, const ir::Expr* replacement);
   ir::ExprPtr formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span);
   ir::ExprPtr slice(const ast::Expr& expr);
   ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);

@@ -1,10 +1,12 @@
-// Format specs (`"{x:.2f}"`, `format(x, ".2f")`): a spec written in the
-// program is checked here against the type of the value it formats, with the
-// runtime's own parser, so a checked program never fails on one.
+// What a program writes for the runtime to read at run time, checked when it
+// is compiled with the runtime's own code, so a checked program never fails
+// on one: format specs (`"{x:.2f}"`, `format(x, ".2f")`), against the type of
+// the value they format, and regular expressions with their replacements.
 #include <fmt/format.h>
 
 #include "compiler/check/checker.hpp"
 #include "taskrt/format_spec.hpp"
+#include "taskrt/regex.hpp"
 
 namespace taskc::check {
 
@@ -24,6 +26,32 @@ void Checker::check_format_spec(std::string_view spec_text, source::Span span, c
     return;
   }
   error(diag::Code::kBadFormatSpec, span, fmt::format("malformed format spec `{}`", spec_text)).with_label(problem);
+}
+
+void Checker::check_regex(const ir::Expr& pattern, const ir::Expr* replacement) {
+  const std::string& text = pattern.as<std::string>();
+  std::string fragment;
+  std::string problem = taskrt::regex_error(text, &fragment);
+  if (!problem.empty()) {
+    // Point at the part RE2 names, where the source shows it as written.
+    source::Span where = pattern.span;
+    std::string_view written = sources_.get(where.file).text(where);
+    std::size_t at = fragment.empty() ? std::string_view::npos : written.find(fragment);
+    if (at != std::string_view::npos) {
+      where = source::Span{where.file, where.begin + static_cast<std::uint32_t>(at),
+                           where.begin + static_cast<std::uint32_t>(at + fragment.size())};
+    }
+    error(diag::Code::kBadRegex, where, fmt::format("invalid regular expression: {}", problem))
+        .with_label("RE2 stops here")
+        .note("patterns are RE2's syntax: Perl's, without backreferences and lookaround");
+    return;
+  }
+  if (replacement == nullptr) return;
+  problem = taskrt::replacement_error(text, replacement->as<std::string>());
+  if (problem.empty()) return;
+  error(diag::Code::kBadRegex, replacement->span, fmt::format("invalid replacement: {}", problem))
+      .with_label("in this replacement")
+      .note("\\1 to \\9 are the pattern's groups and \\0 the whole match; write \\\\ for a backslash");
 }
 
 ir::ExprPtr Checker::formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span) {

@@ -417,6 +417,22 @@ computed without waiting: no task calls.
     let f = x => x + 1                                    // error: not an argument of sorted, min or max
     let s = sorted(urls, u => fetch(u))                   // error: the key calls a task
 )"};
+    case Code::kBadRegex:
+      return {"an invalid regular expression", R"text(A pattern written in the program (the second argument of `re_find`,
+`re_find_all`, `re_matches`, `re_replace` or `re_split`) is compiled when the
+program is, with RE2, and its message points into the pattern. Patterns are
+RE2's syntax: Perl's, without backreferences and lookaround, which is what
+makes every match take time linear in the text. In a `.task` string a
+backslash is written twice:
+
+    re_find(line, "(\d+")          // error: missing )
+    re_find(line, "(\d+)")         // fixed
+    re_find(line, "(?=x)")          // error: lookahead is not supported
+
+A replacement refers to groups as `\1` … `\9` (`\0`: the whole match);
+one that names a group the pattern does not have is this error too. A pattern
+computed at run time is checked when it is first used (a `ValueError`).
+)text"};
     case Code::kSharedWriteOutsideWith:
       return {"a shared value is written outside its `with`",
               R"(A `shared` value can be read anywhere, but written only inside

@@ -21,6 +21,7 @@ bool ends_operand(std::size_t type) {
     case TaskLexer::FLOAT:
     case TaskLexer::DURATION:
     case TaskLexer::STRING:
+    case TaskLexer::RAW_STRING:
     case TaskLexer::TRUE:
     case TaskLexer::FALSE:
     case TaskLexer::NONE:

@@ -692,6 +692,12 @@ ast::ExprPtr AstBuilder::primary(TaskParser::PrimaryContext* node) {
       dynamic_cast<TaskParser::DurationLitContext*>(node) || dynamic_cast<TaskParser::NameRefContext*>(node)) {
     return literal_or_name(node->getStart(), where);
   }
+  if (auto* n = dynamic_cast<TaskParser::RawStringLitContext*>(node)) {
+    auto string = make(ast::ExprKind::kStringLiteral, n);
+    std::string_view raw = file_.text(span(n->RAW_STRING()));
+    string->parts.push_back(ast::StringPart{std::string(raw.substr(2, raw.size() - 3)), nullptr, std::nullopt, {}});
+    return string;
+  }
   if (auto* n = dynamic_cast<TaskParser::StringLitContext*>(node)) {
     auto string = make(ast::ExprKind::kStringLiteral, n);
     string->parts = string_parts(n->STRING());
@@ -817,9 +823,15 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
       std::optional<char> decoded = decode_escape(next);
       if (!decoded) {
         std::uint32_t at = token.begin + static_cast<std::uint32_t>(i);
-        sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2}, unknown_escape_message(next))
-            .with_label("unknown escape")
-            .help("the escapes are \\n, \\t, \\r, \\0, \\xNN, \\\", \\\\, \\{ and \\}");
+        auto& reported =
+            sink_.error(diag::Code::kUnknownEscape, source::Span{file_.id(), at, at + 2}, unknown_escape_message(next))
+                .with_label("unknown escape")
+                .help("the escapes are \\n, \\t, \\r, \\0, \\xNN, \\\", \\\\, \\{ and \\}");
+        if (std::string_view("dDwWsSbB.()[]|*+?^$").find(next) != std::string_view::npos) {
+          reported.help(fmt::format("for a regular expression, a raw string keeps backslashes and braces: "
+                                    "r\"\\{}…\" (or write `\\\\{}`)",
+                                    next, next));
+        }
       } else {
         literal.push_back(*decoded);
       }

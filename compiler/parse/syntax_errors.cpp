@@ -24,7 +24,8 @@ std::string token_type_name(const antlr4::dfa::Vocabulary& vocabulary, size_t ty
     case TaskLexer::INT: return "an integer";
     case TaskLexer::FLOAT: return "a number";
     case TaskLexer::DURATION: return "a duration";
-    case TaskLexer::STRING: return "a string";
+    case TaskLexer::STRING:
+    case TaskLexer::RAW_STRING: return "a string";
     default: break;
   }
   std::string literal = vocabulary.getLiteralName(type);

@@ -27,6 +27,7 @@
 #include "taskrt/format_spec.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/random.hpp"
+#include "taskrt/regex.hpp"
 #include "taskrt/text.hpp"
 #include "taskrt/time.hpp"
 #include "taskrt/values.hpp"
