@@ -35,9 +35,27 @@ struct TypeExpr {
 // Expressions
 
 enum class BinaryOp {
-  kAdd, kSub, kMul, kDiv, kMod, kPow,
-  kBitAnd, kBitOr, kBitXor, kShl, kShr,
-  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow,
+  kBitAnd,
+  kBitOr,
+  kBitXor,
+  kShl,
+  kShr,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
+  kIn,
+  kNotIn,
 };
 enum class UnaryOp { kNegate, kNot, kBitNot };
 

@@ -53,8 +53,9 @@ ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
   if (const ir::Expr* waits = first_wait(*key)) {
     error(diag::Code::kBadKeyFunction, waits->span, "a key is computed without waiting")
         .with_label("this waits")
-        .help("compute the keys first (`let keys = gather key(x) for x in xs`), then sort pairs: "
-              "`sorted(zip(keys, xs))`");
+        .help(
+            "compute the keys first (`let keys = gather key(x) for x in xs`), then sort pairs: "
+            "`sorted(zip(keys, xs))`");
     return out;
   }
   out->type = key->type;
@@ -355,8 +356,9 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       if (keyed) {
         out->operands.push_back(key_function(*node.operands[1], type));
       } else if (!orderable(type->element())) {
-        return wrong(0, "a list of values that can be ordered (numbers, str, bool, duration, and tuples, lists "
-                        "and records of them), or a key: `sorted(xs, x => key)`");
+        return wrong(0,
+                     "a list of values that can be ordered (numbers, str, bool, duration, and tuples, lists "
+                     "and records of them), or a key: `sorted(xs, x => key)`");
       }
       for (std::size_t i = keyed ? 2 : 1; i < count; ++i) arg_as(i, types_->bool_type());
       return done(type);

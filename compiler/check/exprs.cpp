@@ -201,15 +201,9 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
       std::string_view spelling;
       ir::UnaryOp op = ir::UnaryOp::kNegate;
       switch (node.unary_op) {
-        case ast::UnaryOp::kNot:
-          ok = type->is(ir::TypeKind::kBool), spelling = "not", op = ir::UnaryOp::kNot;
-          break;
-        case ast::UnaryOp::kBitNot:
-          ok = type->is(ir::TypeKind::kInt), spelling = "~", op = ir::UnaryOp::kBitNot;
-          break;
-        case ast::UnaryOp::kNegate:
-          ok = type->is_numeric() || type->is(ir::TypeKind::kDuration), spelling = "-";
-          break;
+        case ast::UnaryOp::kNot: ok = type->is(ir::TypeKind::kBool), spelling = "not", op = ir::UnaryOp::kNot; break;
+        case ast::UnaryOp::kBitNot: ok = type->is(ir::TypeKind::kInt), spelling = "~", op = ir::UnaryOp::kBitNot; break;
+        case ast::UnaryOp::kNegate: ok = type->is_numeric() || type->is(ir::TypeKind::kDuration), spelling = "-"; break;
       }
       if (!ok) {
         error(diag::Code::kBadOperands, node.span,

@@ -384,7 +384,8 @@ leave a task early, use `return`.
     }                                // error: nothing returned when x >= 0
 )"};
     case Code::kBadFormatSpec:
-      return {"a format spec that does not fit the value", R"(After a `:` inside `{…}`, a format spec says how to write the value, as in
+      return {"a format spec that does not fit the value",
+              R"(After a `:` inside `{…}`, a format spec says how to write the value, as in
 Python: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
 
     align   `<` left, `>` right, `^` centred, `=` padding after the sign
@@ -418,7 +419,8 @@ computed without waiting: no task calls.
     let s = sorted(urls, u => fetch(u))                   // error: the key calls a task
 )"};
     case Code::kBadRegex:
-      return {"an invalid regular expression", R"text(A pattern written in the program (the second argument of `re_find`,
+      return {"an invalid regular expression",
+              R"text(A pattern written in the program (the second argument of `re_find`,
 `re_find_all`, `re_matches`, `re_replace` or `re_split`) is compiled when the
 program is, with RE2, and its message points into the pattern. Patterns are
 RE2's syntax: Perl's, without backreferences and lookaround, which is what

@@ -18,7 +18,7 @@ int run_front_end(const std::string& path, const diag::RenderOptions& render, st
   // noise; any other error so far is reported again by nothing, so checking
   // goes on and one error never hides the others.
   bool complete = result.loaded.complete && std::all_of(result.loaded.modules.begin(), result.loaded.modules.end(),
-                              [](const ast::Module& module) { return module.complete; });
+                                                        [](const ast::Module& module) { return module.complete; });
   if (complete) {
     std::vector<const ast::Module*> modules;
     for (const ast::Module& module : result.loaded.modules) modules.push_back(&module);

@@ -144,11 +144,11 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
   fs::path depfile = dir / "inputs.d";
-  std::string command =
-      fmt::format("{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -pthread -o {}", shell_quote(cxx),
-                  flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
-                  shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()),
-                  shell_quote(runtime.library), shell_quote(partial.string()));
+  std::string command = fmt::format(
+      "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -pthread -o {}", shell_quote(cxx),
+      flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
+      shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()),
+      shell_quote(runtime.library), shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {

@@ -48,7 +48,7 @@ std::string_view task_kind_name(TaskKind kind) {
 }
 
 std::string_view binary_op_text(BinaryOp op) {
-  static constexpr std::string_view kText[] = {"+",  "-",  "*", "/",  "%",  "**",  "&",  "|",  "^",     "<<", ">>",
+  static constexpr std::string_view kText[] = {"+",  "-",  "*", "/",  "%", "**", "&",   "|",  "^",  "<<",    ">>",
                                                "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in"};
   return kText[static_cast<int>(op)];
 }

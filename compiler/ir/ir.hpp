@@ -70,9 +70,27 @@ std::string_view task_kind_name(TaskKind kind);
 // Expressions
 
 enum class BinaryOp {
-  kAdd, kSub, kMul, kDiv, kMod, kPow,
-  kBitAnd, kBitOr, kBitXor, kShl, kShr,
-  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kIn, kNotIn,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kPow,
+  kBitAnd,
+  kBitOr,
+  kBitXor,
+  kShl,
+  kShr,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
+  kIn,
+  kNotIn,
 };
 enum class UnaryOp { kNegate, kNot, kBitNot };
 std::string_view binary_op_text(BinaryOp op);

@@ -298,12 +298,11 @@ class IrJson {
 
   void expr(const Expr* e) {
     static constexpr std::string_view kNames[] = {
-        "int",           "float",          "bool",         "str",           "duration",  "none",
-        "interpolation", "local",          "const",        "shared",        "call_task", "call_builtin",
-        "new_channel",   "field",          "result_field", "tuple_element", "index",     "unary",
-        "binary",        "range",          "slice",        "conditional",   "key_function", "list",         "map",           "tuple",     "record",
-        "gather",        "gather_each",    "race",         "timeout",       "try_else",  "to_float",
-        "wrap_optional", "unwrap_optional"};
+        "int",          "float",         "bool",    "str",       "duration",     "none",          "interpolation",
+        "local",        "const",         "shared",  "call_task", "call_builtin", "new_channel",   "field",
+        "result_field", "tuple_element", "index",   "unary",     "binary",       "range",         "slice",
+        "conditional",  "key_function",  "list",    "map",       "tuple",        "record",        "gather",
+        "gather_each",  "race",          "timeout", "try_else",  "to_float",     "wrap_optional", "unwrap_optional"};
     if (e == nullptr) {
       json_.null();
       return;

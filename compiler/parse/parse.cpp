@@ -828,9 +828,10 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
                 .with_label("unknown escape")
                 .help("the escapes are \\n, \\t, \\r, \\0, \\xNN, \\\", \\\\, \\{ and \\}");
         if (std::string_view("dDwWsSbB.()[]|*+?^$").find(next) != std::string_view::npos) {
-          reported.help(fmt::format("for a regular expression, a raw string keeps backslashes and braces: "
-                                    "r\"\\{}…\" (or write `\\\\{}`)",
-                                    next, next));
+          reported.help(
+              fmt::format("for a regular expression, a raw string keeps backslashes and braces: "
+                          "r\"\\{}…\" (or write `\\\\{}`)",
+                          next, next));
         }
       } else {
         literal.push_back(*decoded);
@@ -862,7 +863,8 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
     parts.push_back(std::move(part));
     i = end;
   }
-  if (!literal.empty() || parts.empty()) parts.push_back(ast::StringPart{std::move(literal), nullptr, std::nullopt, {}});
+  if (!literal.empty() || parts.empty())
+    parts.push_back(ast::StringPart{std::move(literal), nullptr, std::nullopt, {}});
   return parts;
 }
 

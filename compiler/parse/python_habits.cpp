@@ -124,8 +124,9 @@ void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::Source
     sink.warning(diag::Code::kFloorDivision, source::Span{file.id(), begin, begin + 2},
                  "`//` starts a comment, not a floor division")
         .with_label("everything after this is a comment")
-        .help("`/` of two ints is an int, rounded toward zero (Python's `//` rounds down; they differ for "
-              "negative quotients); a comment that is meant as one reads better on a line of its own");
+        .help(
+            "`/` of two ints is an int, rounded toward zero (Python's `//` rounds down; they differ for "
+            "negative quotients); a comment that is meant as one reads better on a line of its own");
   }
 }
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 #include <cctype>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace taskrt {
@@ -17,11 +17,13 @@ std::vector<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64
   std::vector<std::int64_t> out;
   // In unsigned arithmetic, so that no step can overflow on the way.
   if (step > 0 && start < end) {
-    std::uint64_t count = (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start) - 1) /
-                              static_cast<std::uint64_t>(step) + 1;
+    std::uint64_t count =
+        (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start) - 1) / static_cast<std::uint64_t>(step) +
+        1;
     out.reserve(static_cast<std::size_t>(count));
     for (std::uint64_t i = 0; i < count; ++i) {
-      out.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step)));
+      out.push_back(
+          static_cast<std::int64_t>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step)));
     }
   } else if (step < 0 && start > end) {
     std::uint64_t magnitude = 0 - static_cast<std::uint64_t>(step);
@@ -60,8 +62,7 @@ void throw_bad_format_spec(std::string_view spec, const std::string& problem) {
   throw ValueError(fmt::format("format spec {}: {}", quote_string(spec), problem));
 }
 
-std::pair<std::size_t, std::size_t> slice_bounds(std::int64_t from, std::int64_t to, bool inclusive,
-                                                 std::size_t size) {
+std::pair<std::size_t, std::size_t> slice_bounds(std::int64_t from, std::int64_t to, bool inclusive, std::size_t size) {
   auto length = static_cast<std::int64_t>(size);
   // Python's rule: a negative bound counts from the end, then both clamp.
   auto place = [&](std::int64_t bound) {

@@ -66,8 +66,8 @@ double parse_time(const std::string& text, const std::string& fmt) {
   parts.tm_year = 70;
   const char* end = strptime(text.c_str(), fmt.c_str(), &parts);
   if (end == nullptr || *end != '\0') {
-    throw ValueError(fmt::format("parse_time({}, {}): the text does not match the format", quote_string(text),
-                                 quote_string(fmt)));
+    throw ValueError(
+        fmt::format("parse_time({}, {}): the text does not match the format", quote_string(text), quote_string(fmt)));
   }
   long offset = parts.tm_gmtoff;  // set by %z; 0 otherwise
   std::time_t seconds = timegm(&parts);

@@ -1,8 +1,8 @@
 #include "taskrt/files.hpp"
 
-#include "taskrt/schedule.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/format.hpp"
+#include "taskrt/schedule.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -62,9 +62,10 @@ std::string read_file_now(const std::string& path) {
   std::uint64_t limit = read_limit.load(std::memory_order_relaxed);
   std::string text = read_bytes_now(path, limit == UINT64_MAX ? limit : limit + 1);
   if (text.size() > limit) {
-    throw IoError(fmt::format("cannot read {}: it is larger than {} bytes (a file, or something endless; "
-                              "raise the limit with --file-max-size, or read a part with read_bytes)",
-                              quote_string(path), limit));
+    throw IoError(
+        fmt::format("cannot read {}: it is larger than {} bytes (a file, or something endless; "
+                    "raise the limit with --file-max-size, or read a part with read_bytes)",
+                    quote_string(path), limit));
   }
   return text;
 }

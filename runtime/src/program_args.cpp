@@ -217,7 +217,8 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
     }
     if (!options_done && arg == "--proc-mem") {
       std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
-      if (!size || *size < (std::uint64_t{64} << 20)) return fail("--proc-mem needs a size of at least 64M, like 512M or 2G");
+      if (!size || *size < (std::uint64_t{64} << 20))
+        return fail("--proc-mem needs a size of at least 64M, like 512M or 2G");
       options_.proc_memory = *size;
       ++i;
       continue;
@@ -283,8 +284,8 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
     }
   }
   if (positional.size() < fixed.size() || (!rest && positional.size() > fixed.size())) {
-    return fail(fmt::format("expected {} argument{}, got {}", fixed.size(), fixed.size() == 1 ? "" : "s",
-                            positional.size()));
+    return fail(
+        fmt::format("expected {} argument{}, got {}", fixed.size(), fixed.size() == 1 ? "" : "s", positional.size()));
   }
   for (std::size_t k = 0; k < fixed.size(); ++k) {
     const Param& param = params_[fixed[k]];

@@ -7,8 +7,8 @@
 #include "http_client.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/files.hpp"
-#include "taskrt/random.hpp"
 #include "taskrt/print.hpp"
+#include "taskrt/random.hpp"
 #include "taskrt/trace.hpp"
 
 namespace taskrt {

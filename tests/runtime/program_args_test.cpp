@@ -21,7 +21,8 @@ std::optional<int> parse(ProgramArgs& args, std::vector<std::string> words) {
   return args.parse(static_cast<int>(argv.size()), argv.data());
 }
 
-// main(path: str, workers: int = 4, verbose: bool = false, dry_run: bool = true, wait: duration = 250ms, rest: list[str])
+// main(path: str, workers: int = 4, verbose: bool = false, dry_run: bool = true, wait: duration = 250ms, rest:
+// list[str])
 std::vector<ProgramArgs::Param> params() {
   return {{"path", "str"},
           {"workers", "int", "4", "4"},
@@ -97,9 +98,7 @@ TEST_CASE("help lists the arguments, then the options with their defaults, then 
 TEST_CASE("a limit given with --limit resizes a semaphore before anything runs, and refuses what would hang") {
   taskrt::Semaphore net(10);
   taskrt::Semaphore disk(2);
-  auto limits = [&] {
-    return std::vector<ProgramArgs::Limit>{{"net", 10, 3, &net}, {"disk", 2, 1, &disk}};
-  };
+  auto limits = [&] { return std::vector<ProgramArgs::Limit>{{"net", 10, 3, &net}, {"disk", 2, 1, &disk}}; };
   ProgramArgs args("demo", "", {}, limits());
   REQUIRE_FALSE(parse(args, {"--limit", "net=50", "--limit=disk=1"}).has_value());
   CHECK(net.available() == 50);

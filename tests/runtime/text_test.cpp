@@ -42,9 +42,9 @@ TEST_CASE("characters: chars, len_chars, chr and ord decode UTF-8, and refuse wh
   CHECK(len_chars("日本語") == 3);
   CHECK(len_chars("") == 0);
   CHECK_THROWS_WITH(chars("a\xff"), "chars: the byte at offset 1 (0xff) is not UTF-8 text");
-  CHECK_THROWS_AS(len_chars("\xc3"), ValueError);            // cut short
-  CHECK_THROWS_AS(len_chars("\xc0\xaf"), ValueError);        // overlong
-  CHECK_THROWS_AS(len_chars("\xed\xa0\x80"), ValueError);    // a surrogate
+  CHECK_THROWS_AS(len_chars("\xc3"), ValueError);          // cut short
+  CHECK_THROWS_AS(len_chars("\xc0\xaf"), ValueError);      // overlong
+  CHECK_THROWS_AS(len_chars("\xed\xa0\x80"), ValueError);  // a surrogate
   CHECK(chr(65) == "A");
   CHECK(chr(0xE9) == "é");
   CHECK(chr(0x1F600) == "\xF0\x9F\x98\x80");

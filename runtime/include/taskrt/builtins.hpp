@@ -328,7 +328,7 @@ template <typename Tuple, std::size_t... I>
 bool tuple_less(const Tuple& a, const Tuple& b, std::index_sequence<I...>) {
   bool result = false;
   // The first element that differs decides.
-  (void)((less(std::get<I>(a), std::get<I>(b)) ? (result = true, true)
+  (void)((less(std::get<I>(a), std::get<I>(b))   ? (result = true, true)
           : less(std::get<I>(b), std::get<I>(a)) ? (result = false, true)
                                                  : false) ||
          ...);

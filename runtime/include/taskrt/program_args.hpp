@@ -38,8 +38,7 @@ class ProgramArgs {
     Semaphore* semaphore = nullptr;
   };
 
-  ProgramArgs(std::string program, std::string description, std::vector<Param> params,
-              std::vector<Limit> limits = {})
+  ProgramArgs(std::string program, std::string description, std::vector<Param> params, std::vector<Limit> limits = {})
       : program_(std::move(program)),
         description_(std::move(description)),
         params_(std::move(params)),
