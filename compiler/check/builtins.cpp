@@ -241,9 +241,6 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kIsSpace:
       for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
       return done(types_->bool_type());
-    case ir::Builtin::kReplace:
-      for (std::size_t i = 0; i < count; ++i) arg_as(i, str);
-      return done(str);
     case ir::Builtin::kFind:
       arg_as(0, str);
       arg_as(1, str);
@@ -252,6 +249,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       arg_as(0, str);
       arg_as(1, integer);
       return done(str);
+    case ir::Builtin::kReplace:
     case ir::Builtin::kMd5:
     case ir::Builtin::kSha1:
     case ir::Builtin::kSha256:

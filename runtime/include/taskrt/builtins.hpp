@@ -372,28 +372,29 @@ std::vector<T> sorted_by(const std::vector<T>& xs, KeyOf key_of, bool reverse = 
 }
 // min(xs, x => key), max(xs, x => key): the first element with the least
 // (greatest) key, as Python's; ValueError for an empty list.
-template <typename T, typename KeyOf>
-T min_by(const std::vector<T>& xs, KeyOf key_of) {
-  if (xs.empty()) throw ValueError("min of an empty list");
+namespace detail {
+// The first element whose key no later key `beats` (less for min, greater for max).
+template <typename T, typename KeyOf, typename Beats>
+T best_by(const std::vector<T>& xs, KeyOf key_of, Beats beats, const char* what) {
+  if (xs.empty()) throw ValueError(std::string(what) + " of an empty list");
   std::size_t best = 0;
   auto best_key = key_of(xs[0]);
   for (std::size_t i = 1; i < xs.size(); ++i) {
     auto key = key_of(xs[i]);
-    if (less(key, best_key)) best = i, best_key = std::move(key);
+    if (beats(key, best_key)) best = i, best_key = std::move(key);
   }
   return xs[best];
+}
+}  // namespace detail
+template <typename T, typename KeyOf>
+T min_by(const std::vector<T>& xs, KeyOf key_of) {
+  return detail::best_by(xs, key_of, [](const auto& a, const auto& b) { return less(a, b); }, "min");
 }
 template <typename T, typename KeyOf>
 T max_by(const std::vector<T>& xs, KeyOf key_of) {
-  if (xs.empty()) throw ValueError("max of an empty list");
-  std::size_t best = 0;
-  auto best_key = key_of(xs[0]);
-  for (std::size_t i = 1; i < xs.size(); ++i) {
-    auto key = key_of(xs[i]);
-    if (less(best_key, key)) best = i, best_key = std::move(key);
-  }
-  return xs[best];
+  return detail::best_by(xs, key_of, [](const auto& a, const auto& b) { return less(b, a); }, "max");
 }
+
 template <typename T>
 std::vector<T> reversed(std::vector<T> xs) {
   std::reverse(xs.begin(), xs.end());
