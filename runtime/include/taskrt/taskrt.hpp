@@ -21,6 +21,7 @@
 #include "taskrt/gather_each.hpp"
 #include "taskrt/http.hpp"
 #include "taskrt/interrupts.hpp"
+#include "taskrt/json.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/program.hpp"
