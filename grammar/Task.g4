@@ -25,7 +25,8 @@ item
 importItem    : IMPORT STRING ;
 useItem       : USE STRING ;
 typeDecl      : TYPE ID LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE ;
-fieldDecl     : ID COLON type_ ;
+// `kind: str as "type"`: the field's key in JSON, when it differs from its name.
+fieldDecl     : ID COLON type_ (AS STRING)? ;
 constDecl     : CONST ID (COLON type_)? ASSIGN expr ;
 semaphoreDecl : SEMAPHORE ID ASSIGN expr ;
 sharedDecl    : SHARED ID COLON type_ ASSIGN expr ;
@@ -165,7 +166,7 @@ RETURN: 'return'; BREAK: 'break'; CONTINUE: 'continue'; FAIL: 'fail'; GATHER: 'g
 RACE: 'race'; TIMEOUT: 'timeout'; RETRY: 'retry'; BACKOFF: 'backoff'; ON: 'on';
 USES: 'uses'; WITH: 'with'; TRY: 'try'; CATCH: 'catch'; SETTLE: 'settle'; LIMIT: 'limit';
 PROCESS: 'process'; BLOCKING: 'blocking'; AFTER: 'after'; AND: 'and'; OR: 'or';
-NOT: 'not'; TRUE: 'true'; FALSE: 'false'; NONE: 'none';
+NOT: 'not'; TRUE: 'true'; FALSE: 'false'; NONE: 'none'; AS: 'as';
 // Not part of the language: lexed so that a Python habit gets a message that
 // names the `.task` way (`elif` is `else if`).
 ELIF: 'elif';

@@ -200,6 +200,9 @@ struct Param {
   TypeExpr type;
   // `workers: int = 4`: the default (main's parameters only), or null.
   ExprPtr default_value;
+  // A record field's `as "json-name"`, or empty.
+  std::string json_name;
+  source::Span json_name_span;
 };
 
 struct Clause {

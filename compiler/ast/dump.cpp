@@ -61,7 +61,8 @@ class Dumper {
     }
     line(depth, head);
     for (const Param& field : item.fields)
-      line(depth + 1, fmt::format("field {}: {}", field.name, type_text(field.type)));
+      line(depth + 1, fmt::format("field {}: {}{}", field.name, type_text(field.type),
+                                  field.json_name.empty() ? "" : fmt::format(" as \"{}\"", field.json_name)));
     for (const Param& param : item.params)
       line(depth + 1, fmt::format("param {}: {}", param.name, type_text(param.type)));
     if (item.result) line(depth + 1, "-> " + type_text(*item.result));

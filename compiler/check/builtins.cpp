@@ -28,6 +28,41 @@ void Checker::require_place(const ir::BuiltinInfo& info, source::Span span) {
       .help(fmt::format("call `{}` in an io task or flow and pass the result to `{}`", info.name, task_->name));
 }
 
+bool Checker::require_json(const ir::Type* type, source::Span span) {
+  const ir::Type* obstacle = ir::json_obstacle(type);
+  if (obstacle == nullptr || type->is_error()) return true;
+  std::string label = obstacle == type ? fmt::format("this is `{}`", ir::type_name(type))
+                                       : fmt::format("this is `{}`, which holds `{}`", ir::type_name(type),
+                                                     ir::type_name(obstacle));
+  auto& diagnostic = error(diag::Code::kNotJson, span, fmt::format("`{}` is not JSON", ir::type_name(obstacle)))
+                         .with_label(label)
+                         .note("JSON holds numbers, bool, str, durations, lists, tuples, maps, optionals and "
+                               "records of those");
+  if (obstacle->is(ir::TypeKind::kRecord)) {
+    diagnostic.help("copy the fields you need into a record of your own");
+  }
+  return false;
+}
+
+ir::ExprPtr Checker::json_decode(const ast::Expr& node) {
+  const ir::Type* type = resolve_type(*node.type_arg);
+  if (node.operands.size() != 1) {
+    error(diag::Code::kWrongArgumentCount, node.span,
+          fmt::format("`json_decode[T](text)` takes 1 argument, found {}", node.operands.size()))
+        .with_label("the JSON text to decode");
+    for (const ast::ExprPtr& arg : node.operands) expr(*arg);
+    return error_expr(node.span);
+  }
+  auto out = std::make_unique<ir::Expr>();
+  out->kind = ir::ExprKind::kCallBuiltin;
+  out->payload = ir::Builtin::kJsonDecode;
+  out->type = type;
+  out->span = node.span;
+  out->operands.push_back(expr_as(*node.operands[0], types_->str_type(), "the text of `json_decode`"));
+  if (type->is_error() || !require_json(type, node.type_arg->span)) return error_expr(node.span);
+  return out;
+}
+
 ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
   auto out = std::make_unique<ir::Expr>();
   out->kind = ir::ExprKind::kKeyFunction;
@@ -308,6 +343,25 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       if (!type->is(ir::TypeKind::kList)) return wrong(0, "a list variable");
       require_place_argument(*out->operands[0], info.name, "a list");
       return done(void_type);
+    }
+    case ir::Builtin::kJsonEncode: {
+      const ir::Type* type = arg_any(0);
+      if (count == 2) arg_as(1, integer);
+      if (!require_json(type, out->operands[0]->span)) return error_expr(node.span);
+      return done(str);
+    }
+    case ir::Builtin::kJsonDecode: {
+      // Called without its type: json_decode[T](text).
+      for (std::size_t i = 0; i < count; ++i) arg_any(i);
+      auto& diagnostic =
+          error(diag::Code::kNotJson, node.name_span, "`json_decode` needs the type to decode into")
+              .with_label("decode into what?");
+      if (expected != nullptr && !expected->is_error() && ir::json_obstacle(expected) == nullptr) {
+        diagnostic.help(fmt::format("write `json_decode[{}](…)`", ir::type_name(expected)));
+      } else {
+        diagnostic.help("write the type in brackets: `json_decode[list[Event]](text)`");
+      }
+      return error_expr(node.span);
     }
     case ir::Builtin::kReadBytes:
       arg_as(0, str);

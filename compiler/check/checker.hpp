@@ -84,6 +84,9 @@ class Checker {
   void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type);
   // A literal pattern, and a literal replacement or null (E0218).
   void check_regex(const ir::Expr& pattern, const ir::Expr* replacement);
+  // json_decode[T](text); and whether `type` can be JSON (E0219 if not).
+  ir::ExprPtr json_decode(const ast::Expr& node);
+  bool require_json(const ir::Type* type, source::Span span);
   ir::ExprPtr formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span);
   ir::ExprPtr slice(const ast::Expr& expr);
   ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);

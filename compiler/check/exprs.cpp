@@ -152,9 +152,10 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
     case ast::ExprKind::kName: return name_ref(node);
     case ast::ExprKind::kCall: return call(node, expected);
     case ast::ExprKind::kChannelNew: {
+      if (node.name == "json_decode") return json_decode(node);
       if (node.name != "channel") {
         error(diag::Code::kUnknownType, node.name_span, fmt::format("`{}[…](…)` is not a constructor", node.name))
-            .with_label("only `channel[T](capacity)` is written this way");
+            .with_label("only `channel[T](capacity)` and `json_decode[T](text)` are written this way");
         return error_expr(node.span);
       }
       const ir::Type* element = resolve_type(*node.type_arg);

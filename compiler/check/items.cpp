@@ -38,7 +38,7 @@ void Checker::declare_builtin_records() {
     auto record = std::make_unique<ir::RecordDef>();
     record->name = std::move(name);
     record->origin = origin;
-    for (auto& [field, type] : fields) record->fields.push_back(ir::Field{field, type, {}});
+    for (auto& [field, type] : fields) record->fields.push_back(ir::Field{field, type, {}, {}});
     program_->records.push_back(std::move(record));
     return program_->records.back().get();
   };
@@ -141,7 +141,16 @@ void Checker::define_record(const ast::Item& item, ir::RecordDef& record) {
           .label(record.field(field.name)->span, "first here");
       continue;
     }
-    record.fields.push_back(ir::Field{field.name, resolve_type(field.type), field.name_span});
+    ir::Field added{field.name, resolve_type(field.type), field.name_span, field.json_name};
+    for (const ir::Field& other : record.fields) {
+      if (other.json_key() != added.json_key()) continue;
+      error(diag::Code::kDuplicateMember, field.json_name.empty() ? field.name_span : field.json_name_span,
+            fmt::format("fields `{}` and `{}` of `{}` are both the JSON key \"{}\"", other.name, field.name,
+                        item.name, added.json_key()))
+          .with_label("the same key again")
+          .label(other.span, "first here");
+    }
+    record.fields.push_back(std::move(added));
   }
 }
 

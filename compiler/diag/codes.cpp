@@ -418,6 +418,25 @@ computed without waiting: no task calls.
     let f = x => x + 1                                    // error: not an argument of sorted, min or max
     let s = sorted(urls, u => fetch(u))                   // error: the key calls a task
 )"};
+    case Code::kNotJson:
+      return {"a type that JSON cannot hold",
+              R"text(`json_decode[T](text)` and `json_encode(value)` work on the types JSON
+can hold: int, float, bool, str, duration (as text: "250ms"), lists,
+tuples (arrays), maps (objects; int keys are written as strings),
+optionals (`null` for `none`) and records of those (objects, with fields
+in the order they are declared). A channel, a `result[T]` from
+`gather settle`, and the runtime's own `HttpResponse` and `ExecResult`
+are not data that JSON can carry:
+
+    let r = http_get(url)
+    print(json_encode(r))                 // error: `HttpResponse` is not JSON
+
+    type Reply { status: int, body: str }
+    print(json_encode(Reply { status: r.status, body: r.body }))   // fixed
+
+`json_decode` needs the type to decode into, written in brackets:
+`json_decode[list[Event]](text)`.
+)text"};
     case Code::kBadRegex:
       return {"an invalid regular expression",
               R"text(A pattern written in the program (the second argument of `re_find`,

@@ -94,6 +94,7 @@ class IrJson {
         json_.begin_object();
         json_.field("name", f.name);
         json_.field("type", type_name(f.type));
+        if (!f.json_name.empty()) json_.field("json_name", f.json_name);
         json_.end_object();
       }
       json_.end_array();

@@ -98,7 +98,51 @@ bool orderable_within(const Type* type, std::vector<const RecordDef*>& visiting)
   }
 }
 
+const Type* json_obstacle_within(const Type* type, std::vector<const RecordDef*>& visiting) {
+  switch (type->kind) {
+    case TypeKind::kInt:
+    case TypeKind::kFloat:
+    case TypeKind::kBool:
+    case TypeKind::kStr:
+    case TypeKind::kDuration:
+    case TypeKind::kError: return nullptr;
+    case TypeKind::kList:
+    case TypeKind::kMap:
+    case TypeKind::kTuple:
+    case TypeKind::kOptional:
+      for (const Type* arg : type->args) {
+        if (const Type* obstacle = json_obstacle_within(arg, visiting)) return obstacle;
+      }
+      return nullptr;
+    case TypeKind::kRecord: {
+      const RecordDef* record = type->record;
+      if (record->from_runtime()) return type;
+      if (std::find(visiting.begin(), visiting.end(), record) != visiting.end()) return nullptr;
+      visiting.push_back(record);
+      const Type* found = nullptr;
+      for (const Field& field : record->fields) {
+        if ((found = json_obstacle_within(field.type, visiting))) break;
+      }
+      visiting.pop_back();
+      return found;
+    }
+    default: return type;
+  }
+}
+
 }  // namespace
+
+const Type* json_obstacle(const Type* type) {
+  std::vector<const RecordDef*> visiting;
+  return json_obstacle_within(type, visiting);
+}
+
+bool is_json(const RecordDef& record) {
+  if (record.from_runtime()) return false;
+  std::vector<const RecordDef*> visiting{&record};
+  return std::all_of(record.fields.begin(), record.fields.end(),
+                     [&](const Field& field) { return json_obstacle_within(field.type, visiting) == nullptr; });
+}
 
 bool is_orderable(const Type* type) {
   std::vector<const RecordDef*> visiting;

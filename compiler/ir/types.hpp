@@ -36,6 +36,10 @@ struct Field {
   std::string name;
   const struct Type* type = nullptr;
   source::Span span;
+  // `as "user-id"`: its key in JSON, when not its name.
+  std::string json_name;
+
+  const std::string& json_key() const { return json_name.empty() ? name : json_name; }
 };
 
 // A record type: user-declared (`type Page {…}`) or builtin (HttpResponse,
@@ -86,6 +90,12 @@ std::string type_name(const Type* type);
 // field, as Python compares tuples).
 bool is_orderable(const Type* type);
 bool is_orderable(const RecordDef& record);
+
+// What keeps a type from being JSON (json_decode, json_encode): null when it
+// can be, else the innermost type that cannot (a channel, a result, the
+// runtime's HttpResponse or ExecResult).
+const Type* json_obstacle(const Type* type);
+bool is_json(const RecordDef& record);
 
 class TypeTable {
  public:

@@ -114,7 +114,13 @@ class AstBuilder {
     } else if (auto* n = node->typeDecl()) {
       item.kind = ast::ItemKind::kType;
       name = n->ID();
-      for (auto* field : n->fieldDecl()) item.fields.push_back(param(field->ID(), field->type_()));
+      for (auto* field : n->fieldDecl()) {
+        ast::Param& out = item.fields.emplace_back(param(field->ID(), field->type_()));
+        if (field->AS()) {
+          out.json_name = plain_string(field->STRING());
+          out.json_name_span = span(field->STRING());
+        }
+      }
     } else if (auto* n = node->constDecl()) {
       item.kind = ast::ItemKind::kConst;
       name = n->ID();

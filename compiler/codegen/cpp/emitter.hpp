@@ -37,6 +37,8 @@ class CppEmitter {
   // The inside of a C string literal: `"` and `\` escaped, control characters octal.
   static std::string escaped(std::string_view text);
   static std::string string_literal(const std::string& value);
+  // The same text where a std::string_view (or const char*) is enough: "type".
+  static std::string string_view_literal(const std::string& value);
   static std::string float_literal(double value);
   // A non-negative duration as a chrono literal (`using namespace std::chrono_literals`).
   static std::string duration_literal(std::int64_t nanoseconds);
@@ -154,6 +156,8 @@ class CppEmitter {
   void task_body(const ir::Task& task);
   void task_sites(Printer& source);
   bool has_process_tasks() const;
+  // json_read and json_write for a record (only in programs that use JSON).
+  void json_functions(Printer& out, const ir::RecordDef& record);
   // "  uses net  timeout 2s", for the comment above a task.
   std::string describe_clauses(const ir::Task& task) const;
   // The `with_clauses` call that applies a task's uses/timeout/retry.
@@ -175,6 +179,7 @@ class CppEmitter {
   // Every record type the program uses (the builtin ones are emitted only then).
   void find_used_records();
   std::set<const ir::RecordDef*> used_records_;
+  bool uses_json_ = false;  // the program calls json_decode or json_encode
   // The program-level names a local must not hide.
   std::set<std::string, std::less<>> program_names_;
 

@@ -472,6 +472,7 @@ std::string CppEmitter::builtin(const ir::Expr& e) {
     case ir::Builtin::kInt: return "taskrt::to_int(" + arguments(e) + ")";
     case ir::Builtin::kFloat: return "taskrt::to_float(" + arguments(e) + ")";
     case ir::Builtin::kAttempt: return attempt_name_.empty() ? "std::int64_t{1}" : attempt_name_;
+    case ir::Builtin::kJsonDecode: return fmt::format("taskrt::json_decode<{}>({})", type(e.type), first());
     case ir::Builtin::kSorted:
     case ir::Builtin::kMin:
     case ir::Builtin::kMax:

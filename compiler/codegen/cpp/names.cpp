@@ -45,9 +45,11 @@ std::string CppEmitter::field_identifier(const ir::RecordDef& record, const std:
   return user_identifier(field, {identifier(record.name)});
 }
 
-std::string CppEmitter::string_literal(const std::string& value) {
-  std::string out = "std::string(\"";
-  bool has_nul = false;
+namespace {
+
+// The characters of a C++ string literal, quotes included: "a\"b".
+std::string quoted(const std::string& value) {
+  std::string out = "\"";
   for (unsigned char c : value) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -59,15 +61,28 @@ std::string CppEmitter::string_literal(const std::string& value) {
         if (c < 0x20 || c >= 0x7f) {
           // Octal escapes stop after three digits, unlike hex ones.
           out += fmt::format("\\{:03o}", c);
-          has_nul = has_nul || c == 0;
         } else {
           out.push_back(static_cast<char>(c));
         }
     }
   }
-  out += "\"";
-  if (has_nul) out += fmt::format(", {}", value.size());
-  return out + ")";
+  return out + "\"";
+}
+
+bool has_nul(const std::string& value) {
+  return value.find('\0') != std::string::npos;
+}
+
+}  // namespace
+
+std::string CppEmitter::string_literal(const std::string& value) {
+  if (has_nul(value)) return fmt::format("std::string({}, {})", quoted(value), value.size());
+  return fmt::format("std::string({})", quoted(value));
+}
+
+std::string CppEmitter::string_view_literal(const std::string& value) {
+  if (has_nul(value)) return fmt::format("std::string_view({}, {})", quoted(value), value.size());
+  return quoted(value);
 }
 
 std::string CppEmitter::error_kind_set(ir::ErrorKindSet kinds) {

@@ -91,6 +91,7 @@ void CppEmitter::records(Printer& out) {
         "  return std::string(\"$raw$ {\")$pieces$ + \" }\";\n"
         "}",
         {{"name", name}, {"raw", record->name}, {"pieces", pieces}});
+    if (uses_json_ && ir::is_json(*record)) json_functions(out, *record);
     if (has_process_tasks()) {
       // How `in process` tasks send it to and from worker processes.
       std::string encodes;
@@ -114,6 +115,41 @@ void CppEmitter::records(Printer& out) {
     // The builtin records (Error, HttpResponse, ExecResult) only where used.
     if (!record->builtin() || used_records_.count(record.get())) emit(record.get());
   }
+}
+
+void CppEmitter::json_functions(Printer& out, const ir::RecordDef& record) {
+  // json_decode reads an object's members in the text's order and keeps
+  // those it knows; every field that is not optional must be there.
+  std::string name = identifier(record.name);
+  std::string flags;
+  std::string branches;
+  std::string checks;
+  std::string writes;
+  for (const ir::Field& field : record.fields) {
+    std::string member = field_identifier(record, field.name);
+    std::string key = string_view_literal(field.json_key());
+    bool required = !field.type->is(ir::TypeKind::kOptional);
+    branches += fmt::format("{}if (key == {}) {{\n      json_read(members.value(), value.{});{}\n    }}",
+                            branches.empty() ? "\n    " : " else ", key, member,
+                            required ? fmt::format("\n      has_{} = true;", member) : "");
+    if (required) {
+      flags += fmt::format("\n  bool has_{} = false;", member);
+      checks += fmt::format("\n  if (!has_{}) members.missing({});", member, key);
+    }
+    writes += fmt::format("\n  out.key({});\n  json_write(out, value.{});", key, member);
+  }
+  out.print(
+      "inline void json_read(const taskrt::json::Value& json, $name$& value) {\n"
+      "  taskrt::json::Object members(json);$flags$\n"
+      "  while (members.next()) {\n"
+      "    std::string_view key = members.key();$branches$\n"
+      "  }$checks$\n"
+      "}\n"
+      "inline void json_write(taskrt::json::Writer& out, const $name$& value) {\n"
+      "  out.begin_object();$writes$\n"
+      "  out.end_object();\n"
+      "}",
+      {{"name", name}, {"flags", flags}, {"branches", branches}, {"checks", checks}, {"writes", writes}});
 }
 
 std::string CppEmitter::signature(const ir::Task& task, std::string_view name_suffix,
@@ -562,6 +598,10 @@ void CppEmitter::find_used_records() {
   };
   std::function<void(const ir::Expr&)> use_expr = [&](const ir::Expr& e) {
     use_type(e.type);
+    if (e.kind == ir::ExprKind::kCallBuiltin && (e.as<ir::Builtin>() == ir::Builtin::kJsonDecode ||
+                                                 e.as<ir::Builtin>() == ir::Builtin::kJsonEncode)) {
+      uses_json_ = true;
+    }
     for (const ir::ExprPtr& operand : e.operands) {
       if (operand) use_expr(*operand);
     }

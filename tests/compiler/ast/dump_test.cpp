@@ -35,7 +35,7 @@ TEST_CASE("dump shows items, their parts and positions") {
   type.span = {file.id(), 16, 33};
   ast::TypeExpr int_type;
   int_type.name = "int";
-  type.fields.push_back(ast::Param{"a", {file.id(), 25, 26}, int_type, nullptr});
+  type.fields.push_back(ast::Param{"a", {file.id(), 25, 26}, int_type, nullptr, {}, {}});
   module.items.push_back(std::move(type));
 
   CHECK(ast::dump(module, sources) ==
