@@ -16,6 +16,7 @@ item
     | typeDecl
     | constDecl
     | semaphoreDecl
+    | rateLimitDecl
     | sharedDecl
     | taskDecl
     | externTaskDecl
@@ -29,6 +30,8 @@ typeDecl      : TYPE ID LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE ;
 fieldDecl     : ID COLON type_ (AS STRING)? ;
 constDecl     : CONST ID (COLON type_)? ASSIGN expr ;
 semaphoreDecl : SEMAPHORE ID ASSIGN expr ;
+// `ratelimit api = 10 per 1s`: a token bucket of 10, one more every 100ms.
+rateLimitDecl : RATELIMIT ID ASSIGN count=expr PER period=expr ;
 sharedDecl    : SHARED ID COLON type_ ASSIGN expr ;
 
 taskDecl       : kind=(IO | CPU) TASK ID signature clause* block ;
@@ -42,7 +45,7 @@ param     : ID COLON type_ (ASSIGN expr)? ;
 // Clause arguments are deliberately simple values: `timeout LIMIT {` must not be
 // read as a record literal `LIMIT { … }`.
 clause
-    : USES ID clauseValue?                                     # usesClause
+    : USES usesTarget (COMMA usesTarget)*                      # usesClause
     | TIMEOUT clauseValue                                      # timeoutClause
     | RETRY clauseValue (BACKOFF clauseValue)? (ON ID (COMMA ID)*)? # retryClause
     | IN PROCESS                                               # inProcessClause
@@ -50,6 +53,8 @@ clause
     ;
 
 clauseValue : INT | FLOAT | DURATION | ID | LPAREN expr RPAREN ;
+// A semaphore (with the permits a call takes) or a rate limit.
+usesTarget  : ID clauseValue? ;
 
 // ---------------------------------------------------------------------------
 // Types
@@ -160,7 +165,7 @@ mapEntry  : expr COLON expr ;
 // Lexer
 
 TASK: 'task'; IO: 'io'; CPU: 'cpu'; FLOW: 'flow'; EXTERN: 'extern'; IMPORT: 'import';
-USE: 'use'; TYPE: 'type'; SEMAPHORE: 'semaphore'; SHARED: 'shared'; CONST: 'const';
+USE: 'use'; TYPE: 'type'; SEMAPHORE: 'semaphore'; RATELIMIT: 'ratelimit'; PER: 'per'; SHARED: 'shared'; CONST: 'const';
 LET: 'let'; IF: 'if'; ELSE: 'else'; WHILE: 'while'; FOR: 'for'; IN: 'in';
 RETURN: 'return'; BREAK: 'break'; CONTINUE: 'continue'; FAIL: 'fail'; GATHER: 'gather';
 RACE: 'race'; TIMEOUT: 'timeout'; RETRY: 'retry'; BACKOFF: 'backoff'; ON: 'on';

@@ -9,6 +9,7 @@ std::string_view item_kind_name(ItemKind kind) {
     case ItemKind::kType: return "type";
     case ItemKind::kConst: return "const";
     case ItemKind::kSemaphore: return "semaphore";
+    case ItemKind::kRateLimit: return "ratelimit";
     case ItemKind::kShared: return "shared";
     case ItemKind::kTask: return "task";
     case ItemKind::kExternTask: return "extern task";

@@ -188,7 +188,7 @@ struct Stmt {
 // ---------------------------------------------------------------------------
 // Items
 
-enum class ItemKind { kImport, kUse, kType, kConst, kSemaphore, kShared, kTask, kExternTask, kFlow };
+enum class ItemKind { kImport, kUse, kType, kConst, kSemaphore, kRateLimit, kShared, kTask, kExternTask, kFlow };
 
 std::string_view item_kind_name(ItemKind kind);
 
@@ -209,7 +209,7 @@ struct Clause {
   enum class Kind { kUses, kTimeout, kRetry, kInProcess, kBlocking };
   Kind kind = Kind::kUses;
   source::Span span;
-  // kUses: the semaphore.
+  // kUses: the semaphore or rate limit (`uses net, api` is two clauses).
   std::string name;
   source::Span name_span;
   // kUses: permits (may be null: one); kTimeout: duration; kRetry: count.
@@ -230,8 +230,10 @@ struct Item {
   std::vector<Param> fields;
   // kConst (optional), kShared: the declared type.
   std::optional<TypeExpr> declared_type;
-  // kConst, kSemaphore, kShared: the initial value.
+  // kConst, kSemaphore, kShared: the initial value; kRateLimit: the count.
   ExprPtr value;
+  // kRateLimit: the period (`10 per 1s`).
+  ExprPtr period;
   // kTask, kExternTask, kFlow:
   TaskKind task_kind = TaskKind::kIo;
   std::vector<Param> params;

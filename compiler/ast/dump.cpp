@@ -69,6 +69,7 @@ class Dumper {
     if (item.declared_type) line(depth + 1, ": " + type_text(*item.declared_type));
     for (const Clause& clause : item.clauses) dump_clause(clause, depth + 1);
     if (item.value) dump_expr(*item.value, depth + 1);
+    if (item.period) dump_expr(*item.period, depth + 1);
     if (!item.extern_symbol.empty()) line(depth + 1, "= \"" + item.extern_symbol + "\"");
     if (item.kind == ItemKind::kTask || item.kind == ItemKind::kFlow) dump_block(item.body, depth + 1);
   }

@@ -31,13 +31,14 @@ void Checker::require_place(const ir::BuiltinInfo& info, source::Span span) {
 bool Checker::require_json(const ir::Type* type, source::Span span) {
   const ir::Type* obstacle = ir::json_obstacle(type);
   if (obstacle == nullptr || type->is_error()) return true;
-  std::string label = obstacle == type ? fmt::format("this is `{}`", ir::type_name(type))
-                                       : fmt::format("this is `{}`, which holds `{}`", ir::type_name(type),
-                                                     ir::type_name(obstacle));
+  std::string label = obstacle == type
+                          ? fmt::format("this is `{}`", ir::type_name(type))
+                          : fmt::format("this is `{}`, which holds `{}`", ir::type_name(type), ir::type_name(obstacle));
   auto& diagnostic = error(diag::Code::kNotJson, span, fmt::format("`{}` is not JSON", ir::type_name(obstacle)))
                          .with_label(label)
-                         .note("JSON holds numbers, bool, str, durations, lists, tuples, maps, optionals and "
-                               "records of those");
+                         .note(
+                             "JSON holds numbers, bool, str, durations, lists, tuples, maps, optionals and "
+                             "records of those");
   if (obstacle->is(ir::TypeKind::kRecord)) {
     diagnostic.help("copy the fields you need into a record of your own");
   }
@@ -353,9 +354,8 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kJsonDecode: {
       // Called without its type: json_decode[T](text).
       for (std::size_t i = 0; i < count; ++i) arg_any(i);
-      auto& diagnostic =
-          error(diag::Code::kNotJson, node.name_span, "`json_decode` needs the type to decode into")
-              .with_label("decode into what?");
+      auto& diagnostic = error(diag::Code::kNotJson, node.name_span, "`json_decode` needs the type to decode into")
+                             .with_label("decode into what?");
       if (expected != nullptr && !expected->is_error() && ir::json_obstacle(expected) == nullptr) {
         diagnostic.help(fmt::format("write `json_decode[{}](…)`", ir::type_name(expected)));
       } else {

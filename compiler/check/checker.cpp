@@ -39,6 +39,7 @@ std::unique_ptr<ir::Program> Checker::run(const std::vector<const ast::Module*>&
     switch (item->kind) {
       case ast::ItemKind::kConst: check_const(*item, program_->consts[symbol->index]); break;
       case ast::ItemKind::kSemaphore: check_semaphore(*item, program_->semaphores[symbol->index]); break;
+      case ast::ItemKind::kRateLimit: check_rate_limit(*item, program_->rate_limits[symbol->index]); break;
       case ast::ItemKind::kShared: check_shared(*item, program_->shared[symbol->index]); break;
       case ast::ItemKind::kTask:
       case ast::ItemKind::kExternTask:

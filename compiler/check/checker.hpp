@@ -17,7 +17,7 @@ namespace taskc::check {
 
 // What a top-level name refers to.
 struct Symbol {
-  enum class Kind { kRecord, kConst, kSemaphore, kShared, kTask };
+  enum class Kind { kRecord, kConst, kSemaphore, kRateLimit, kShared, kTask };
   Kind kind;
   std::uint32_t index;
   source::Span span;
@@ -44,6 +44,9 @@ class Checker {
   void define_record(const ast::Item& item, ir::RecordDef& record);
   void check_const(const ast::Item& item, ir::Const& constant);
   void check_semaphore(const ast::Item& item, ir::Semaphore& semaphore);
+  void check_rate_limit(const ast::Item& item, ir::RateLimit& rate_limit);
+  // `uses NAME [n]` of a task: a semaphore or a rate limit.
+  void check_uses(const ast::Item& item, const ast::Clause& clause, ir::Task& task);
   void check_shared(const ast::Item& item, ir::Shared& shared);
   void check_signature(const ast::Item& item, ir::Task& task);
   void check_clauses(const ast::Item& item, ir::Task& task);

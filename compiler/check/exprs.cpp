@@ -284,6 +284,12 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
             .help(
                 fmt::format("hold a permit with `with {} {{ … }}`, or add `uses {}` to a task", node.name, node.name));
         return error_expr(node.span);
+      case Symbol::Kind::kRateLimit:
+        error(diag::Code::kNotAValue, node.span, fmt::format("ratelimit `{}` is not a value", node.name))
+            .with_label("used as a value")
+            .help(fmt::format("wait for a token with `with {} {{ … }}`, or add `uses {}` to a task", node.name,
+                              node.name));
+        return error_expr(node.span);
       case Symbol::Kind::kRecord:
         error(diag::Code::kNotAValue, node.span, fmt::format("type `{}` is not a value", node.name))
             .with_label("a type")

@@ -108,6 +108,11 @@ void Checker::declare(const ast::Item& item) {
       symbol.index = static_cast<std::uint32_t>(program_->semaphores.size());
       program_->semaphores.push_back(ir::Semaphore{item.name, 1, item.name_span});
       break;
+    case ast::ItemKind::kRateLimit:
+      symbol.kind = Symbol::Kind::kRateLimit;
+      symbol.index = static_cast<std::uint32_t>(program_->rate_limits.size());
+      program_->rate_limits.push_back(ir::RateLimit{item.name, 1, 1'000'000'000, item.name_span});
+      break;
     case ast::ItemKind::kShared:
       symbol.kind = Symbol::Kind::kShared;
       symbol.index = static_cast<std::uint32_t>(program_->shared.size());
@@ -145,8 +150,8 @@ void Checker::define_record(const ast::Item& item, ir::RecordDef& record) {
     for (const ir::Field& other : record.fields) {
       if (other.json_key() != added.json_key()) continue;
       error(diag::Code::kDuplicateMember, field.json_name.empty() ? field.name_span : field.json_name_span,
-            fmt::format("fields `{}` and `{}` of `{}` are both the JSON key \"{}\"", other.name, field.name,
-                        item.name, added.json_key()))
+            fmt::format("fields `{}` and `{}` of `{}` are both the JSON key \"{}\"", other.name, field.name, item.name,
+                        added.json_key()))
           .with_label("the same key again")
           .label(other.span, "first here");
     }
@@ -220,6 +225,83 @@ void Checker::check_semaphore(const ast::Item& item, ir::Semaphore& semaphore) {
   semaphore.permits = *permits;
 }
 
+void Checker::check_rate_limit(const ast::Item& item, ir::RateLimit& rate_limit) {
+  std::optional<std::int64_t> count = constant_int(*item.value, fmt::format("the count of ratelimit `{}`", item.name));
+  std::optional<std::int64_t> period =
+      constant_duration(*item.period, fmt::format("the period of ratelimit `{}`", item.name));
+  if (count && *count < 1) {
+    error(diag::Code::kBadSemaphore, item.value->span,
+          fmt::format("ratelimit `{}` needs at least one call per period", item.name))
+        .with_label(fmt::format("{} calls", *count))
+        .note("with no tokens every task that uses it would wait forever");
+    return;
+  }
+  if (period && *period <= 0) {
+    error(diag::Code::kBadSemaphore, item.period->span,
+          fmt::format("the period of ratelimit `{}` must be longer than zero", item.name))
+        .with_label("no time to spread the calls over")
+        .help(fmt::format("write it like `ratelimit {} = 10 per 1s`", item.name));
+    return;
+  }
+  if (count) rate_limit.count = *count;
+  if (period) rate_limit.period_ns = *period;
+}
+
+void Checker::check_uses(const ast::Item& item, const ast::Clause& clause, ir::Task& task) {
+  const Symbol* symbol = find_symbol(clause.name);
+  if (symbol != nullptr && symbol->kind == Symbol::Kind::kRateLimit) {
+    if (task.rate_limit) {
+      error(diag::Code::kBadClause, clause.name_span, fmt::format("`{}` uses a second rate limit", item.name))
+          .with_label("one rate limit per task")
+          .help("declare one `ratelimit` for the calls this task makes");
+      return;
+    }
+    if (clause.value) {
+      error(diag::Code::kBadClause, clause.value->span, fmt::format("a call takes one token of `{}`", clause.name))
+          .with_label("a rate limit has no permits to take")
+          .help(fmt::format("write `uses {}`", clause.name));
+    }
+    task.rate_limit = ir::RateLimitId{symbol->index};
+    return;
+  }
+  if (symbol == nullptr || symbol->kind != Symbol::Kind::kSemaphore) {
+    auto& d = error(symbol ? diag::Code::kBadClause : diag::Code::kUnknownName, clause.name_span,
+                    symbol ? fmt::format("`{}` is not a semaphore or a rate limit", clause.name)
+                           : fmt::format("unknown semaphore or rate limit `{}`", clause.name))
+                  .with_label("`uses` takes a semaphore or a rate limit");
+    if (!symbol) {
+      std::string hint = suggestion(clause.name);
+      if (!hint.empty()) d.help(hint);
+      d.note(
+          fmt::format("declare one at the top level: `semaphore {0} = 4` or `ratelimit {0} = 10 per 1s`", clause.name));
+    }
+    return;
+  }
+  if (task.semaphore) {
+    error(diag::Code::kBadClause, clause.name_span, fmt::format("`{}` uses a second semaphore", item.name))
+        .with_label("one semaphore per task")
+        .note("two semaphores taken one after the other can deadlock against a task taking them the other way")
+        .help("hold the second with `with NAME { … }` inside the task, or use one semaphore for both");
+    return;
+  }
+  task.semaphore = ir::SemaphoreId{symbol->index};
+  if (!clause.value) return;
+  std::optional<std::int64_t> permits = constant_int(*clause.value, "the number of permits");
+  if (!permits) return;
+  std::int64_t available = program_->semaphores[symbol->index].permits;
+  if (*permits < 1) {
+    error(diag::Code::kBadClause, clause.value->span, "a task must use at least one permit")
+        .with_label(fmt::format("{} permits", *permits));
+  } else if (*permits > available) {
+    error(diag::Code::kPermitsExceedSemaphore, clause.value->span,
+          fmt::format("`{}` uses {} permits of `{}`, which only has {}", item.name, *permits, clause.name, available))
+        .with_label("more than the semaphore holds")
+        .label(program_->semaphores[symbol->index].span, "declared here")
+        .note("every call would wait forever");
+  }
+  task.permits = *permits;
+}
+
 void Checker::check_shared(const ast::Item& item, ir::Shared& shared) {
   shared.type = resolve_type(*item.declared_type);
   if (shared.type->is(ir::TypeKind::kChannel)) {
@@ -265,47 +347,15 @@ void Checker::check_clauses(const ast::Item& item, ir::Task& task) {
   for (const ast::Clause& clause : item.clauses) {
     static constexpr std::string_view kClauseNames[] = {"uses", "timeout", "retry", "in process", "blocking"};
     std::string_view clause_name = kClauseNames[static_cast<int>(clause.kind)];
-    if (!seen.insert(clause.kind).second) {
+    // `uses net, api` is two uses clauses; every other clause comes once.
+    if (clause.kind != ast::Clause::Kind::kUses && !seen.insert(clause.kind).second) {
       error(diag::Code::kBadClause, clause.span, fmt::format("`{}` is given twice", clause_name))
           .with_label("second time")
           .help("give each clause once");
       continue;
     }
     switch (clause.kind) {
-      case ast::Clause::Kind::kUses: {
-        const Symbol* symbol = find_symbol(clause.name);
-        if (symbol == nullptr || symbol->kind != Symbol::Kind::kSemaphore) {
-          auto& d = error(symbol ? diag::Code::kBadClause : diag::Code::kUnknownName, clause.name_span,
-                          symbol ? fmt::format("`{}` is not a semaphore", clause.name)
-                                 : fmt::format("unknown semaphore `{}`", clause.name))
-                        .with_label("`uses` takes a semaphore");
-          if (!symbol) {
-            std::string hint = suggestion(clause.name);
-            if (!hint.empty()) d.help(hint);
-            d.note(fmt::format("declare one at the top level: `semaphore {} = 4`", clause.name));
-          }
-          break;
-        }
-        task.semaphore = ir::SemaphoreId{symbol->index};
-        if (clause.value) {
-          std::optional<std::int64_t> permits = constant_int(*clause.value, "the number of permits");
-          if (!permits) break;
-          std::int64_t available = program_->semaphores[symbol->index].permits;
-          if (*permits < 1) {
-            error(diag::Code::kBadClause, clause.value->span, "a task must use at least one permit")
-                .with_label(fmt::format("{} permits", *permits));
-          } else if (*permits > available) {
-            error(diag::Code::kPermitsExceedSemaphore, clause.value->span,
-                  fmt::format("`{}` uses {} permits of `{}`, which only has {}", item.name, *permits, clause.name,
-                              available))
-                .with_label("more than the semaphore holds")
-                .label(program_->semaphores[symbol->index].span, "declared here")
-                .note("every call would wait forever");
-          }
-          task.permits = *permits;
-        }
-        break;
-      }
+      case ast::Clause::Kind::kUses: check_uses(item, clause, task); break;
       case ast::Clause::Kind::kTimeout: {
         std::optional<std::int64_t> limit = constant_duration(*clause.value, "a timeout");
         if (limit && *limit <= 0) {

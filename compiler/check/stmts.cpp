@@ -273,7 +273,9 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
     return out;
   }
   const Symbol* symbol = find_symbol(node.name);
-  if (symbol && (symbol->kind == Symbol::Kind::kSemaphore || symbol->kind == Symbol::Kind::kShared) &&
+  if (symbol &&
+      (symbol->kind == Symbol::Kind::kSemaphore || symbol->kind == Symbol::Kind::kRateLimit ||
+       symbol->kind == Symbol::Kind::kShared) &&
       task_->in_process) {
     error(diag::Code::kSharedInProcess, node.name_span,
           fmt::format("`with {}` cannot run in a worker process", node.name))
@@ -287,6 +289,13 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
     out.body = block(node.body);
     return out;
   }
+  if (symbol && symbol->kind == Symbol::Kind::kRateLimit) {
+    // Waits for a token, then runs the block (nothing is held during it).
+    out.kind = ir::StmtKind::kWithRateLimit;
+    out.rate_limit = ir::RateLimitId{symbol->index};
+    out.body = block(node.body);
+    return out;
+  }
   if (symbol && symbol->kind == Symbol::Kind::kShared) {
     out.kind = ir::StmtKind::kWithShared;
     out.shared = ir::SharedId{symbol->index};
@@ -296,9 +305,10 @@ ir::Stmt Checker::with(const ast::Stmt& node) {
     return out;
   }
   auto& d = error(symbol ? diag::Code::kBadWithTarget : diag::Code::kUnknownName, node.name_span,
-                  symbol ? fmt::format("`with` needs a semaphore or a shared value; `{}` is neither", node.name)
-                         : fmt::format("unknown semaphore or shared value `{}`", node.name))
-                .with_label("not a semaphore or shared value");
+                  symbol ? fmt::format("`with` needs a semaphore, rate limit or shared value; `{}` is none of them",
+                                       node.name)
+                         : fmt::format("unknown semaphore, rate limit or shared value `{}`", node.name))
+                .with_label("not a semaphore, rate limit or shared value");
   std::string hint = symbol ? std::string() : suggestion(node.name);
   if (!hint.empty()) d.help(hint);
   out.body = block(node.body);
@@ -377,6 +387,7 @@ bool Checker::always_returns(const ir::Block& block) const {
         if (s.else_body && always_returns(s.body) && always_returns(*s.else_body)) return true;
         break;
       case ir::StmtKind::kWithSemaphore:
+      case ir::StmtKind::kWithRateLimit:
       case ir::StmtKind::kWithShared:
         if (always_returns(s.body)) return true;
         break;
@@ -398,7 +409,8 @@ bool Checker::always_returns(const ir::Block& block) const {
               if (inner.kind == ir::StmtKind::kBreak) has_break = true;
               // A break in a nested loop leaves only that loop.
               if (inner.kind == ir::StmtKind::kIf || inner.kind == ir::StmtKind::kWithShared ||
-                  inner.kind == ir::StmtKind::kWithSemaphore || inner.kind == ir::StmtKind::kTry) {
+                  inner.kind == ir::StmtKind::kWithSemaphore || inner.kind == ir::StmtKind::kWithRateLimit ||
+                  inner.kind == ir::StmtKind::kTry) {
                 pending.push_back(&inner.body);
                 if (inner.else_body) pending.push_back(&*inner.else_body);
                 for (const ir::Catch& c : inner.catches) pending.push_back(&c.body);

@@ -486,16 +486,20 @@ builtins (and print). Do the I/O in an io task or a flow and pass the data in:
     case Code::kBadClause:
       return {"a clause does not fit this task",
               R"(Clauses come after a task's signature: `uses S [n]` (hold n permits of
-semaphore S), `timeout D`, `retry N [backoff D] [on Kind, …]`, `in process`
-(cpu tasks only) and `blocking` (extern io tasks only). Each may be given
-once; permits must be at least one and timeouts longer than zero.
+semaphore S), `uses R` (take a token of rate limit R), `timeout D`,
+`retry N [backoff D] [on Kind, …]`, `in process` (cpu tasks only) and
+`blocking` (extern io tasks only). Each may be given once, except that `uses`
+names one semaphore and one rate limit: `uses net, api`. Permits must be at
+least one and timeouts longer than zero; a call takes exactly one token.
 
     io task fetch(url: str) -> str in process { … }   // error: io task
+    io task get(url: str) -> str uses api 2 { … }     // error: one token per call
 )"};
     case Code::kBadWithTarget:
-      return {"`with` needs a semaphore or a shared value",
+      return {"`with` needs a semaphore, a rate limit or a shared value",
               R"(`with S { … }` holds one permit of semaphore S, or the lock of shared
-value S, for the duration of the block.
+value S, for the duration of the block; `with R { … }` waits for a token of
+rate limit R, then runs the block.
 
     let lock = 1
     with lock { … }       // error
@@ -503,7 +507,7 @@ value S, for the duration of the block.
     case Code::kSharedInProcess:
       return {"an `in process` task uses what lives in the main process",
               R"(An `in process` task runs in a worker process, with its own memory.
-Shared values and semaphores live in the main process, so the worker can neither
+Shared values, semaphores and rate limits live in the main process, so the worker can neither
 read them nor hold them. Pass values as arguments, and put `uses S` on the task
 so that the caller holds the permit while the worker runs.
 )"};
@@ -533,8 +537,13 @@ the rest of the string be read as C++.
     import "wordstats.hpp"                // fixed
 )"};
     case Code::kBadSemaphore:
-      return {"a semaphore has no permits", R"(`semaphore NAME = N` needs N of at least one; with none, every task
-that uses it would wait forever.
+      return {"a semaphore or rate limit that could never let a call start",
+              R"(`semaphore NAME = N` needs N of at least one; with none, every task
+that uses it would wait forever. So does `ratelimit NAME = N per D`: at
+least one call per period, and a period longer than zero.
+
+    ratelimit api = 0 per 1s        // error
+    ratelimit api = 10 per 1s       // fixed: a burst of 10, then one call every 100ms
 )"};
     case Code::kPermitsExceedSemaphore:
       return {"a task needs more permits than its semaphore has",

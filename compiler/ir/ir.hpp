@@ -35,6 +35,7 @@ using TaskId = Id<struct TaskTag>;
 using ConstId = Id<struct ConstTag>;
 using SharedId = Id<struct SharedTag>;
 using SemaphoreId = Id<struct SemaphoreTag>;
+using RateLimitId = Id<struct RateLimitTag>;
 // A record's field, and a tuple's element, by position.
 using FieldIndex = Id<struct FieldTag>;
 using ElementIndex = Id<struct ElementTag>;
@@ -210,6 +211,7 @@ enum class StmtKind {
   kReturn,         // value or null
   kFail,           // value: the message (str)
   kWithSemaphore,  // semaphore, body
+  kWithRateLimit,  // rate_limit, body
   kWithShared,     // shared, body
   kTry,            // body, catches
   kExpr,           // value
@@ -224,6 +226,7 @@ struct Stmt {
   AssignOp assign_op = AssignOp::kSet;
   ForKind for_kind = ForKind::kList;
   SemaphoreId semaphore;
+  RateLimitId rate_limit;
   SharedId shared;
   Block body;
   std::optional<Block> else_body;
@@ -305,6 +308,8 @@ struct Task {
   // `uses S n`
   std::optional<SemaphoreId> semaphore;
   std::int64_t permits = 1;
+  // `uses api` (a call takes a token first)
+  std::optional<RateLimitId> rate_limit;
   std::optional<std::int64_t> timeout_ns;
   std::optional<Retry> retry;
   std::vector<Local> locals;
@@ -329,6 +334,14 @@ struct Semaphore {
   source::Span span;
 };
 
+// `ratelimit api = 10 per 1s`
+struct RateLimit {
+  std::string name;
+  std::int64_t count = 1;
+  std::int64_t period_ns = 1'000'000'000;
+  source::Span span;
+};
+
 struct Shared {
   std::string name;
   const Type* type = nullptr;
@@ -346,6 +359,7 @@ struct Program {
   std::vector<std::unique_ptr<RecordDef>> records;
   std::vector<Const> consts;
   std::vector<Semaphore> semaphores;
+  std::vector<RateLimit> rate_limits;
   std::vector<Shared> shared;
   std::vector<Task> tasks;
   // `flow main`, if the program has one.
@@ -356,6 +370,7 @@ struct Program {
   const Const& constant(ConstId id) const { return consts[id.index]; }
   const Shared& shared_value(SharedId id) const { return shared[id.index]; }
   const Semaphore& semaphore(SemaphoreId id) const { return semaphores[id.index]; }
+  const RateLimit& rate_limit(RateLimitId id) const { return rate_limits[id.index]; }
 };
 
 }  // namespace taskc::ir

@@ -121,6 +121,18 @@ class IrJson {
       json_.end_object();
     }
     json_.end_array();
+    if (!program_.rate_limits.empty()) {
+      json_.key("rate_limits");
+      json_.begin_array();
+      for (const RateLimit& r : program_.rate_limits) {
+        json_.begin_object();
+        json_.field("name", r.name);
+        json_.field("count", r.count);
+        json_.field("period_ns", r.period_ns);
+        json_.end_object();
+      }
+      json_.end_array();
+    }
     json_.key("shared");
     json_.begin_array();
     for (const Shared& s : program_.shared) {
@@ -188,6 +200,7 @@ class IrJson {
       json_.field("permits", t.permits);
       json_.end_object();
     }
+    if (t.rate_limit) json_.field("uses_rate_limit", program_.rate_limit(*t.rate_limit).name);
     if (t.timeout_ns) json_.field("timeout_ns", *t.timeout_ns);
     if (t.retry) {
       json_.key("retry");
@@ -246,9 +259,20 @@ class IrJson {
   }
 
   void stmt(const Stmt& s) {
-    static constexpr std::string_view kNames[] = {"let",         "assign",   "if",     "while", "for",
-                                                  "break",       "continue", "return", "fail",  "with_semaphore",
-                                                  "with_shared", "try",      "expr"};
+    static constexpr std::string_view kNames[] = {"let",
+                                                  "assign",
+                                                  "if",
+                                                  "while",
+                                                  "for",
+                                                  "break",
+                                                  "continue",
+                                                  "return",
+                                                  "fail",
+                                                  "with_semaphore",
+                                                  "with_rate_limit",
+                                                  "with_shared",
+                                                  "try",
+                                                  "expr"};
     static constexpr std::string_view kAssign[] = {"=", "+=", "-=", "*=", "/=", "%="};
     static constexpr std::string_view kFor[] = {"list", "range", "map_keys", "map_pairs", "channel"};
     json_.begin_object();
@@ -267,6 +291,7 @@ class IrJson {
       expr(s.target.get());
     }
     if (s.kind == StmtKind::kWithSemaphore) json_.field("semaphore", program_.semaphore(s.semaphore).name);
+    if (s.kind == StmtKind::kWithRateLimit) json_.field("rate_limit", program_.rate_limit(s.rate_limit).name);
     if (s.kind == StmtKind::kWithShared) json_.field("shared", program_.shared_value(s.shared).name);
     if (s.value) {
       json_.key("value");

@@ -130,6 +130,11 @@ class AstBuilder {
       item.kind = ast::ItemKind::kSemaphore;
       name = n->ID();
       item.value = expr_or_error(n->expr(), n);
+    } else if (auto* n = node->rateLimitDecl()) {
+      item.kind = ast::ItemKind::kRateLimit;
+      name = n->ID();
+      item.value = expr_or_error(n->count, n);
+      item.period = expr_or_error(n->period, n);
     } else if (auto* n = node->sharedDecl()) {
       item.kind = ast::ItemKind::kShared;
       name = n->ID();
@@ -140,14 +145,14 @@ class AstBuilder {
       name = n->ID();
       item.task_kind = n->kind && n->kind->getType() == TaskLexer::CPU ? ast::TaskKind::kCpu : ast::TaskKind::kIo;
       signature(n->signature(), item);
-      for (auto* clause : n->clause()) item.clauses.push_back(this->clause(clause));
+      for (auto* clause : n->clause()) clauses(clause, item.clauses);
       item.body = block(n->block());
     } else if (auto* n = node->externTaskDecl()) {
       item.kind = ast::ItemKind::kExternTask;
       name = n->ID();
       item.task_kind = n->kind && n->kind->getType() == TaskLexer::CPU ? ast::TaskKind::kCpu : ast::TaskKind::kIo;
       signature(n->signature(), item);
-      for (auto* clause : n->clause()) item.clauses.push_back(this->clause(clause));
+      for (auto* clause : n->clause()) clauses(clause, item.clauses);
       item.extern_symbol = plain_string(n->STRING());
       item.extern_span = span(n->STRING());
     } else if (auto* n = node->flowDecl()) {
@@ -201,15 +206,27 @@ class AstBuilder {
     if (node->ARROW()) item.result = type(node->type_());
   }
 
+  // A clause; `uses net, api` gives one per name.
+  void clauses(TaskParser::ClauseContext* node, std::vector<ast::Clause>& out) {
+    auto* uses = dynamic_cast<TaskParser::UsesClauseContext*>(node);
+    if (uses == nullptr) {
+      out.push_back(clause(node));
+      return;
+    }
+    for (auto* target : uses->usesTarget()) {
+      ast::Clause& clause = out.emplace_back();
+      clause.span = span(target);
+      clause.kind = ast::Clause::Kind::kUses;
+      clause.name = text(target->ID());
+      clause.name_span = span(target->ID());
+      if (target->clauseValue()) clause.value = clause_value(target->clauseValue());
+    }
+  }
+
   ast::Clause clause(TaskParser::ClauseContext* node) {
     ast::Clause clause;
     clause.span = span(node);
-    if (auto* n = dynamic_cast<TaskParser::UsesClauseContext*>(node)) {
-      clause.kind = ast::Clause::Kind::kUses;
-      clause.name = text(n->ID());
-      clause.name_span = span(n->ID());
-      if (n->clauseValue()) clause.value = clause_value(n->clauseValue());
-    } else if (auto* n = dynamic_cast<TaskParser::TimeoutClauseContext*>(node)) {
+    if (auto* n = dynamic_cast<TaskParser::TimeoutClauseContext*>(node)) {
       clause.kind = ast::Clause::Kind::kTimeout;
       clause.value = clause_value(n->clauseValue());
     } else if (auto* n = dynamic_cast<TaskParser::RetryClauseContext*>(node)) {

@@ -1,6 +1,7 @@
 #include "taskrt/program_args.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -87,12 +88,14 @@ std::string ProgramArgs::add_limit(const std::string& text) {
     if (limit.name == name) found = &limit;
   }
   if (found == nullptr) {
-    return limits_.empty() ? fmt::format("--limit {}: this program has no semaphores", text)
-                           : fmt::format("--limit {}: no semaphore `{}` (this program has {})", text, name, names);
+    return limits_.empty()
+               ? fmt::format("--limit {}: this program has no semaphores or rate limits", text)
+               : fmt::format("--limit {}: no semaphore or rate limit `{}` (this program has {})", text, name, names);
   }
   std::string count = text.substr(equals + 1);
   if (!check("int", count).empty() || std::stoll(count) < 1 || std::stoll(count) > 1'000'000'000) {
-    return fmt::format("--limit {}: the permits must be a number from 1 to 1000000000", text);
+    return fmt::format("--limit {}: the {} must be a number from 1 to 1000000000", text,
+                       found->rate_limit ? "calls per period" : "permits");
   }
   std::int64_t permits = std::stoll(count);
   if (permits < found->most_at_once) {
@@ -131,7 +134,10 @@ std::string ProgramArgs::usage() const {
   if (!options.empty()) out += "\noptions:\n" + options;
   std::string semaphores;
   for (const Limit& limit : limits_) {
-    semaphores += fmt::format("{}{} ({})", semaphores.empty() ? "" : ", ", limit.name, limit.permits);
+    std::string size = limit.rate_limit
+                           ? fmt::format("{} per {}", limit.permits, format_duration(limit.rate_limit->period()))
+                           : std::to_string(limit.permits);
+    semaphores += fmt::format("{}{} ({})", semaphores.empty() ? "" : ", ", limit.name, size);
   }
   out +=
       "\nruntime options:\n"
@@ -143,7 +149,12 @@ std::string ProgramArgs::usage() const {
       "  --http-max-body SIZE largest HTTP response body, decoded (default: 256M; 0: no limit)\n"
       "  --file-max-size SIZE largest file read_file reads (default: 1G; 0: no limit)\n";
   if (!limits_.empty()) {
-    out += fmt::format("  --limit NAME=N       permits of a semaphore (this program's: {})\n", semaphores);
+    bool has_semaphores = std::any_of(limits_.begin(), limits_.end(), [](const Limit& l) { return !l.rate_limit; });
+    bool has_rate_limits = std::any_of(limits_.begin(), limits_.end(), [](const Limit& l) { return l.rate_limit; });
+    std::string what = has_semaphores && has_rate_limits ? "permits or calls per period"
+                       : has_semaphores                  ? "permits of a semaphore"
+                                                         : "calls per period of a rate limit";
+    out += fmt::format("  --limit NAME=N       {} (this program's: {})\n", what, semaphores);
   }
   out +=
       "  --seed N             seed the random generators (random(), random_int(), shuffle())\n"
@@ -300,7 +311,9 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
   // Applied now, before any task can take a permit.
   for (const auto& [name, permits] : options_.limits) {
     for (Limit& limit : limits_) {
-      if (limit.name == name && limit.semaphore != nullptr) limit.semaphore->reset(permits);
+      if (limit.name != name) continue;
+      if (limit.semaphore != nullptr) limit.semaphore->reset(permits);
+      if (limit.rate_limit != nullptr) limit.rate_limit->reset(permits);
     }
   }
   return std::nullopt;

@@ -29,6 +29,7 @@ std::string CppEmitter::describe_clauses(const ir::Task& task) const {
     out += "  uses " + program_.semaphore(*task.semaphore).name;
     if (task.permits != 1) out += " " + std::to_string(task.permits);
   }
+  if (task.rate_limit) out += (task.semaphore ? ", " : "  uses ") + program_.rate_limit(*task.rate_limit).name;
   if (task.timeout_ns) out += "  timeout " + duration_literal(*task.timeout_ns);
   if (task.retry) out += fmt::format("  retry {}", task.retry->extra_attempts);
   if (task.in_process) out += "  in process";
@@ -178,6 +179,11 @@ void CppEmitter::globals(Printer& header, Printer& source) {
     header.print("extern taskrt::Semaphore $n$;", {{"n", identifier(s.name)}});
     source.print("taskrt::Semaphore $n${$p$};", {{"n", identifier(s.name)}, {"p", std::to_string(s.permits)}});
   }
+  for (const ir::RateLimit& r : program_.rate_limits) {
+    header.print("extern taskrt::RateLimit $n$;", {{"n", identifier(r.name)}});
+    source.print("taskrt::RateLimit $n${$c$, $p$};",
+                 {{"n", identifier(r.name)}, {"c", std::to_string(r.count)}, {"p", duration_literal(r.period_ns)}});
+  }
   for (const ir::Shared& s : program_.shared) {
     header.print("extern taskrt::Shared<$t$> $n$;", {{"t", type(s.type)}, {"n", identifier(s.name)}});
     std::string value = expr(*s.init);
@@ -323,6 +329,7 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
     if (task.permits != 1) clauses += fmt::format(", .permits = {}", task.permits);
   }
   auto add = [&](const std::string& clause) { clauses += (clauses.empty() ? "" : ", ") + clause; };
+  if (task.rate_limit) add(".rate_limit = &" + identifier(program_.rate_limit(*task.rate_limit).name));
   if (task.timeout_ns) add(".timeout = " + duration_literal(*task.timeout_ns));
   if (task.retry) {
     std::string policy = fmt::format(".extra_attempts = {}", task.retry->extra_attempts);
@@ -339,7 +346,7 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
 
 void CppEmitter::process_task_definition(const ir::Task& task) {
   begin_task(task);
-  bool clauses = task.semaphore || task.timeout_ns || task.retry;
+  bool clauses = task.semaphore || task.rate_limit || task.timeout_ns || task.retry;
   // `attempt()` in the body needs the attempt's number in the worker too
   // (an extern has no body to ask).
   bool numbered = task.retry.has_value() && !task.is_extern;
@@ -450,7 +457,7 @@ void CppEmitter::task_definition(const ir::Task& task) {
   if (task.in_process) return process_task_definition(task);
   begin_task(task);
   std::string comment = fmt::format("// {} {}{}", ir::task_kind_name(task.kind), task.name, describe_clauses(task));
-  bool clauses = task.semaphore || task.timeout_ns || task.retry;
+  bool clauses = task.semaphore || task.rate_limit || task.timeout_ns || task.retry;
   if (clauses) {
     // The body, one attempt at a time; the wrapper applies the clauses.
     out_->line("namespace attempts_ {");
@@ -539,6 +546,11 @@ void CppEmitter::entry_point() {
     limits += fmt::format("{}{{\"{}\", {}, {}, &{}::{}}}", i ? ", " : "", semaphore.name, semaphore.permits, most,
                           options_.name, identifier(semaphore.name));
   }
+  // And the rate limits, whose count per period it sets.
+  for (const ir::RateLimit& rate_limit : program_.rate_limits) {
+    limits += fmt::format("{}{{\"{}\", {}, 1, nullptr, &{}::{}}}", limits.empty() ? "" : ", ", rate_limit.name,
+                          rate_limit.count, options_.name, identifier(rate_limit.name));
+  }
   bool returns_int = main_flow.result->is(ir::TypeKind::kInt);
   std::string workers;
   std::string options = "args.options()";
@@ -580,6 +592,7 @@ CppEmitter::CppEmitter(const ir::Program& program, const source::SourceMap& sour
   for (const auto& record : program_.records) program_names_.insert(identifier(record->name));
   for (const ir::Const& c : program_.consts) program_names_.insert(identifier(c.name));
   for (const ir::Semaphore& s : program_.semaphores) program_names_.insert(identifier(s.name));
+  for (const ir::RateLimit& r : program_.rate_limits) program_names_.insert(identifier(r.name));
   for (const ir::Shared& s : program_.shared) program_names_.insert(identifier(s.name));
   for (const ir::Task& task : program_.tasks) {
     program_names_.insert(identifier(task.name));
@@ -598,8 +611,8 @@ void CppEmitter::find_used_records() {
   };
   std::function<void(const ir::Expr&)> use_expr = [&](const ir::Expr& e) {
     use_type(e.type);
-    if (e.kind == ir::ExprKind::kCallBuiltin && (e.as<ir::Builtin>() == ir::Builtin::kJsonDecode ||
-                                                 e.as<ir::Builtin>() == ir::Builtin::kJsonEncode)) {
+    if (e.kind == ir::ExprKind::kCallBuiltin &&
+        (e.as<ir::Builtin>() == ir::Builtin::kJsonDecode || e.as<ir::Builtin>() == ir::Builtin::kJsonEncode)) {
       uses_json_ = true;
     }
     for (const ir::ExprPtr& operand : e.operands) {

@@ -169,6 +169,16 @@ void CppEmitter::stmt(const ir::Stmt& s) {
       out_->line("}");
       return;
     }
+    case ir::StmtKind::kWithRateLimit:
+      // A token, then the block: nothing is held while it runs.
+      out_->print("co_await $r$.acquire();", {{"r", identifier(program_.rate_limit(s.rate_limit).name)}});
+      out_->line("{");
+      {
+        Printer::Indent indent(*out_);
+        block(s.body);
+      }
+      out_->line("}");
+      return;
     case ir::StmtKind::kWithShared: return with_shared(s);
     case ir::StmtKind::kTry: return try_stmt(s);
     case ir::StmtKind::kExpr: {

@@ -1,4 +1,4 @@
-// The clauses of a task (`uses`, `timeout`, `retry`) and with_clauses(),
+// The clauses of a task (`uses` a semaphore and a rate limit, `timeout`, `retry`) and with_clauses(),
 // which applies them around each call. Suspends; fails as the call does, or
 // with Timeout.
 #pragma once
@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "taskrt/rate_limit.hpp"
 #include "taskrt/retry.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/time.hpp"
@@ -18,6 +19,7 @@ namespace taskrt {
 struct TaskClauses {
   Semaphore* semaphore = nullptr;
   std::int64_t permits = 1;
+  RateLimit* rate_limit = nullptr;
   std::optional<Duration> timeout;
   std::optional<RetryPolicy> retry;
 };
@@ -27,11 +29,13 @@ namespace detail {
 template <typename MakeAttempt>
 using AttemptTask = decltype(std::declval<MakeAttempt&>()(std::int64_t{1}));
 
-// One attempt: hold the permits, then run under the timeout.
+// One attempt: hold the permits, then take a token (so that the call starts
+// as the token is taken), then run under the timeout.
 template <typename MakeAttempt>
 AttemptTask<MakeAttempt> one_attempt(const TaskClauses& clauses, MakeAttempt& make_attempt, std::int64_t attempt) {
   std::optional<Semaphore::Permit> permit;
   if (clauses.semaphore != nullptr) permit.emplace(co_await clauses.semaphore->acquire(clauses.permits));
+  if (clauses.rate_limit != nullptr) co_await clauses.rate_limit->acquire();
   auto work = make_attempt(attempt);
   if (clauses.timeout) {
     co_return co_await with_timeout(*clauses.timeout, std::move(work));

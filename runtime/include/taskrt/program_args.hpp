@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "taskrt/builtins.hpp"
+#include "taskrt/rate_limit.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/semaphore.hpp"
 
@@ -30,12 +31,14 @@ class ProgramArgs {
     std::string shown = {};
   };
   // A semaphore `--limit NAME=N` can resize: how many permits it has, and
-  // the most one task takes at once (a limit below that would hang it).
+  // the most one task takes at once (a limit below that would hang it); or a
+  // rate limit, whose calls per period it sets.
   struct Limit {
     std::string name;
     std::int64_t permits = 1;
     std::int64_t most_at_once = 1;
     Semaphore* semaphore = nullptr;
+    RateLimit* rate_limit = nullptr;
   };
 
   ProgramArgs(std::string program, std::string description, std::vector<Param> params, std::vector<Limit> limits = {})

@@ -26,6 +26,7 @@
 #include "taskrt/process_pool.hpp"
 #include "taskrt/program.hpp"
 #include "taskrt/program_args.hpp"
+#include "taskrt/rate_limit.hpp"
 #include "taskrt/retry.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/schedule.hpp"
