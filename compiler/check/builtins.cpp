@@ -64,6 +64,14 @@ ir::ExprPtr Checker::json_decode(const ast::Expr& node) {
   return out;
 }
 
+void Checker::require_channel_place(const ir::BuiltinInfo& info, source::Span span) {
+  // A channel lives in the main process; a worker process cannot reach it.
+  if (task_ == nullptr || !task_->in_process) return;
+  error(diag::Code::kSharedInProcess, span, fmt::format("`{}` cannot run in a worker process", info.name))
+      .with_label("channels live in the main process")
+      .help(fmt::format("drop `in process` from `{}`: a cpu task on the CPU pool can use channels", task_->name));
+}
+
 ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
   auto out = std::make_unique<ir::Expr>();
   out->kind = ir::ExprKind::kKeyFunction;
@@ -201,6 +209,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     case ir::Builtin::kNow: return done(floating);
     case ir::Builtin::kEnv: arg_as(0, str); return done(types_->optional(str));
     case ir::Builtin::kSend: {
+      require_channel_place(info, node.name_span);
       const ir::Type* channel = arg_any(0);
       if (!channel->is(ir::TypeKind::kChannel)) {
         expr(*node.operands[1]);
@@ -211,6 +220,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     }
     case ir::Builtin::kRecv:
     case ir::Builtin::kClose: {
+      require_channel_place(info, node.name_span);
       bool is_recv = info.builtin == ir::Builtin::kRecv;
       const ir::Type* channel = arg_any(0);
       if (!channel->is(ir::TypeKind::kChannel)) return wrong(0, "a channel");
@@ -222,8 +232,9 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(void_type);
     case ir::Builtin::kLen: {
       const ir::Type* type = arg_any(0);
-      if (!type->is(ir::TypeKind::kList) && !type->is(ir::TypeKind::kMap) && !type->is(ir::TypeKind::kStr)) {
-        return wrong(0, "a list, map or str");
+      if (!type->is(ir::TypeKind::kList) && !type->is(ir::TypeKind::kMap) && !type->is(ir::TypeKind::kStr) &&
+          !type->is(ir::TypeKind::kChannel)) {
+        return wrong(0, "a list, map, str or channel");
       }
       return done(integer);
     }

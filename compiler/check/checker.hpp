@@ -90,6 +90,8 @@ class Checker {
   // json_decode[T](text); and whether `type` can be JSON (E0219 if not).
   ir::ExprPtr json_decode(const ast::Expr& node);
   bool require_json(const ir::Type* type, source::Span span);
+  // send, recv and close: anywhere but in `in process` tasks (E0304).
+  void require_channel_place(const ir::BuiltinInfo& info, source::Span span);
   ir::ExprPtr formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span);
   ir::ExprPtr slice(const ast::Expr& expr);
   ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);

@@ -159,14 +159,18 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
         return error_expr(node.span);
       }
       const ir::Type* element = resolve_type(*node.type_arg);
-      if (node.operands.size() != 1) {
+      if (node.operands.size() > 1) {
         error(diag::Code::kWrongArgumentCount, node.span,
-              fmt::format("`channel[T](capacity)` takes 1 argument, found {}", node.operands.size()))
-            .with_label("the capacity is how many values it buffers");
+              fmt::format("`channel[T](capacity)` takes 0 or 1 argument, found {}", node.operands.size()))
+            .with_label("the capacity is how many values it buffers")
+            .note("`channel[T]()` buffers any number");
         return error_expr(node.span);
       }
+      // No operand: unbounded.
       auto out = make(ir::ExprKind::kNewChannel, types_->channel(element), node.span);
-      out->operands.push_back(expr_as(*node.operands[0], types_->int_type(), "the capacity of a channel"));
+      if (!node.operands.empty()) {
+        out->operands.push_back(expr_as(*node.operands[0], types_->int_type(), "the capacity of a channel"));
+      }
       return out;
     }
     case ast::ExprKind::kField: return field(node);
@@ -851,11 +855,10 @@ std::optional<ir::ForKind> Checker::iteration(const ir::Type* iterable, std::siz
     return std::nullopt;
   }
   if (iterable->is(ir::TypeKind::kChannel)) {
-    if (task_ && task_->kind == ir::TaskKind::kCpu) {
-      error(diag::Code::kCpuReachesIo, span, "a cpu task cannot receive from a channel")
-          .with_label("waits for another task")
-          .note("receiving waits on other tasks, and a CPU worker must never wait")
-          .help("receive in an io task and pass the values to the cpu task");
+    if (task_ && task_->in_process) {
+      error(diag::Code::kSharedInProcess, span, "a task in a worker process cannot receive from a channel")
+          .with_label("channels live in the main process")
+          .help(fmt::format("drop `in process` from `{}`: a cpu task on the CPU pool can read channels", task_->name));
     }
     if (pattern_size != 1) {
       arity_error("a channel", 1);

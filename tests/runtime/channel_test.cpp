@@ -115,3 +115,46 @@ TEST_CASE("channels work between cpu workers and the loop") {
   };
   CHECK(runtime->run(body()) == 2 * (499 * 500 / 2) + 1000 * 500);
 }
+
+TEST_CASE("an unbounded channel takes a million values without waiting, and gives them back in order") {
+  auto runtime = testing::make_runtime();
+  Channel<std::int64_t> channel(kUnbounded);
+  constexpr std::int64_t kCount = 1'000'000;
+  auto body = [&]() -> Task<bool> {
+    for (std::int64_t i = 0; i < kCount; ++i) co_await channel.send(i);  // never suspends
+    bool all_waiting = len(channel) == kCount;
+    channel.close();
+    std::int64_t expected = 0;
+    while (std::optional<std::int64_t> value = co_await channel.recv()) {
+      if (*value != expected++) co_return false;
+    }
+    co_return all_waiting&& expected == kCount&& len(channel) == 0;
+  };
+  CHECK(runtime->run(body()));
+}
+
+TEST_CASE("tasks on the CPU pool send and receive by suspending, never by blocking their thread") {
+  // One CPU thread, a rendezvous channel, a producer and three consumers all
+  // on the pool: if a send or a receive held the thread, nothing else could
+  // run on it and this would never finish.
+  auto runtime = testing::make_runtime(1);
+  Channel<int> channel(0);
+  std::atomic<long> total{0};
+  auto producer = [&]() -> Task<void> {
+    co_await to_cpu();
+    for (int i = 1; i <= 3000; ++i) co_await channel.send(i);
+    channel.close();
+  };
+  auto consumer = [&]() -> Task<void> {
+    co_await to_cpu();
+    while (std::optional<int> value = co_await channel.recv()) total += *value;
+  };
+  auto body = [&]() -> Task<void> {
+    std::vector<Task<void>> tasks;
+    tasks.push_back(producer());
+    for (int i = 0; i < 3; ++i) tasks.push_back(consumer());
+    co_await gather(std::move(tasks));
+  };
+  runtime->run(body());
+  CHECK(total == 3000L * 3001 / 2);
+}

@@ -181,6 +181,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kCallTask: return call_task(e, true);
     case ir::ExprKind::kCallBuiltin: return builtin(e);
     case ir::ExprKind::kNewChannel:
+      if (e.operands.empty()) return fmt::format("{}(taskrt::kUnbounded)", type(e.type));
       return fmt::format("{}(taskrt::channel_capacity({}))", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kField: {
       const ir::RecordDef& record = *e.operands[0]->type->record;

@@ -1,4 +1,5 @@
-// Channel<T>: a bounded multi-producer multi-consumer queue for pipelines.
+// Channel<T>: a multi-producer multi-consumer queue for pipelines, bounded
+// (backpressure) or unbounded (kUnbounded: send never waits).
 //
 // send() suspends while the channel is full (backpressure); recv() suspends
 // while it is empty and gives std::nullopt once the channel is closed and
@@ -24,6 +25,9 @@
 #include "taskrt/task.hpp"
 
 namespace taskrt {
+
+// `channel[T]()`: no bound; send never waits (Python's Queue()).
+inline constexpr std::size_t kUnbounded = static_cast<std::size_t>(-1);
 
 // `channel[T](n)`: the capacity n, at least 0 (0: every send waits for its receive).
 inline std::size_t channel_capacity(std::int64_t n) {
@@ -232,6 +236,7 @@ class Channel {
     while (Waiter* sender = state_->senders.pop()) State::finish(sender, Waiter::Status::kClosed);
   }
 
+  // The values waiting in it (buffered; not those of blocked senders).
   std::size_t size() const {
     std::lock_guard lock(state_->mutex);
     return state_->buffer.size();
@@ -242,5 +247,11 @@ class Channel {
  private:
   std::shared_ptr<State> state_;
 };
+
+// `len(ch)`: how many values wait in it.
+template <typename T>
+std::int64_t len(const Channel<T>& channel) {
+  return static_cast<std::int64_t>(channel.size());
+}
 
 }  // namespace taskrt
