@@ -141,6 +141,9 @@ class CppEmitter {
    private:
     CppEmitter& emitter_;
   };
+  // `return` and `return value` (the C++ expression; empty: none), wherever
+  // it is: a plain co_return, or through the return exits below.
+  void return_stmt(const std::string& value);
   // Prints the binding of the task's stop token before a loop; returns its name.
   std::string loop_stop_token();
   std::string cancellation_check(const std::string& token) const;
@@ -194,6 +197,16 @@ class CppEmitter {
   // Locals that live outside the current C++ scope: a flow's lets, which its
   // node lambdas share (`(*total)`), keyed by LocalId.
   std::map<ir::LocalId, std::string> hoisted_;
+  // Where a `return` goes when a co_return would skip work that must happen
+  // first: a flow node's return gives the flow its result, marks the flow
+  // returned (the nodes below it then skip) and signals the node done; a
+  // return inside an `as completed` loop must first cancel and wait for the
+  // loop's calls. Innermost last; empty: a plain co_return.
+  struct ReturnExit {
+    std::string keep;   // statements that keep the value `$v$` (or mark a valueless return)
+    std::string leave;  // statements that leave
+  };
+  std::vector<ReturnExit> return_exits_;
   // The C++ names of the current task's locals, and the names each enclosing
   // C++ scope declares.
   std::map<ir::LocalId, std::string> local_names_;

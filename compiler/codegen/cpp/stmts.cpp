@@ -25,6 +25,21 @@ std::string CppEmitter::declare(ir::LocalId id) {
   return name;
 }
 
+void CppEmitter::return_stmt(const std::string& value) {
+  if (return_exits_.empty()) {
+    out_->line(value.empty() ? "co_return;" : "co_return " + value + ";");
+    return;
+  }
+  const ReturnExit& exit = return_exits_.back();
+  out_->line("{");
+  {
+    Printer::Indent indent(*out_);
+    out_->print(exit.keep, {{"v", value}});
+    out_->line(exit.leave);
+  }
+  out_->line("}");
+}
+
 std::string CppEmitter::loop_stop_token() {
   // Bound once before the loop: reaching it through the context on every
   // step reloads the token's address (the atomic load in the check forbids
@@ -143,13 +158,9 @@ void CppEmitter::stmt(const ir::Stmt& s) {
     case ir::StmtKind::kBreak: out_->line("break;"); return;
     case ir::StmtKind::kContinue: out_->line("continue;"); return;
     case ir::StmtKind::kReturn: {
-      if (!s.value) {
-        out_->line("co_return;");
-        return;
-      }
-      std::string value = expr(*s.value);
+      std::string value = s.value ? expr(*s.value) : std::string();
       flush_prelude();
-      out_->print("co_return $v$;", {{"v", value}});
+      return_stmt(value);
       return;
     }
     case ir::StmtKind::kFail: {
