@@ -154,8 +154,10 @@ primary
     | LPAREN expr COMMA (expr (COMMA expr)*)? COMMA? RPAREN     # tupleLit
     | LPAREN expr RPAREN                                        # parenExpr
     | GATHER SETTLE? LPAREN args RPAREN                         # gatherTuple
-    | GATHER SETTLE? ID LPAREN args? RPAREN FOR pattern IN expr (LIMIT expr)? # gatherEach
+    // `… as completed`: only as the iterable of a `for` (results as they come).
+    | GATHER SETTLE? ID LPAREN args? RPAREN FOR pattern IN expr (LIMIT expr)? (AS ID)? # gatherEach
     | RACE LPAREN args RPAREN                                   # raceExpr
+    | RACE ID LPAREN args? RPAREN FOR pattern IN expr (LIMIT expr)? # raceEach
     ;
 
 fieldInit : ID COLON expr ;

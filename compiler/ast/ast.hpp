@@ -113,12 +113,14 @@ enum class ExprKind {
   kTuple,            // operands
   kRecord,           // name, fields
   kGather,           // settle, operands (the concurrent expressions)
-  kGatherEach,       // settle, operands[0] (the call), pattern, operands[1] (iterable), operands[2] (limit, or null)
-  kRace,             // operands
-  kTimeout,          // operands[0] (the work), operands[1] (the duration), operands[2] (else value, or null)
-  kTryElse,          // operands[0] (the work), operands[1] (the fallback)
-  kKeyFunction,      // pattern => operands[0]: the key of `sorted(xs, x => key)`, `min` and `max`
-  kInvalid,          // what the parser reported and could not build; operands: parts checked for errors of their own
+  kGatherEach,  // settle, as_completed, operands[0] (the call), pattern, operands[1] (iterable), operands[2] (limit, or
+                // null)
+  kRaceEach,    // operands[0] (the call), pattern, operands[1] (iterable), operands[2] (limit, or null)
+  kRace,        // operands
+  kTimeout,     // operands[0] (the work), operands[1] (the duration), operands[2] (else value, or null)
+  kTryElse,     // operands[0] (the work), operands[1] (the fallback)
+  kKeyFunction,  // pattern => operands[0]: the key of `sorted(xs, x => key)`, `min` and `max`
+  kInvalid,      // what the parser reported and could not build; operands: parts checked for errors of their own
 };
 
 struct Expr {
@@ -128,6 +130,7 @@ struct Expr {
   double float_value = 0;
   bool bool_value = false;
   bool settle = false;
+  bool as_completed = false;  // kGatherEach: `… as completed`
   bool inclusive = false;
   BinaryOp binary_op = BinaryOp::kAdd;
   UnaryOp unary_op = UnaryOp::kNegate;

@@ -181,8 +181,10 @@ class Dumper {
         return;
       case ExprKind::kGather: line(depth, expr.settle ? "gather settle" : "gather"); break;
       case ExprKind::kGatherEach:
-        line(depth, fmt::format("gather{} for {}", expr.settle ? " settle" : "", pattern_text(expr.pattern)));
+        line(depth, fmt::format("gather{} for {}{}", expr.settle ? " settle" : "", pattern_text(expr.pattern),
+                                expr.as_completed ? " as completed" : ""));
         break;
+      case ExprKind::kRaceEach: line(depth, fmt::format("race for {}", pattern_text(expr.pattern))); break;
       case ExprKind::kRace: line(depth, "race"); break;
       case ExprKind::kTimeout: line(depth, "timeout"); break;
       case ExprKind::kTryElse: line(depth, "try-else"); break;

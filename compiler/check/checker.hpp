@@ -92,6 +92,8 @@ class Checker {
   bool require_json(const ir::Type* type, source::Span span);
   // send, recv and close: anywhere but in `in process` tasks (E0304).
   void require_channel_place(const ir::BuiltinInfo& info, source::Span span);
+  // Set by a `for` whose iterable is a `gather … as completed`, for that gather.
+  bool completed_iterable_ = false;
   ir::ExprPtr formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span);
   ir::ExprPtr slice(const ast::Expr& expr);
   ir::ExprPtr conditional(const ast::Expr& expr, const ir::Type* expected);

@@ -235,6 +235,7 @@ ir::ExprPtr Checker::expr_of_kind(const ast::Expr& node, const ir::Type* expecte
     case ast::ExprKind::kRecord: return record_literal(node);
     case ast::ExprKind::kGather:
     case ast::ExprKind::kGatherEach:
+    case ast::ExprKind::kRaceEach:
     case ast::ExprKind::kRace:
     case ast::ExprKind::kTimeout:
     case ast::ExprKind::kTryElse: return concurrency(node, expected);
@@ -915,8 +916,16 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
       out->type = types_->tuple(std::move(element_types));
       return out;
     }
+    case ast::ExprKind::kRaceEach:
     case ast::ExprKind::kGatherEach: {
-      auto out = make(ir::ExprKind::kGatherEach, nullptr, node.span);
+      bool race = node.kind == ast::ExprKind::kRaceEach;
+      if (node.as_completed && !completed_iterable_) {
+        error(diag::Code::kSyntaxError, node.span, "`gather … as completed` is the iterable of a `for` loop")
+            .with_label("results as they complete need a loop to take them")
+            .help("write `for x in gather f(y) for y in ys as completed { … }`, or drop `as completed`");
+      }
+      completed_iterable_ = false;
+      auto out = make(race ? ir::ExprKind::kRaceEach : ir::ExprKind::kGatherEach, nullptr, node.span);
       out->settle = node.settle;
       ir::ExprPtr iterable = expr(*node.operands[1]);
       std::vector<const ir::Type*> bound;
@@ -931,7 +940,14 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
       ir::ExprPtr limit;
       if (node.operands[2]) limit = expr_as(*node.operands[2], types_->int_type(), "a gather limit");
       const ir::Type* element = body->type;
-      if (element->is(ir::TypeKind::kVoid)) {
+      if (race) {
+        if (kind == ir::ForKind::kChannel) {
+          error(diag::Code::kNotIterable, iterable->span, "`race … for` cannot read a channel")
+              .with_label("a race needs its competitors up front")
+              .help("receive the values into a list first");
+        }
+        out->type = element;
+      } else if (element->is(ir::TypeKind::kVoid)) {
         if (node.settle) {
           error(diag::Code::kNoValue, node.span, "`gather settle` needs calls that return values")
               .with_label("this returns nothing");
@@ -940,11 +956,6 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
         out->type = types_->void_type();
       } else {
         out->type = types_->list(node.settle ? types_->result(element) : element);
-      }
-      if (kind == ir::ForKind::kChannel) {
-        error(diag::Code::kNotIterable, iterable->span, "`gather … for` cannot read a channel")
-            .with_label("a channel has no length known in advance")
-            .help("receive with `for v in ch { … }` in an io task");
       }
       out->operands.push_back(std::move(body));
       out->operands.push_back(std::move(iterable));

@@ -243,10 +243,14 @@ ir::Stmt Checker::for_loop(const ast::Stmt& node) {
   ir::Stmt out;
   out.kind = ir::StmtKind::kFor;
   out.span = node.span;
+  bool completed = node.value->kind == ast::ExprKind::kGatherEach && node.value->as_completed;
+  completed_iterable_ = completed;
   out.value = expr(*node.value);
+  completed_iterable_ = false;
   std::vector<const ir::Type*> bound;
   std::optional<ir::ForKind> kind = iteration(out.value->type, node.pattern.names.size(), bound, node.value->span);
   out.for_kind = out.value->kind == ir::ExprKind::kRange ? ir::ForKind::kRange : kind.value_or(ir::ForKind::kList);
+  if (completed && out.value->kind == ir::ExprKind::kGatherEach) out.for_kind = ir::ForKind::kCompleted;
   push_scope();
   for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
     const ir::Type* type = kind ? bound[i] : types_->error_type();

@@ -21,6 +21,7 @@ bool is_construct(const ir::Expr& e) {
   switch (e.kind) {
     case ir::ExprKind::kGather:
     case ir::ExprKind::kGatherEach:
+    case ir::ExprKind::kRaceEach:
     case ir::ExprKind::kRace:
     case ir::ExprKind::kTimeout:
     case ir::ExprKind::kTryElse: return true;

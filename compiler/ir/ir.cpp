@@ -1,5 +1,7 @@
 #include "compiler/ir/ir.hpp"
 
+#include <algorithm>
+
 namespace taskc::ir {
 std::string_view error_kind_name(ErrorKind kind) {
   return kErrorKindNames[static_cast<int>(kind)];
@@ -67,6 +69,16 @@ const RecordDef* Program::find_record(std::string_view name) const {
     if (record->name == name) return record.get();
   }
   return nullptr;
+}
+
+bool contains_return(const Block& block) {
+  return std::any_of(block.stmts.begin(), block.stmts.end(), [](const Stmt& s) { return contains_return(s); });
+}
+
+bool contains_return(const Stmt& s) {
+  if (s.kind == StmtKind::kReturn) return true;
+  if (contains_return(s.body) || (s.else_body && contains_return(*s.else_body))) return true;
+  return std::any_of(s.catches.begin(), s.catches.end(), [](const Catch& c) { return contains_return(c.body); });
 }
 
 }  // namespace taskc::ir

@@ -136,6 +136,7 @@ enum class ExprKind {
   kRecord,           // operands: one per field, in declaration order
   kGather,           // settle; operands: the concurrent expressions; type: tuple, or void
   kGatherEach,       // settle; operands[0]: body (reads `bindings`), [1]: iterable, [2]: limit or null
+  kRaceEach,         // as kGatherEach: the first call to succeed
   kRace,             // operands: the competitors
   kTimeout,          // operands[0]: work, [1]: duration, [2]: else value or null
   kTryElse,          // operands[0]: work, [1]: fallback
@@ -183,7 +184,9 @@ struct Expr {
 enum class AssignOp { kSet, kAdd, kSub, kMul, kDiv, kMod };
 
 // How a `for` walks its iterable.
-enum class ForKind { kList, kRange, kMapKeys, kMapPairs, kChannel };
+// kCompleted: `for x in gather … as completed`; the value is the kGatherEach,
+// whose results the body gets as they complete.
+enum class ForKind { kList, kRange, kMapKeys, kMapPairs, kChannel, kCompleted };
 
 struct Stmt;
 
@@ -232,6 +235,10 @@ struct Stmt {
   std::optional<Block> else_body;
   std::vector<Catch> catches;
 };
+
+// Whether a `return` is anywhere inside (nested statements included).
+bool contains_return(const Block& block);
+bool contains_return(const Stmt& stmt);
 
 // ---------------------------------------------------------------------------
 // Flows: each top-level statement of a flow is a node of a graph.

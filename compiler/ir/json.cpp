@@ -273,8 +273,10 @@ class IrJson {
                                                   "with_shared",
                                                   "try",
                                                   "expr"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(StmtKind::kExpr) + 1);
     static constexpr std::string_view kAssign[] = {"=", "+=", "-=", "*=", "/=", "%="};
-    static constexpr std::string_view kFor[] = {"list", "range", "map_keys", "map_pairs", "channel"};
+    static constexpr std::string_view kFor[] = {"list", "range", "map_keys", "map_pairs", "channel", "completed"};
+    static_assert(std::size(kFor) == static_cast<std::size_t>(ForKind::kCompleted) + 1);
     json_.begin_object();
     json_.field("stmt", kNames[static_cast<int>(s.kind)]);
     json_.field("at", at(s.span));
@@ -324,11 +326,14 @@ class IrJson {
 
   void expr(const Expr* e) {
     static constexpr std::string_view kNames[] = {
-        "int",          "float",         "bool",    "str",       "duration",     "none",          "interpolation",
-        "local",        "const",         "shared",  "call_task", "call_builtin", "new_channel",   "field",
-        "result_field", "tuple_element", "index",   "unary",     "binary",       "range",         "slice",
-        "conditional",  "key_function",  "list",    "map",       "tuple",        "record",        "gather",
-        "gather_each",  "race",          "timeout", "try_else",  "to_float",     "wrap_optional", "unwrap_optional"};
+        "int",           "float",   "bool",         "str",           "duration",      "none",
+        "interpolation", "local",   "const",        "shared",        "call_task",     "call_builtin",
+        "new_channel",   "field",   "result_field", "tuple_element", "index",         "unary",
+        "binary",        "range",   "slice",        "conditional",   "key_function",  "list",
+        "map",           "tuple",   "record",       "gather",        "gather_each",   "race_each",
+        "race",          "timeout", "try_else",     "to_float",      "wrap_optional", "unwrap_optional"};
+    // One name per kind: a kind added without its name fails here, not in a golden file.
+    static_assert(std::size(kNames) == static_cast<std::size_t>(ExprKind::kUnwrapOptional) + 1);
     if (e == nullptr) {
       json_.null();
       return;

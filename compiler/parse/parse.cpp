@@ -459,6 +459,26 @@ class AstBuilder {
     return expr;
   }
 
+  // `gather f(x) for x in xs limit n` and `race f(x) for x in xs limit n`:
+  // the element expression is always a call.
+  ast::ExprPtr each(ast::ExprKind kind, antlr4::ParserRuleContext* node, antlr4::tree::TerminalNode* callee,
+                    antlr4::tree::TerminalNode* close, TaskParser::ArgsContext* args,
+                    TaskParser::PatternContext* pattern_node, TaskParser::ExprContext* iterable,
+                    TaskParser::ExprContext* limit) {
+    auto out = make(kind, node);
+    auto call = std::make_unique<ast::Expr>();
+    call->kind = ast::ExprKind::kCall;
+    call->name = text(callee);
+    call->name_span = span(callee);
+    call->span = source::Span::cover(span(callee), span(close));
+    add_args(args, *call);
+    out->operands.push_back(std::move(call));
+    out->pattern = pattern(pattern_node);
+    out->operands.push_back(expr_or_error(iterable, node));
+    out->operands.push_back(limit ? expr_or_error(limit, node) : nullptr);
+    return out;
+  }
+
   void add_args(TaskParser::ArgsContext* args, ast::Expr& expr) {
     if (args == nullptr) return;
     for (auto* arg : args->expr()) expr.operands.push_back(this->expr(arg));
@@ -775,20 +795,24 @@ ast::ExprPtr AstBuilder::primary(TaskParser::PrimaryContext* node) {
     return gather;
   }
   if (auto* n = dynamic_cast<TaskParser::GatherEachContext*>(node)) {
-    auto gather = make(ast::ExprKind::kGatherEach, n);
+    auto gather = each(ast::ExprKind::kGatherEach, n, n->ID(0), n->RPAREN(), n->args(), n->pattern(), n->expr(0),
+                       n->LIMIT() ? n->expr(1) : nullptr);
     gather->settle = n->SETTLE() != nullptr;
-    // The element expression is always a call: `gather f(x) for x in xs`.
-    auto call = std::make_unique<ast::Expr>();
-    call->kind = ast::ExprKind::kCall;
-    call->name = text(n->ID());
-    call->name_span = span(n->ID());
-    call->span = source::Span::cover(span(n->ID()), span(n->RPAREN()));
-    add_args(n->args(), *call);
-    gather->operands.push_back(std::move(call));
-    gather->pattern = pattern(n->pattern());
-    gather->operands.push_back(expr_or_error(n->expr(0), n));
-    gather->operands.push_back(n->LIMIT() ? expr_or_error(n->expr(1), n) : nullptr);
+    if (n->AS()) {
+      gather->as_completed = true;
+      antlr4::tree::TerminalNode* word = n->ID(1);
+      if (present(word) && text(word) != "completed") {
+        sink_
+            .error(diag::Code::kSyntaxError, span(word),
+                   fmt::format("expected `completed` after `as`, found `{}`", text(word)))
+            .with_label("`gather … as completed` gives results as they complete");
+      }
+    }
     return gather;
+  }
+  if (auto* n = dynamic_cast<TaskParser::RaceEachContext*>(node)) {
+    return each(ast::ExprKind::kRaceEach, n, n->ID(), n->RPAREN(), n->args(), n->pattern(), n->expr(0),
+                n->LIMIT() ? n->expr(1) : nullptr);
   }
   if (auto* n = dynamic_cast<TaskParser::RaceExprContext*>(node)) {
     auto race = make(ast::ExprKind::kRace, n);

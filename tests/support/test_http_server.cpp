@@ -53,6 +53,40 @@ long number_after(const std::string& path, std::string_view prefix) {
   return std::stol(digits);
 }
 
+// A small website for crawlers: /site/page/0 … /site/page/29, each linking
+// to two more (one by absolute path, one relative), home by `..`, a site
+// outside (never to be fetched), and on page 7 a broken link.
+constexpr long kSitePages = 30;
+
+std::string site_page(long n) {
+  std::string html = "<html><head><title>Page " + std::to_string(n) + "</title></head><body>\n";
+  if (2 * n + 1 < kSitePages) html += "<a href=\"/site/page/" + std::to_string(2 * n + 1) + "\">next</a>\n";
+  if (2 * n + 2 < kSitePages) html += "<a href=\"" + std::to_string(2 * n + 2) + "\">other</a>\n";
+  html += "<a href=\"../page/0\">home</a> <a href=\"https://example.invalid/elsewhere\">elsewhere</a>\n";
+  if (n == 7) html += "<a href='/site/page/missing'>broken</a>\n";
+  return html + "</body></html>\n";
+}
+
+// A JSON API in pages: /api/items?page=1 … 5, 20 items each, with the next
+// page's number (null on the last), names that need escapes, optional tags.
+constexpr long kApiPages = 5;
+
+std::string api_items(long page) {
+  std::string json = "{\"page\": " + std::to_string(page) +
+                     ", \"next\": " + (page < kApiPages ? std::to_string(page + 1) : std::string("null")) +
+                     ", \"items\": [";
+  for (long i = 0; i < 20; ++i) {
+    long id = (page - 1) * 20 + i;
+    if (i) json += ", ";
+    json += "{\"id\": " + std::to_string(id) + ", \"name\": \"item \\\"" + std::to_string(id) + "\\\" caf\\u00e9\"";
+    json += ", \"price\": " + std::to_string(id / 4) + "." + std::to_string(id % 4 * 25);
+    json += ", \"in-stock\": " + std::string(id % 3 != 0 ? "true" : "false");
+    if (id % 2 == 0) json += ", \"tags\": [\"even\"" + std::string(id % 10 == 0 ? ", \"round\"" : "") + "]";
+    json += ", \"extra\": {\"ignored\": [1, 2, {\"deep\": null}]}}";
+  }
+  return json + "]}";
+}
+
 // `size` zero bytes, gzip-compressed: about a thousandth of the size.
 std::string gzip_of_zeros(std::size_t size) {
   z_stream stream{};
@@ -285,6 +319,12 @@ bool TestHttpServer::answer(int fd, const std::string& method, const std::string
   if (path == "/partial") {
     send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
     return false;
+  }
+  if (long n = number_after(path, "/site/page/"); n >= 0 && n < kSitePages) {
+    return send_all(fd, response(200, site_page(n)));
+  }
+  if (long page = number_after(path, "/api/items?page="); page >= 1 && page <= kApiPages) {
+    return send_all(fd, response(200, api_items(page)));
   }
   if (path == "/garbage") {
     send_all(fd, "this is not HTTP at all\r\n\r\n");

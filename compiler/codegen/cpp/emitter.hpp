@@ -141,6 +141,17 @@ class CppEmitter {
    private:
     CppEmitter& emitter_;
   };
+  // `gather f(x) for x in xs [limit n]` and its kin: the element lambda
+  // (added to the prelude), the iterable, the limit and a label for --progress.
+  struct EachCall {
+    std::string iterable;
+    std::string element;
+    std::string limit;
+    std::string label;
+  };
+  EachCall each_call(const ir::Expr& e);
+  // `for x in gather … as completed { … }`.
+  void completed_loop(const ir::Stmt& s);
   // `return` and `return value` (the C++ expression; empty: none), wherever
   // it is: a plain co_return, or through the return exits below.
   void return_stmt(const std::string& value);

@@ -235,68 +235,17 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       return fmt::format("(co_await taskrt::{}({}))", e.settle ? "gather_settled" : "gather", tasks);
     }
     case ir::ExprKind::kGatherEach: {
-      const ir::Expr& body = *e.operands[0];
-      const ir::Expr& items = *e.operands[1];
-      bool map_pairs = items.type->is(ir::TypeKind::kMap) && e.bindings.size() == 2;
-      std::string iterable;
-      if (std::optional<IntBounds> range = int_range(items)) {
-        // No list for `for i in a..b` or `range(…)`: the tasks are made from the numbers.
-        iterable =
-            fmt::format("taskrt::IntRange({}, {}, {})", range->start, range->end, range->inclusive ? "true" : "false");
-      } else {
-        iterable = expr(items);
-        if (items.type->is(ir::TypeKind::kMap) && !map_pairs) iterable = "taskrt::keys(" + iterable + ")";
-      }
-      // One element: a lambda from the element to its Task. A direct task
-      // call copies its arguments into the task, so the lambda can be plain;
-      // anything else becomes a coroutine lambda with the element by value.
-      std::string element = fresh("each");
-      // Explicit parameter types: GCC 12 rejects some generic lambdas nested
-      // in coroutine lambdas ("array used as initializer").
-      std::string element_type;
-      if (items.type->is(ir::TypeKind::kMap)) {
-        element_type = map_pairs
-                           ? fmt::format("std::pair<{}, {}>", type(items.type->args[0]), type(items.type->args[1]))
-                           : type(items.type->args[0]);
-      } else {
-        element_type = type(items.type->element());
-      }
-      // A pattern of several names takes the element (a map's pair, or a tuple) apart.
-      LocalScope scope(*this);
-      std::string param = element_type + " " + (e.bindings.size() == 1 ? declare(e.bindings[0]) : "entry_");
-      std::vector<std::string> statements;
-      for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
-        statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
-      }
-      bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
-      std::string head;
-      {
-        PreludeScope inner(*this);
-        std::string value = direct ? call_task(body, false) : expr(body);
-        for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
-        if (direct) {
-          head = fmt::format("auto {} = [&]({})", element, param);
-          statements.push_back("return " + value + ";");
-        } else {
-          head = fmt::format("auto {} = [&]({}) -> taskrt::Task<{}>", element, param, type(body.type));
-          statements.push_back(body.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;"
-                                                                  : "co_return " + value + ";");
-        }
-      }
-      // A one-line body stays on one line.
-      if (statements.size() == 1 && statements[0].find('\n') == std::string::npos) {
-        prelude_.push_back(head + " { " + statements[0] + " };");
-      } else {
-        prelude_.push_back(braced(head, statements, ";"));
-      }
-      // No limit is 0; a limit given is checked (at least 1) when the gather starts.
-      std::string limit = e.operands[2] ? "taskrt::gather_limit(" + expr(*e.operands[2]) + ")" : "std::int64_t{0}";
-      // The progress bar's label: what is gathered, and where.
-      const source::SourceFile& file = sources_.get(e.span.file);
-      std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
-      if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
-      return fmt::format("(co_await taskrt::{}({}, {}, {}, \"{}\"))", e.settle ? "gather_each_settled" : "gather_each",
-                         iterable, element, limit, escaped(label));
+      EachCall each = each_call(e);
+      // A gather over a channel is a work queue: its calls may add to it.
+      const char* runs = e.operands[1]->type->is(ir::TypeKind::kChannel)
+                             ? (e.settle ? "gather_queue_settled" : "gather_queue")
+                             : (e.settle ? "gather_each_settled" : "gather_each");
+      return fmt::format("(co_await taskrt::{}({}, {}, {}, \"{}\"))", runs, each.iterable, each.element, each.limit,
+                         escaped(each.label));
+    }
+    case ir::ExprKind::kRaceEach: {
+      EachCall each = each_call(e);
+      return fmt::format("(co_await taskrt::race_each({}, {}, {}))", each.iterable, each.element, each.limit);
     }
     case ir::ExprKind::kRace: {
       std::string tasks;
@@ -440,6 +389,68 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
     case ir::BinaryOp::kNotIn: return fmt::format("(!taskrt::contains({}, {}))", right, left);
   }
   TASKC_UNREACHABLE("a binary operator without a C++ lowering");
+}
+
+CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
+  const ir::Expr& body = *e.operands[0];
+  const ir::Expr& items = *e.operands[1];
+  bool map_pairs = items.type->is(ir::TypeKind::kMap) && e.bindings.size() == 2;
+  std::string iterable;
+  if (std::optional<IntBounds> range = int_range(items)) {
+    // No list for `for i in a..b` or `range(…)`: the tasks are made from the numbers.
+    iterable =
+        fmt::format("taskrt::IntRange({}, {}, {})", range->start, range->end, range->inclusive ? "true" : "false");
+  } else {
+    iterable = expr(items);
+    if (items.type->is(ir::TypeKind::kMap) && !map_pairs) iterable = "taskrt::keys(" + iterable + ")";
+  }
+  // One element: a lambda from the element to its Task. A direct task
+  // call copies its arguments into the task, so the lambda can be plain;
+  // anything else becomes a coroutine lambda with the element by value.
+  std::string element = fresh("each");
+  // Explicit parameter types: GCC 12 rejects some generic lambdas nested
+  // in coroutine lambdas ("array used as initializer").
+  std::string element_type;
+  if (items.type->is(ir::TypeKind::kMap)) {
+    element_type = map_pairs ? fmt::format("std::pair<{}, {}>", type(items.type->args[0]), type(items.type->args[1]))
+                             : type(items.type->args[0]);
+  } else {
+    element_type = type(items.type->element());
+  }
+  // A pattern of several names takes the element (a map's pair, or a tuple) apart.
+  LocalScope scope(*this);
+  std::string param = element_type + " " + (e.bindings.size() == 1 ? declare(e.bindings[0]) : "entry_");
+  std::vector<std::string> statements;
+  for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
+    statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
+  }
+  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
+  std::string head;
+  {
+    PreludeScope inner(*this);
+    std::string value = direct ? call_task(body, false) : expr(body);
+    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+    if (direct) {
+      head = fmt::format("auto {} = [&]({})", element, param);
+      statements.push_back("return " + value + ";");
+    } else {
+      head = fmt::format("auto {} = [&]({}) -> taskrt::Task<{}>", element, param, type(body.type));
+      statements.push_back(body.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;" : "co_return " + value + ";");
+    }
+  }
+  // A one-line body stays on one line.
+  if (statements.size() == 1 && statements[0].find('\n') == std::string::npos) {
+    prelude_.push_back(head + " { " + statements[0] + " };");
+  } else {
+    prelude_.push_back(braced(head, statements, ";"));
+  }
+  // No limit is 0; a limit given is checked (at least 1) when the gather starts.
+  std::string limit = e.operands[2] ? "taskrt::gather_limit(" + expr(*e.operands[2]) + ")" : "std::int64_t{0}";
+  // The progress bar's label: what is gathered, and where.
+  const source::SourceFile& file = sources_.get(e.span.file);
+  std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
+  if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
+  return EachCall{iterable, element, limit, label};
 }
 
 std::string CppEmitter::key_function(const ir::Expr& e) {

@@ -258,7 +258,72 @@ void CppEmitter::assign(const ir::Stmt& s) {
   out_->print("{ auto& $p$ = $t$; $p$ = $c$; }", {{"p", reference}, {"t", place}, {"c", computed}});
 }
 
+void CppEmitter::completed_loop(const ir::Stmt& s) {
+  // Results as they complete. However the body ends (its end, break, return,
+  // a failure), finish() cancels the calls still running and waits for them
+  // before the loop is left: a return is kept and made after it.
+  EachCall each = each_call(*s.value);
+  flush_prelude();
+  LocalScope scope(*this);
+  std::string stream = fresh("completed");
+  std::string failure = fresh("failure");
+  bool returns = ir::contains_return(s.body);
+  std::string returned = returns ? fresh("returned") : std::string();
+  std::string after = returns ? fresh("after") : std::string();
+  bool has_value = !task_->result->is(ir::TypeKind::kVoid);
+  out_->line("{");
+  out_->indent();
+  out_->print("auto $c$ = taskrt::$fn$($items$, $each$, $limit$);",
+              {{"c", stream},
+               {"fn", s.value->settle ? "as_completed_settled" : "as_completed"},
+               {"items", each.iterable},
+               {"each", each.element},
+               {"limit", each.limit}});
+  out_->print("std::exception_ptr $f$;", {{"f", failure}});
+  if (returns) {
+    out_->print(has_value ? "std::optional<$t$> $r$;" : "bool $r$ = false;",
+                {{"t", type(task_->result)}, {"r", returned}});
+  }
+  out_->line("try {");
+  {
+    Printer::Indent indent(*out_);
+    std::string next = fresh("next");
+    out_->line("while (true) {");
+    out_->indent();
+    out_->print("auto $n$ = co_await $c$.next();\nif (!$n$) break;", {{"n", next}, {"c", stream}});
+    if (s.bindings.size() == 1) {
+      out_->print("auto $x$ = std::move(*$n$);", {{"x", declare(s.bindings[0])}, {"n", next}});
+    } else {
+      for (std::size_t i = 0; i < s.bindings.size(); ++i) {
+        out_->print("auto $x$ = std::get<$i$>(*$n$);",
+                    {{"x", declare(s.bindings[i])}, {"i", std::to_string(i)}, {"n", next}});
+      }
+    }
+    if (returns) {
+      return_exits_.push_back({has_value ? returned + ".emplace($v$);" : returned + " = true;", "goto " + after + ";"});
+    }
+    block(s.body);
+    if (returns) return_exits_.pop_back();
+    out_->outdent();
+    out_->line("}");
+  }
+  out_->print("} catch (...) {\n  $f$ = std::current_exception();\n}", {{"f", failure}});
+  if (returns) out_->print("$a$:", {{"a", after}});
+  out_->print("co_await $c$.finish($f$);", {{"c", stream}, {"f", failure}});
+  if (returns) {
+    out_->print("if ($r$) {", {{"r", returned}});
+    {
+      Printer::Indent indent(*out_);
+      return_stmt(has_value ? "std::move(*" + returned + ")" : std::string());
+    }
+    out_->line("}");
+  }
+  out_->outdent();
+  out_->line("}");
+}
+
 void CppEmitter::for_loop(const ir::Stmt& s) {
+  if (s.for_kind == ir::ForKind::kCompleted) return completed_loop(s);
   std::string token = loop_stop_token();
   // The loop's variables live in the loop statement's scope.
   LocalScope scope(*this);

@@ -81,6 +81,9 @@ class Channel {
     Queue senders;         // guarded by mutex
     Queue receivers;       // guarded by mutex
     bool closed = false;   // guarded by mutex
+    // As a work queue: values taken by recv_work() whose work_done() has not
+    // come yet. The queue ends (closes) when it is empty and this is zero.
+    std::size_t busy = 0;  // guarded by mutex
 
     // Under mutex: marks a waiter finished and resumes it unless it is still
     // arming (then its await_suspend resumes it).
@@ -89,6 +92,12 @@ class Channel {
       if (!w->arming) w->executor->schedule(w->handle);
     }
   };
+
+  static void close_locked(State& state) {
+    state.closed = true;
+    while (Waiter* receiver = state.receivers.pop()) State::finish(receiver, Waiter::Status::kClosed);
+    while (Waiter* sender = state.senders.pop()) State::finish(sender, Waiter::Status::kClosed);
+  }
 
   struct StopHandler {
     Waiter* waiter;
@@ -165,7 +174,7 @@ class Channel {
 
   class [[nodiscard]] RecvAwaiter {
    public:
-    explicit RecvAwaiter(State& state) : state_(state) { waiter_.state = &state; }
+    RecvAwaiter(State& state, bool work) : state_(state), work_(work) { waiter_.state = &state; }
     bool await_ready() {
       std::lock_guard lock(state_.mutex);
       return try_locked();
@@ -202,9 +211,12 @@ class Channel {
           state_.buffer.push_back(std::move(*sender->value));
           State::finish(sender, Waiter::Status::kDone);
         }
+        if (work_) ++state_.busy;
         waiter_.status = Waiter::Status::kDone;
         return true;
       }
+      // An empty work queue that nobody works on can get nothing more.
+      if (work_ && state_.busy == 0 && state_.senders.head == nullptr) close_locked(state_);
       if (Waiter* sender = state_.senders.pop()) {
         waiter_.value = std::move(sender->value);
         State::finish(sender, Waiter::Status::kDone);
@@ -219,6 +231,7 @@ class Channel {
     }
 
     State& state_;
+    const bool work_;
     Waiter waiter_;
     std::optional<std::stop_callback<StopHandler>> on_stop_;
   };
@@ -226,14 +239,23 @@ class Channel {
   // Suspends while full; throws FailedError if the channel is closed.
   SendAwaiter send(T value) { return SendAwaiter(*state_, std::move(value)); }
   // Suspends while empty; nullopt once closed and drained.
-  RecvAwaiter recv() { return RecvAwaiter(*state_); }
+  RecvAwaiter recv() { return RecvAwaiter(*state_, false); }
+
+  // As a work queue (Python's Queue.get() and task_done(), join() built in):
+  // recv_work() takes a value that counts as work in progress until
+  // work_done(); once the channel is empty with no work in progress, nothing
+  // can add to it any more, so it closes and recv_work() gives nullopt.
+  RecvAwaiter recv_work() { return RecvAwaiter(*state_, true); }
+  void work_done() {
+    std::lock_guard lock(state_->mutex);
+    if (state_->busy > 0) --state_->busy;
+    if (state_->busy == 0 && state_->buffer.empty() && state_->senders.head == nullptr) close_locked(*state_);
+  }
 
   // Wakes every waiter; idempotent.
   void close() {
     std::lock_guard lock(state_->mutex);
-    state_->closed = true;
-    while (Waiter* receiver = state_->receivers.pop()) State::finish(receiver, Waiter::Status::kClosed);
-    while (Waiter* sender = state_->senders.pop()) State::finish(sender, Waiter::Status::kClosed);
+    close_locked(*state_);
   }
 
   // The values waiting in it (buffered; not those of blocked senders).
@@ -242,11 +264,22 @@ class Channel {
     return state_->buffer.size();
   }
   std::size_t capacity() const noexcept { return state_->capacity; }
+  bool unbounded() const noexcept { return state_->capacity == kUnbounded; }
   friend bool operator==(const Channel& a, const Channel& b) noexcept { return a.state_ == b.state_; }
 
  private:
   std::shared_ptr<State> state_;
 };
+
+// A work queue's channel must be unbounded: calls that add work to a full
+// channel would wait for room that only their own finishing frees.
+template <typename T>
+void require_unbounded(const Channel<T>& queue) {
+  if (queue.unbounded()) return;
+  throw FailedError(
+      "a gather over a channel needs an unbounded channel, `channel[T]()`: its calls add work, and a full channel "
+      "would make them wait for room that only their own finishing frees");
+}
 
 // `len(ch)`: how many values wait in it.
 template <typename T>

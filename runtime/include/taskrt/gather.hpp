@@ -297,12 +297,13 @@ Task<std::tuple<Result<detail::ValueOf<T>>...>> gather_settled(Task<T>... tasks)
       [](auto&... task) { return std::tuple<Result<detail::ValueOf<T>>...>(detail::take_settled(task)...); }, owned);
 }
 
-// The first task to succeed wins; the others are cancelled and awaited.
+// The first task to succeed wins; the others are cancelled and awaited (or,
+// with a limit, never started). Fails with the first failure if all fail.
 template <typename T>
-Task<T> race(std::vector<Task<T>> tasks) {
+Task<T> race(std::vector<Task<T>> tasks, std::size_t limit = 0) {
   if (tasks.empty()) throw FailedError("race of no tasks");
   detail::VectorChildren<T> children{tasks};
-  detail::TaskGroup group(children, 0, detail::GroupMode::kRace);
+  detail::TaskGroup group(children, limit, detail::GroupMode::kRace);
   co_await group;
   if (!group.winner()) std::rethrow_exception(group.first_error());
   co_return tasks[*group.winner()].take_result();

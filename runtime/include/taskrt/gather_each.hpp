@@ -39,6 +39,14 @@ auto gather_each(const Iterable& items, Make& make, std::int64_t limit, const ch
   return gather(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
 }
 
+// `race CALL for x in xs [limit n]`: the first call to succeed among many.
+template <typename Iterable, typename Make>
+auto race_each(const Iterable& items, Make& make, std::int64_t limit) {
+  auto tasks = detail::tasks_for_each(items, make);
+  if (tasks.empty()) throw FailedError("race … for x in xs: xs is empty, so no call can win");
+  return race(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
+}
+
 template <typename Iterable, typename Make>
 auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
   return gather_settled(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);

@@ -1,6 +1,7 @@
 // taskrt: the umbrella header. Generated code includes only this.
 #pragma once
 
+#include "taskrt/as_completed.hpp"
 #include "taskrt/blocking_pool.hpp"
 #include "taskrt/builtins.hpp"
 #include "taskrt/call_in_process.hpp"
@@ -40,4 +41,5 @@
 #include "taskrt/timeout.hpp"
 #include "taskrt/trace.hpp"
 #include "taskrt/values.hpp"
+#include "taskrt/work_queue.hpp"
 #include "taskrt/version.hpp"
