@@ -80,6 +80,40 @@ std::string describe_expected(antlr4::Parser& parser) {
   return out;
 }
 
+// Keywords that read like names a program would choose (`limit`, `after`,
+// `type`…): a syntax error at one is most often a name that cannot be one.
+bool is_name_like_keyword(size_t type) {
+  switch (type) {
+    case TaskLexer::AFTER:
+    case TaskLexer::LIMIT:
+    case TaskLexer::AS:
+    case TaskLexer::PER:
+    case TaskLexer::ON:
+    case TaskLexer::PROCESS:
+    case TaskLexer::BLOCKING:
+    case TaskLexer::SETTLE:
+    case TaskLexer::BACKOFF:
+    case TaskLexer::RETRY:
+    case TaskLexer::TIMEOUT:
+    case TaskLexer::USES:
+    case TaskLexer::RACE:
+    case TaskLexer::GATHER:
+    case TaskLexer::FAIL:
+    case TaskLexer::WITH:
+    case TaskLexer::TYPE:
+    case TaskLexer::USE:
+    case TaskLexer::IMPORT:
+    case TaskLexer::SHARED:
+    case TaskLexer::CONST:
+    case TaskLexer::SEMAPHORE:
+    case TaskLexer::RATELIMIT:
+    case TaskLexer::EXTERN:
+    case TaskLexer::TASK:
+    case TaskLexer::FLOW: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
@@ -138,12 +172,14 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     }
   }
   std::string found = token_text(file_, offset_, offending);
-  if (expected.empty()) {
-    sink_.error(diag::Code::kSyntaxError, span, fmt::format("unexpected {}{}", found, after))
-        .with_label("not expected here");
-  } else {
-    sink_.error(diag::Code::kSyntaxError, span, fmt::format("expected {}{}", expected, after))
-        .with_label(fmt::format("found {}", found));
+  diag::Diagnostic& reported =
+      expected.empty() ? sink_.error(diag::Code::kSyntaxError, span, fmt::format("unexpected {}{}", found, after))
+                             .with_label("not expected here")
+                       : sink_.error(diag::Code::kSyntaxError, span, fmt::format("expected {}{}", expected, after))
+                             .with_label(fmt::format("found {}", found));
+  if (is_name_like_keyword(offending->getType())) {
+    reported.help(fmt::format("{} is a keyword, so it cannot be a name: call it something else, like `{}_`", found,
+                              offending->getText()));
   }
 }
 

@@ -66,7 +66,12 @@ std::vector<std::vector<std::string>> re_find_all(const std::string& s, const st
   std::vector<re2::StringPiece> groups;
   std::size_t from = 0;
   while (from <= s.size() && match_at(re, s, from, RE2::UNANCHORED, groups)) {
-    out.push_back(texts(groups));
+    // Built in place: a match costs its strings, not a vector moved in too.
+    std::vector<std::string>& texts = out.emplace_back();
+    texts.reserve(groups.size());
+    for (const re2::StringPiece& group : groups) {
+      texts.emplace_back(group.data() ? std::string_view(group.data(), group.size()) : std::string_view());
+    }
     auto begin = static_cast<std::size_t>(groups[0].data() - s.data());
     std::size_t end = begin + groups[0].size();
     from = end > begin ? end : next_character(s, end);
