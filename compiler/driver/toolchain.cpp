@@ -145,8 +145,8 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
   fs::path depfile = dir / "inputs.d";
   std::string command = fmt::format(
-      "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson -pthread -o {}", shell_quote(cxx),
-      flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
+      "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson -pthread -o {}",
+      shell_quote(cxx), flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
       shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()),
       shell_quote(runtime.library), shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";

@@ -114,6 +114,8 @@ class AsCompleted final : public detail::CompletionObserver {
   };
 
   NextAwaiter next() noexcept { return NextAwaiter(*this); }
+  // Which call the last next() gave, counted in the order the calls started.
+  std::size_t given() const noexcept { return given_; }
   FinishAwaiter finish(std::exception_ptr failure) noexcept { return FinishAwaiter(*this, std::move(failure)); }
   RoomAwaiter room() noexcept { return RoomAwaiter(*this); }
 
@@ -206,6 +208,7 @@ class AsCompleted final : public detail::CompletionObserver {
       index = ready_.front();
       ready_.pop_front();
     }
+    given_ = index;
     // The caller was cancelled: its calls were too, and it stops here.
     if (parent_stop_.stop_requested()) throw CancelledError("cancelled while waiting for results as they complete");
     if constexpr (Settled) {
@@ -253,6 +256,7 @@ class AsCompleted final : public detail::CompletionObserver {
   }
 
   std::deque<Task<T>> tasks_;  // stable: calls are added while others run
+  std::size_t given_ = 0;      // only the loop's task reads and writes it
   std::size_t unstarted_ = 0;  // of a list: how many calls it has
   const std::size_t limit_;
   std::function<void()> call_done_;
@@ -324,6 +328,7 @@ template <bool Settled, typename V, typename Make>
 class QueueAsCompleted {
  public:
   using T = typename detail::CallOf<Make, V>::value_type;
+  using Item = typename AsCompleted<T, Settled>::Item;
 
   QueueAsCompleted(Channel<V> queue, Make& make, std::int64_t limit)
       : queue_(queue),
@@ -332,6 +337,7 @@ class QueueAsCompleted {
     stream_.set_feeder(detail::feed_completed(stream_, queue_, make));
   }
   auto next() noexcept { return stream_.next(); }
+  std::size_t given() const noexcept { return stream_.given(); }
   auto finish(std::exception_ptr failure) noexcept { return stream_.finish(std::move(failure)); }
 
  private:

@@ -388,11 +388,13 @@ T best_by(const std::vector<T>& xs, KeyOf key_of, Beats beats, const char* what)
 }  // namespace detail
 template <typename T, typename KeyOf>
 T min_by(const std::vector<T>& xs, KeyOf key_of) {
-  return detail::best_by(xs, key_of, [](const auto& a, const auto& b) { return less(a, b); }, "min");
+  return detail::best_by(
+      xs, key_of, [](const auto& a, const auto& b) { return less(a, b); }, "min");
 }
 template <typename T, typename KeyOf>
 T max_by(const std::vector<T>& xs, KeyOf key_of) {
-  return detail::best_by(xs, key_of, [](const auto& a, const auto& b) { return less(b, a); }, "max");
+  return detail::best_by(
+      xs, key_of, [](const auto& a, const auto& b) { return less(b, a); }, "max");
 }
 
 template <typename T>

@@ -41,5 +41,5 @@
 #include "taskrt/timeout.hpp"
 #include "taskrt/trace.hpp"
 #include "taskrt/values.hpp"
-#include "taskrt/work_queue.hpp"
 #include "taskrt/version.hpp"
+#include "taskrt/work_queue.hpp"
