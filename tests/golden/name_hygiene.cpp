@@ -142,6 +142,7 @@ int main(int argc, char** argv) {
   p << "// expect: locals " << (3 * all + static_cast<long>(names.size())) << "\n";
   p << "// expect: with " << all << "\n";
   p << "// expect: fields " << all << "\n";
+  p << "// expect: json true\n";
   p << "// expect: flow " << first_half << "\n";
   p << "// expect: gathered " << 3 * 6 << "\n";
   p << "shared hygiene_total: int = 0\nsemaphore hygiene_permits = 1\n\n";
@@ -208,6 +209,8 @@ int main(int argc, char** argv) {
   p << " }\n    let hygiene_fields = 0\n";
   for (const std::string& name : names) p << "    hygiene_fields += hygiene_record." << name << "\n";
   p << "    print(\"fields\", hygiene_fields)\n";
+  // The record's JSON reader and writer name every field too.
+  p << "    print(\"json\", json_decode[Hygiene](json_encode(hygiene_record)) == hygiene_record)\n";
   for (std::size_t i = 0; i < half; ++i) p << "    let " << names[i] << " = " << value(i) << "\n";
   p << "    let hygiene_flow = 0\n";
   for (std::size_t i = 0; i < half; ++i) p << "    hygiene_flow += " << names[i] << "\n";

@@ -62,11 +62,11 @@ void CppEmitter::records(Printer& out) {
       std::string right;
       for (std::size_t i = 0; i < record->fields.size(); ++i) {
         std::string field = field_identifier(*record, record->fields[i].name);
-        left += fmt::format("{}a.{}", i ? ", " : "", field);
-        right += fmt::format("{}b.{}", i ? ", " : "", field);
+        left += fmt::format("{}a_.{}", i ? ", " : "", field);
+        right += fmt::format("{}b_.{}", i ? ", " : "", field);
       }
       out.print(
-          "inline bool operator<(const $name$& a, const $name$& b) {\n"
+          "inline bool operator<(const $name$& a_, const $name$& b_) {\n"
           "  return taskrt::less(std::tie($left$), std::tie($right$));\n"
           "}",
           {{"name", name}, {"left", left}, {"right", right}});
@@ -90,14 +90,14 @@ void CppEmitter::records(Printer& out) {
       std::string encodes;
       std::string decodes;
       for (const ir::Field& field : record->fields) {
-        encodes += fmt::format("\n  encode(out, value.{});", field_identifier(*record, field.name));
-        decodes += fmt::format("\n  decode(in, value.{});", field_identifier(*record, field.name));
+        encodes += fmt::format("\n  encode(out_, value_.{});", field_identifier(*record, field.name));
+        decodes += fmt::format("\n  decode(in_, value_.{});", field_identifier(*record, field.name));
       }
       out.print(
-          "inline void encode(taskrt::Writer& out, const $name$& value) {\n"
+          "inline void encode(taskrt::Writer& out_, const $name$& value_) {\n"
           "  using taskrt::encode;$encodes$\n"
           "}\n"
-          "inline void decode(taskrt::Reader& in, $name$& value) {\n"
+          "inline void decode(taskrt::Reader& in_, $name$& value_) {\n"
           "  using taskrt::decode;$decodes$\n"
           "}",
           {{"name", name}, {"encodes", encodes}, {"decodes", decodes}});
@@ -122,25 +122,25 @@ void CppEmitter::json_functions(Printer& out, const ir::RecordDef& record) {
     std::string member = field_identifier(record, field.name);
     std::string key = string_view_literal(field.json_key());
     bool required = !field.type->is(ir::TypeKind::kOptional);
-    branches += fmt::format("{}if (key == {}) {{\n      json_read(members.value(), value.{});{}\n    }}",
+    branches += fmt::format("{}if (key_ == {}) {{\n      json_read(members_.value(), value_.{});{}\n    }}",
                             branches.empty() ? "\n    " : " else ", key, member,
-                            required ? fmt::format("\n      has_{} = true;", member) : "");
+                            required ? fmt::format("\n      has_{}_ = true;", member) : "");
     if (required) {
-      flags += fmt::format("\n  bool has_{} = false;", member);
-      checks += fmt::format("\n  if (!has_{}) members.missing({});", member, key);
+      flags += fmt::format("\n  bool has_{}_ = false;", member);
+      checks += fmt::format("\n  if (!has_{}_) members_.missing({});", member, key);
     }
-    writes += fmt::format("\n  out.key({});\n  json_write(out, value.{});", key, member);
+    writes += fmt::format("\n  out_.key({});\n  json_write(out_, value_.{});", key, member);
   }
   out.print(
-      "inline void json_read(const taskrt::json::Value& json, $name$& value) {\n"
-      "  taskrt::json::Object members(json);$flags$\n"
-      "  while (members.next()) {\n"
-      "    std::string_view key = members.key();$branches$\n"
+      "inline void json_read(const taskrt::json::Value& json_, $name$& value_) {\n"
+      "  taskrt::json::Object members_(json_);$flags$\n"
+      "  while (members_.next()) {\n"
+      "    std::string_view key_ = members_.key();$branches$\n"
       "  }$checks$\n"
       "}\n"
-      "inline void json_write(taskrt::json::Writer& out, const $name$& value) {\n"
-      "  out.begin_object();$writes$\n"
-      "  out.end_object();\n"
+      "inline void json_write(taskrt::json::Writer& out_, const $name$& value_) {\n"
+      "  out_.begin_object();$writes$\n"
+      "  out_.end_object();\n"
       "}",
       {{"name", name}, {"flags", flags}, {"branches", branches}, {"checks", checks}, {"writes", writes}});
 }

@@ -20,15 +20,15 @@ inline std::string format_value(const Error& value) {
   return std::string("Error {") + " kind: " + format_value(value.kind) + ", message: " + format_value(value.message) +
          " }";
 }
-inline void encode(taskrt::Writer& out, const Error& value) {
+inline void encode(taskrt::Writer& out_, const Error& value_) {
   using taskrt::encode;
-  encode(out, value.kind);
-  encode(out, value.message);
+  encode(out_, value_.kind);
+  encode(out_, value_.message);
 }
-inline void decode(taskrt::Reader& in, Error& value) {
+inline void decode(taskrt::Reader& in_, Error& value_) {
   using taskrt::decode;
-  decode(in, value.kind);
-  decode(in, value.message);
+  decode(in_, value_.kind);
+  decode(in_, value_.message);
 }
 
 struct Summary {
@@ -46,23 +46,23 @@ inline std::string format_value(const Summary& value) {
          ", parts: " + format_value(value.parts) + ", tags: " + format_value(value.tags) +
          ", best: " + format_value(value.best) + ", note: " + format_value(value.note) + " }";
 }
-inline void encode(taskrt::Writer& out, const Summary& value) {
+inline void encode(taskrt::Writer& out_, const Summary& value_) {
   using taskrt::encode;
-  encode(out, value.name);
-  encode(out, value.total);
-  encode(out, value.parts);
-  encode(out, value.tags);
-  encode(out, value.best);
-  encode(out, value.note);
+  encode(out_, value_.name);
+  encode(out_, value_.total);
+  encode(out_, value_.parts);
+  encode(out_, value_.tags);
+  encode(out_, value_.best);
+  encode(out_, value_.note);
 }
-inline void decode(taskrt::Reader& in, Summary& value) {
+inline void decode(taskrt::Reader& in_, Summary& value_) {
   using taskrt::decode;
-  decode(in, value.name);
-  decode(in, value.total);
-  decode(in, value.parts);
-  decode(in, value.tags);
-  decode(in, value.best);
-  decode(in, value.note);
+  decode(in_, value_.name);
+  decode(in_, value_.total);
+  decode(in_, value_.parts);
+  decode(in_, value_.tags);
+  decode(in_, value_.best);
+  decode(in_, value_.note);
 }
 
 // cpu task summarize
