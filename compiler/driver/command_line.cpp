@@ -45,6 +45,7 @@ struct Options {
   int optimization = 2;
   bool verbose = false;
   bool no_main = false;
+  bool no_format = false;
   std::string namespace_name;
   std::vector<std::string> program_args;
 };
@@ -130,7 +131,7 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
   if (!generate(options, terminal, err, false, code, name, status)) return status;
   std::string directory = options.output.empty() ? "." : options.output;
   if (!write_sources(code, directory, err)) return 1;
-  if (!format_sources(code, directory) && options.verbose) {
+  if (!options.no_format && !format_sources(code, directory) && options.verbose) {
     err << "taskc: note: no clang-format found (set TASKC_CLANG_FORMAT); the C++ is written unformatted\n";
   }
   out << fmt::format("wrote {0}/{1}.hpp and {0}/{1}.cpp\n", directory, code.file_stem);
@@ -259,6 +260,8 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   emit->add_option("--namespace", options.namespace_name,
                    "The C++ namespace and file name (default: from the file's name)")
       ->check(check_namespace_name);
+  emit->add_flag("--no-format", options.no_format,
+                 "Write the C++ as generated, without running clang-format over it (much faster for large programs)");
   emit->add_flag("-v,--verbose", options.verbose, "Say when no clang-format was found to format the output");
   add_diagnostic_options(*emit, options);
 
