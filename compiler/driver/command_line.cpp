@@ -42,6 +42,7 @@ struct Options {
   std::string explain;
   std::string output;
   std::string cxx;
+  std::string backend = "cpp";
   int optimization = 2;
   bool verbose = false;
   bool no_main = false;
@@ -139,14 +140,41 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
 }
 
 BuildResult build_command_common(const Options& options, const Terminal& terminal, std::ostream& err, int& status) {
-  codegen::CppCode code;
-  std::string name;
   BuildResult result;
-  if (!generate(options, terminal, err, true, code, name, status)) return result;
+  FrontEnd front_end;
+  status = run_front_end(options.file, render_options(options, terminal), err, front_end);
+  if (status != 0) return result;
+  if (!front_end.program->main) {
+    err << fmt::format("taskc: error: `{}` has no `flow main`, so there is nothing to run\n", options.file)
+        << "  help: add `flow main() { … }`, or use `taskc emit-cpp` to embed its tasks in a C++ program\n";
+    status = 1;
+    return result;
+  }
+  std::string name = namespace_for(options.file);
   BuildOptions build;
   build.cxx = options.cxx;
   build.optimization = options.optimization;
   build.verbose = options.verbose;
+  if (options.backend == "llvm") {
+    codegen::LlvmOptions llvm;
+    llvm.name = name;
+    llvm.optimization = options.optimization;
+    codegen::LlvmLowering lowered = codegen::lower_to_llvm(*front_end.program, front_end.sources, llvm);
+    if (lowered.module) {
+      result = build_executable_llvm(*lowered.module, name, build, err);
+      status = result.ok ? 0 : 1;
+      return result;
+    }
+    // Never a failure: what the LLVM backend cannot lower yet, the C++ backend builds.
+    if (options.verbose) {
+      err << fmt::format("taskc: note: the LLVM backend does not lower {} yet; building with the C++ backend\n",
+                         lowered.unsupported);
+    }
+  }
+  codegen::CppOptions cpp;
+  cpp.name = name;
+  cpp.executable = true;
+  codegen::CppCode code = codegen::emit_cpp(*front_end.program, front_end.sources, cpp);
   result = build_executable(code, name, source_dir_of(options.file), build, err);
   status = result.ok ? 0 : 1;
   return result;
@@ -240,7 +268,12 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     command.add_option("file", options.file, "The .task file")->required();
     command.add_option("--cxx", options.cxx,
                        "The C++ compiler for the program (default: $TASKC_CXX, else clang++ where installed)");
-    command.add_option("-O", options.optimization, "Optimisation level of the C++ build, 0 to 3")
+    command.add_option("--backend", options.backend,
+                       "cpp (generated C++, compiled by clang++) or llvm (straight to machine code, much faster to "
+                       "build; programs it cannot lower yet are built by the C++ backend, said under -v)")
+        ->check(CLI::IsMember({"cpp", "llvm"}))
+        ->default_str("cpp");
+    command.add_option("-O", options.optimization, "Optimisation level of the build, 0 to 3")
         ->check(CLI::Range(0, 3))
         ->default_str("2");
     command.add_flag("-v,--verbose", options.verbose, "Print the commands run");

@@ -45,6 +45,25 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+std::string cxx_of(const BuildOptions& options) {
+  if (!options.cxx.empty()) return options.cxx;
+  const char* configured = std::getenv("TASKC_CXX");
+  return configured != nullptr && *configured != '\0' ? configured : kDefaultCxx;
+}
+
+// Whether `program` is an executable on PATH.
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "";
+  while (!dirs.empty()) {
+    std::size_t colon = dirs.find(':');
+    fs::path candidate = fs::path(std::string(dirs.substr(0, colon))) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+  }
+  return false;
+}
+
 bool write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -94,8 +113,7 @@ bool format_sources(const codegen::CppCode& code, const std::string& directory) 
 BuildResult build_executable(const codegen::CppCode& code, const std::string& name, const std::string& source_dir,
                              const BuildOptions& options, std::ostream& err) {
   BuildResult result;
-  std::string cxx = options.cxx;
-  if (cxx.empty()) cxx = std::getenv("TASKC_CXX") && *std::getenv("TASKC_CXX") ? std::getenv("TASKC_CXX") : kDefaultCxx;
+  std::string cxx = cxx_of(options);
 
   std::string compiler_identity;
   if (run_capture(shell_quote(cxx) + " --version", compiler_identity) != 0) {
@@ -163,6 +181,73 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   }
   if (!output.empty() && options.verbose) err << output;
   record_inputs(dir, depfile, {fs::weakly_canonical(dir, error), fs::weakly_canonical(runtime.include_dir, error)});
+  fs::rename(partial, executable, error);
+  if (error) {
+    err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
+    return result;
+  }
+  result.ok = true;
+  return result;
+}
+
+BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string& name, const BuildOptions& options,
+                                  std::ostream& err) {
+  BuildResult result;
+  RuntimeLocation runtime = find_runtime();
+  std::error_code error;
+  auto runtime_time = fs::last_write_time(runtime.library, error);
+  if (error) {
+    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", runtime.library);
+    return result;
+  }
+  std::string cxx = cxx_of(options);
+  // lld links the runtime in a tenth of the time GNU ld takes.
+  std::string linker = on_path("ld.lld") ? "-fuse-ld=lld " : "";
+  std::string flags = linker + kRuntimeFlags;
+  // The module's text is the program; the rest is how it is linked. Not the
+  // linker's --version: running it would cost a cache hit more than the hash.
+  std::string text = module.text();
+  std::uint64_t key = fnv1a(text);
+  key = fnv1a(fmt::format("llvm O{} {} {} {}", options.optimization, cxx, flags, kVersion), key);
+  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library)) +
+                  runtime.library,
+              key);
+  fs::path dir = cache_root() / fmt::format("{:016x}", key);
+  fs::path executable = dir / name;
+  result.executable = executable.string();
+  if (fs::exists(executable)) {
+    result.ok = true;
+    result.cached = true;
+    return result;
+  }
+  fs::create_directories(dir, error);
+  if (error) {
+    err << fmt::format("taskc: error: cannot use the build cache `{}`: {}\n", dir.string(), error.message());
+    return result;
+  }
+  std::string pid = std::to_string(::getpid());
+  fs::path object = dir / (name + ".o.partial." + pid);
+  std::string problem;
+  if (!module.write_object(object.string(), options.optimization, problem)) {
+    err << "taskc: internal error: the LLVM backend could not write the program: " << problem
+        << "\nplease report this as a taskc bug\n";
+    return result;
+  }
+  fs::path partial = dir / (name + ".partial." + pid);
+  std::string command =
+      fmt::format("{} {} {} {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson -pthread -o {}", shell_quote(cxx), flags,
+                  shell_quote(object.string()), shell_quote(runtime.library), shell_quote(partial.string()));
+  if (options.verbose) err << command << "\n";
+  std::string output;
+  int status = run_capture(command, output);
+  fs::remove(object, error);
+  if (status != 0) {
+    err << "taskc: internal error: the program built by the LLVM backend did not link; please report this as a "
+           "taskc bug:\n"
+        << output;
+    fs::remove(partial, error);
+    return result;
+  }
   fs::rename(partial, executable, error);
   if (error) {
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/codegen/cpp/emit_cpp.hpp"
+#include "compiler/codegen/llvm/emit_llvm.hpp"
 
 namespace taskc::driver {
 
@@ -27,6 +28,11 @@ struct BuildResult {
 // go to `err`.
 BuildResult build_executable(const codegen::CppCode& code, const std::string& name, const std::string& source_dir,
                              const BuildOptions& options, std::ostream& err);
+
+// Writes `module` as an object file and links it with the runtime into an
+// executable in the build cache (the C++ compiler only drives the linker).
+BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string& name, const BuildOptions& options,
+                                  std::ostream& err);
 
 // Writes the generated files `<stem>.hpp` and `<stem>.cpp` (code.file_stem) into `directory`.
 bool write_sources(const codegen::CppCode& code, const std::string& directory, std::ostream& err);

@@ -1,0 +1,342 @@
+// The LLVM backend: expressions. Each returns an owned value; a str operand
+// held while the next one is evaluated is a temporary, released if that fails.
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include <cstring>
+
+#include "compiler/codegen/llvm/lowering.hpp"
+#include "taskrt/lowered.hpp"
+
+namespace taskc::codegen::llvm_backend {
+
+llvm::Value* Lowering::expr(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kIntLiteral:
+      return builder_.getInt64(static_cast<std::uint64_t>(e.as<std::int64_t>()));
+    case ir::ExprKind::kFloatLiteral: return llvm::ConstantFP::get(builder_.getDoubleTy(), e.as<double>());
+    case ir::ExprKind::kBoolLiteral: return builder_.getInt1(e.as<bool>());
+    case ir::ExprKind::kDurationLiteral:
+      return builder_.getInt64(static_cast<std::uint64_t>(e.as<ir::Nanoseconds>().count));
+    case ir::ExprKind::kStrLiteral: return str_literal(e.as<std::string>());
+    case ir::ExprKind::kInterpolation: return interpolation(e);
+    case ir::ExprKind::kLocal: {
+      llvm::Value* value = builder_.CreateLoad(type(e.type), body_->locals[e.as<ir::LocalId>().index]);
+      if (is_str(e.type)) abi("str_retain", {value});
+      return value;
+    }
+    case ir::ExprKind::kConst: return expr(*program_.constant(e.as<ir::ConstId>()).value);
+    case ir::ExprKind::kCallTask: return call_task(e);
+    case ir::ExprKind::kCallBuiltin: return builtin(e);
+    case ir::ExprKind::kUnary: return unary(e);
+    case ir::ExprKind::kBinary: return binary(e);
+    case ir::ExprKind::kConditional: return conditional(e);
+    case ir::ExprKind::kToFloat: return builder_.CreateSIToFP(expr(*e.operands[0]), builder_.getDoubleTy());
+    default: break;
+  }
+  unsupported("this kind of expression", e.span);
+}
+
+llvm::Value* Lowering::str_literal(const std::string& text) {
+  return abi("str_new", {string_constant(text), builder_.getInt64(text.size())});
+}
+
+// Appends `value` (owned) as print shows it, and releases it.
+void Lowering::append_text(llvm::Value* text, llvm::Value* value, const ir::Type* t, const source::Span& span) {
+  switch (t->kind) {
+    case ir::TypeKind::kStr:
+      abi("text_str", {text, value});
+      abi("str_release", {value});
+      return;
+    case ir::TypeKind::kInt: abi("text_int", {text, value}); return;
+    case ir::TypeKind::kFloat: abi("text_float", {text, value}); return;
+    case ir::TypeKind::kBool: abi("text_bool", {text, value}); return;
+    case ir::TypeKind::kDuration: abi("text_duration", {text, value}); return;
+    default: unsupported("printing a " + ir::type_name(t), span);
+  }
+}
+
+// The pieces are evaluated first (any may fail or wait), then joined.
+llvm::Value* Lowering::joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator) {
+  std::size_t held = body_->temporaries.size();
+  std::vector<llvm::Value*> values;
+  for (const ir::Expr* piece : pieces) {
+    if (piece->kind == ir::ExprKind::kStrLiteral) {
+      values.push_back(nullptr);
+      continue;
+    }
+    llvm::Value* value = expr(*piece);
+    if (is_str(piece->type)) body_->temporaries.push_back(value);
+    values.push_back(value);
+  }
+  body_->temporaries.resize(held);
+  llvm::Value* text = abi("text_new", {});
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0 && *separator != '\0') {
+      abi("text_bytes", {text, string_constant(separator), builder_.getInt64(std::strlen(separator))});
+    }
+    if (values[i] == nullptr) {
+      const std::string& literal = pieces[i]->as<std::string>();
+      abi("text_bytes", {text, string_constant(literal), builder_.getInt64(literal.size())});
+    } else {
+      append_text(text, values[i], pieces[i]->type, pieces[i]->span);
+    }
+  }
+  return text;
+}
+
+llvm::Value* Lowering::interpolation(const ir::Expr& e) {
+  std::vector<const ir::Expr*> pieces;
+  for (const ir::ExprPtr& piece : e.operands) pieces.push_back(piece.get());
+  return abi("text_finish", {joined_text(pieces, "")});
+}
+
+llvm::Value* Lowering::call_task(const ir::Expr& e) {
+  const ir::TaskId id = e.as<ir::TaskId>();
+  const ir::Task& task = program_.task(id);
+  llvm::StructType* params = args_type(task);
+  llvm::Value* args = nullptr;
+  llvm::Value* result = nullptr;
+  {
+    llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
+    args = at_start.CreateAlloca(params);
+    if (!task.result->is(ir::TypeKind::kVoid)) result = at_start.CreateAlloca(type(task.result));
+  }
+  // The arguments stay the caller's: released when the call has ended.
+  std::size_t held = body_->temporaries.size();
+  std::vector<llvm::Value*> owned;
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    llvm::Value* value = expr(*e.operands[i]);
+    builder_.CreateStore(value, builder_.CreateStructGEP(params, args, static_cast<unsigned>(i)));
+    if (is_str(e.operands[i]->type)) {
+      body_->temporaries.push_back(value);
+      owned.push_back(value);
+    }
+  }
+  abi("await_call", {body_->call, builder_.CreateBitCast(task_descriptors_[id.index], ptr()),
+                     builder_.CreateBitCast(args, ptr()),
+                     result != nullptr ? builder_.CreateBitCast(result, ptr())
+                                       : llvm::ConstantPointerNull::get(ptr())});
+  await_and_check();
+  body_->temporaries.resize(held);
+  for (llvm::Value* value : owned) abi("str_release", {value});
+  if (result == nullptr) return nullptr;
+  return builder_.CreateLoad(type(task.result), result);
+}
+
+llvm::Value* Lowering::builtin(const ir::Expr& e) {
+  switch (e.as<ir::Builtin>()) {
+    case ir::Builtin::kPrint:
+    case ir::Builtin::kEprint: {
+      std::vector<const ir::Expr*> pieces;
+      for (const ir::ExprPtr& piece : e.operands) pieces.push_back(piece.get());
+      // print shows a str literal argument as is, like any str.
+      llvm::Value* text = joined_text(pieces, " ");
+      abi(e.is_builtin(ir::Builtin::kPrint) ? "text_print" : "text_eprint", {text});
+      return nullptr;
+    }
+    case ir::Builtin::kSleep:
+      abi("await_sleep", {body_->call, expr(*e.operands[0])});
+      await_and_check();
+      return nullptr;
+    case ir::Builtin::kAttempt: return abi("attempt", {body_->call});
+    case ir::Builtin::kLen:
+      if (is_str(e.operands[0]->type)) {
+        llvm::Value* s = expr(*e.operands[0]);
+        llvm::Value* length = abi("str_len", {s});
+        abi("str_release", {s});
+        return length;
+      }
+      break;
+    case ir::Builtin::kStr: {
+      std::vector<const ir::Expr*> pieces{e.operands[0].get()};
+      if (e.operands[0]->kind == ir::ExprKind::kStrLiteral) return expr(*e.operands[0]);
+      return abi("text_finish", {joined_text(pieces, "")});
+    }
+    default: break;
+  }
+  unsupported("the builtin `" + std::string(ir::builtin_info(e.as<ir::Builtin>()).name) + "`", e.span);
+}
+
+llvm::Value* Lowering::unary(const ir::Expr& e) {
+  llvm::Value* operand = expr(*e.operands[0]);
+  switch (e.as<ir::UnaryOp>()) {
+    case ir::UnaryOp::kNot: return builder_.CreateNot(operand);
+    case ir::UnaryOp::kBitNot: return builder_.CreateNot(operand);
+    case ir::UnaryOp::kNegate:
+      if (e.type->is(ir::TypeKind::kFloat)) return builder_.CreateFNeg(operand);
+      if (e.type->is(ir::TypeKind::kInt)) return checked(llvm::Intrinsic::ssub_with_overflow, trt_op_neg,
+                                                         builder_.getInt64(0), operand, operand);
+      break;
+  }
+  unsupported("this unary operation", e.span);
+}
+
+// a op b with LLVM's overflow intrinsics; on overflow the runtime makes the
+// error the C++ backend's checked_* would throw (for -a: `shown` is a).
+llvm::Value* Lowering::checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
+                               llvm::Value* shown) {
+  llvm::Value* both = builder_.CreateBinaryIntrinsic(intrinsic, left, right);
+  llvm::BasicBlock* overflow = block("overflow");
+  llvm::BasicBlock* ok = block("no_overflow");
+  builder_.CreateCondBr(builder_.CreateExtractValue(both, {1}), overflow, ok);
+  builder_.SetInsertPoint(overflow);
+  abi("int_overflow", {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)), shown != nullptr ? shown : left,
+                       right});
+  release_temporaries();
+  builder_.CreateBr(body_->finish);
+  builder_.SetInsertPoint(ok);
+  return builder_.CreateExtractValue(both, {0});
+}
+
+llvm::Value* Lowering::divide(const char* function, int op, llvm::Type* t, llvm::Value* left, llvm::Value* right) {
+  llvm::Value* out = nullptr;
+  {
+    llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
+    out = at_start.CreateAlloca(t);
+  }
+  llvm::Value* failed = abi(function, {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)), left, right,
+                                       builder_.CreateBitCast(out, ptr())});
+  branch_on_failure(failed);
+  return builder_.CreateLoad(t, out);
+}
+
+llvm::Value* Lowering::int_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right) {
+  switch (op) {
+    case ir::BinaryOp::kAdd: return checked(llvm::Intrinsic::sadd_with_overflow, trt_op_add, left, right);
+    case ir::BinaryOp::kSub: return checked(llvm::Intrinsic::ssub_with_overflow, trt_op_sub, left, right);
+    case ir::BinaryOp::kMul: return checked(llvm::Intrinsic::smul_with_overflow, trt_op_mul, left, right);
+    case ir::BinaryOp::kDiv: return divide("int_divide", trt_op_div, builder_.getInt64Ty(), left, right);
+    case ir::BinaryOp::kMod: return divide("int_divide", trt_op_mod, builder_.getInt64Ty(), left, right);
+    case ir::BinaryOp::kPow: return divide("int_divide", trt_op_pow, builder_.getInt64Ty(), left, right);
+    case ir::BinaryOp::kBitAnd: return builder_.CreateAnd(left, right);
+    case ir::BinaryOp::kBitOr: return builder_.CreateOr(left, right);
+    case ir::BinaryOp::kBitXor: return builder_.CreateXor(left, right);
+    default: return nullptr;
+  }
+}
+
+llvm::Value* Lowering::float_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right) {
+  switch (op) {
+    case ir::BinaryOp::kAdd: return builder_.CreateFAdd(left, right);
+    case ir::BinaryOp::kSub: return builder_.CreateFSub(left, right);
+    case ir::BinaryOp::kMul: return builder_.CreateFMul(left, right);
+    case ir::BinaryOp::kDiv: return divide("float_divide", trt_op_div, builder_.getDoubleTy(), left, right);
+    case ir::BinaryOp::kMod: return divide("float_divide", trt_op_mod, builder_.getDoubleTy(), left, right);
+    case ir::BinaryOp::kPow: return divide("float_divide", trt_op_pow, builder_.getDoubleTy(), left, right);
+    default: return nullptr;
+  }
+}
+
+llvm::Value* Lowering::compare(ir::BinaryOp op, const ir::Type* t, llvm::Value* left, llvm::Value* right) {
+  if (t->is(ir::TypeKind::kFloat)) {
+    // As C++ compares doubles: NaN is unequal to everything, and unordered.
+    switch (op) {
+      case ir::BinaryOp::kEq: return builder_.CreateFCmpOEQ(left, right);
+      case ir::BinaryOp::kNe: return builder_.CreateFCmpUNE(left, right);
+      case ir::BinaryOp::kLt: return builder_.CreateFCmpOLT(left, right);
+      case ir::BinaryOp::kLe: return builder_.CreateFCmpOLE(left, right);
+      case ir::BinaryOp::kGt: return builder_.CreateFCmpOGT(left, right);
+      case ir::BinaryOp::kGe: return builder_.CreateFCmpOGE(left, right);
+      default: return nullptr;
+    }
+  }
+  if (is_str(t)) {
+    llvm::Value* order = abi("str_compare", {left, right});
+    abi("str_release", {left});
+    abi("str_release", {right});
+    left = order;
+    right = builder_.getInt32(0);
+  } else if (!t->is(ir::TypeKind::kInt) && !t->is(ir::TypeKind::kDuration) && !t->is(ir::TypeKind::kBool)) {
+    return nullptr;
+  }
+  bool unsigned_order = t->is(ir::TypeKind::kBool);
+  switch (op) {
+    case ir::BinaryOp::kEq: return builder_.CreateICmpEQ(left, right);
+    case ir::BinaryOp::kNe: return builder_.CreateICmpNE(left, right);
+    case ir::BinaryOp::kLt: return unsigned_order ? builder_.CreateICmpULT(left, right) : builder_.CreateICmpSLT(left, right);
+    case ir::BinaryOp::kLe: return unsigned_order ? builder_.CreateICmpULE(left, right) : builder_.CreateICmpSLE(left, right);
+    case ir::BinaryOp::kGt: return unsigned_order ? builder_.CreateICmpUGT(left, right) : builder_.CreateICmpSGT(left, right);
+    case ir::BinaryOp::kGe: return unsigned_order ? builder_.CreateICmpUGE(left, right) : builder_.CreateICmpSGE(left, right);
+    default: return nullptr;
+  }
+}
+
+llvm::Value* Lowering::binary(const ir::Expr& e) {
+  ir::BinaryOp op = e.as<ir::BinaryOp>();
+  if (op == ir::BinaryOp::kAnd || op == ir::BinaryOp::kOr) return logical(e);
+  const ir::Type* left_type = e.operands[0]->type;
+  const ir::Type* right_type = e.operands[1]->type;
+  if (left_type != right_type) unsupported("an operation on a " + ir::type_name(left_type) + " and a " +
+                                               ir::type_name(right_type), e.span);
+  llvm::Value* left = expr(*e.operands[0]);
+  std::size_t held = body_->temporaries.size();
+  if (is_str(left_type)) body_->temporaries.push_back(left);
+  llvm::Value* right = expr(*e.operands[1]);
+  body_->temporaries.resize(held);
+  llvm::Value* value = nullptr;
+  bool is_comparison = op == ir::BinaryOp::kEq || op == ir::BinaryOp::kNe || op == ir::BinaryOp::kLt ||
+                       op == ir::BinaryOp::kLe || op == ir::BinaryOp::kGt || op == ir::BinaryOp::kGe;
+  if (is_comparison) {
+    value = compare(op, left_type, left, right);
+  } else if (left_type->is(ir::TypeKind::kInt)) {
+    value = int_arithmetic(op, left, right);
+  } else if (left_type->is(ir::TypeKind::kFloat)) {
+    value = float_arithmetic(op, left, right);
+  } else if (is_str(left_type) && op == ir::BinaryOp::kAdd) {
+    value = abi("str_concat", {left, right});
+    abi("str_release", {left});
+    abi("str_release", {right});
+  }
+  if (value == nullptr) {
+    unsupported(fmt::format("`{}` on a {}", ir::binary_op_text(op), ir::type_name(left_type)), e.span);
+  }
+  return value;
+}
+
+// `and`, `or`: the right side runs only when needed.
+llvm::Value* Lowering::logical(const ir::Expr& e) {
+  bool is_and = e.as<ir::BinaryOp>() == ir::BinaryOp::kAnd;
+  llvm::Value* left = expr(*e.operands[0]);
+  llvm::BasicBlock* from_left = builder_.GetInsertBlock();
+  llvm::BasicBlock* right_block = block(is_and ? "and" : "or");
+  llvm::BasicBlock* after = block("logical");
+  if (is_and) {
+    builder_.CreateCondBr(left, right_block, after);
+  } else {
+    builder_.CreateCondBr(left, after, right_block);
+  }
+  builder_.SetInsertPoint(right_block);
+  llvm::Value* right = expr(*e.operands[1]);
+  llvm::BasicBlock* from_right = builder_.GetInsertBlock();
+  builder_.CreateBr(after);
+  builder_.SetInsertPoint(after);
+  llvm::PHINode* value = builder_.CreatePHI(builder_.getInt1Ty(), 2);
+  value->addIncoming(builder_.getInt1(!is_and), from_left);
+  value->addIncoming(right, from_right);
+  return value;
+}
+
+llvm::Value* Lowering::conditional(const ir::Expr& e) {
+  llvm::Value* condition = expr(*e.operands[0]);
+  llvm::BasicBlock* if_true = block("if_true");
+  llvm::BasicBlock* if_false = block("if_false");
+  llvm::BasicBlock* after = block("conditional");
+  builder_.CreateCondBr(condition, if_true, if_false);
+  builder_.SetInsertPoint(if_true);
+  llvm::Value* true_value = expr(*e.operands[1]);
+  llvm::BasicBlock* from_true = builder_.GetInsertBlock();
+  builder_.CreateBr(after);
+  builder_.SetInsertPoint(if_false);
+  llvm::Value* false_value = expr(*e.operands[2]);
+  llvm::BasicBlock* from_false = builder_.GetInsertBlock();
+  builder_.CreateBr(after);
+  builder_.SetInsertPoint(after);
+  if (true_value == nullptr) return nullptr;
+  llvm::PHINode* value = builder_.CreatePHI(true_value->getType(), 2);
+  value->addIncoming(true_value, from_true);
+  value->addIncoming(false_value, from_false);
+  return value;
+}
+
+}  // namespace taskc::codegen::llvm_backend

@@ -1,0 +1,154 @@
+// The LLVM backend's lowering of one program (internal to the backend).
+//
+// Every task, flow and flow node becomes a switched-resume LLVM coroutine
+// `ptr body(ptr call, ptr args, ptr result)`: `call` is the runtime's
+// LoweredCall, `args` a struct of the parameters in the caller's frame (for a
+// flow node: the flow's locals), `result` where `return` stores the value.
+// When the body waits, it asks the runtime for what (trt_await_*), suspends,
+// and on resumption asks whether that failed. A failure anywhere branches to
+// the body's failure exit, releasing the temporaries it holds on the way.
+//
+// Values: int and duration are i64, float double, bool i1, str a pointer to
+// the runtime's counted string. An expression's str is owned (+1); locals own
+// theirs and release them when the frame is destroyed.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/codegen/llvm/emit_llvm.hpp"
+
+namespace taskc::codegen {
+
+class LlvmModule::Impl {
+ public:
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module;
+};
+
+}  // namespace taskc::codegen
+
+namespace taskc::codegen::llvm_backend {
+
+// Thrown while lowering at the first construct the backend cannot lower yet.
+struct Unsupported {
+  std::string what;
+};
+
+class Lowering {
+ public:
+  Lowering(const ir::Program& program, const source::SourceMap& sources, const LlvmOptions& options,
+           llvm::LLVMContext& context, llvm::Module& module);
+
+  // Throws Unsupported.
+  void lower_program();
+
+ private:
+  // What one coroutine body being emitted needs.
+  struct Body {
+    const ir::Task* task = nullptr;
+    llvm::Function* function = nullptr;
+    llvm::Value* call = nullptr;
+    llvm::Value* args = nullptr;
+    llvm::Value* result = nullptr;
+    llvm::Value* flow = nullptr;  // flow nodes: the runtime's Flow
+    llvm::Value* coro_id = nullptr;
+    llvm::Value* handle = nullptr;
+    llvm::BasicBlock* entry = nullptr;
+    llvm::BasicBlock* finish = nullptr;   // body_done, then the final suspend
+    llvm::BasicBlock* cleanup = nullptr;  // frees the frame (destroy)
+    llvm::BasicBlock* exit = nullptr;     // coro.end; return the handle
+    // Where each local lives: an alloca, or a field of the flow's locals.
+    std::vector<llvm::Value*> locals;
+    bool owns_locals = true;
+    // Owned strs an expression holds while it evaluates the next operand.
+    std::vector<llvm::Value*> temporaries;
+    struct Loop {
+      llvm::BasicBlock* next;
+      llvm::BasicBlock* done;
+    };
+    std::vector<Loop> loops;
+  };
+
+  // Types
+  llvm::Type* type(const ir::Type* type);
+  bool is_str(const ir::Type* type) const { return type->is(ir::TypeKind::kStr); }
+  llvm::StructType* args_type(const ir::Task& task);
+  llvm::StructType* locals_type(const ir::Task& task);
+  llvm::PointerType* ptr() { return builder_.getInt8PtrTy(); }
+
+  // The runtime's C ABI (lowered_abi.def).
+  void declare_abi();
+  llvm::Value* abi(const char* name, llvm::ArrayRef<llvm::Value*> args);
+
+  // Program structure
+  void declare_task(const ir::Task& task, std::size_t index);
+  void define_task(const ir::Task& task, std::size_t index);
+  void define_flow(const ir::Task& task, std::size_t index);
+  llvm::Function* define_node(const ir::Task& flow, const ir::FlowNode& node, llvm::StructType* locals);
+  void define_descriptors();
+  void define_main();
+  llvm::Function* begin_body(const std::string& name, Body& body);
+  void end_body(Body& body);
+  void copy_params(const ir::Task& task);
+  llvm::Constant* string_constant(const std::string& text);
+  std::string where(const source::Span& span) const;
+  [[noreturn]] void unsupported(const std::string& what, const source::Span& span) const;
+
+  // Suspending and failing
+  void await_and_check();
+  void branch_on_failure(llvm::Value* failed);
+  void release(llvm::Value* value, const ir::Type* type);
+  void release_temporaries();
+  llvm::BasicBlock* block(const char* name);
+
+  // Statements
+  void block_stmts(const ir::Block& block);
+  void stmt(const ir::Stmt& stmt);
+  void store_local(ir::LocalId local, llvm::Value* value);
+  void for_range(const ir::Stmt& stmt);
+  void check_cancelled();
+
+  // Expressions: each returns an owned value (null for void).
+  llvm::Value* expr(const ir::Expr& e);
+  llvm::Value* str_literal(const std::string& text);
+  llvm::Value* interpolation(const ir::Expr& e);
+  llvm::Value* call_task(const ir::Expr& e);
+  llvm::Value* builtin(const ir::Expr& e);
+  void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type, const source::Span& span);
+  llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
+  llvm::Value* checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
+                       llvm::Value* shown = nullptr);
+  llvm::Value* divide(const char* function, int op, llvm::Type* type, llvm::Value* left, llvm::Value* right);
+  llvm::Value* unary(const ir::Expr& e);
+  llvm::Value* binary(const ir::Expr& e);
+  llvm::Value* int_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right);
+  llvm::Value* float_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right);
+  llvm::Value* compare(ir::BinaryOp op, const ir::Type* type, llvm::Value* left, llvm::Value* right);
+  llvm::Value* logical(const ir::Expr& e);
+  llvm::Value* conditional(const ir::Expr& e);
+
+  const ir::Program& program_;
+  const source::SourceMap& sources_;
+  const LlvmOptions& options_;
+  llvm::LLVMContext& context_;
+  llvm::Module& module_;
+  llvm::IRBuilder<> builder_;
+
+  std::map<std::string, llvm::FunctionCallee> abi_;
+  llvm::StructType* task_type_ = nullptr;       // trt_task
+  llvm::StructType* semaphore_type_ = nullptr;  // trt_semaphore
+  std::vector<llvm::GlobalVariable*> task_descriptors_;
+  std::vector<llvm::Function*> task_bodies_;
+  std::map<std::string, llvm::Constant*> strings_;
+  Body* body_ = nullptr;
+};
+
+}  // namespace taskc::codegen::llvm_backend

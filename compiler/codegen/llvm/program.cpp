@@ -1,0 +1,433 @@
+// The LLVM backend: the program's structure — the runtime's ABI, task
+// descriptors, coroutine bodies, flows and main().
+#include <fmt/format.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "compiler/codegen/llvm/lowering.hpp"
+
+namespace taskc::codegen::llvm_backend {
+
+Lowering::Lowering(const ir::Program& program, const source::SourceMap& sources, const LlvmOptions& options,
+                   llvm::LLVMContext& context, llvm::Module& module)
+    : program_(program), sources_(sources), options_(options), context_(context), module_(module), builder_(context) {}
+
+std::string Lowering::where(const source::Span& span) const {
+  if (span.file == source::kNoFile) return "?";
+  const source::SourceFile& file = sources_.get(span.file);
+  return fmt::format("{}:{}", file.path(), file.line_column(span.begin).line);
+}
+
+void Lowering::unsupported(const std::string& what, const source::Span& span) const {
+  throw Unsupported{fmt::format("{} at {}", what, where(span))};
+}
+
+llvm::Type* Lowering::type(const ir::Type* t) {
+  switch (t->kind) {
+    case ir::TypeKind::kInt:
+    case ir::TypeKind::kDuration: return builder_.getInt64Ty();
+    case ir::TypeKind::kFloat: return builder_.getDoubleTy();
+    case ir::TypeKind::kBool: return builder_.getInt1Ty();
+    case ir::TypeKind::kStr: return ptr();
+    case ir::TypeKind::kVoid: return builder_.getVoidTy();
+    default: throw Unsupported{"a value of type " + ir::type_name(t)};
+  }
+}
+
+llvm::StructType* Lowering::args_type(const ir::Task& task) {
+  std::vector<llvm::Type*> fields;
+  for (const ir::Param& p : task.params) fields.push_back(type(p.type));
+  return llvm::StructType::get(context_, fields);
+}
+
+llvm::StructType* Lowering::locals_type(const ir::Task& task) {
+  std::vector<llvm::Type*> fields;
+  for (const ir::Local& local : task.locals) fields.push_back(type(local.type));
+  return llvm::StructType::get(context_, fields);
+}
+
+void Lowering::declare_abi() {
+  // The list names types as VOID, I1, I32, I64, F64 and PTR.
+  auto type_named = [&](std::string_view name) -> llvm::Type* {
+    if (name == "VOID") return builder_.getVoidTy();
+    if (name == "I1") return builder_.getInt1Ty();
+    if (name == "I32") return builder_.getInt32Ty();
+    if (name == "I64") return builder_.getInt64Ty();
+    if (name == "F64") return builder_.getDoubleTy();
+    TASKC_CHECK(name == "PTR", "lowered_abi.def names a type the LLVM backend does not know");
+    return ptr();
+  };
+  // `parameters` is the list's text, "PTR data, I64 size": a type, then a name.
+  auto declare = [&](std::string_view result, const char* name, std::string_view parameters) {
+    std::vector<llvm::Type*> types;
+    while (!parameters.empty()) {
+      std::size_t comma = parameters.find(',');
+      std::string_view parameter = parameters.substr(0, comma);
+      parameter.remove_prefix(std::min(parameter.find_first_not_of(' '), parameter.size()));
+      types.push_back(type_named(parameter.substr(0, parameter.find(' '))));
+      parameters = comma == std::string_view::npos ? std::string_view() : parameters.substr(comma + 1);
+    }
+    abi_[name] = module_.getOrInsertFunction(std::string("trt_") + name,
+                                             llvm::FunctionType::get(type_named(result), types, false));
+  };
+#define TRT_FN(result, name, ...) declare(#result, #name, #__VA_ARGS__);
+#include "taskrt/lowered_abi.def"
+#undef TRT_FN
+  auto* p = ptr();
+  auto* i64 = builder_.getInt64Ty();
+  // trt_task and trt_semaphore (lowered.hpp): a TaskSite (three pointers and
+  // an int), then the body and the clauses.
+  task_type_ = llvm::StructType::create(
+      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
+  semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
+  abi_["malloc"] = module_.getOrInsertFunction("malloc", llvm::FunctionType::get(p, {i64}, false));
+  abi_["free"] = module_.getOrInsertFunction("free", llvm::FunctionType::get(builder_.getVoidTy(), {p}, false));
+}
+
+llvm::Value* Lowering::abi(const char* name, llvm::ArrayRef<llvm::Value*> args) {
+  auto found = abi_.find(name);
+  TASKC_CHECK(found != abi_.end(), "the LLVM backend calls a runtime function lowered_abi.def does not list");
+  return builder_.CreateCall(found->second, args);
+}
+
+llvm::Constant* Lowering::string_constant(const std::string& text) {
+  auto found = strings_.find(text);
+  if (found != strings_.end()) return found->second;
+  llvm::Constant* data = llvm::ConstantDataArray::getString(context_, text, true);
+  auto* global = new llvm::GlobalVariable(module_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
+                                          "text");
+  global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  llvm::Constant* pointer = llvm::ConstantExpr::getBitCast(global, ptr());
+  strings_.emplace(text, pointer);
+  return pointer;
+}
+
+llvm::BasicBlock* Lowering::block(const char* name) {
+  return llvm::BasicBlock::Create(context_, name, body_->function);
+}
+
+void Lowering::lower_program() {
+  if (!program_.imports.empty()) throw Unsupported{"an `import` of C++ headers"};
+  if (!program_.shared.empty()) unsupported("a `shared` value", program_.shared[0].span);
+  if (!program_.rate_limits.empty()) unsupported("a rate limit", program_.rate_limits[0].span);
+  const ir::Task& main = program_.task(*program_.main);
+  if (!main.params.empty()) unsupported("parameters of `main`", main.span);
+  if (!main.result->is(ir::TypeKind::kVoid)) unsupported("a `main` that returns a value", main.span);
+  declare_abi();
+  for (std::size_t i = 0; i < program_.tasks.size(); ++i) declare_task(program_.tasks[i], i);
+  for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
+    const ir::Task& task = program_.tasks[i];
+    if (task.kind == ir::TaskKind::kFlow) {
+      define_flow(task, i);
+    } else {
+      define_task(task, i);
+    }
+  }
+  define_descriptors();
+  define_main();
+  std::string problems;
+  llvm::raw_string_ostream stream(problems);
+  if (llvm::verifyModule(module_, &stream)) {
+    TASKC_CHECK(false, ("the LLVM backend built an invalid module: " + stream.str()).c_str());
+  }
+}
+
+void Lowering::declare_task(const ir::Task& task, std::size_t index) {
+  if (task.is_extern) unsupported("an extern task", task.span);
+  if (task.in_process) unsupported("an `in process` task", task.span);
+  if (task.rate_limit) unsupported("a rate limit", task.span);
+  auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
+  task_bodies_.push_back(llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage,
+                                                fmt::format("{}.{}", task.name, index), module_));
+  task_descriptors_.push_back(new llvm::GlobalVariable(module_, task_type_, true, llvm::GlobalValue::InternalLinkage,
+                                                       nullptr, fmt::format("{}.task", task.name)));
+}
+
+void Lowering::define_descriptors() {
+  auto* i64 = builder_.getInt64Ty();
+  auto number = [&](std::int64_t value) { return llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(value)); };
+  for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
+    const ir::Task& task = program_.tasks[i];
+    const source::SourceFile& file = sources_.get(task.span.file);
+    std::int64_t semaphore = task.semaphore ? static_cast<std::int64_t>(task.semaphore->index) : -1;
+    std::vector<llvm::Constant*> fields{
+        string_constant(task.name),
+        string_constant(std::string(ir::task_kind_name(task.kind))),
+        string_constant(file.path()),
+        builder_.getInt32(static_cast<std::uint32_t>(file.line_column(task.span.begin).line)),
+        llvm::ConstantExpr::getBitCast(task_bodies_[i], ptr()),
+        number(task.kind == ir::TaskKind::kCpu ? 1 : 0),
+        number(semaphore),
+        number(task.permits),
+        number(task.timeout_ns.value_or(-1)),
+        number(task.retry ? task.retry->extra_attempts : -1),
+        number(task.retry ? task.retry->backoff_ns : 0),
+        number(task.retry ? static_cast<std::int64_t>(task.retry->on) : 0),
+    };
+    task_descriptors_[i]->setInitializer(llvm::ConstantStruct::get(task_type_, fields));
+  }
+}
+
+void Lowering::define_main() {
+  const ir::Task& main = program_.task(*program_.main);
+  auto* i64 = builder_.getInt64Ty();
+  std::vector<llvm::Constant*> semaphores;
+  for (std::size_t i = 0; i < program_.semaphores.size(); ++i) {
+    const ir::Semaphore& semaphore = program_.semaphores[i];
+    // The most permits one task takes: --limit may not go below it.
+    std::int64_t most = 1;
+    for (const ir::Task& task : program_.tasks) {
+      if (task.semaphore && task.semaphore->index == i) most = std::max(most, task.permits);
+    }
+    semaphores.push_back(llvm::ConstantStruct::get(
+        semaphore_type_, {string_constant(semaphore.name), llvm::ConstantInt::get(i64, semaphore.permits),
+                          llvm::ConstantInt::get(i64, most)}));
+  }
+  auto* semaphore_array_type = llvm::ArrayType::get(semaphore_type_, semaphores.size());
+  auto* semaphore_table =
+      new llvm::GlobalVariable(module_, semaphore_array_type, true, llvm::GlobalValue::InternalLinkage,
+                               llvm::ConstantArray::get(semaphore_array_type, semaphores), "semaphores");
+  auto* program_type = llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr()}, "trt_program");
+  const source::SourceFile& file = sources_.get(main.span.file);
+  llvm::Constant* fields[] = {
+      string_constant(options_.name),
+      string_constant(fmt::format("Built by taskc from {}.", file.path())),
+      llvm::ConstantInt::get(i64, semaphores.size()),
+      llvm::ConstantExpr::getBitCast(semaphore_table, ptr()),
+      llvm::ConstantExpr::getBitCast(task_descriptors_[program_.main->index], ptr()),
+  };
+  auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
+                                           llvm::ConstantStruct::get(program_type, fields), "program");
+
+  auto* main_type = llvm::FunctionType::get(builder_.getInt32Ty(), {builder_.getInt32Ty(), ptr()}, false);
+  auto* function = llvm::Function::Create(main_type, llvm::GlobalValue::ExternalLinkage, "main", module_);
+  builder_.SetInsertPoint(llvm::BasicBlock::Create(context_, "entry", function));
+  builder_.CreateRet(builder_.CreateCall(abi_.at("run_program"), {function->getArg(0), function->getArg(1),
+                                                                  builder_.CreateBitCast(program, ptr())}));
+}
+
+// The prologue of a coroutine body: its frame, from malloc.
+llvm::Function* Lowering::begin_body(const std::string& name, Body& body) {
+  if (body.function == nullptr) {
+    auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
+    body.function = llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage, name, module_);
+  }
+  llvm::Function* function = body.function;
+  // LLVM 14's CoroSplit lowers only functions that carry this attribute.
+  function->addFnAttr("coroutine.presplit", "0");
+  body.call = function->getArg(0);
+  body.args = function->getArg(1);
+  body.result = function->getArg(2);
+  body_ = &body;
+  body.entry = llvm::BasicBlock::Create(context_, "entry", function);
+  builder_.SetInsertPoint(body.entry);
+  auto* null = llvm::ConstantPointerNull::get(ptr());
+  body.coro_id = builder_.CreateIntrinsic(llvm::Intrinsic::coro_id, {}, {builder_.getInt32(0), null, null, null});
+  llvm::Value* allocate = builder_.CreateIntrinsic(llvm::Intrinsic::coro_alloc, {}, {body.coro_id});
+  llvm::BasicBlock* allocating = block("allocate");
+  llvm::BasicBlock* begin = block("begin");
+  builder_.CreateCondBr(allocate, allocating, begin);
+  builder_.SetInsertPoint(allocating);
+  llvm::Value* size = builder_.CreateIntrinsic(llvm::Intrinsic::coro_size, {builder_.getInt64Ty()}, {});
+  llvm::Value* memory = abi("malloc", {size});
+  builder_.CreateBr(begin);
+  builder_.SetInsertPoint(begin);
+  llvm::PHINode* frame = builder_.CreatePHI(ptr(), 2);
+  frame->addIncoming(null, body.entry);
+  frame->addIncoming(memory, allocating);
+  body.handle = builder_.CreateIntrinsic(llvm::Intrinsic::coro_begin, {}, {body.coro_id, frame});
+  body.finish = block("finish");
+  body.cleanup = block("cleanup");
+  body.exit = block("exit");
+  return function;
+}
+
+// The epilogue: the final suspend, the cleanup that releases the locals and
+// frees the frame, and the ramp's return.
+void Lowering::end_body(Body& body) {
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(body.finish);
+  builder_.SetInsertPoint(body.finish);
+  abi("body_done", {body.call});
+  llvm::Value* final_suspend = builder_.CreateIntrinsic(
+      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getTrue()});
+  llvm::BasicBlock* never = block("resumed_after_end");
+  llvm::SwitchInst* choice = builder_.CreateSwitch(final_suspend, body.exit, 2);
+  choice->addCase(builder_.getInt8(0), never);
+  choice->addCase(builder_.getInt8(1), body.cleanup);
+  builder_.SetInsertPoint(never);
+  builder_.CreateUnreachable();
+
+  builder_.SetInsertPoint(body.cleanup);
+  if (body.owns_locals) {
+    for (std::size_t i = 0; i < body.task->locals.size(); ++i) {
+      if (is_str(body.task->locals[i].type)) abi("str_release", {builder_.CreateLoad(ptr(), body.locals[i])});
+    }
+  }
+  llvm::Value* memory = builder_.CreateIntrinsic(llvm::Intrinsic::coro_free, {}, {body.coro_id, body.handle});
+  abi("free", {memory});
+  builder_.CreateBr(body.exit);
+
+  builder_.SetInsertPoint(body.exit);
+  builder_.CreateIntrinsic(llvm::Intrinsic::coro_end, {}, {body.handle, builder_.getFalse()});
+  builder_.CreateRet(body.handle);
+  // Blocks left open after a `return` or `break` are unreachable.
+  for (llvm::BasicBlock& open : *body.function) {
+    if (open.getTerminator() == nullptr) {
+      builder_.SetInsertPoint(&open);
+      builder_.CreateUnreachable();
+    }
+  }
+  body_ = nullptr;
+}
+
+void Lowering::copy_params(const ir::Task& task) {
+  // The caller keeps its arguments; the body takes its own reference.
+  llvm::StructType* params = args_type(task);
+  llvm::Value* args = builder_.CreateBitCast(body_->args, params->getPointerTo());
+  for (std::size_t i = 0; i < task.params.size(); ++i) {
+    const ir::Param& param = task.params[i];
+    auto index = static_cast<unsigned>(i);
+    llvm::Value* value =
+        builder_.CreateLoad(params->getElementType(index), builder_.CreateStructGEP(params, args, index));
+    if (is_str(param.type)) abi("str_retain", {value});
+    builder_.CreateStore(value, body_->locals[param.local.index]);
+  }
+}
+
+void Lowering::define_task(const ir::Task& task, std::size_t index) {
+  Body body;
+  body.task = &task;
+  body.function = task_bodies_[index];
+  begin_body("", body);
+  // Locals: allocas at the start of the entry block; strs are none until set.
+  {
+    llvm::IRBuilder<> at_start(body.entry, body.entry->begin());
+    for (const ir::Local& local : task.locals) body.locals.push_back(at_start.CreateAlloca(type(local.type)));
+  }
+  for (std::size_t i = 0; i < task.locals.size(); ++i) {
+    if (is_str(task.locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), body.locals[i]);
+  }
+  copy_params(task);
+  block_stmts(task.body);
+  end_body(body);
+}
+
+void Lowering::define_flow(const ir::Task& task, std::size_t index) {
+  for (const ir::FlowNode& node : task.graph.nodes) {
+    if (ir::contains_return(node.stmt)) unsupported("a `return` in a flow", node.stmt.span);
+  }
+  if (!task.result->is(ir::TypeKind::kVoid)) unsupported("a flow that returns a value", task.span);
+  llvm::StructType* locals = locals_type(task);
+  std::vector<llvm::Constant*> nodes;
+  for (const ir::FlowNode& node : task.graph.nodes) {
+    nodes.push_back(llvm::ConstantExpr::getBitCast(define_node(task, node, locals), ptr()));
+  }
+  auto* node_array_type = llvm::ArrayType::get(ptr(), nodes.size());
+  auto* node_table =
+      new llvm::GlobalVariable(module_, node_array_type, true, llvm::GlobalValue::InternalLinkage,
+                               llvm::ConstantArray::get(node_array_type, nodes), task.name + ".nodes");
+  Body body;
+  body.task = &task;
+  body.function = task_bodies_[index];
+  begin_body("", body);
+  // The flow's variables, which its nodes share, live in its frame.
+  llvm::Value* frame_locals = nullptr;
+  {
+    llvm::IRBuilder<> at_start(body.entry, body.entry->begin());
+    frame_locals = at_start.CreateAlloca(locals);
+  }
+  builder_.CreateStore(llvm::Constant::getNullValue(locals), frame_locals);
+  for (std::size_t i = 0; i < task.locals.size(); ++i) {
+    body.locals.push_back(builder_.CreateStructGEP(locals, frame_locals, static_cast<unsigned>(i)));
+  }
+  copy_params(task);
+  abi("await_flow", {body.call, builder_.getInt32(static_cast<std::uint32_t>(nodes.size())),
+                     builder_.CreateBitCast(node_table, ptr()), builder_.CreateBitCast(frame_locals, ptr())});
+  await_and_check();
+  end_body(body);
+}
+
+// A node of a flow: waits for the nodes it depends on, runs its statement,
+// then lets the nodes that wait for it go.
+llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& node, llvm::StructType* locals) {
+  Body body;
+  body.task = &flow;
+  body.owns_locals = false;
+  llvm::Function* function = begin_body(fmt::format("{}.node{}", flow.name, node.id), body);
+  body.flow = body.result;
+  llvm::Value* shared = builder_.CreateBitCast(body.args, locals->getPointerTo());
+  for (std::size_t i = 0; i < flow.locals.size(); ++i) {
+    body.locals.push_back(builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(i)));
+  }
+  for (const ir::Edge& edge : node.deps) {
+    abi("await_node", {body.call, body.flow, builder_.getInt32(edge.from)});
+    await_and_check();
+  }
+  stmt(node.stmt);
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) {
+    abi("node_done", {body.flow, builder_.getInt32(node.id)});
+  }
+  end_body(body);
+  return function;
+}
+
+void Lowering::await_and_check() {
+  llvm::Value* suspended = builder_.CreateIntrinsic(
+      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::BasicBlock* resumed = block("resumed");
+  llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
+  choice->addCase(builder_.getInt8(0), resumed);
+  choice->addCase(builder_.getInt8(1), body_->cleanup);
+  builder_.SetInsertPoint(resumed);
+  branch_on_failure(abi("await_failed", {body_->call}));
+}
+
+void Lowering::branch_on_failure(llvm::Value* failed) {
+  llvm::BasicBlock* ok = block("ok");
+  if (body_->temporaries.empty()) {
+    builder_.CreateCondBr(failed, body_->finish, ok);
+  } else {
+    llvm::BasicBlock* unwind = block("unwind");
+    builder_.CreateCondBr(failed, unwind, ok);
+    builder_.SetInsertPoint(unwind);
+    release_temporaries();
+    builder_.CreateBr(body_->finish);
+  }
+  builder_.SetInsertPoint(ok);
+}
+
+void Lowering::release_temporaries() {
+  for (llvm::Value* value : body_->temporaries) abi("str_release", {value});
+}
+
+void Lowering::release(llvm::Value* value, const ir::Type* t) {
+  if (value != nullptr && is_str(t)) abi("str_release", {value});
+}
+
+}  // namespace taskc::codegen::llvm_backend
+
+namespace taskc::codegen {
+
+LlvmModule::LlvmModule(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LlvmModule::~LlvmModule() = default;
+
+LlvmLowering lower_to_llvm(const ir::Program& program, const source::SourceMap& sources, const LlvmOptions& options) {
+  auto impl = std::make_unique<LlvmModule::Impl>();
+  impl->module = std::make_unique<llvm::Module>(options.name, impl->context);
+  LlvmLowering lowering;
+  try {
+    llvm_backend::Lowering(program, sources, options, impl->context, *impl->module).lower_program();
+  } catch (const llvm_backend::Unsupported& unsupported) {
+    lowering.unsupported = unsupported.what;
+    return lowering;
+  }
+  lowering.module = std::make_unique<LlvmModule>(std::move(impl));
+  return lowering;
+}
+
+}  // namespace taskc::codegen

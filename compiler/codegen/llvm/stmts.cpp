@@ -1,0 +1,181 @@
+// The LLVM backend: statements.
+#include "compiler/codegen/llvm/lowering.hpp"
+
+namespace taskc::codegen::llvm_backend {
+
+void Lowering::block_stmts(const ir::Block& block) {
+  for (const ir::Stmt& s : block.stmts) {
+    // After a `return`, `break`, `continue` or `fail`, the rest is unreachable.
+    if (builder_.GetInsertBlock()->getTerminator() != nullptr) {
+      builder_.SetInsertPoint(this->block("unreachable"));
+    }
+    stmt(s);
+  }
+}
+
+void Lowering::store_local(ir::LocalId local, llvm::Value* value) {
+  llvm::Value* slot = body_->locals[local.index];
+  const ir::Type* t = body_->task->local(local).type;
+  if (is_str(t)) {
+    llvm::Value* old = builder_.CreateLoad(ptr(), slot);
+    builder_.CreateStore(value, slot);
+    abi("str_release", {old});
+  } else {
+    builder_.CreateStore(value, slot);
+  }
+}
+
+void Lowering::check_cancelled() {
+  branch_on_failure(abi("check_cancelled", {body_->call}));
+}
+
+namespace {
+
+ir::BinaryOp binary_op_of(ir::AssignOp op) {
+  switch (op) {
+    case ir::AssignOp::kAdd: return ir::BinaryOp::kAdd;
+    case ir::AssignOp::kSub: return ir::BinaryOp::kSub;
+    case ir::AssignOp::kMul: return ir::BinaryOp::kMul;
+    case ir::AssignOp::kDiv: return ir::BinaryOp::kDiv;
+    case ir::AssignOp::kMod: return ir::BinaryOp::kMod;
+    case ir::AssignOp::kSet: break;
+  }
+  TASKC_UNREACHABLE("`=` is not an arithmetic assignment");
+}
+
+}  // namespace
+
+void Lowering::stmt(const ir::Stmt& s) {
+  switch (s.kind) {
+    case ir::StmtKind::kLet: {
+      if (s.bindings.size() != 1) unsupported("a `let` that takes a tuple apart", s.span);
+      store_local(s.bindings[0], expr(*s.value));
+      return;
+    }
+    case ir::StmtKind::kAssign: {
+      if (s.target->kind != ir::ExprKind::kLocal) unsupported("an assignment to a field or an element", s.span);
+      ir::LocalId local = s.target->as<ir::LocalId>();
+      if (s.assign_op == ir::AssignOp::kSet) {
+        store_local(local, expr(*s.value));
+        return;
+      }
+      const ir::Type* t = s.target->type;
+      // The current value is borrowed: store_local releases it after the
+      // new one is made.
+      llvm::Value* current = builder_.CreateLoad(type(t), body_->locals[local.index]);
+      llvm::Value* operand = expr(*s.value);
+      llvm::Value* updated = nullptr;
+      ir::BinaryOp op = binary_op_of(s.assign_op);
+      if (is_str(t)) {
+        if (op != ir::BinaryOp::kAdd) unsupported("this assignment to a str", s.span);
+        updated = abi("str_concat", {current, operand});
+        abi("str_release", {operand});
+      } else if (t->is(ir::TypeKind::kInt)) {
+        updated = int_arithmetic(op, current, operand);
+      } else if (t->is(ir::TypeKind::kFloat)) {
+        updated = float_arithmetic(op, current, operand);
+      } else {
+        unsupported("an arithmetic assignment to a " + ir::type_name(t), s.span);
+      }
+      store_local(local, updated);
+      return;
+    }
+    case ir::StmtKind::kIf: {
+      llvm::Value* condition = expr(*s.value);
+      llvm::BasicBlock* then_block = block("then");
+      llvm::BasicBlock* else_block = block("else");
+      llvm::BasicBlock* after = block("endif");
+      builder_.CreateCondBr(condition, then_block, else_block);
+      builder_.SetInsertPoint(then_block);
+      block_stmts(s.body);
+      if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(after);
+      builder_.SetInsertPoint(else_block);
+      if (s.else_body) block_stmts(*s.else_body);
+      if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(after);
+      builder_.SetInsertPoint(after);
+      return;
+    }
+    case ir::StmtKind::kWhile: {
+      llvm::BasicBlock* head = block("while");
+      llvm::BasicBlock* loop = block("loop");
+      llvm::BasicBlock* after = block("endwhile");
+      builder_.CreateBr(head);
+      builder_.SetInsertPoint(head);
+      builder_.CreateCondBr(expr(*s.value), loop, after);
+      builder_.SetInsertPoint(loop);
+      check_cancelled();
+      body_->loops.push_back({head, after});
+      block_stmts(s.body);
+      body_->loops.pop_back();
+      if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(head);
+      builder_.SetInsertPoint(after);
+      return;
+    }
+    case ir::StmtKind::kFor: return for_range(s);
+    case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
+    case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
+    case ir::StmtKind::kReturn: {
+      if (s.value) {
+        llvm::Value* value = expr(*s.value);
+        builder_.CreateStore(value, builder_.CreateBitCast(body_->result, value->getType()->getPointerTo()));
+      }
+      builder_.CreateBr(body_->finish);
+      return;
+    }
+    case ir::StmtKind::kFail: {
+      llvm::Value* message = expr(*s.value);
+      abi("fail", {body_->call, message});
+      abi("str_release", {message});
+      builder_.CreateBr(body_->finish);
+      return;
+    }
+    case ir::StmtKind::kExpr: release(expr(*s.value), s.value->type); return;
+    case ir::StmtKind::kWithSemaphore: unsupported("a `with` block of a semaphore", s.span);
+    case ir::StmtKind::kWithRateLimit: unsupported("a `with` block of a rate limit", s.span);
+    case ir::StmtKind::kWithShared: unsupported("a `with` block of a shared value", s.span);
+    case ir::StmtKind::kTry: unsupported("`try`", s.span);
+  }
+  TASKC_UNREACHABLE("a statement kind without an LLVM lowering");
+}
+
+// `for i in a..b` (and a..=b): counted, with no list.
+void Lowering::for_range(const ir::Stmt& s) {
+  const ir::Expr& range = *s.value;
+  if (s.for_kind != ir::ForKind::kRange || range.kind != ir::ExprKind::kRange) {
+    unsupported("this kind of `for` loop", s.span);
+  }
+  llvm::Value* start = expr(*range.operands[0]);
+  llvm::Value* end = expr(*range.operands[1]);
+  llvm::Value* counter = nullptr;
+  {
+    llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
+    counter = at_start.CreateAlloca(builder_.getInt64Ty());
+  }
+  builder_.CreateStore(start, counter);
+  llvm::BasicBlock* head = block("for");
+  llvm::BasicBlock* loop = block("loop");
+  llvm::BasicBlock* next = block("next");
+  llvm::BasicBlock* step = block("step");
+  llvm::BasicBlock* after = block("endfor");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  builder_.CreateCondBr(range.inclusive ? builder_.CreateICmpSLE(i, end) : builder_.CreateICmpSLT(i, end), loop, after);
+  builder_.SetInsertPoint(loop);
+  store_local(s.bindings[0], i);
+  check_cancelled();
+  body_->loops.push_back({next, after});
+  block_stmts(s.body);
+  body_->loops.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(next);
+  // a..=INT64_MAX ends at its last number instead of overflowing.
+  builder_.SetInsertPoint(next);
+  llvm::Value* current = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  builder_.CreateCondBr(builder_.CreateICmpEQ(current, end), after, step);
+  builder_.SetInsertPoint(step);
+  builder_.CreateStore(builder_.CreateAdd(current, builder_.getInt64(1)), counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(after);
+}
+
+}  // namespace taskc::codegen::llvm_backend

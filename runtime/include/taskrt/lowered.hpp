@@ -1,0 +1,90 @@
+// What programs built by the LLVM backend call: a C ABI over the same runtime
+// the C++ backend's programs use (docs/backends.md).
+//
+// Each task body is an LLVM coroutine. The runtime runs it inside an ordinary
+// Task<void> (run_body in src/lowered.cpp) that resumes it, and only that:
+// when the body waits for something it asks for it here (trt_await_*), which
+// leaves a Task<void> in its LoweredCall, and suspends; the wrapper awaits
+// that task as generated C++ would, then resumes the body. So clauses,
+// cancellation, traces, --stats and executor hops are the runtime's own code
+// for both backends, and no body is ever resumed from inside another.
+//
+// The functions are listed in lowered_abi.def; the descriptors below are
+// constants the LLVM backend writes into the program, laid out as here.
+#pragma once
+
+#include <cstdint>
+
+#include "taskrt/trace.hpp"
+
+extern "C" {
+
+// A task: its site (traces, --stats), its body, and its clauses.
+struct trt_task {
+  taskrt::TaskSite site;
+  // The body's ramp: starts the coroutine and returns its frame.
+  void* (*body)(void* call, void* args, void* result);
+  std::int64_t is_cpu;
+  std::int64_t semaphore;  // an index into trt_program::semaphores, or -1
+  std::int64_t permits;
+  std::int64_t timeout_ns;     // -1: none
+  std::int64_t retry_extra;    // attempts after the first; -1: no retry clause
+  std::int64_t retry_backoff_ns;
+  std::int64_t retry_on;  // an ErrorKindSet; 0: the default
+};
+
+// The integer and float operations trt_int_overflow, trt_int_divide and
+// trt_float_divide name: so that their errors read as the C++ backend's.
+enum trt_op : std::int32_t {
+  trt_op_add = 0,
+  trt_op_sub = 1,
+  trt_op_mul = 2,
+  trt_op_div = 3,
+  trt_op_mod = 4,
+  trt_op_pow = 5,
+  trt_op_neg = 6,
+};
+
+struct trt_semaphore {
+  const char* name;
+  std::int64_t permits;
+  std::int64_t most_at_once;  // the most permits one task takes (for --limit)
+};
+
+struct trt_program {
+  const char* name;
+  const char* description;
+  std::int64_t semaphore_count;
+  const trt_semaphore* semaphores;
+  const trt_task* main;
+};
+
+// Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,
+// I64 size)` is `void* trt_str_new(void* data, std::int64_t size);`.
+#define TRT_TYPE_VOID void
+#define TRT_TYPE_I1 bool
+#define TRT_TYPE_I32 std::int32_t
+#define TRT_TYPE_I64 std::int64_t
+#define TRT_TYPE_F64 double
+#define TRT_TYPE_PTR void*
+#define PTR void*
+#define I1 bool
+#define I32 std::int32_t
+#define I64 std::int64_t
+#define F64 double
+#define TRT_FN(result, name, ...) TRT_TYPE_##result trt_##name(__VA_ARGS__);
+#include "taskrt/lowered_abi.def"
+#undef TRT_FN
+#undef PTR
+#undef I1
+#undef I32
+#undef I64
+#undef F64
+#undef TRT_TYPE_VOID
+#undef TRT_TYPE_I1
+#undef TRT_TYPE_I32
+#undef TRT_TYPE_I64
+#undef TRT_TYPE_F64
+#undef TRT_TYPE_PTR
+
+}  // extern "C"

@@ -1,0 +1,363 @@
+// The C ABI of programs built by the LLVM backend (taskrt/lowered.hpp).
+#include "taskrt/lowered.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <coroutine>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "taskrt/checked.hpp"
+#include "taskrt/clauses.hpp"
+#include "taskrt/event.hpp"
+#include "taskrt/gather.hpp"
+#include "taskrt/print.hpp"
+#include "taskrt/program.hpp"
+#include "taskrt/program_args.hpp"
+#include "taskrt/schedule.hpp"
+#include "taskrt/semaphore.hpp"
+#include "taskrt/sleep.hpp"
+#include "taskrt/task.hpp"
+
+namespace taskrt {
+namespace {
+
+// A str of a lowered program: shared, immutable, counted.
+struct StrBox {
+  std::atomic<std::int64_t> references{1};
+  std::string text;
+};
+
+StrBox* new_str(std::string text) {
+  auto* box = new StrBox;
+  box->text = std::move(text);
+  return box;
+}
+
+const std::string& text_of(void* s) {
+  return static_cast<StrBox*>(s)->text;
+}
+
+// One running body: what it waits for, and how it failed.
+struct LoweredCall {
+  Context* context = nullptr;
+  std::int64_t attempt = 1;
+  // What the body asked to wait for, awaited by run_body when it suspends.
+  std::optional<Task<void>> pending;
+  // How that failed, until the body asks (trt_await_failed).
+  std::exception_ptr awaited_error;
+  // How the body failed; set before it finishes.
+  std::exception_ptr error;
+  bool finished = false;
+};
+
+LoweredCall& call_of(void* call) {
+  return *static_cast<LoweredCall*>(call);
+}
+
+void fail_with(void* call, auto&& operation) {
+  try {
+    operation();
+  } catch (...) {
+    call_of(call).error = std::current_exception();
+  }
+}
+
+// Owns a body's coroutine frame: destroying it runs the body's cleanup.
+class Frame {
+ public:
+  explicit Frame(void* address) : handle_(std::coroutine_handle<>::from_address(address)) {}
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+  ~Frame() { handle_.destroy(); }
+  void resume() { handle_.resume(); }
+
+ private:
+  std::coroutine_handle<> handle_;
+};
+
+using Body = void* (*)(void* call, void* args, void* result);
+
+// Runs a body to its end: each time it suspends, awaits what it asked for.
+Task<void> run_body(Body body, void* args, void* result, std::int64_t attempt) {
+  LoweredCall call;
+  call.context = &co_await current_context();
+  call.attempt = attempt;
+  Frame frame(body(&call, args, result));
+  while (!call.finished) {
+    if (!call.pending) {
+      std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
+      std::abort();
+    }
+    try {
+      co_await std::move(*call.pending);
+    } catch (...) {
+      call.awaited_error = std::current_exception();
+    }
+    call.pending.reset();
+    frame.resume();
+  }
+  if (call.error) std::rethrow_exception(call.error);
+}
+
+// One attempt of a task, as the C++ backend's task functions do it.
+Task<void> run_attempt(const trt_task& task, void* args, void* result, std::int64_t attempt) {
+  TaskSpan span{task.site};
+  if (task.is_cpu != 0) co_await ensure_cpu();
+  try {
+    co_await run_body(task.body, args, result, attempt);
+  } catch (Error& error) {
+    span.mark_ended_by(error);
+    error.add_frame(task.site);
+    throw;
+  }
+}
+
+// The program's semaphores, made from its trt_program at start.
+std::deque<Semaphore>& semaphores() {
+  static std::deque<Semaphore> all;
+  return all;
+}
+
+Task<void> run_task(const trt_task& task, void* args, void* result) {
+  bool clauses = task.semaphore >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
+  if (!clauses) {
+    co_await run_attempt(task, args, result, 1);
+    co_return;
+  }
+  TaskClauses clause;
+  if (task.semaphore >= 0) {
+    clause.semaphore = &semaphores()[static_cast<std::size_t>(task.semaphore)];
+    clause.permits = task.permits;
+  }
+  if (task.timeout_ns >= 0) clause.timeout = std::chrono::nanoseconds(task.timeout_ns);
+  if (task.retry_extra >= 0) {
+    RetryPolicy policy;
+    policy.extra_attempts = task.retry_extra;
+    policy.backoff = std::chrono::nanoseconds(task.retry_backoff_ns);
+    if (task.retry_on != 0) policy.retry_on = static_cast<ErrorKindSet>(task.retry_on);
+    clause.retry = policy;
+  }
+  auto attempt = [&](std::int64_t number) { return run_attempt(task, args, result, number); };
+  co_await with_clauses(clause, attempt);
+}
+
+Task<void> sleep_for(std::int64_t ns) {
+  co_await sleep(std::chrono::nanoseconds(ns));
+}
+
+// A flow: its nodes run together; each signals its event when done.
+struct Flow {
+  explicit Flow(std::size_t nodes) : done(nodes) {}
+  std::vector<Event> done;
+};
+
+Task<void> wait_for(Event& event) {
+  co_await event.wait();
+}
+
+Task<void> run_flow(std::int32_t nodes, const Body* bodies, void* locals) {
+  Flow flow(static_cast<std::size_t>(nodes));
+  std::vector<Task<void>> running;
+  running.reserve(static_cast<std::size_t>(nodes));
+  for (std::int32_t i = 0; i < nodes; ++i) running.push_back(run_body(bodies[i], locals, &flow, 1));
+  co_await gather(std::move(running));
+}
+
+Task<int> run_main(const trt_task& main) {
+  co_await run_task(main, nullptr, nullptr);
+  co_return 0;
+}
+
+}  // namespace
+}  // namespace taskrt
+
+using taskrt::call_of;
+using taskrt::text_of;
+
+extern "C" {
+
+void* trt_str_new(void* data, std::int64_t size) {
+  return taskrt::new_str(std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)));
+}
+
+void trt_str_retain(void* s) {
+  if (s != nullptr) static_cast<taskrt::StrBox*>(s)->references.fetch_add(1, std::memory_order_relaxed);
+}
+
+void trt_str_release(void* s) {
+  if (s == nullptr) return;
+  auto* box = static_cast<taskrt::StrBox*>(s);
+  if (box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box;
+}
+
+std::int64_t trt_str_len(void* s) {
+  return static_cast<std::int64_t>(text_of(s).size());
+}
+
+std::int32_t trt_str_compare(void* a, void* b) {
+  int order = text_of(a).compare(text_of(b));
+  return order < 0 ? -1 : (order > 0 ? 1 : 0);
+}
+
+void* trt_str_concat(void* a, void* b) {
+  return taskrt::new_str(text_of(a) + text_of(b));
+}
+
+void* trt_text_new() {
+  return new std::string;
+}
+
+void trt_text_str(void* text, void* s) {
+  *static_cast<std::string*>(text) += text_of(s);
+}
+
+void trt_text_bytes(void* text, void* data, std::int64_t size) {
+  static_cast<std::string*>(text)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+void trt_text_int(void* text, std::int64_t value) {
+  *static_cast<std::string*>(text) += taskrt::format_value(value);
+}
+
+void trt_text_float(void* text, double value) {
+  *static_cast<std::string*>(text) += taskrt::format_value(value);
+}
+
+void trt_text_bool(void* text, bool value) {
+  *static_cast<std::string*>(text) += taskrt::format_value(value);
+}
+
+void trt_text_duration(void* text, std::int64_t ns) {
+  *static_cast<std::string*>(text) += taskrt::format_value(std::chrono::nanoseconds(ns));
+}
+
+void* trt_text_finish(void* text) {
+  std::unique_ptr<std::string> owned(static_cast<std::string*>(text));
+  return taskrt::new_str(std::move(*owned));
+}
+
+void trt_text_print(void* text) {
+  std::unique_ptr<std::string> owned(static_cast<std::string*>(text));
+  taskrt::write_stdout_line(std::move(*owned));
+}
+
+void trt_text_eprint(void* text) {
+  std::unique_ptr<std::string> owned(static_cast<std::string*>(text));
+  taskrt::write_stderr_line(std::move(*owned));
+}
+
+void trt_fail(void* call, void* message) {
+  taskrt::fail_with(call, [&] { throw taskrt::FailedError(text_of(message)); });
+}
+
+void trt_int_overflow(void* call, std::int32_t op, std::int64_t a, std::int64_t b) {
+  taskrt::fail_with(call, [&] {
+    switch (op) {
+      case trt_op_add: taskrt::checked_add(a, b); break;
+      case trt_op_sub: taskrt::checked_sub(a, b); break;
+      case trt_op_mul: taskrt::checked_mul(a, b); break;
+      case trt_op_neg: taskrt::checked_neg(a); break;
+      default: break;
+    }
+    throw taskrt::ArithmeticError("integer overflow");
+  });
+}
+
+bool trt_int_divide(void* call, std::int32_t op, std::int64_t a, std::int64_t b, void* out) {
+  bool failed = true;
+  taskrt::fail_with(call, [&] {
+    std::int64_t value = 0;
+    switch (op) {
+      case trt_op_div: value = taskrt::checked_div(a, b); break;
+      case trt_op_mod: value = taskrt::checked_mod(a, b); break;
+      case trt_op_pow: value = taskrt::checked_pow(a, b); break;
+      default: throw taskrt::ArithmeticError("not an integer division");
+    }
+    *static_cast<std::int64_t*>(out) = value;
+    failed = false;
+  });
+  return failed;
+}
+
+bool trt_float_divide(void* call, std::int32_t op, double a, double b, void* out) {
+  bool failed = true;
+  taskrt::fail_with(call, [&] {
+    double value = 0;
+    switch (op) {
+      case trt_op_div: value = taskrt::checked_div(a, b); break;
+      case trt_op_mod: value = taskrt::checked_mod(a, b); break;
+      case trt_op_pow: value = taskrt::checked_pow(a, b); break;
+      default: throw taskrt::ArithmeticError("not a float division");
+    }
+    *static_cast<double*>(out) = value;
+    failed = false;
+  });
+  return failed;
+}
+
+bool trt_check_cancelled(void* call) {
+  bool failed = true;
+  taskrt::fail_with(call, [&] {
+    call_of(call).context->check_cancelled();
+    failed = false;
+  });
+  return failed;
+}
+
+std::int64_t trt_attempt(void* call) {
+  return call_of(call).attempt;
+}
+
+void trt_await_call(void* call, void* task, void* args, void* result) {
+  call_of(call).pending.emplace(taskrt::run_task(*static_cast<const trt_task*>(task), args, result));
+}
+
+void trt_await_sleep(void* call, std::int64_t ns) {
+  call_of(call).pending.emplace(taskrt::sleep_for(ns));
+}
+
+void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* locals) {
+  call_of(call).pending.emplace(taskrt::run_flow(nodes, static_cast<const taskrt::Body*>(node_bodies), locals));
+}
+
+void trt_await_node(void* call, void* flow, std::int32_t node) {
+  auto& events = static_cast<taskrt::Flow*>(flow)->done;
+  call_of(call).pending.emplace(taskrt::wait_for(events[static_cast<std::size_t>(node)]));
+}
+
+void trt_node_done(void* flow, std::int32_t node) {
+  static_cast<taskrt::Flow*>(flow)->done[static_cast<std::size_t>(node)].set();
+}
+
+bool trt_await_failed(void* call) {
+  taskrt::LoweredCall& running = call_of(call);
+  if (!running.awaited_error) return false;
+  running.error = std::exchange(running.awaited_error, nullptr);
+  return true;
+}
+
+void trt_body_done(void* call) {
+  call_of(call).finished = true;
+}
+
+std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) {
+  const auto& program = *static_cast<const trt_program*>(program_data);
+  std::vector<taskrt::ProgramArgs::Limit> limits;
+  for (std::int64_t i = 0; i < program.semaphore_count; ++i) {
+    const trt_semaphore& declared = program.semaphores[i];
+    taskrt::Semaphore& semaphore = taskrt::semaphores().emplace_back(declared.permits);
+    limits.push_back({declared.name, declared.permits, declared.most_at_once, &semaphore, nullptr});
+  }
+  taskrt::ProgramArgs args(program.name, program.description, {}, std::move(limits));
+  if (auto status = args.parse(argc, static_cast<char**>(argv))) return *status;
+  return taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main); });
+}
+
+}  // extern "C"
