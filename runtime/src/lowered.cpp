@@ -2,6 +2,7 @@
 #include "taskrt/lowered.hpp"
 
 #include <atomic>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <coroutine>
@@ -24,25 +25,13 @@
 #include "taskrt/semaphore.hpp"
 #include "taskrt/sleep.hpp"
 #include "taskrt/task.hpp"
+#include "lowered_values.hpp"
 
 namespace taskrt {
 namespace {
 
-// A str of a lowered program: shared, immutable, counted.
-struct StrBox {
-  std::atomic<std::int64_t> references{1};
-  std::string text;
-};
-
-StrBox* new_str(std::string text) {
-  auto* box = new StrBox;
-  box->text = std::move(text);
-  return box;
-}
-
-const std::string& text_of(void* s) {
-  return static_cast<StrBox*>(s)->text;
-}
+using lowered::new_str;
+using lowered::text_of;
 
 // One running body: what it waits for, and how it failed.
 struct LoweredCall {
@@ -170,8 +159,13 @@ Task<void> run_flow(std::int32_t nodes, const Body* bodies, void* locals) {
   co_await gather(std::move(running));
 }
 
-Task<int> run_main(const trt_task& main) {
-  co_await run_task(main, nullptr, nullptr);
+Task<int> run_main(const trt_task& main, void* args) {
+  if (main.returns_int != 0) {
+    std::int64_t result = 0;
+    co_await run_task(main, args, &result);
+    co_return exit_status(result);
+  }
+  co_await run_task(main, args, nullptr);
   co_return 0;
 }
 
@@ -179,22 +173,12 @@ Task<int> run_main(const trt_task& main) {
 }  // namespace taskrt
 
 using taskrt::call_of;
-using taskrt::text_of;
+using taskrt::lowered::text_of;
 
 extern "C" {
 
 void* trt_str_new(void* data, std::int64_t size) {
-  return taskrt::new_str(std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)));
-}
-
-void trt_str_retain(void* s) {
-  if (s != nullptr) static_cast<taskrt::StrBox*>(s)->references.fetch_add(1, std::memory_order_relaxed);
-}
-
-void trt_str_release(void* s) {
-  if (s == nullptr) return;
-  auto* box = static_cast<taskrt::StrBox*>(s);
-  if (box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box;
+  return taskrt::lowered::new_str(std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)));
 }
 
 std::int64_t trt_str_len(void* s) {
@@ -207,7 +191,7 @@ std::int32_t trt_str_compare(void* a, void* b) {
 }
 
 void* trt_str_concat(void* a, void* b) {
-  return taskrt::new_str(text_of(a) + text_of(b));
+  return taskrt::lowered::new_str(text_of(a) + text_of(b));
 }
 
 void* trt_text_new() {
@@ -240,7 +224,7 @@ void trt_text_duration(void* text, std::int64_t ns) {
 
 void* trt_text_finish(void* text) {
   std::unique_ptr<std::string> owned(static_cast<std::string*>(text));
-  return taskrt::new_str(std::move(*owned));
+  return taskrt::lowered::new_str(std::move(*owned));
 }
 
 void trt_text_print(void* text) {
@@ -302,6 +286,16 @@ bool trt_float_divide(void* call, std::int32_t op, double a, double b, void* out
   return failed;
 }
 
+bool trt_list_get(void* call, void* list, std::int64_t index, void* out) {
+  bool failed = true;
+  taskrt::fail_with(call, [&] {
+    const auto& items = static_cast<taskrt::lowered::ListBox*>(list)->items;
+    *static_cast<std::int64_t*>(out) = static_cast<std::int64_t>(items[taskrt::checked_index(index, items.size())]);
+    failed = false;
+  });
+  return failed;
+}
+
 bool trt_check_cancelled(void* call) {
   bool failed = true;
   taskrt::fail_with(call, [&] {
@@ -355,9 +349,42 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
     taskrt::Semaphore& semaphore = taskrt::semaphores().emplace_back(declared.permits);
     limits.push_back({declared.name, declared.permits, declared.most_at_once, &semaphore, nullptr});
   }
-  taskrt::ProgramArgs args(program.name, program.description, {}, std::move(limits));
+  std::vector<taskrt::ProgramArgs::Param> params;
+  for (std::int64_t i = 0; i < program.param_count; ++i) {
+    const trt_param& param = program.params[i];
+    params.push_back({param.name, param.type,
+                      param.option_default != nullptr ? std::optional<std::string>(param.option_default)
+                                                      : std::nullopt,
+                      param.default_source});
+  }
+  taskrt::ProgramArgs args(program.name, program.description, params, std::move(limits));
   if (auto status = args.parse(argc, static_cast<char**>(argv))) return *status;
-  return taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main); });
+  // main's arguments, one slot each, as any call's.
+  std::vector<std::int64_t> slots;
+  for (std::int64_t i = 0; i < program.param_count; ++i) {
+    auto index = static_cast<std::size_t>(i);
+    switch (program.params[i].value_type->kind) {
+      case trt_kind_int: slots.push_back(args.get_int(index)); break;
+      case trt_kind_float: slots.push_back(std::bit_cast<std::int64_t>(args.get_float(index))); break;
+      case trt_kind_bool: slots.push_back(args.get_bool(index) ? 1 : 0); break;
+      case trt_kind_duration: slots.push_back(args.get_duration(index).count()); break;
+      case trt_kind_str: slots.push_back(taskrt::lowered::slot(taskrt::lowered::new_str(args.get_str(index)))); break;
+      default: {
+        // list[str]: the rest of the command line.
+        auto* rest = static_cast<taskrt::lowered::ListBox*>(trt_list_new(
+            const_cast<trt_type*>(program.params[i].value_type), static_cast<std::int64_t>(args.rest().size())));
+        for (const std::string& arg : args.rest()) {
+          rest->items.push_back(taskrt::lowered::slot(taskrt::lowered::new_str(arg)));
+        }
+        slots.push_back(taskrt::lowered::slot(rest));
+      }
+    }
+  }
+  int status = taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data()); });
+  for (std::int64_t i = 0; i < program.param_count; ++i) {
+    taskrt::lowered::release_slot(program.params[i].value_type, static_cast<std::uint64_t>(slots[i]));
+  }
+  return status;
 }
 
 }  // extern "C"

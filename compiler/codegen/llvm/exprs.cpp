@@ -22,7 +22,7 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kInterpolation: return interpolation(e);
     case ir::ExprKind::kLocal: {
       llvm::Value* value = builder_.CreateLoad(type(e.type), body_->locals[e.as<ir::LocalId>().index]);
-      if (is_str(e.type)) abi("str_retain", {value});
+      if (is_boxed(e.type)) abi("retain", {value});
       return value;
     }
     case ir::ExprKind::kConst: return expr(*program_.constant(e.as<ir::ConstId>()).value);
@@ -32,6 +32,22 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kBinary: return binary(e);
     case ir::ExprKind::kConditional: return conditional(e);
     case ir::ExprKind::kToFloat: return builder_.CreateSIToFP(expr(*e.operands[0]), builder_.getDoubleTy());
+    case ir::ExprKind::kNoneLiteral: return llvm::ConstantPointerNull::get(ptr());
+    case ir::ExprKind::kList: return list(e);
+    case ir::ExprKind::kTuple:
+    case ir::ExprKind::kRecord: return tuple(e);
+    case ir::ExprKind::kField: return element(e, e.as<ir::FieldIndex>().index);
+    case ir::ExprKind::kTupleElement: return element(e, e.as<ir::ElementIndex>().index);
+    case ir::ExprKind::kIndex: return index(e);
+    case ir::ExprKind::kWrapOptional: return wrap_optional(expr(*e.operands[0]), e.type);
+    case ir::ExprKind::kUnwrapOptional: {
+      // Known not to be none (the checker narrowed it).
+      llvm::Value* optional = expr(*e.operands[0]);
+      llvm::Value* value = from_slot(abi("tuple_get", {optional, builder_.getInt64(0)}), e.type);
+      if (is_boxed(e.type)) abi("retain", {value});
+      abi("release", {optional});
+      return value;
+    }
     default: break;
   }
   unsupported("this kind of expression", e.span);
@@ -42,17 +58,20 @@ llvm::Value* Lowering::str_literal(const std::string& text) {
 }
 
 // Appends `value` (owned) as print shows it, and releases it.
-void Lowering::append_text(llvm::Value* text, llvm::Value* value, const ir::Type* t, const source::Span& span) {
+void Lowering::append_text(llvm::Value* text, llvm::Value* value, const ir::Type* t) {
   switch (t->kind) {
     case ir::TypeKind::kStr:
       abi("text_str", {text, value});
-      abi("str_release", {value});
+      abi("release", {value});
       return;
     case ir::TypeKind::kInt: abi("text_int", {text, value}); return;
     case ir::TypeKind::kFloat: abi("text_float", {text, value}); return;
     case ir::TypeKind::kBool: abi("text_bool", {text, value}); return;
     case ir::TypeKind::kDuration: abi("text_duration", {text, value}); return;
-    default: unsupported("printing a " + ir::type_name(t), span);
+    default:
+      abi("text_value", {text, descriptor(t), to_slot(value, t)});
+      abi("release", {value});
+      return;
   }
 }
 
@@ -66,7 +85,7 @@ llvm::Value* Lowering::joined_text(const std::vector<const ir::Expr*>& pieces, c
       continue;
     }
     llvm::Value* value = expr(*piece);
-    if (is_str(piece->type)) body_->temporaries.push_back(value);
+    if (is_boxed(piece->type)) body_->temporaries.push_back(value);
     values.push_back(value);
   }
   body_->temporaries.resize(held);
@@ -79,7 +98,7 @@ llvm::Value* Lowering::joined_text(const std::vector<const ir::Expr*>& pieces, c
       const std::string& literal = pieces[i]->as<std::string>();
       abi("text_bytes", {text, string_constant(literal), builder_.getInt64(literal.size())});
     } else {
-      append_text(text, values[i], pieces[i]->type, pieces[i]->span);
+      append_text(text, values[i], pieces[i]->type);
     }
   }
   return text;
@@ -94,21 +113,16 @@ llvm::Value* Lowering::interpolation(const ir::Expr& e) {
 llvm::Value* Lowering::call_task(const ir::Expr& e) {
   const ir::TaskId id = e.as<ir::TaskId>();
   const ir::Task& task = program_.task(id);
-  llvm::StructType* params = args_type(task);
-  llvm::Value* args = nullptr;
-  llvm::Value* result = nullptr;
-  {
-    llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
-    args = at_start.CreateAlloca(params);
-    if (!task.result->is(ir::TypeKind::kVoid)) result = at_start.CreateAlloca(type(task.result));
-  }
+  llvm::ArrayType* params = args_type(task);
+  llvm::Value* args = entry_alloca(params);
+  llvm::Value* result = task.result->is(ir::TypeKind::kVoid) ? nullptr : entry_alloca(builder_.getInt64Ty());
   // The arguments stay the caller's: released when the call has ended.
   std::size_t held = body_->temporaries.size();
   std::vector<llvm::Value*> owned;
   for (std::size_t i = 0; i < e.operands.size(); ++i) {
     llvm::Value* value = expr(*e.operands[i]);
-    builder_.CreateStore(value, builder_.CreateStructGEP(params, args, static_cast<unsigned>(i)));
-    if (is_str(e.operands[i]->type)) {
+    builder_.CreateStore(to_slot(value, e.operands[i]->type), builder_.CreateConstGEP2_32(params, args, 0, i));
+    if (is_boxed(e.operands[i]->type)) {
       body_->temporaries.push_back(value);
       owned.push_back(value);
     }
@@ -119,9 +133,9 @@ llvm::Value* Lowering::call_task(const ir::Expr& e) {
                                        : llvm::ConstantPointerNull::get(ptr())});
   await_and_check();
   body_->temporaries.resize(held);
-  for (llvm::Value* value : owned) abi("str_release", {value});
+  for (llvm::Value* value : owned) abi("release", {value});
   if (result == nullptr) return nullptr;
-  return builder_.CreateLoad(type(task.result), result);
+  return from_slot(builder_.CreateLoad(builder_.getInt64Ty(), result), task.result);
 }
 
 llvm::Value* Lowering::builtin(const ir::Expr& e) {
@@ -141,11 +155,20 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       return nullptr;
     case ir::Builtin::kAttempt: return abi("attempt", {body_->call});
     case ir::Builtin::kLen:
-      if (is_str(e.operands[0]->type)) {
-        llvm::Value* s = expr(*e.operands[0]);
-        llvm::Value* length = abi("str_len", {s});
-        abi("str_release", {s});
+      if (is_str(e.operands[0]->type) || e.operands[0]->type->is(ir::TypeKind::kList)) {
+        llvm::Value* value = expr(*e.operands[0]);
+        llvm::Value* length = abi(is_str(e.operands[0]->type) ? "str_len" : "list_len", {value});
+        abi("release", {value});
         return length;
+      }
+      break;
+    case ir::Builtin::kPush:
+      if (e.operands[0]->kind == ir::ExprKind::kLocal) {
+        // Appends in place: the list is copied first if another variable shares it.
+        llvm::Value* variable = body_->locals[e.operands[0]->as<ir::LocalId>().index];
+        llvm::Value* value = expr(*e.operands[1]);
+        abi("list_push", {builder_.CreateBitCast(variable, ptr()), to_slot(value, e.operands[1]->type)});
+        return nullptr;
       }
       break;
     case ir::Builtin::kStr: {
@@ -243,10 +266,27 @@ llvm::Value* Lowering::compare(ir::BinaryOp op, const ir::Type* t, llvm::Value* 
   }
   if (is_str(t)) {
     llvm::Value* order = abi("str_compare", {left, right});
-    abi("str_release", {left});
-    abi("str_release", {right});
+    abi("release", {left});
+    abi("release", {right});
     left = order;
     right = builder_.getInt32(0);
+  } else if (is_boxed(t)) {
+    // Lists, tuples, records, optionals: the runtime compares them as the C++ backend's == and less() do.
+    llvm::Value* a = to_slot(left, t);
+    llvm::Value* b = to_slot(right, t);
+    llvm::Value* result = nullptr;
+    switch (op) {
+      case ir::BinaryOp::kEq: result = abi("equal", {descriptor(t), a, b}); break;
+      case ir::BinaryOp::kNe: result = builder_.CreateNot(abi("equal", {descriptor(t), a, b})); break;
+      case ir::BinaryOp::kLt: result = abi("less", {descriptor(t), a, b}); break;
+      case ir::BinaryOp::kGt: result = abi("less", {descriptor(t), b, a}); break;
+      case ir::BinaryOp::kLe: result = builder_.CreateNot(abi("less", {descriptor(t), b, a})); break;
+      case ir::BinaryOp::kGe: result = builder_.CreateNot(abi("less", {descriptor(t), a, b})); break;
+      default: return nullptr;
+    }
+    abi("release", {left});
+    abi("release", {right});
+    return result;
   } else if (!t->is(ir::TypeKind::kInt) && !t->is(ir::TypeKind::kDuration) && !t->is(ir::TypeKind::kBool)) {
     return nullptr;
   }
@@ -271,7 +311,7 @@ llvm::Value* Lowering::binary(const ir::Expr& e) {
                                                ir::type_name(right_type), e.span);
   llvm::Value* left = expr(*e.operands[0]);
   std::size_t held = body_->temporaries.size();
-  if (is_str(left_type)) body_->temporaries.push_back(left);
+  if (is_boxed(left_type)) body_->temporaries.push_back(left);
   llvm::Value* right = expr(*e.operands[1]);
   body_->temporaries.resize(held);
   llvm::Value* value = nullptr;
@@ -285,12 +325,62 @@ llvm::Value* Lowering::binary(const ir::Expr& e) {
     value = float_arithmetic(op, left, right);
   } else if (is_str(left_type) && op == ir::BinaryOp::kAdd) {
     value = abi("str_concat", {left, right});
-    abi("str_release", {left});
-    abi("str_release", {right});
+    abi("release", {left});
+    abi("release", {right});
   }
   if (value == nullptr) {
     unsupported(fmt::format("`{}` on a {}", ir::binary_op_text(op), ir::type_name(left_type)), e.span);
   }
+  return value;
+}
+
+llvm::Value* Lowering::list(const ir::Expr& e) {
+  const ir::Type* element_type = e.type->element();
+  llvm::Value* list = abi("list_new", {descriptor(e.type), builder_.getInt64(e.operands.size())});
+  // The list holds what is appended; it is a temporary until complete.
+  body_->temporaries.push_back(list);
+  for (const ir::ExprPtr& item : e.operands) abi("list_append", {list, to_slot(expr(*item), element_type)});
+  body_->temporaries.pop_back();
+  return list;
+}
+
+// Tuples and records: a box of one slot per element or field.
+llvm::Value* Lowering::tuple(const ir::Expr& e) {
+  llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(e.operands.size())});
+  body_->temporaries.push_back(tuple);
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    abi("tuple_init", {tuple, builder_.getInt64(i), to_slot(expr(*e.operands[i]), e.operands[i]->type)});
+  }
+  body_->temporaries.pop_back();
+  return tuple;
+}
+
+llvm::Value* Lowering::wrap_optional(llvm::Value* value, const ir::Type* optional) {
+  llvm::Value* box = abi("tuple_new", {descriptor(optional), builder_.getInt64(1)});
+  abi("tuple_init", {box, builder_.getInt64(0), to_slot(value, optional->element())});
+  return box;
+}
+
+llvm::Value* Lowering::element(const ir::Expr& e, std::uint32_t index) {
+  llvm::Value* tuple = expr(*e.operands[0]);
+  llvm::Value* value = from_slot(abi("tuple_get", {tuple, builder_.getInt64(index)}), e.type);
+  if (is_boxed(e.type)) abi("retain", {value});
+  abi("release", {tuple});
+  return value;
+}
+
+llvm::Value* Lowering::index(const ir::Expr& e) {
+  if (!e.operands[0]->type->is(ir::TypeKind::kList)) unsupported("indexing a " + ir::type_name(e.operands[0]->type), e.span);
+  llvm::Value* list = expr(*e.operands[0]);
+  std::size_t held = body_->temporaries.size();
+  body_->temporaries.push_back(list);
+  llvm::Value* position = expr(*e.operands[1]);
+  llvm::Value* out = entry_alloca(builder_.getInt64Ty());
+  branch_on_failure(abi("list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
+  body_->temporaries.resize(held);
+  llvm::Value* value = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
+  if (is_boxed(e.type)) abi("retain", {value});
+  abi("release", {list});
   return value;
 }
 

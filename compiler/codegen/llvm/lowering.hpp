@@ -80,7 +80,14 @@ class Lowering {
   // Types
   llvm::Type* type(const ir::Type* type);
   bool is_str(const ir::Type* type) const { return type->is(ir::TypeKind::kStr); }
-  llvm::StructType* args_type(const ir::Task& task);
+  // Whether values of the type are counted boxes (all but int, float, bool, duration).
+  bool is_boxed(const ir::Type* type) const;
+  // The trt_type constant that describes a type to the runtime.
+  llvm::Constant* descriptor(const ir::Type* type);
+  // A value as an 8-byte slot (lists, tuples, arguments), and back.
+  llvm::Value* to_slot(llvm::Value* value, const ir::Type* type);
+  llvm::Value* from_slot(llvm::Value* slot, const ir::Type* type);
+  llvm::ArrayType* args_type(const ir::Task& task);
   llvm::StructType* locals_type(const ir::Task& task);
   llvm::PointerType* ptr() { return builder_.getInt8PtrTy(); }
 
@@ -114,6 +121,9 @@ class Lowering {
   void stmt(const ir::Stmt& stmt);
   void store_local(ir::LocalId local, llvm::Value* value);
   void for_range(const ir::Stmt& stmt);
+  void for_list(const ir::Stmt& stmt);
+  void let_tuple(const ir::Stmt& stmt);
+  llvm::Value* entry_alloca(llvm::Type* type);
   void check_cancelled();
 
   // Expressions: each returns an owned value (null for void).
@@ -122,7 +132,7 @@ class Lowering {
   llvm::Value* interpolation(const ir::Expr& e);
   llvm::Value* call_task(const ir::Expr& e);
   llvm::Value* builtin(const ir::Expr& e);
-  void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type, const source::Span& span);
+  void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
   llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
   llvm::Value* checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
                        llvm::Value* shown = nullptr);
@@ -133,6 +143,11 @@ class Lowering {
   llvm::Value* float_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right);
   llvm::Value* compare(ir::BinaryOp op, const ir::Type* type, llvm::Value* left, llvm::Value* right);
   llvm::Value* logical(const ir::Expr& e);
+  llvm::Value* list(const ir::Expr& e);
+  llvm::Value* tuple(const ir::Expr& e);
+  llvm::Value* element(const ir::Expr& e, std::uint32_t index);
+  llvm::Value* index(const ir::Expr& e);
+  llvm::Value* wrap_optional(llvm::Value* value, const ir::Type* optional);
   llvm::Value* conditional(const ir::Expr& e);
 
   const ir::Program& program_;
@@ -145,6 +160,8 @@ class Lowering {
   std::map<std::string, llvm::FunctionCallee> abi_;
   llvm::StructType* task_type_ = nullptr;       // trt_task
   llvm::StructType* semaphore_type_ = nullptr;  // trt_semaphore
+  llvm::StructType* type_type_ = nullptr;       // trt_type
+  std::map<const ir::Type*, llvm::Constant*> descriptors_;
   std::vector<llvm::GlobalVariable*> task_descriptors_;
   std::vector<llvm::Function*> task_bodies_;
   std::map<std::string, llvm::Constant*> strings_;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "compiler/codegen/llvm/lowering.hpp"
+#include "taskrt/lowered.hpp"
 
 namespace taskc::codegen::llvm_backend {
 
@@ -33,16 +34,104 @@ llvm::Type* Lowering::type(const ir::Type* t) {
     case ir::TypeKind::kDuration: return builder_.getInt64Ty();
     case ir::TypeKind::kFloat: return builder_.getDoubleTy();
     case ir::TypeKind::kBool: return builder_.getInt1Ty();
-    case ir::TypeKind::kStr: return ptr();
+    case ir::TypeKind::kStr:
+    case ir::TypeKind::kList:
+    case ir::TypeKind::kTuple:
+    case ir::TypeKind::kRecord:
+    case ir::TypeKind::kOptional: return ptr();
     case ir::TypeKind::kVoid: return builder_.getVoidTy();
     default: throw Unsupported{"a value of type " + ir::type_name(t)};
   }
 }
 
-llvm::StructType* Lowering::args_type(const ir::Task& task) {
-  std::vector<llvm::Type*> fields;
-  for (const ir::Param& p : task.params) fields.push_back(type(p.type));
-  return llvm::StructType::get(context_, fields);
+bool Lowering::is_boxed(const ir::Type* t) const {
+  switch (t->kind) {
+    case ir::TypeKind::kInt:
+    case ir::TypeKind::kFloat:
+    case ir::TypeKind::kBool:
+    case ir::TypeKind::kDuration:
+    case ir::TypeKind::kVoid: return false;
+    default: return true;
+  }
+}
+
+llvm::Constant* Lowering::descriptor(const ir::Type* t) {
+  auto found = descriptors_.find(t);
+  if (found != descriptors_.end()) return found->second;
+  std::int64_t kind = 0;
+  std::vector<const ir::Type*> args = t->args;
+  std::vector<llvm::Constant*> names;
+  llvm::Constant* name = llvm::ConstantPointerNull::get(ptr());
+  switch (t->kind) {
+    case ir::TypeKind::kInt: kind = trt_kind_int; break;
+    case ir::TypeKind::kFloat: kind = trt_kind_float; break;
+    case ir::TypeKind::kBool: kind = trt_kind_bool; break;
+    case ir::TypeKind::kStr: kind = trt_kind_str; break;
+    case ir::TypeKind::kDuration: kind = trt_kind_duration; break;
+    case ir::TypeKind::kList: kind = trt_kind_list; break;
+    case ir::TypeKind::kTuple: kind = trt_kind_tuple; break;
+    case ir::TypeKind::kOptional: kind = trt_kind_optional; break;
+    case ir::TypeKind::kRecord:
+      if (t->record->from_runtime()) throw Unsupported{"a value of type " + t->record->name};
+      kind = trt_kind_record;
+      args.clear();
+      for (const ir::Field& field : t->record->fields) {
+        args.push_back(field.type);
+        names.push_back(string_constant(field.name));
+      }
+      name = string_constant(t->record->name);
+      break;
+    default: throw Unsupported{"a value of type " + ir::type_name(t)};
+  }
+  auto* global = new llvm::GlobalVariable(module_, type_type_, true, llvm::GlobalValue::InternalLinkage, nullptr,
+                                          "type");
+  llvm::Constant* pointer = llvm::ConstantExpr::getBitCast(global, ptr());
+  descriptors_.emplace(t, pointer);  // before the arguments: a record may contain itself
+  std::vector<llvm::Constant*> arg_descriptors;
+  for (const ir::Type* arg : args) arg_descriptors.push_back(descriptor(arg));
+  auto table = [&](const std::vector<llvm::Constant*>& entries, const char* label) -> llvm::Constant* {
+    if (entries.empty()) return llvm::ConstantPointerNull::get(ptr());
+    auto* array_type = llvm::ArrayType::get(ptr(), entries.size());
+    auto* array = new llvm::GlobalVariable(module_, array_type, true, llvm::GlobalValue::InternalLinkage,
+                                           llvm::ConstantArray::get(array_type, entries), label);
+    return llvm::ConstantExpr::getBitCast(array, ptr());
+  };
+  auto* i64 = builder_.getInt64Ty();
+  global->setInitializer(llvm::ConstantStruct::get(
+      type_type_, {llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(kind)),
+                   llvm::ConstantInt::get(i64, args.size()), table(arg_descriptors, "type.args"),
+                   table(names, "type.names"), name}));
+  return pointer;
+}
+
+llvm::Value* Lowering::to_slot(llvm::Value* value, const ir::Type* t) {
+  switch (t->kind) {
+    case ir::TypeKind::kInt:
+    case ir::TypeKind::kDuration: return value;
+    case ir::TypeKind::kFloat: return builder_.CreateBitCast(value, builder_.getInt64Ty());
+    case ir::TypeKind::kBool: return builder_.CreateZExt(value, builder_.getInt64Ty());
+    default: return builder_.CreatePtrToInt(value, builder_.getInt64Ty());
+  }
+}
+
+llvm::Value* Lowering::from_slot(llvm::Value* slot, const ir::Type* t) {
+  switch (t->kind) {
+    case ir::TypeKind::kInt:
+    case ir::TypeKind::kDuration: return slot;
+    case ir::TypeKind::kFloat: return builder_.CreateBitCast(slot, builder_.getDoubleTy());
+    case ir::TypeKind::kBool: return builder_.CreateTrunc(slot, builder_.getInt1Ty());
+    default: return builder_.CreateIntToPtr(slot, type(t));
+  }
+}
+
+llvm::Value* Lowering::entry_alloca(llvm::Type* t) {
+  llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
+  return at_start.CreateAlloca(t);
+}
+
+// A call's arguments: one slot each.
+llvm::ArrayType* Lowering::args_type(const ir::Task& task) {
+  return llvm::ArrayType::get(builder_.getInt64Ty(), task.params.size());
 }
 
 llvm::StructType* Lowering::locals_type(const ir::Task& task) {
@@ -83,8 +172,9 @@ void Lowering::declare_abi() {
   // trt_task and trt_semaphore (lowered.hpp): a TaskSite (three pointers and
   // an int), then the body and the clauses.
   task_type_ = llvm::StructType::create(
-      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
+      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
+  type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p}, "trt_type");
   abi_["malloc"] = module_.getOrInsertFunction("malloc", llvm::FunctionType::get(p, {i64}, false));
   abi_["free"] = module_.getOrInsertFunction("free", llvm::FunctionType::get(builder_.getVoidTy(), {p}, false));
 }
@@ -115,9 +205,6 @@ void Lowering::lower_program() {
   if (!program_.imports.empty()) throw Unsupported{"an `import` of C++ headers"};
   if (!program_.shared.empty()) unsupported("a `shared` value", program_.shared[0].span);
   if (!program_.rate_limits.empty()) unsupported("a rate limit", program_.rate_limits[0].span);
-  const ir::Task& main = program_.task(*program_.main);
-  if (!main.params.empty()) unsupported("parameters of `main`", main.span);
-  if (!main.result->is(ir::TypeKind::kVoid)) unsupported("a `main` that returns a value", main.span);
   declare_abi();
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) declare_task(program_.tasks[i], i);
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
@@ -168,6 +255,7 @@ void Lowering::define_descriptors() {
         number(task.retry ? task.retry->extra_attempts : -1),
         number(task.retry ? task.retry->backoff_ns : 0),
         number(task.retry ? static_cast<std::int64_t>(task.retry->on) : 0),
+        number(program_.main && program_.main->index == i && task.result->is(ir::TypeKind::kInt) ? 1 : 0),
     };
     task_descriptors_[i]->setInitializer(llvm::ConstantStruct::get(task_type_, fields));
   }
@@ -192,7 +280,21 @@ void Lowering::define_main() {
   auto* semaphore_table =
       new llvm::GlobalVariable(module_, semaphore_array_type, true, llvm::GlobalValue::InternalLinkage,
                                llvm::ConstantArray::get(semaphore_array_type, semaphores), "semaphores");
-  auto* program_type = llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr()}, "trt_program");
+  // main's parameters: the command line's arguments and options.
+  auto* param_type = llvm::StructType::create(context_, {ptr(), ptr(), ptr(), ptr(), ptr()}, "trt_param");
+  std::vector<llvm::Constant*> params;
+  for (const ir::Param& p : main.params) {
+    params.push_back(llvm::ConstantStruct::get(
+        param_type, {string_constant(p.name), string_constant(ir::type_name(p.type)),
+                     p.option_default ? string_constant(*p.option_default)
+                                      : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
+                     string_constant(p.default_source), descriptor(p.type)}));
+  }
+  auto* param_array_type = llvm::ArrayType::get(param_type, params.size());
+  auto* param_table = new llvm::GlobalVariable(module_, param_array_type, true, llvm::GlobalValue::InternalLinkage,
+                                               llvm::ConstantArray::get(param_array_type, params), "params");
+  auto* program_type =
+      llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr()}, "trt_program");
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
       string_constant(options_.name),
@@ -200,6 +302,8 @@ void Lowering::define_main() {
       llvm::ConstantInt::get(i64, semaphores.size()),
       llvm::ConstantExpr::getBitCast(semaphore_table, ptr()),
       llvm::ConstantExpr::getBitCast(task_descriptors_[program_.main->index], ptr()),
+      llvm::ConstantInt::get(i64, params.size()),
+      llvm::ConstantExpr::getBitCast(param_table, ptr()),
   };
   auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantStruct::get(program_type, fields), "program");
@@ -265,7 +369,7 @@ void Lowering::end_body(Body& body) {
   builder_.SetInsertPoint(body.cleanup);
   if (body.owns_locals) {
     for (std::size_t i = 0; i < body.task->locals.size(); ++i) {
-      if (is_str(body.task->locals[i].type)) abi("str_release", {builder_.CreateLoad(ptr(), body.locals[i])});
+      if (is_boxed(body.task->locals[i].type)) abi("release", {builder_.CreateLoad(ptr(), body.locals[i])});
     }
   }
   llvm::Value* memory = builder_.CreateIntrinsic(llvm::Intrinsic::coro_free, {}, {body.coro_id, body.handle});
@@ -287,14 +391,13 @@ void Lowering::end_body(Body& body) {
 
 void Lowering::copy_params(const ir::Task& task) {
   // The caller keeps its arguments; the body takes its own reference.
-  llvm::StructType* params = args_type(task);
+  llvm::ArrayType* params = args_type(task);
   llvm::Value* args = builder_.CreateBitCast(body_->args, params->getPointerTo());
   for (std::size_t i = 0; i < task.params.size(); ++i) {
     const ir::Param& param = task.params[i];
-    auto index = static_cast<unsigned>(i);
-    llvm::Value* value =
-        builder_.CreateLoad(params->getElementType(index), builder_.CreateStructGEP(params, args, index));
-    if (is_str(param.type)) abi("str_retain", {value});
+    llvm::Value* slot = builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateConstGEP2_32(params, args, 0, i));
+    llvm::Value* value = from_slot(slot, param.type);
+    if (is_boxed(param.type)) abi("retain", {value});
     builder_.CreateStore(value, body_->locals[param.local.index]);
   }
 }
@@ -310,7 +413,7 @@ void Lowering::define_task(const ir::Task& task, std::size_t index) {
     for (const ir::Local& local : task.locals) body.locals.push_back(at_start.CreateAlloca(type(local.type)));
   }
   for (std::size_t i = 0; i < task.locals.size(); ++i) {
-    if (is_str(task.locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), body.locals[i]);
+    if (is_boxed(task.locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), body.locals[i]);
   }
   copy_params(task);
   block_stmts(task.body);
@@ -402,11 +505,11 @@ void Lowering::branch_on_failure(llvm::Value* failed) {
 }
 
 void Lowering::release_temporaries() {
-  for (llvm::Value* value : body_->temporaries) abi("str_release", {value});
+  for (llvm::Value* value : body_->temporaries) abi("release", {value});
 }
 
 void Lowering::release(llvm::Value* value, const ir::Type* t) {
-  if (value != nullptr && is_str(t)) abi("str_release", {value});
+  if (value != nullptr && is_boxed(t)) abi("release", {value});
 }
 
 }  // namespace taskc::codegen::llvm_backend

@@ -16,10 +16,10 @@ void Lowering::block_stmts(const ir::Block& block) {
 void Lowering::store_local(ir::LocalId local, llvm::Value* value) {
   llvm::Value* slot = body_->locals[local.index];
   const ir::Type* t = body_->task->local(local).type;
-  if (is_str(t)) {
+  if (is_boxed(t)) {
     llvm::Value* old = builder_.CreateLoad(ptr(), slot);
     builder_.CreateStore(value, slot);
-    abi("str_release", {old});
+    abi("release", {old});
   } else {
     builder_.CreateStore(value, slot);
   }
@@ -48,12 +48,21 @@ ir::BinaryOp binary_op_of(ir::AssignOp op) {
 void Lowering::stmt(const ir::Stmt& s) {
   switch (s.kind) {
     case ir::StmtKind::kLet: {
-      if (s.bindings.size() != 1) unsupported("a `let` that takes a tuple apart", s.span);
+      if (s.bindings.size() != 1) return let_tuple(s);
       store_local(s.bindings[0], expr(*s.value));
       return;
     }
     case ir::StmtKind::kAssign: {
-      if (s.target->kind != ir::ExprKind::kLocal) unsupported("an assignment to a field or an element", s.span);
+      if (s.target->kind == ir::ExprKind::kField && s.target->operands[0]->kind == ir::ExprKind::kLocal &&
+          s.assign_op == ir::AssignOp::kSet) {
+        // r.f = v: the record is copied first if another variable shares it.
+        const ir::Expr& record = *s.target->operands[0];
+        llvm::Value* value = to_slot(expr(*s.value), s.value->type);
+        abi("tuple_set", {builder_.CreateBitCast(body_->locals[record.as<ir::LocalId>().index], ptr()),
+                          builder_.getInt64(s.target->as<ir::FieldIndex>().index), value});
+        return;
+      }
+      if (s.target->kind != ir::ExprKind::kLocal) unsupported("this assignment to a field or an element", s.span);
       ir::LocalId local = s.target->as<ir::LocalId>();
       if (s.assign_op == ir::AssignOp::kSet) {
         store_local(local, expr(*s.value));
@@ -69,7 +78,7 @@ void Lowering::stmt(const ir::Stmt& s) {
       if (is_str(t)) {
         if (op != ir::BinaryOp::kAdd) unsupported("this assignment to a str", s.span);
         updated = abi("str_concat", {current, operand});
-        abi("str_release", {operand});
+        abi("release", {operand});
       } else if (t->is(ir::TypeKind::kInt)) {
         updated = int_arithmetic(op, current, operand);
       } else if (t->is(ir::TypeKind::kFloat)) {
@@ -111,21 +120,25 @@ void Lowering::stmt(const ir::Stmt& s) {
       builder_.SetInsertPoint(after);
       return;
     }
-    case ir::StmtKind::kFor: return for_range(s);
+    case ir::StmtKind::kFor:
+      if (s.for_kind == ir::ForKind::kList) return for_list(s);
+      return for_range(s);
     case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
     case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
     case ir::StmtKind::kReturn: {
       if (s.value) {
-        llvm::Value* value = expr(*s.value);
-        builder_.CreateStore(value, builder_.CreateBitCast(body_->result, value->getType()->getPointerTo()));
+        llvm::Value* slot = to_slot(expr(*s.value), s.value->type);
+        builder_.CreateStore(slot, builder_.CreateBitCast(body_->result, builder_.getInt64Ty()->getPointerTo()));
       }
+      release_temporaries();  // the lists `for` loops hold
       builder_.CreateBr(body_->finish);
       return;
     }
     case ir::StmtKind::kFail: {
       llvm::Value* message = expr(*s.value);
       abi("fail", {body_->call, message});
-      abi("str_release", {message});
+      abi("release", {message});
+      release_temporaries();
       builder_.CreateBr(body_->finish);
       return;
     }
@@ -176,6 +189,59 @@ void Lowering::for_range(const ir::Stmt& s) {
   builder_.CreateStore(builder_.CreateAdd(current, builder_.getInt64(1)), counter);
   builder_.CreateBr(head);
   builder_.SetInsertPoint(after);
+}
+
+// let (a, b) = pair
+void Lowering::let_tuple(const ir::Stmt& s) {
+  llvm::Value* tuple = expr(*s.value);
+  const ir::Type* t = s.value->type;
+  for (std::size_t i = 0; i < s.bindings.size(); ++i) {
+    const ir::Type* element_type = t->args[i];
+    llvm::Value* value = from_slot(abi("tuple_get", {tuple, builder_.getInt64(i)}), element_type);
+    if (is_boxed(element_type)) abi("retain", {value});
+    store_local(s.bindings[i], value);
+  }
+  abi("release", {tuple});
+}
+
+// for x in xs: over the list as it was when the loop began (the body may change xs).
+void Lowering::for_list(const ir::Stmt& s) {
+  if (s.bindings.size() != 1) unsupported("a `for` that takes elements apart", s.span);
+  const ir::Type* element_type = s.value->type->element();
+  llvm::Value* items = entry_alloca(ptr());
+  builder_.CreateStore(expr(*s.value), items);
+  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), counter);
+  llvm::BasicBlock* head = block("for");
+  llvm::BasicBlock* loop = block("loop");
+  llvm::BasicBlock* next = block("next");
+  llvm::BasicBlock* after = block("endfor");
+  llvm::BasicBlock* done = block("done");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  llvm::Value* list = builder_.CreateLoad(ptr(), items);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, abi("list_len", {list})), loop, after);
+  builder_.SetInsertPoint(loop);
+  llvm::Value* value = from_slot(abi("list_at", {list, i}), element_type);
+  if (is_boxed(element_type)) abi("retain", {value});
+  store_local(s.bindings[0], value);
+  // The list is held by the loop: released on every way out of it.
+  body_->temporaries.push_back(list);
+  check_cancelled();
+  body_->loops.push_back({next, after});
+  block_stmts(s.body);
+  body_->loops.pop_back();
+  body_->temporaries.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(next);
+  builder_.SetInsertPoint(next);
+  builder_.CreateStore(builder_.CreateAdd(builder_.CreateLoad(builder_.getInt64Ty(), counter), builder_.getInt64(1)),
+                       counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(after);
+  abi("release", {builder_.CreateLoad(ptr(), items)});
+  builder_.CreateBr(done);
+  builder_.SetInsertPoint(done);
 }
 
 }  // namespace taskc::codegen::llvm_backend

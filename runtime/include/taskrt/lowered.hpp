@@ -31,6 +31,32 @@ struct trt_task {
   std::int64_t retry_extra;    // attempts after the first; -1: no retry clause
   std::int64_t retry_backoff_ns;
   std::int64_t retry_on;  // an ErrorKindSet; 0: the default
+  std::int64_t returns_int;  // main: its result is the exit status
+};
+
+// Values: int, duration and bool travel as themselves, float as its bits;
+// every other value is a pointer to a counted box that knows its type. In
+// lists, tuples, records, optionals and the arguments of a call, each value
+// takes one 8-byte slot. A program describes its types with trt_type
+// constants.
+enum trt_kind : std::int64_t {
+  trt_kind_int = 0,
+  trt_kind_float = 1,
+  trt_kind_bool = 2,
+  trt_kind_str = 3,
+  trt_kind_duration = 4,
+  trt_kind_list = 5,
+  trt_kind_tuple = 6,
+  trt_kind_record = 7,
+  trt_kind_optional = 8,
+};
+
+struct trt_type {
+  std::int64_t kind;
+  std::int64_t count;             // elements of a tuple, fields of a record, else 1 (or 0)
+  const trt_type* const* args;    // the element types, field types, or the one inner type
+  const char* const* names;       // a record's field names
+  const char* name;               // a record's name
 };
 
 // The integer and float operations trt_int_overflow, trt_int_divide and
@@ -51,12 +77,23 @@ struct trt_semaphore {
   std::int64_t most_at_once;  // the most permits one task takes (for --limit)
 };
 
+// A parameter of `main`: an argument or option of the command line.
+struct trt_param {
+  const char* name;
+  const char* type;            // as ProgramArgs::Param::type
+  const char* option_default;  // null for an argument
+  const char* default_source;
+  const trt_type* value_type;
+};
+
 struct trt_program {
   const char* name;
   const char* description;
   std::int64_t semaphore_count;
   const trt_semaphore* semaphores;
   const trt_task* main;
+  std::int64_t param_count;
+  const trt_param* params;
 };
 
 // Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,

@@ -1,0 +1,316 @@
+// The values of programs built by the LLVM backend (lowered_values.hpp).
+#include "lowered_values.hpp"
+
+#include <bit>
+#include <chrono>
+#include <cmath>
+
+#include "taskrt/builtins.hpp"
+#include "taskrt/format.hpp"
+
+namespace taskrt::lowered {
+
+const trt_type kStrType{trt_kind_str, 0, nullptr, nullptr, nullptr};
+
+bool is_boxed(const trt_type* type) {
+  switch (type->kind) {
+    case trt_kind_int:
+    case trt_kind_float:
+    case trt_kind_bool:
+    case trt_kind_duration: return false;
+    default: return true;
+  }
+}
+
+void retain(Box* box) {
+  if (box != nullptr) box->references.fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace {
+
+Box* box_of(Slot slot) {
+  return reinterpret_cast<Box*>(static_cast<std::uintptr_t>(slot));
+}
+
+// The type of each slot of a tuple, record or optional box.
+const trt_type* field_type(const trt_type* type, std::size_t i) {
+  return type->kind == trt_kind_optional ? type->args[0] : type->args[i];
+}
+
+void destroy(Box* box) {
+  const trt_type* type = box->type;
+  switch (type->kind) {
+    case trt_kind_str: delete static_cast<StrBox*>(box); return;
+    case trt_kind_list: {
+      auto* list = static_cast<ListBox*>(box);
+      if (is_boxed(type->args[0])) {
+        for (Slot item : list->items) release(box_of(item));
+      }
+      delete list;
+      return;
+    }
+    default: {
+      auto* tuple = static_cast<TupleBox*>(box);
+      for (std::size_t i = 0; i < tuple->fields.size(); ++i) release_slot(field_type(type, i), tuple->fields[i]);
+      delete tuple;
+      return;
+    }
+  }
+}
+
+Box* copy(const Box* box) {
+  const trt_type* type = box->type;
+  switch (type->kind) {
+    case trt_kind_str: return new_str(static_cast<const StrBox*>(box)->text);
+    case trt_kind_list: {
+      auto* list = new ListBox;
+      list->type = type;
+      list->items = static_cast<const ListBox*>(box)->items;
+      for (Slot item : list->items) retain_slot(type->args[0], item);
+      return list;
+    }
+    default: {
+      auto* tuple = new TupleBox;
+      tuple->type = type;
+      tuple->fields = static_cast<const TupleBox*>(box)->fields;
+      for (std::size_t i = 0; i < tuple->fields.size(); ++i) retain_slot(field_type(type, i), tuple->fields[i]);
+      return tuple;
+    }
+  }
+}
+
+double float_of(Slot slot) {
+  return std::bit_cast<double>(slot);
+}
+
+std::int64_t int_of(Slot slot) {
+  return static_cast<std::int64_t>(slot);
+}
+
+}  // namespace
+
+void release(Box* box) {
+  if (box != nullptr && box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(box);
+}
+
+void retain_slot(const trt_type* type, Slot slot) {
+  if (is_boxed(type)) retain(box_of(slot));
+}
+
+void release_slot(const trt_type* type, Slot slot) {
+  if (is_boxed(type)) release(box_of(slot));
+}
+
+StrBox* new_str(std::string text) {
+  auto* box = new StrBox;
+  box->type = &kStrType;
+  box->text = std::move(text);
+  return box;
+}
+
+const std::string& text_of(const void* str) {
+  return static_cast<const StrBox*>(str)->text;
+}
+
+Box* unique(void** variable) {
+  auto* box = static_cast<Box*>(*variable);
+  if (box->references.load(std::memory_order_acquire) == 1) return box;
+  Box* own = copy(box);
+  release(box);
+  *variable = own;
+  return own;
+}
+
+void append_value(std::string& out, const trt_type* type, Slot slot, bool top) {
+  switch (type->kind) {
+    case trt_kind_int: out += format_value(int_of(slot)); return;
+    case trt_kind_float: out += format_value(float_of(slot)); return;
+    case trt_kind_bool: out += format_value(slot != 0); return;
+    case trt_kind_duration: out += format_value(std::chrono::nanoseconds(int_of(slot))); return;
+    case trt_kind_str: out += top ? text_of(box_of(slot)) : quote_string(text_of(box_of(slot))); return;
+    case trt_kind_list: {
+      const auto& items = static_cast<const ListBox*>(box_of(slot))->items;
+      out += "[";
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += ", ";
+        append_value(out, type->args[0], items[i], false);
+      }
+      out += "]";
+      return;
+    }
+    case trt_kind_tuple: {
+      const auto& fields = static_cast<const TupleBox*>(box_of(slot))->fields;
+      out += "(";
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += ", ";
+        append_value(out, type->args[i], fields[i], false);
+      }
+      out += ")";
+      return;
+    }
+    case trt_kind_record: {
+      const auto& fields = static_cast<const TupleBox*>(box_of(slot))->fields;
+      out += type->name;
+      out += " {";
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        out += i > 0 ? ", " : " ";
+        out += type->names[i];
+        out += ": ";
+        append_value(out, type->args[i], fields[i], false);
+      }
+      out += " }";
+      return;
+    }
+    case trt_kind_optional: {
+      if (box_of(slot) == nullptr) {
+        out += "none";
+      } else {
+        append_value(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0], false);
+      }
+      return;
+    }
+    default: out += "?"; return;
+  }
+}
+
+bool equal(const trt_type* type, Slot a, Slot b) {
+  switch (type->kind) {
+    case trt_kind_int:
+    case trt_kind_bool:
+    case trt_kind_duration: return a == b;
+    case trt_kind_float: return float_of(a) == float_of(b);
+    case trt_kind_str: return text_of(box_of(a)) == text_of(box_of(b));
+    case trt_kind_list: {
+      const auto& x = static_cast<const ListBox*>(box_of(a))->items;
+      const auto& y = static_cast<const ListBox*>(box_of(b))->items;
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!equal(type->args[0], x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case trt_kind_optional:
+      if (box_of(a) == nullptr || box_of(b) == nullptr) return box_of(a) == box_of(b);
+      [[fallthrough]];
+    default: {
+      const auto& x = static_cast<const TupleBox*>(box_of(a))->fields;
+      const auto& y = static_cast<const TupleBox*>(box_of(b))->fields;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!equal(field_type(type, i), x[i], y[i])) return false;
+      }
+      return true;
+    }
+  }
+}
+
+bool less(const trt_type* type, Slot a, Slot b) {
+  switch (type->kind) {
+    case trt_kind_int:
+    case trt_kind_duration: return int_of(a) < int_of(b);
+    case trt_kind_bool: return a < b;
+    case trt_kind_float: return taskrt::less(float_of(a), float_of(b));
+    case trt_kind_str: return text_of(box_of(a)) < text_of(box_of(b));
+    case trt_kind_list: {
+      const auto& x = static_cast<const ListBox*>(box_of(a))->items;
+      const auto& y = static_cast<const ListBox*>(box_of(b))->items;
+      for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (less(type->args[0], x[i], y[i])) return true;
+        if (less(type->args[0], y[i], x[i])) return false;
+      }
+      return x.size() < y.size();
+    }
+    case trt_kind_optional:
+      // none first, as std::optional orders.
+      if (box_of(a) == nullptr || box_of(b) == nullptr) return box_of(a) == nullptr && box_of(b) != nullptr;
+      [[fallthrough]];
+    default: {
+      const auto& x = static_cast<const TupleBox*>(box_of(a))->fields;
+      const auto& y = static_cast<const TupleBox*>(box_of(b))->fields;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (less(field_type(type, i), x[i], y[i])) return true;
+        if (less(field_type(type, i), y[i], x[i])) return false;
+      }
+      return false;
+    }
+  }
+}
+
+}  // namespace taskrt::lowered
+
+using taskrt::lowered::Box;
+using taskrt::lowered::ListBox;
+using taskrt::lowered::Slot;
+using taskrt::lowered::TupleBox;
+
+extern "C" {
+
+void trt_retain(void* box) {
+  taskrt::lowered::retain(static_cast<Box*>(box));
+}
+
+void trt_release(void* box) {
+  taskrt::lowered::release(static_cast<Box*>(box));
+}
+
+void trt_text_value(void* text, void* type, std::int64_t slot) {
+  taskrt::lowered::append_value(*static_cast<std::string*>(text), static_cast<const trt_type*>(type),
+                                static_cast<Slot>(slot), true);
+}
+
+bool trt_equal(void* type, std::int64_t a, std::int64_t b) {
+  return taskrt::lowered::equal(static_cast<const trt_type*>(type), static_cast<Slot>(a), static_cast<Slot>(b));
+}
+
+bool trt_less(void* type, std::int64_t a, std::int64_t b) {
+  return taskrt::lowered::less(static_cast<const trt_type*>(type), static_cast<Slot>(a), static_cast<Slot>(b));
+}
+
+void* trt_list_new(void* type, std::int64_t capacity) {
+  auto* list = new ListBox;
+  list->type = static_cast<const trt_type*>(type);
+  list->items.reserve(static_cast<std::size_t>(capacity));
+  return list;
+}
+
+void trt_list_append(void* list, std::int64_t slot) {
+  static_cast<ListBox*>(list)->items.push_back(static_cast<Slot>(slot));
+}
+
+std::int64_t trt_list_len(void* list) {
+  return static_cast<std::int64_t>(static_cast<ListBox*>(list)->items.size());
+}
+
+std::int64_t trt_list_at(void* list, std::int64_t index) {
+  return static_cast<std::int64_t>(static_cast<ListBox*>(list)->items[static_cast<std::size_t>(index)]);
+}
+
+void trt_list_push(void* variable, std::int64_t slot) {
+  auto* list = static_cast<ListBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
+  list->items.push_back(static_cast<Slot>(slot));
+}
+
+void* trt_tuple_new(void* type, std::int64_t count) {
+  auto* tuple = new TupleBox;
+  tuple->type = static_cast<const trt_type*>(type);
+  tuple->fields.assign(static_cast<std::size_t>(count), 0);
+  return tuple;
+}
+
+void trt_tuple_init(void* tuple, std::int64_t index, std::int64_t slot) {
+  static_cast<TupleBox*>(tuple)->fields[static_cast<std::size_t>(index)] = static_cast<Slot>(slot);
+}
+
+std::int64_t trt_tuple_get(void* tuple, std::int64_t index) {
+  return static_cast<std::int64_t>(static_cast<TupleBox*>(tuple)->fields[static_cast<std::size_t>(index)]);
+}
+
+void trt_tuple_set(void* variable, std::int64_t index, std::int64_t slot) {
+  auto* tuple = static_cast<TupleBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
+  Slot& field = tuple->fields[static_cast<std::size_t>(index)];
+  taskrt::lowered::release_slot(tuple->type->kind == trt_kind_optional ? tuple->type->args[0]
+                                                                       : tuple->type->args[index],
+                                field);
+  field = static_cast<Slot>(slot);
+}
+
+}  // extern "C"

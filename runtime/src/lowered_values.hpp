@@ -1,0 +1,59 @@
+// The values of programs built by the LLVM backend (taskrt/lowered.hpp):
+// counted boxes that know their type, and what every value can do — copy on
+// write, print, compare — driven by its trt_type.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "taskrt/lowered.hpp"
+
+namespace taskrt::lowered {
+
+using Slot = std::uint64_t;
+
+struct Box {
+  std::atomic<std::int64_t> references{1};
+  const trt_type* type = nullptr;
+};
+
+struct StrBox : Box {
+  std::string text;
+};
+
+struct ListBox : Box {
+  std::vector<Slot> items;
+};
+
+// Tuples, records and optionals (one slot, the value; none is a null box).
+struct TupleBox : Box {
+  std::vector<Slot> fields;
+};
+
+extern const trt_type kStrType;
+
+bool is_boxed(const trt_type* type);
+void retain(Box* box);
+void release(Box* box);
+// A slot of `type` given a reference of its own (or released).
+void retain_slot(const trt_type* type, Slot slot);
+void release_slot(const trt_type* type, Slot slot);
+
+StrBox* new_str(std::string text);
+const std::string& text_of(const void* str);
+
+// As print shows a value: a str as it is at the top, quoted inside others.
+void append_value(std::string& out, const trt_type* type, Slot slot, bool top);
+bool equal(const trt_type* type, Slot a, Slot b);
+bool less(const trt_type* type, Slot a, Slot b);
+
+inline Slot slot(const Box* box) {
+  return static_cast<Slot>(reinterpret_cast<std::uintptr_t>(box));
+}
+
+// The box in `*variable`, made unique first (copied if shared).
+Box* unique(void** variable);
+
+}  // namespace taskrt::lowered
