@@ -8,6 +8,7 @@
 #include <coroutine>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,9 @@
 #include "taskrt/checked.hpp"
 #include "taskrt/clauses.hpp"
 #include "taskrt/event.hpp"
+#include "taskrt/builtins.hpp"
 #include "taskrt/gather.hpp"
+#include "taskrt/gather_each.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/program.hpp"
 #include "taskrt/program_args.hpp"
@@ -57,6 +60,21 @@ void fail_with(void* call, auto&& operation) {
     call_of(call).error = std::current_exception();
   }
 }
+
+}  // namespace
+
+namespace lowered {
+bool fail_call(void* call, const std::function<void()>& operation) {
+  bool failed = true;
+  fail_with(call, [&] {
+    operation();
+    failed = false;
+  });
+  return failed;
+}
+}  // namespace lowered
+
+namespace {
 
 // Owns a body's coroutine frame: destroying it runs the body's cleanup.
 class Frame {
@@ -147,6 +165,11 @@ struct Flow {
   std::vector<Event> done;
 };
 
+Task<void> rethrow(std::exception_ptr error) {
+  std::rethrow_exception(error);
+  co_return;
+}
+
 Task<void> wait_for(Event& event) {
   co_await event.wait();
 }
@@ -157,6 +180,44 @@ Task<void> run_flow(std::int32_t nodes, const Body* bodies, void* locals) {
   running.reserve(static_cast<std::size_t>(nodes));
   for (std::int32_t i = 0; i < nodes; ++i) running.push_back(run_body(bodies[i], locals, &flow, 1));
   co_await gather(std::move(running));
+}
+
+// What a branch of a gather reads: the captured variables of the body that
+// started it, and its own element (gather … for x in xs).
+struct BranchEnv {
+  void* captures;
+  std::uint64_t element;
+};
+
+Task<std::uint64_t> run_branch(Body branch, BranchEnv* env) {
+  std::uint64_t result = 0;
+  co_await run_body(branch, env, &result, 1);
+  co_return result;
+}
+
+// gather(a, b, …): each operand a branch; results into the caller's slots.
+Task<void> run_gather(std::int64_t count, const Body* branches, void* captures, std::uint64_t* results) {
+  std::vector<BranchEnv> envs(static_cast<std::size_t>(count), BranchEnv{captures, 0});
+  std::vector<Task<std::uint64_t>> running;
+  for (std::size_t i = 0; i < envs.size(); ++i) running.push_back(run_branch(branches[i], &envs[i]));
+  std::vector<std::uint64_t> values = co_await gather(std::move(running));
+  std::copy(values.begin(), values.end(), results);
+}
+
+// gather BODY for x in ITEMS [limit n]: one branch per element.
+Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elements, std::int64_t limit,
+                    const char* label, const trt_type* list_type, void** out) {
+  std::vector<BranchEnv> envs;
+  envs.reserve(elements.size());
+  for (std::uint64_t element : elements) envs.push_back({captures, element});
+  // The branch reads its env through the pointer; gather_each hands out const elements.
+  auto make = [&](const BranchEnv& env) { return run_branch(branch, const_cast<BranchEnv*>(&env)); };
+  std::vector<std::uint64_t> values = co_await gather_each(envs, make, limit, label);
+  if (out == nullptr) co_return;
+  auto* list = new lowered::ListBox;
+  list->type = list_type;
+  list->items = std::move(values);
+  *out = list;
 }
 
 Task<int> run_main(const trt_task& main, void* args) {
@@ -328,6 +389,31 @@ void trt_await_node(void* call, void* flow, std::int32_t node) {
 
 void trt_node_done(void* flow, std::int32_t node) {
   static_cast<taskrt::Flow*>(flow)->done[static_cast<std::size_t>(node)].set();
+}
+
+void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* results) {
+  call_of(call).pending.emplace(taskrt::run_gather(count, static_cast<const taskrt::Body*>(branches), captures,
+                                                   static_cast<std::uint64_t*>(results)));
+}
+
+void trt_await_each(void* call, void* branch, void* captures, void* items, std::int64_t from, std::int64_t to,
+                    bool inclusive, bool has_limit, std::int64_t limit, void* label, void* list_type, void* out) {
+  std::vector<std::uint64_t> elements;
+  if (items != nullptr) {
+    elements = static_cast<taskrt::lowered::ListBox*>(items)->items;
+  } else {
+    for (std::int64_t i : taskrt::IntRange(from, to, inclusive)) elements.push_back(static_cast<std::uint64_t>(i));
+  }
+  taskrt::fail_with(call, [&] { limit = has_limit ? taskrt::gather_limit(limit) : 0; });
+  if (call_of(call).error) {
+    // Failing at once: what the body waits for is that failure.
+    call_of(call).pending.emplace(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
+    return;
+  }
+  call_of(call).pending.emplace(taskrt::run_each(reinterpret_cast<taskrt::Body>(branch), captures,
+                                                 std::move(elements), limit, static_cast<const char*>(label),
+                                                 static_cast<const trt_type*>(list_type),
+                                                 static_cast<void**>(out)));
 }
 
 bool trt_await_failed(void* call) {

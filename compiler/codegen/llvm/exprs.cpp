@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "compiler/codegen/llvm/lowering.hpp"
@@ -39,6 +40,8 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kField: return element(e, e.as<ir::FieldIndex>().index);
     case ir::ExprKind::kTupleElement: return element(e, e.as<ir::ElementIndex>().index);
     case ir::ExprKind::kIndex: return index(e);
+    case ir::ExprKind::kGather: return gather(e);
+    case ir::ExprKind::kGatherEach: return gather_each(e);
     case ir::ExprKind::kWrapOptional: return wrap_optional(expr(*e.operands[0]), e.type);
     case ir::ExprKind::kUnwrapOptional: {
       // Known not to be none (the checker narrowed it).
@@ -178,7 +181,50 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
     }
     default: break;
   }
-  unsupported("the builtin `" + std::string(ir::builtin_info(e.as<ir::Builtin>()).name) + "`", e.span);
+  const ir::BuiltinInfo& info = ir::builtin_info(e.as<ir::Builtin>());
+  std::string wrapper = "builtin_" + std::string(info.name);
+  bool keyed = std::any_of(e.operands.begin(), e.operands.end(),
+                           [](const ir::ExprPtr& operand) { return operand->kind == ir::ExprKind::kKeyFunction; });
+  if (info.suspends || keyed || abi_.find(wrapper) == abi_.end()) {
+    unsupported("the builtin `" + std::string(info.name) + "`" + (keyed ? " with a key" : ""), e.span);
+  }
+  return call_builtin(wrapper, e);
+}
+
+// A builtin that does not wait: its runtime wrapper gets the operands as
+// slots with their descriptors (the list ends with a null).
+llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& e) {
+  std::vector<llvm::Constant*> types;
+  for (const ir::ExprPtr& operand : e.operands) types.push_back(descriptor(operand->type));
+  types.push_back(llvm::ConstantPointerNull::get(ptr()));
+  auto* types_type = llvm::ArrayType::get(ptr(), types.size());
+  auto* table = new llvm::GlobalVariable(module_, types_type, true, llvm::GlobalValue::InternalLinkage,
+                                         llvm::ConstantArray::get(types_type, types), "operand.types");
+  auto* args_type = llvm::ArrayType::get(builder_.getInt64Ty(), std::max<std::size_t>(e.operands.size(), 1));
+  llvm::Value* args = entry_alloca(args_type);
+  std::size_t held = body_->temporaries.size();
+  std::vector<llvm::Value*> owned;
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    llvm::Value* value = expr(*e.operands[i]);
+    builder_.CreateStore(to_slot(value, e.operands[i]->type),
+                         builder_.CreateConstGEP2_32(args_type, args, 0, static_cast<unsigned>(i)));
+    if (is_boxed(e.operands[i]->type)) {
+      body_->temporaries.push_back(value);
+      owned.push_back(value);
+    }
+  }
+  llvm::Value* out = entry_alloca(builder_.getInt64Ty());
+  bool has_result = !e.type->is(ir::TypeKind::kVoid);
+  llvm::Value* failed =
+      abi(wrapper.c_str(), {body_->call, llvm::ConstantExpr::getBitCast(table, ptr()), builder_.CreateBitCast(args, ptr()),
+                            builder_.CreateBitCast(out, ptr()),
+                            has_result ? descriptor(e.type)
+                                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))});
+  branch_on_failure(failed);
+  body_->temporaries.resize(held);
+  for (llvm::Value* value : owned) abi("release", {value});
+  if (!has_result) return nullptr;
+  return from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
 }
 
 llvm::Value* Lowering::unary(const ir::Expr& e) {
@@ -382,6 +428,78 @@ llvm::Value* Lowering::index(const ir::Expr& e) {
   if (is_boxed(e.type)) abi("retain", {value});
   abi("release", {list});
   return value;
+}
+
+// gather(a, b, …): each operand a branch, run together; fail-fast.
+llvm::Value* Lowering::gather(const ir::Expr& e) {
+  if (e.settle) unsupported("`gather settle`", e.span);
+  std::vector<llvm::Constant*> branches;
+  for (const ir::ExprPtr& operand : e.operands) {
+    if (!e.type->is(ir::TypeKind::kVoid) && operand->type->is(ir::TypeKind::kVoid)) {
+      unsupported("a gather of calls with and without results", e.span);
+    }
+    branches.push_back(llvm::ConstantExpr::getBitCast(define_branch(*operand, {}, nullptr), ptr()));
+  }
+  auto* table_type = llvm::ArrayType::get(ptr(), branches.size());
+  auto* table = new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
+                                         llvm::ConstantArray::get(table_type, branches), "gather");
+  auto* results_type = llvm::ArrayType::get(builder_.getInt64Ty(), branches.size());
+  llvm::Value* results = entry_alloca(results_type);
+  abi("await_gather", {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()),
+                       captures(), builder_.CreateBitCast(results, ptr())});
+  await_and_check();
+  if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
+  llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
+  for (std::size_t i = 0; i < branches.size(); ++i) {
+    llvm::Value* slot = builder_.CreateLoad(builder_.getInt64Ty(),
+                                            builder_.CreateConstGEP2_32(results_type, results, 0, static_cast<unsigned>(i)));
+    abi("tuple_init", {tuple, builder_.getInt64(i), slot});
+  }
+  return tuple;
+}
+
+// gather BODY for x in ITEMS [limit n]: a branch per element.
+llvm::Value* Lowering::gather_each(const ir::Expr& e) {
+  if (e.settle) unsupported("`gather settle`", e.span);
+  const ir::Expr& work = *e.operands[0];
+  const ir::Expr& items = *e.operands[1];
+  llvm::Value* list = llvm::ConstantPointerNull::get(ptr());
+  llvm::Value* from = builder_.getInt64(0);
+  llvm::Value* to = builder_.getInt64(0);
+  bool inclusive = false;
+  const ir::Type* element_type = nullptr;
+  if (items.kind == ir::ExprKind::kRange) {
+    from = expr(*items.operands[0]);
+    to = expr(*items.operands[1]);
+    inclusive = items.inclusive;
+    element_type = items.type->element();
+  } else if (items.type->is(ir::TypeKind::kList)) {
+    list = expr(items);
+    element_type = items.type->element();
+  } else {
+    unsupported("a gather over a " + ir::type_name(items.type), e.span);
+  }
+  std::size_t held = body_->temporaries.size();
+  if (items.kind != ir::ExprKind::kRange) body_->temporaries.push_back(list);
+  llvm::Value* limit = e.operands[2] ? expr(*e.operands[2]) : builder_.getInt64(0);
+  llvm::Function* branch = define_branch(work, e.bindings, element_type);
+  // The progress bar's label, as the C++ backend's.
+  std::string label = where(e.span);
+  if (work.kind == ir::ExprKind::kCallTask) label = program_.task(work.as<ir::TaskId>()).name + " " + label;
+  llvm::Value* out = entry_alloca(ptr());
+  builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), out);
+  bool has_result = !e.type->is(ir::TypeKind::kVoid);
+  abi("await_each", {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), list, from, to,
+                     builder_.getInt1(inclusive), builder_.getInt1(e.operands[2] != nullptr), limit,
+                     string_constant(label),
+                     has_result ? descriptor(e.type) : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
+                     has_result ? builder_.CreateBitCast(out, ptr())
+                                : static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(ptr()))});
+  await_and_check();
+  body_->temporaries.resize(held);
+  if (items.kind != ir::ExprKind::kRange) abi("release", {list});
+  if (!has_result) return nullptr;
+  return builder_.CreateLoad(ptr(), out);
 }
 
 // `and`, `or`: the right side runs only when needed.

@@ -67,7 +67,9 @@ class Lowering {
     llvm::BasicBlock* exit = nullptr;     // coro.end; return the handle
     // Where each local lives: an alloca, or a field of the flow's locals.
     std::vector<llvm::Value*> locals;
-    bool owns_locals = true;
+    // The locals this body releases when it ends: all of a task's or flow's,
+    // none of a flow node's, a gather branch's own element.
+    std::vector<ir::LocalId> owned;
     // Owned strs an expression holds while it evaluates the next operand.
     std::vector<llvm::Value*> temporaries;
     struct Loop {
@@ -132,6 +134,7 @@ class Lowering {
   llvm::Value* interpolation(const ir::Expr& e);
   llvm::Value* call_task(const ir::Expr& e);
   llvm::Value* builtin(const ir::Expr& e);
+  llvm::Value* call_builtin(const std::string& wrapper, const ir::Expr& e);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
   llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
   llvm::Value* checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
@@ -148,6 +151,11 @@ class Lowering {
   llvm::Value* element(const ir::Expr& e, std::uint32_t index);
   llvm::Value* index(const ir::Expr& e);
   llvm::Value* wrap_optional(llvm::Value* value, const ir::Type* optional);
+  llvm::Value* gather(const ir::Expr& e);
+  llvm::Value* gather_each(const ir::Expr& e);
+  llvm::Function* define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
+                                const ir::Type* element_type);
+  llvm::Value* captures();
   llvm::Value* conditional(const ir::Expr& e);
 
   const ir::Program& program_;

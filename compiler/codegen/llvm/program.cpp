@@ -165,7 +165,9 @@ void Lowering::declare_abi() {
                                              llvm::FunctionType::get(type_named(result), types, false));
   };
 #define TRT_FN(result, name, ...) declare(#result, #name, #__VA_ARGS__);
+#define TRT_BUILTIN(name) declare("I1", "builtin_" #name, "PTR call, PTR types, PTR args, PTR out, PTR result_type");
 #include "taskrt/lowered_abi.def"
+#undef TRT_BUILTIN
 #undef TRT_FN
   auto* p = ptr();
   auto* i64 = builder_.getInt64Ty();
@@ -367,10 +369,8 @@ void Lowering::end_body(Body& body) {
   builder_.CreateUnreachable();
 
   builder_.SetInsertPoint(body.cleanup);
-  if (body.owns_locals) {
-    for (std::size_t i = 0; i < body.task->locals.size(); ++i) {
-      if (is_boxed(body.task->locals[i].type)) abi("release", {builder_.CreateLoad(ptr(), body.locals[i])});
-    }
+  for (ir::LocalId local : body.owned) {
+    if (is_boxed(body.task->local(local).type)) abi("release", {builder_.CreateLoad(ptr(), body.locals[local.index])});
   }
   llvm::Value* memory = builder_.CreateIntrinsic(llvm::Intrinsic::coro_free, {}, {body.coro_id, body.handle});
   abi("free", {memory});
@@ -415,6 +415,7 @@ void Lowering::define_task(const ir::Task& task, std::size_t index) {
   for (std::size_t i = 0; i < task.locals.size(); ++i) {
     if (is_boxed(task.locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), body.locals[i]);
   }
+  for (std::size_t i = 0; i < task.locals.size(); ++i) body.owned.push_back(ir::LocalId{static_cast<std::uint32_t>(i)});
   copy_params(task);
   block_stmts(task.body);
   end_body(body);
@@ -448,6 +449,7 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
   for (std::size_t i = 0; i < task.locals.size(); ++i) {
     body.locals.push_back(builder_.CreateStructGEP(locals, frame_locals, static_cast<unsigned>(i)));
   }
+  for (std::size_t i = 0; i < task.locals.size(); ++i) body.owned.push_back(ir::LocalId{static_cast<std::uint32_t>(i)});
   copy_params(task);
   abi("await_flow", {body.call, builder_.getInt32(static_cast<std::uint32_t>(nodes.size())),
                      builder_.CreateBitCast(node_table, ptr()), builder_.CreateBitCast(frame_locals, ptr())});
@@ -460,7 +462,6 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
 llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& node, llvm::StructType* locals) {
   Body body;
   body.task = &flow;
-  body.owns_locals = false;
   llvm::Function* function = begin_body(fmt::format("{}.node{}", flow.name, node.id), body);
   body.flow = body.result;
   llvm::Value* shared = builder_.CreateBitCast(body.args, locals->getPointerTo());
@@ -476,6 +477,62 @@ llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& 
     abi("node_done", {body.flow, builder_.getInt32(node.id)});
   }
   end_body(body);
+  return function;
+}
+
+// The table of pointers to the running body's variables, for the branches
+// of a gather it starts (they run while it waits, so the variables live).
+llvm::Value* Lowering::captures() {
+  auto* table_type = llvm::ArrayType::get(ptr(), body_->locals.size());
+  llvm::Value* table = entry_alloca(table_type);
+  for (std::size_t i = 0; i < body_->locals.size(); ++i) {
+    builder_.CreateStore(builder_.CreateBitCast(body_->locals[i], ptr()),
+                         builder_.CreateConstGEP2_32(table_type, table, 0, static_cast<unsigned>(i)));
+  }
+  return builder_.CreateBitCast(table, ptr());
+}
+
+// A branch of a gather: evaluates `work`, reading the starting body's
+// variables through its captures, with `bindings` (the element) its own.
+llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
+                                        const ir::Type* element_type) {
+  if (bindings.size() > 1) unsupported("a gather that takes elements apart", work.span);
+  Body* parent = body_;
+  llvm::IRBuilderBase::InsertPoint resume_at = builder_.saveIP();
+  Body branch;
+  branch.task = parent->task;
+  llvm::Function* function = begin_body(fmt::format("{}.branch", parent->task->name), branch);
+  auto* env_type = llvm::StructType::get(context_, {ptr(), builder_.getInt64Ty()});
+  llvm::Value* env = builder_.CreateBitCast(branch.args, env_type->getPointerTo());
+  llvm::Value* table = builder_.CreateBitCast(builder_.CreateLoad(ptr(), builder_.CreateStructGEP(env_type, env, 0)),
+                                              ptr()->getPointerTo());
+  const std::vector<ir::Local>& locals = parent->task->locals;
+  for (std::size_t i = 0; i < locals.size(); ++i) {
+    bool own = std::find(bindings.begin(), bindings.end(), ir::LocalId{static_cast<std::uint32_t>(i)}) !=
+               bindings.end();
+    llvm::Type* local_type = type(locals[i].type);
+    if (own) {
+      branch.locals.push_back(entry_alloca(local_type));
+      continue;
+    }
+    llvm::Value* captured = builder_.CreateLoad(ptr(), builder_.CreateConstGEP1_32(ptr(), table, i));
+    branch.locals.push_back(builder_.CreateBitCast(captured, local_type->getPointerTo()));
+  }
+  if (!bindings.empty()) {
+    llvm::Value* element = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(env_type, env, 1)),
+                                     element_type);
+    if (is_boxed(element_type)) abi("retain", {element});
+    builder_.CreateStore(element, branch.locals[bindings[0].index]);
+    branch.owned.push_back(bindings[0]);
+  }
+  llvm::Value* value = expr(work);
+  if (value != nullptr) {
+    builder_.CreateStore(to_slot(value, work.type),
+                         builder_.CreateBitCast(branch.result, builder_.getInt64Ty()->getPointerTo()));
+  }
+  end_body(branch);
+  body_ = parent;
+  builder_.restoreIP(resume_at);
   return function;
 }
 

@@ -110,7 +110,9 @@ struct trt_program {
 #define I64 std::int64_t
 #define F64 double
 #define TRT_FN(result, name, ...) TRT_TYPE_##result trt_##name(__VA_ARGS__);
+#define TRT_BUILTIN(name) bool trt_builtin_##name(void* call, void* types, void* args, void* out, void* result_type);
 #include "taskrt/lowered_abi.def"
+#undef TRT_BUILTIN
 #undef TRT_FN
 #undef PTR
 #undef I1

@@ -1,0 +1,254 @@
+// The builtins of programs built by the LLVM backend: one wrapper each,
+// `bool trt_builtin_NAME(call, types, args, out, result_type)`, over the very
+// functions the C++ backend's programs call, so that both give the same
+// results and the same errors. The operands come as slots with their
+// descriptors (so one wrapper serves every element type; the list of
+// descriptors ends with a null, so a wrapper sees how many it got); the result is
+// written to `out`; a failure is the call's error and returns true.
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lowered_values.hpp"
+#include "taskrt/builtins.hpp"
+#include "taskrt/clock.hpp"
+#include "taskrt/files.hpp"
+#include "taskrt/random.hpp"
+#include "taskrt/text.hpp"
+#include "taskrt/time.hpp"
+
+namespace taskrt::lowered {
+
+// Sets the running body's error (lowered.cpp).
+bool fail_call(void* call, const std::function<void()>& operation);
+
+namespace {
+
+struct Operands {
+  const trt_type* const* types;
+  const Slot* slots;
+
+  const trt_type* type(int i) const { return types[i]; }
+  Slot slot(int i) const { return slots[i]; }
+  std::int64_t integer(int i) const { return static_cast<std::int64_t>(slots[i]); }
+  double real(int i) const { return std::bit_cast<double>(slots[i]); }
+  bool flag(int i) const { return slots[i] != 0; }
+  const std::string& str(int i) const { return text_of(reinterpret_cast<const void*>(slots[i])); }
+  const std::vector<Slot>& items(int i) const { return reinterpret_cast<const ListBox*>(slots[i])->items; }
+  std::vector<std::string> strs(int i) const {
+    std::vector<std::string> out;
+    for (Slot item : items(i)) out.push_back(text_of(reinterpret_cast<const void*>(item)));
+    return out;
+  }
+};
+
+Slot of(std::int64_t value) {
+  return static_cast<Slot>(value);
+}
+Slot of(double value) {
+  return std::bit_cast<Slot>(value);
+}
+Slot of(bool value) {
+  return value ? 1 : 0;
+}
+Slot of(std::string text) {
+  return slot(new_str(std::move(text)));
+}
+
+Slot list_of(const trt_type* list_type, std::vector<Slot> items) {
+  auto* list = new ListBox;
+  list->type = list_type;
+  list->items = std::move(items);
+  return slot(list);
+}
+
+Slot strs_of(const trt_type* list_type, const std::vector<std::string>& texts) {
+  std::vector<Slot> items;
+  items.reserve(texts.size());
+  for (const std::string& text : texts) items.push_back(of(text));
+  return list_of(list_type, std::move(items));
+}
+
+Slot optional_of(const trt_type* optional_type, std::optional<Slot> value) {
+  if (!value) return 0;
+  auto* box = new TupleBox;
+  box->type = optional_type;
+  box->fields.push_back(*value);
+  return slot(box);
+}
+
+// A copy of an element the result keeps: its own reference.
+Slot kept(const trt_type* type, Slot value) {
+  retain_slot(type, value);
+  return value;
+}
+
+}  // namespace
+}  // namespace taskrt::lowered
+
+using taskrt::lowered::Operands;
+using taskrt::lowered::Slot;
+using namespace taskrt::lowered;  // of(), list_of(), …
+
+#define TRT_BUILTIN(name)                                                                                   \
+  static void builtin_##name(const Operands& in, Slot& out, const trt_type* result_type);                    \
+  extern "C" bool trt_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {     \
+    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                 \
+    return fail_call(call, [&] {                                                                             \
+      builtin_##name(in, *static_cast<Slot*>(out), static_cast<const trt_type*>(result_type));               \
+    });                                                                                                      \
+  }                                                                                                          \
+  static void builtin_##name([[maybe_unused]] const Operands& in, [[maybe_unused]] Slot& out,                 \
+                             [[maybe_unused]] const trt_type* result_type)
+
+TRT_BUILTIN(now) { out = of(taskrt::now()); }
+TRT_BUILTIN(clock) { out = of(static_cast<std::int64_t>(taskrt::clock().count())); }
+TRT_BUILTIN(getpid) { out = of(taskrt::getpid()); }
+TRT_BUILTIN(random) { out = of(taskrt::random()); }
+TRT_BUILTIN(random_int) { out = of(taskrt::random_int(in.integer(0), in.integer(1))); }
+
+TRT_BUILTIN(sum) {
+  const trt_type* element = in.type(0)->args[0];
+  if (element->kind == trt_kind_float) {
+    double total = 0;
+    for (Slot x : in.items(0)) total += std::bit_cast<double>(x);
+    out = of(total);
+  } else {
+    std::int64_t total = 0;
+    for (Slot x : in.items(0)) total = taskrt::checked_add(total, static_cast<std::int64_t>(x));
+    out = of(total);
+  }
+}
+
+TRT_BUILTIN(abs) {
+  switch (in.type(0)->kind) {
+    case trt_kind_float: out = of(taskrt::abs(in.real(0))); return;
+    case trt_kind_duration: out = of(taskrt::abs(std::chrono::nanoseconds(in.integer(0))).count()); return;
+    default: out = of(taskrt::abs(in.integer(0))); return;
+  }
+}
+
+// min/max: of a list, or of their operands; NaN after every number.
+static Slot extreme(const Operands& in, bool smallest) {
+  if (in.type(0)->kind == trt_kind_list) {
+    const trt_type* element = in.type(0)->args[0];
+    const auto& items = in.items(0);
+    if (items.empty()) throw taskrt::ValueError(smallest ? "min of an empty list" : "max of an empty list");
+    auto order = [&](Slot a, Slot b) { return taskrt::lowered::less(element, a, b); };
+    Slot best = smallest ? *std::min_element(items.begin(), items.end(), order)
+                         : *std::max_element(items.begin(), items.end(), order);
+    return kept(element, best);
+  }
+  Slot best = in.slot(0);
+  for (int i = 1; in.types[i] != nullptr; ++i) {
+    bool better = smallest ? taskrt::lowered::less(in.type(0), in.slot(i), best)
+                           : taskrt::lowered::less(in.type(0), best, in.slot(i));
+    if (better) best = in.slot(i);
+  }
+  return kept(in.type(0), best);
+}
+
+TRT_BUILTIN(min) { out = extreme(in, true); }
+TRT_BUILTIN(max) { out = extreme(in, false); }
+
+TRT_BUILTIN(round) {
+  if (in.type(0)->kind == trt_kind_int) {
+    out = of(in.integer(0));
+  } else if (result_type->kind == trt_kind_float) {
+    out = of(taskrt::round(in.real(0), in.integer(1)));
+  } else {
+    out = of(taskrt::round(in.real(0)));
+  }
+}
+TRT_BUILTIN(sqrt) { out = of(taskrt::sqrt(in.real(0))); }
+TRT_BUILTIN(floor) { out = of(taskrt::floor(in.real(0))); }
+
+TRT_BUILTIN(int) {
+  switch (in.type(0)->kind) {
+    case trt_kind_str: out = of(taskrt::to_int(in.str(0))); return;
+    case trt_kind_float: out = of(taskrt::to_int(in.real(0))); return;
+    case trt_kind_bool: out = of(taskrt::to_int(in.flag(0))); return;
+    default: out = in.slot(0); return;
+  }
+}
+TRT_BUILTIN(float) {
+  switch (in.type(0)->kind) {
+    case trt_kind_str: out = of(taskrt::to_float(in.str(0))); return;
+    case trt_kind_int: out = of(taskrt::to_float(in.integer(0))); return;
+    default: out = in.slot(0); return;
+  }
+}
+
+TRT_BUILTIN(split) {
+  out = strs_of(result_type, in.types[1] != nullptr ? taskrt::split(in.str(0), in.str(1)) : taskrt::split(in.str(0)));
+}
+TRT_BUILTIN(join) { out = of(taskrt::join(in.strs(0), in.str(1))); }
+TRT_BUILTIN(trim) { out = of(taskrt::trim(in.str(0))); }
+TRT_BUILTIN(lower) { out = of(taskrt::lower(in.str(0))); }
+TRT_BUILTIN(upper) { out = of(taskrt::upper(in.str(0))); }
+TRT_BUILTIN(starts_with) { out = of(taskrt::starts_with(in.str(0), in.str(1))); }
+TRT_BUILTIN(ends_with) { out = of(taskrt::ends_with(in.str(0), in.str(1))); }
+TRT_BUILTIN(replace) { out = of(taskrt::replace(in.str(0), in.str(1), in.str(2))); }
+TRT_BUILTIN(repeat) { out = of(taskrt::repeat(in.str(0), in.integer(1))); }
+TRT_BUILTIN(is_digit) { out = of(taskrt::is_digit(in.str(0))); }
+TRT_BUILTIN(is_alpha) { out = of(taskrt::is_alpha(in.str(0))); }
+TRT_BUILTIN(is_space) { out = of(taskrt::is_space(in.str(0))); }
+TRT_BUILTIN(chars) { out = strs_of(result_type, taskrt::chars(in.str(0))); }
+TRT_BUILTIN(len_chars) { out = of(taskrt::len_chars(in.str(0))); }
+TRT_BUILTIN(chr) { out = of(taskrt::chr(in.integer(0))); }
+TRT_BUILTIN(ord) { out = of(taskrt::ord(in.str(0))); }
+TRT_BUILTIN(find) {
+  std::optional<std::int64_t> at = taskrt::find(in.str(0), in.str(1));
+  out = optional_of(result_type, at ? std::optional<Slot>(of(*at)) : std::nullopt);
+}
+
+TRT_BUILTIN(contains) {
+  if (in.type(0)->kind == trt_kind_str) {
+    out = of(taskrt::contains(in.str(0), in.str(1)));
+    return;
+  }
+  const trt_type* element = in.type(0)->args[0];
+  bool found = false;
+  for (Slot item : in.items(0)) found = found || taskrt::lowered::equal(element, item, in.slot(1));
+  out = of(found);
+}
+
+TRT_BUILTIN(sorted) {
+  const trt_type* element = in.type(0)->args[0];
+  std::vector<Slot> items = in.items(0);
+  bool reverse = in.types[1] != nullptr && in.flag(1);
+  if (reverse) {
+    std::stable_sort(items.begin(), items.end(),
+                     [&](Slot a, Slot b) { return taskrt::lowered::less(element, b, a); });
+  } else {
+    std::stable_sort(items.begin(), items.end(),
+                     [&](Slot a, Slot b) { return taskrt::lowered::less(element, a, b); });
+  }
+  for (Slot item : items) retain_slot(element, item);
+  out = list_of(result_type, std::move(items));
+}
+
+TRT_BUILTIN(reversed) {
+  const trt_type* element = in.type(0)->args[0];
+  std::vector<Slot> items(in.items(0).rbegin(), in.items(0).rend());
+  for (Slot item : items) retain_slot(element, item);
+  out = list_of(result_type, std::move(items));
+}
+
+TRT_BUILTIN(range) {
+  std::vector<std::int64_t> numbers;
+  if (in.types[1] == nullptr) {
+    numbers = taskrt::range(in.integer(0));
+  } else if (in.types[2] == nullptr) {
+    numbers = taskrt::range(in.integer(0), in.integer(1));
+  } else {
+    numbers = taskrt::range(in.integer(0), in.integer(1), in.integer(2));
+  }
+  std::vector<Slot> items;
+  for (std::int64_t i : numbers) items.push_back(of(i));
+  out = list_of(result_type, std::move(items));
+}
