@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -364,6 +365,28 @@ bool trt_check_cancelled(void* call) {
     failed = false;
   });
   return failed;
+}
+
+bool trt_error_matches(void* call, std::int64_t kinds) {
+  return taskrt::error_matches(call_of(call).error, static_cast<taskrt::ErrorKindSet>(kinds));
+}
+
+void* trt_error_record(void* call, void* type) {
+  std::exception_ptr error = std::exchange(call_of(call).error, nullptr);
+  auto* record = new taskrt::lowered::TupleBox;
+  record->type = static_cast<const trt_type*>(type);
+  // Error { kind, message }, by the names the program's Error record gives.
+  for (std::int64_t i = 0; i < record->type->count; ++i) {
+    std::string_view field = record->type->names[i];
+    std::string text = field == "kind" ? std::string(taskrt::error_kind_name(taskrt::kind_of(error)))
+                                       : taskrt::message_of(error);
+    record->fields.push_back(taskrt::lowered::slot(taskrt::lowered::new_str(std::move(text))));
+  }
+  return record;
+}
+
+void trt_error_clear(void* call) {
+  call_of(call).error = nullptr;
 }
 
 std::int64_t trt_attempt(void* call) {

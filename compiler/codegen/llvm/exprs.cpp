@@ -252,8 +252,7 @@ llvm::Value* Lowering::checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Valu
   builder_.SetInsertPoint(overflow);
   abi("int_overflow", {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)), shown != nullptr ? shown : left,
                        right});
-  release_temporaries();
-  builder_.CreateBr(body_->finish);
+  fail_here();
   builder_.SetInsertPoint(ok);
   return builder_.CreateExtractValue(both, {0});
 }

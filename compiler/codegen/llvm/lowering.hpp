@@ -77,6 +77,13 @@ class Lowering {
       llvm::BasicBlock* done;
     };
     std::vector<Loop> loops;
+    // Where a failure goes: the innermost `try`'s handlers (and how many
+    // temporaries were held when it began), else the body's end.
+    struct Handler {
+      llvm::BasicBlock* block;
+      std::size_t temporaries;
+    };
+    std::vector<Handler> handlers;
   };
 
   // Types
@@ -115,7 +122,10 @@ class Lowering {
   void await_and_check();
   void branch_on_failure(llvm::Value* failed);
   void release(llvm::Value* value, const ir::Type* type);
-  void release_temporaries();
+  void release_temporaries(std::size_t from = 0);
+  // Branches to where a failure goes, releasing what is held on the way.
+  void fail_here();
+  void try_stmt(const ir::Stmt& stmt);
   llvm::BasicBlock* block(const char* name);
 
   // Statements

@@ -549,20 +549,25 @@ void Lowering::await_and_check() {
 
 void Lowering::branch_on_failure(llvm::Value* failed) {
   llvm::BasicBlock* ok = block("ok");
-  if (body_->temporaries.empty()) {
-    builder_.CreateCondBr(failed, body_->finish, ok);
-  } else {
-    llvm::BasicBlock* unwind = block("unwind");
-    builder_.CreateCondBr(failed, unwind, ok);
-    builder_.SetInsertPoint(unwind);
-    release_temporaries();
-    builder_.CreateBr(body_->finish);
-  }
+  llvm::BasicBlock* unwind = block("unwind");
+  builder_.CreateCondBr(failed, unwind, ok);
+  builder_.SetInsertPoint(unwind);
+  fail_here();
   builder_.SetInsertPoint(ok);
 }
 
-void Lowering::release_temporaries() {
-  for (llvm::Value* value : body_->temporaries) abi("release", {value});
+void Lowering::fail_here() {
+  if (body_->handlers.empty()) {
+    release_temporaries();
+    builder_.CreateBr(body_->finish);
+    return;
+  }
+  release_temporaries(body_->handlers.back().temporaries);
+  builder_.CreateBr(body_->handlers.back().block);
+}
+
+void Lowering::release_temporaries(std::size_t from) {
+  for (std::size_t i = from; i < body_->temporaries.size(); ++i) abi("release", {body_->temporaries[i]});
 }
 
 void Lowering::release(llvm::Value* value, const ir::Type* t) {

@@ -138,15 +138,14 @@ void Lowering::stmt(const ir::Stmt& s) {
       llvm::Value* message = expr(*s.value);
       abi("fail", {body_->call, message});
       abi("release", {message});
-      release_temporaries();
-      builder_.CreateBr(body_->finish);
+      fail_here();
       return;
     }
     case ir::StmtKind::kExpr: release(expr(*s.value), s.value->type); return;
     case ir::StmtKind::kWithSemaphore: unsupported("a `with` block of a semaphore", s.span);
     case ir::StmtKind::kWithRateLimit: unsupported("a `with` block of a rate limit", s.span);
     case ir::StmtKind::kWithShared: unsupported("a `with` block of a shared value", s.span);
-    case ir::StmtKind::kTry: unsupported("`try`", s.span);
+    case ir::StmtKind::kTry: return try_stmt(s);
   }
   TASKC_UNREACHABLE("a statement kind without an LLVM lowering");
 }
@@ -188,6 +187,35 @@ void Lowering::for_range(const ir::Stmt& s) {
   builder_.SetInsertPoint(step);
   builder_.CreateStore(builder_.CreateAdd(current, builder_.getInt64(1)), counter);
   builder_.CreateBr(head);
+  builder_.SetInsertPoint(after);
+}
+
+// try { … } catch Kind e { … }: a failure in the body goes to the handlers,
+// which take the first catch that matches, or pass the error outward.
+void Lowering::try_stmt(const ir::Stmt& s) {
+  llvm::BasicBlock* handlers = block("catch");
+  llvm::BasicBlock* after = block("endtry");
+  body_->handlers.push_back({handlers, body_->temporaries.size()});
+  block_stmts(s.body);
+  body_->handlers.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(after);
+  builder_.SetInsertPoint(handlers);
+  for (const ir::Catch& c : s.catches) {
+    llvm::BasicBlock* handler = block("handler");
+    llvm::BasicBlock* next = block("next_catch");
+    builder_.CreateCondBr(abi("error_matches", {body_->call, builder_.getInt64(c.kinds)}), handler, next);
+    builder_.SetInsertPoint(handler);
+    if (c.binding) {
+      const ir::Type* error_type = body_->task->local(*c.binding).type;
+      store_local(*c.binding, abi("error_record", {body_->call, descriptor(error_type)}));
+    } else {
+      abi("error_clear", {body_->call});
+    }
+    block_stmts(c.body);
+    if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(after);
+    builder_.SetInsertPoint(next);
+  }
+  fail_here();
   builder_.SetInsertPoint(after);
 }
 
