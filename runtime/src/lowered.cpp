@@ -20,6 +20,7 @@
 #include "taskrt/clauses.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/builtins.hpp"
+#include "taskrt/channel.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"
 #include "taskrt/print.hpp"
@@ -169,6 +170,16 @@ struct Flow {
 Task<void> rethrow(std::exception_ptr error) {
   std::rethrow_exception(error);
   co_return;
+}
+
+Task<void> send_on(lowered::ChannelBox* box, lowered::Owned value) {
+  co_await box->channel.send(std::move(value));
+}
+
+Task<void> receive_from(lowered::ChannelBox* box, std::int64_t* out, std::int64_t* got) {
+  std::optional<lowered::Owned> value = co_await box->channel.recv();
+  *got = value ? 1 : 0;
+  if (value) *out = static_cast<std::int64_t>(value->take());
 }
 
 Task<void> wait_for(Event& event) {
@@ -437,6 +448,33 @@ void trt_await_each(void* call, void* branch, void* captures, void* items, std::
                                                  std::move(elements), limit, static_cast<const char*>(label),
                                                  static_cast<const trt_type*>(list_type),
                                                  static_cast<void**>(out)));
+}
+
+bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity, void* out) {
+  return taskrt::lowered::fail_call(call, [&] {
+    auto* box = new taskrt::lowered::ChannelBox(bounded ? taskrt::channel_capacity(capacity) : taskrt::kUnbounded);
+    box->type = static_cast<const trt_type*>(type);
+    *static_cast<void**>(out) = box;
+  });
+}
+
+void trt_await_send(void* call, void* channel, std::int64_t slot) {
+  auto* box = static_cast<taskrt::lowered::ChannelBox*>(channel);
+  taskrt::lowered::Owned value(box->type->args[0], static_cast<std::uint64_t>(slot));
+  call_of(call).pending.emplace(taskrt::send_on(box, std::move(value)));
+}
+
+void trt_await_recv(void* call, void* channel, void* out, void* got) {
+  call_of(call).pending.emplace(taskrt::receive_from(static_cast<taskrt::lowered::ChannelBox*>(channel),
+                                                     static_cast<std::int64_t*>(out), static_cast<std::int64_t*>(got)));
+}
+
+void trt_channel_close(void* channel) {
+  static_cast<taskrt::lowered::ChannelBox*>(channel)->channel.close();
+}
+
+std::int64_t trt_channel_len(void* channel) {
+  return taskrt::len(static_cast<taskrt::lowered::ChannelBox*>(channel)->channel);
 }
 
 bool trt_await_failed(void* call) {

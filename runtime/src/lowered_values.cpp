@@ -41,6 +41,7 @@ void destroy(Box* box) {
   const trt_type* type = box->type;
   switch (type->kind) {
     case trt_kind_str: delete static_cast<StrBox*>(box); return;
+    case trt_kind_channel: delete static_cast<ChannelBox*>(box); return;
     case trt_kind_list: {
       auto* list = static_cast<ListBox*>(box);
       if (is_boxed(type->args[0])) {
@@ -88,6 +89,20 @@ std::int64_t int_of(Slot slot) {
 }
 
 }  // namespace
+
+Owned& Owned::operator=(Owned&& other) noexcept {
+  if (this != &other) {
+    if (type_ != nullptr) release_slot(type_, slot_);
+    type_ = other.type_;
+    slot_ = other.slot_;
+    other.type_ = nullptr;
+  }
+  return *this;
+}
+
+Owned::~Owned() {
+  if (type_ != nullptr) release_slot(type_, slot_);
+}
 
 void release(Box* box) {
   if (box != nullptr && box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(box);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "taskrt/channel.hpp"
 #include "taskrt/lowered.hpp"
 
 namespace taskrt::lowered {
@@ -30,6 +31,31 @@ struct ListBox : Box {
 // Tuples, records and optionals (one slot, the value; none is a null box).
 struct TupleBox : Box {
   std::vector<Slot> fields;
+};
+
+// A slot holding its own reference, released unless taken: what channels carry.
+class Owned {
+ public:
+  Owned() = default;
+  Owned(const trt_type* type, Slot slot) : type_(type), slot_(slot) {}
+  Owned(Owned&& other) noexcept : type_(other.type_), slot_(other.slot_) { other.type_ = nullptr; }
+  Owned& operator=(Owned&& other) noexcept;
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  ~Owned();
+  Slot take() {
+    type_ = nullptr;
+    return slot_;
+  }
+
+ private:
+  const trt_type* type_ = nullptr;
+  Slot slot_ = 0;
+};
+
+struct ChannelBox : Box {
+  explicit ChannelBox(std::size_t capacity) : channel(capacity) {}
+  Channel<Owned> channel;
 };
 
 extern const trt_type kStrType;

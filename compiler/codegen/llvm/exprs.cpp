@@ -41,6 +41,13 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kTupleElement: return element(e, e.as<ir::ElementIndex>().index);
     case ir::ExprKind::kIndex: return index(e);
     case ir::ExprKind::kGather: return gather(e);
+    case ir::ExprKind::kNewChannel: {
+      llvm::Value* capacity = e.operands.empty() ? builder_.getInt64(0) : expr(*e.operands[0]);
+      llvm::Value* out = entry_alloca(ptr());
+      branch_on_failure(abi("channel_new", {body_->call, descriptor(e.type), builder_.getInt1(!e.operands.empty()),
+                                            capacity, builder_.CreateBitCast(out, ptr())}));
+      return builder_.CreateLoad(ptr(), out);
+    }
     case ir::ExprKind::kGatherEach: return gather_each(e);
     case ir::ExprKind::kWrapOptional: return wrap_optional(expr(*e.operands[0]), e.type);
     case ir::ExprKind::kUnwrapOptional: {
@@ -157,10 +164,55 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       await_and_check();
       return nullptr;
     case ir::Builtin::kAttempt: return abi("attempt", {body_->call});
+    case ir::Builtin::kSend: {
+      llvm::Value* channel = expr(*e.operands[0]);
+      std::size_t held = body_->temporaries.size();
+      body_->temporaries.push_back(channel);
+      llvm::Value* value = to_slot(expr(*e.operands[1]), e.operands[1]->type);
+      // The value is the channel's now, sent or (if the send fails) released.
+      abi("await_send", {body_->call, channel, value});
+      await_and_check();
+      body_->temporaries.resize(held);
+      abi("release", {channel});
+      return nullptr;
+    }
+    case ir::Builtin::kRecv: {
+      llvm::Value* channel = expr(*e.operands[0]);
+      std::size_t held = body_->temporaries.size();
+      body_->temporaries.push_back(channel);
+      llvm::Value* got = receive(channel);
+      body_->temporaries.resize(held);
+      abi("release", {channel});
+      // Some(value) or none.
+      llvm::BasicBlock* some = block("received");
+      llvm::BasicBlock* after = block("recv_done");
+      llvm::BasicBlock* from = builder_.GetInsertBlock();
+      builder_.CreateCondBr(got, some, after);
+      builder_.SetInsertPoint(some);
+      llvm::Value* box = wrap_optional(from_slot(builder_.CreateLoad(builder_.getInt64Ty(), received_), e.type->element()),
+                                       e.type);
+      llvm::BasicBlock* from_some = builder_.GetInsertBlock();
+      builder_.CreateBr(after);
+      builder_.SetInsertPoint(after);
+      llvm::PHINode* value = builder_.CreatePHI(ptr(), 2);
+      value->addIncoming(llvm::ConstantPointerNull::get(ptr()), from);
+      value->addIncoming(box, from_some);
+      return value;
+    }
+    case ir::Builtin::kClose: {
+      llvm::Value* channel = expr(*e.operands[0]);
+      abi("channel_close", {channel});
+      abi("release", {channel});
+      return nullptr;
+    }
     case ir::Builtin::kLen:
-      if (is_str(e.operands[0]->type) || e.operands[0]->type->is(ir::TypeKind::kList)) {
+      if (is_str(e.operands[0]->type) || e.operands[0]->type->is(ir::TypeKind::kList) ||
+          e.operands[0]->type->is(ir::TypeKind::kChannel)) {
         llvm::Value* value = expr(*e.operands[0]);
-        llvm::Value* length = abi(is_str(e.operands[0]->type) ? "str_len" : "list_len", {value});
+        const char* length_of = is_str(e.operands[0]->type)                          ? "str_len"
+                                : e.operands[0]->type->is(ir::TypeKind::kChannel) ? "channel_len"
+                                                                                    : "list_len";
+        llvm::Value* length = abi(length_of, {value});
         abi("release", {value});
         return length;
       }
@@ -189,6 +241,16 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
     unsupported("the builtin `" + std::string(info.name) + "`" + (keyed ? " with a key" : ""), e.span);
   }
   return call_builtin(wrapper, e);
+}
+
+// Waits for the next value of `channel`: true with it in received_, false
+// when the channel is closed and empty.
+llvm::Value* Lowering::receive(llvm::Value* channel) {
+  received_ = entry_alloca(builder_.getInt64Ty());
+  llvm::Value* got = entry_alloca(builder_.getInt64Ty());
+  abi("await_recv", {body_->call, channel, builder_.CreateBitCast(received_, ptr()), builder_.CreateBitCast(got, ptr())});
+  await_and_check();
+  return builder_.CreateICmpNE(builder_.CreateLoad(builder_.getInt64Ty(), got), builder_.getInt64(0));
 }
 
 // A builtin that does not wait: its runtime wrapper gets the operands as

@@ -134,6 +134,7 @@ class Lowering {
   void store_local(ir::LocalId local, llvm::Value* value);
   void for_range(const ir::Stmt& stmt);
   void for_list(const ir::Stmt& stmt);
+  void for_channel(const ir::Stmt& stmt);
   void let_tuple(const ir::Stmt& stmt);
   llvm::Value* entry_alloca(llvm::Type* type);
   void check_cancelled();
@@ -145,6 +146,7 @@ class Lowering {
   llvm::Value* call_task(const ir::Expr& e);
   llvm::Value* builtin(const ir::Expr& e);
   llvm::Value* call_builtin(const std::string& wrapper, const ir::Expr& e);
+  llvm::Value* receive(llvm::Value* channel);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
   llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
   llvm::Value* checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
@@ -184,6 +186,8 @@ class Lowering {
   std::vector<llvm::Function*> task_bodies_;
   std::map<std::string, llvm::Constant*> strings_;
   Body* body_ = nullptr;
+  // Where the last receive() put its value.
+  llvm::Value* received_ = nullptr;
 };
 
 }  // namespace taskc::codegen::llvm_backend

@@ -122,6 +122,7 @@ void Lowering::stmt(const ir::Stmt& s) {
     }
     case ir::StmtKind::kFor:
       if (s.for_kind == ir::ForKind::kList) return for_list(s);
+      if (s.for_kind == ir::ForKind::kChannel) return for_channel(s);
       return for_range(s);
     case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
     case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
@@ -217,6 +218,30 @@ void Lowering::try_stmt(const ir::Stmt& s) {
   }
   fail_here();
   builder_.SetInsertPoint(after);
+}
+
+// for x in ch: each value received, until the channel is closed and empty.
+void Lowering::for_channel(const ir::Stmt& s) {
+  const ir::Type* element_type = s.value->type->element();
+  llvm::Value* channel = expr(*s.value);
+  body_->temporaries.push_back(channel);
+  llvm::BasicBlock* head = block("receive");
+  llvm::BasicBlock* loop = block("loop");
+  llvm::BasicBlock* after = block("endfor");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* got = receive(channel);
+  llvm::Value* received = received_;
+  builder_.CreateCondBr(got, loop, after);
+  builder_.SetInsertPoint(loop);
+  store_local(s.bindings[0], from_slot(builder_.CreateLoad(builder_.getInt64Ty(), received), element_type));
+  body_->loops.push_back({head, after});
+  block_stmts(s.body);
+  body_->loops.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(head);
+  body_->temporaries.pop_back();
+  builder_.SetInsertPoint(after);
+  abi("release", {channel});
 }
 
 // let (a, b) = pair

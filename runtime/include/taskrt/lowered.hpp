@@ -49,6 +49,7 @@ enum trt_kind : std::int64_t {
   trt_kind_tuple = 6,
   trt_kind_record = 7,
   trt_kind_optional = 8,
+  trt_kind_channel = 9,
 };
 
 struct trt_type {
