@@ -43,7 +43,7 @@ struct Options {
   std::string output;
   std::string cxx;
   std::string backend = "cpp";
-  int optimization = 2;
+  int optimization = -1;  // unset: the backend's default
   bool verbose = false;
   bool no_main = false;
   bool no_format = false;
@@ -153,12 +153,14 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
   std::string name = namespace_for(options.file);
   BuildOptions build;
   build.cxx = options.cxx;
-  build.optimization = options.optimization;
+  // The LLVM backend's code only calls the runtime (always optimised), so it
+  // builds at -O0 unless asked: optimising would double the time to start.
+  build.optimization = options.optimization >= 0 ? options.optimization : options.backend == "llvm" ? 0 : 2;
   build.verbose = options.verbose;
   if (options.backend == "llvm") {
     codegen::LlvmOptions llvm;
     llvm.name = name;
-    llvm.optimization = options.optimization;
+    llvm.optimization = build.optimization;
     codegen::LlvmLowering lowered = codegen::lower_to_llvm(*front_end.program, front_end.sources, llvm);
     if (lowered.module) {
       result = build_executable_llvm(*lowered.module, name, build, err);
@@ -275,7 +277,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
         ->default_str("cpp");
     command.add_option("-O", options.optimization, "Optimisation level of the build, 0 to 3")
         ->check(CLI::Range(0, 3))
-        ->default_str("2");
+        ->default_str("2 with --backend cpp, 0 with llvm");
     command.add_flag("-v,--verbose", options.verbose, "Print the commands run");
     add_diagnostic_options(command, options);
   };
