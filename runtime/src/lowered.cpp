@@ -49,6 +49,8 @@ struct LoweredCall {
   // How the body failed; set before it finishes.
   std::exception_ptr error;
   bool finished = false;
+  // The permits its `with` blocks hold, innermost last.
+  std::vector<Semaphore::Permit> held;
 };
 
 LoweredCall& call_of(void* call) {
@@ -167,6 +169,28 @@ struct Flow {
   std::vector<Event> done;
 };
 
+// A `shared` value: read as a copy under its lock; changed in `with` blocks,
+// which hold its writer lock.
+struct SharedValue {
+  std::mutex mutex;
+  const trt_type* type = nullptr;
+  std::uint64_t slot = 0;  // guarded by mutex
+  Mutex writer;
+};
+
+std::deque<SharedValue>& shared_values() {
+  static std::deque<SharedValue> all;
+  return all;
+}
+
+Task<void> hold(LoweredCall& call, Semaphore& semaphore, std::int64_t permits) {
+  call.held.push_back(co_await semaphore.acquire(permits));
+}
+
+Task<void> hold(LoweredCall& call, Mutex& mutex) {
+  call.held.push_back(co_await mutex.lock());
+}
+
 Task<void> rethrow(std::exception_ptr error) {
   std::rethrow_exception(error);
   co_return;
@@ -232,7 +256,8 @@ Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elem
   *out = list;
 }
 
-Task<int> run_main(const trt_task& main, void* args) {
+Task<int> run_main(const trt_task& main, void* args, Body init) {
+  if (init != nullptr) co_await run_body(init, nullptr, nullptr, 1);
   if (main.returns_int != 0) {
     std::int64_t result = 0;
     co_await run_task(main, args, &result);
@@ -477,6 +502,45 @@ std::int64_t trt_channel_len(void* channel) {
   return taskrt::len(static_cast<taskrt::lowered::ChannelBox*>(channel)->channel);
 }
 
+void trt_shared_init(std::int32_t index, void* type, std::int64_t slot) {
+  auto& all = taskrt::shared_values();
+  while (all.size() <= static_cast<std::size_t>(index)) all.emplace_back();
+  taskrt::SharedValue& shared = all[static_cast<std::size_t>(index)];
+  shared.type = static_cast<const trt_type*>(type);
+  shared.slot = static_cast<std::uint64_t>(slot);
+}
+
+std::int64_t trt_shared_load(std::int32_t index) {
+  taskrt::SharedValue& shared = taskrt::shared_values()[static_cast<std::size_t>(index)];
+  std::lock_guard lock(shared.mutex);
+  taskrt::lowered::retain_slot(shared.type, shared.slot);
+  return static_cast<std::int64_t>(shared.slot);
+}
+
+void trt_shared_store(std::int32_t index, std::int64_t slot) {
+  taskrt::SharedValue& shared = taskrt::shared_values()[static_cast<std::size_t>(index)];
+  std::uint64_t old = 0;
+  {
+    std::lock_guard lock(shared.mutex);
+    old = std::exchange(shared.slot, static_cast<std::uint64_t>(slot));
+  }
+  taskrt::lowered::release_slot(shared.type, old);
+}
+
+void trt_await_shared_lock(void* call, std::int32_t index) {
+  taskrt::SharedValue& shared = taskrt::shared_values()[static_cast<std::size_t>(index)];
+  call_of(call).pending.emplace(taskrt::hold(call_of(call), shared.writer));
+}
+
+void trt_await_permits(void* call, std::int32_t semaphore, std::int64_t permits) {
+  taskrt::Semaphore& held = taskrt::semaphores()[static_cast<std::size_t>(semaphore)];
+  call_of(call).pending.emplace(taskrt::hold(call_of(call), held, permits));
+}
+
+void trt_let_go(void* call) {
+  call_of(call).held.pop_back();
+}
+
 bool trt_await_failed(void* call) {
   taskrt::LoweredCall& running = call_of(call);
   if (!running.awaited_error) return false;
@@ -527,10 +591,11 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
       }
     }
   }
-  int status = taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data()); });
+  int status = taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data(), program.init); });
   for (std::int64_t i = 0; i < program.param_count; ++i) {
     taskrt::lowered::release_slot(program.params[i].value_type, static_cast<std::uint64_t>(slots[i]));
   }
+  for (taskrt::SharedValue& shared : taskrt::shared_values()) taskrt::lowered::release_slot(shared.type, shared.slot);
   return status;
 }
 

@@ -27,6 +27,14 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
       return value;
     }
     case ir::ExprKind::kConst: return expr(*program_.constant(e.as<ir::ConstId>()).value);
+    case ir::ExprKind::kShared: {
+      std::uint32_t index = e.as<ir::SharedId>().index;
+      auto held = body_->held_shared.find(index);
+      if (held == body_->held_shared.end()) return from_slot(abi("shared_load", {builder_.getInt32(index)}), e.type);
+      llvm::Value* value = builder_.CreateLoad(type(e.type), held->second);
+      if (is_boxed(e.type)) abi("retain", {value});
+      return value;
+    }
     case ir::ExprKind::kCallTask: return call_task(e);
     case ir::ExprKind::kCallBuiltin: return builtin(e);
     case ir::ExprKind::kUnary: return unary(e);

@@ -84,6 +84,8 @@ class Lowering {
       std::size_t temporaries;
     };
     std::vector<Handler> handlers;
+    // Inside `with s { … }`: the copy of each shared value the block works on.
+    std::map<std::uint32_t, llvm::Value*> held_shared;
   };
 
   // Types
@@ -126,6 +128,8 @@ class Lowering {
   // Branches to where a failure goes, releasing what is held on the way.
   void fail_here();
   void try_stmt(const ir::Stmt& stmt);
+  void with_stmt(const ir::Stmt& stmt);
+  llvm::Function* define_init();
   llvm::BasicBlock* block(const char* name);
 
   // Statements
@@ -184,6 +188,8 @@ class Lowering {
   std::map<const ir::Type*, llvm::Constant*> descriptors_;
   std::vector<llvm::GlobalVariable*> task_descriptors_;
   std::vector<llvm::Function*> task_bodies_;
+  // What the `shared` values' first values are computed in: no locals.
+  ir::Task init_task_;
   std::map<std::string, llvm::Constant*> strings_;
   Body* body_ = nullptr;
   // Where the last receive() put its value.

@@ -207,7 +207,6 @@ llvm::BasicBlock* Lowering::block(const char* name) {
 
 void Lowering::lower_program() {
   if (!program_.imports.empty()) throw Unsupported{"an `import` of C++ headers"};
-  if (!program_.shared.empty()) unsupported("a `shared` value", program_.shared[0].span);
   if (!program_.rate_limits.empty()) unsupported("a rate limit", program_.rate_limits[0].span);
   declare_abi();
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) declare_task(program_.tasks[i], i);
@@ -298,7 +297,8 @@ void Lowering::define_main() {
   auto* param_table = new llvm::GlobalVariable(module_, param_array_type, true, llvm::GlobalValue::InternalLinkage,
                                                llvm::ConstantArray::get(param_array_type, params), "params");
   auto* program_type =
-      llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr()}, "trt_program");
+      llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr()}, "trt_program");
+  llvm::Function* init = define_init();
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
       string_constant(options_.name),
@@ -308,6 +308,8 @@ void Lowering::define_main() {
       llvm::ConstantExpr::getBitCast(task_descriptors_[program_.main->index], ptr()),
       llvm::ConstantInt::get(i64, params.size()),
       llvm::ConstantExpr::getBitCast(param_table, ptr()),
+      init != nullptr ? llvm::ConstantExpr::getBitCast(init, ptr())
+                      : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
   };
   auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantStruct::get(program_type, fields), "program");
@@ -317,6 +319,23 @@ void Lowering::define_main() {
   builder_.SetInsertPoint(llvm::BasicBlock::Create(context_, "entry", function));
   builder_.CreateRet(builder_.CreateCall(abi_.at("run_program"), {function->getArg(0), function->getArg(1),
                                                                   builder_.CreateBitCast(program, ptr())}));
+}
+
+// The body that gives the `shared` values their first values, before main.
+llvm::Function* Lowering::define_init() {
+  if (program_.shared.empty()) return nullptr;
+  init_task_.name = "shared";
+  Body body;
+  body.task = &init_task_;
+  llvm::Function* function = begin_body("shared.init", body);
+  for (std::size_t i = 0; i < program_.shared.size(); ++i) {
+    const ir::Shared& shared = program_.shared[i];
+    llvm::Value* value = expr(*shared.init);
+    abi("shared_init", {builder_.getInt32(static_cast<std::uint32_t>(i)), descriptor(shared.type),
+                        to_slot(value, shared.type)});
+  }
+  end_body(body);
+  return function;
 }
 
 // The prologue of a coroutine body: its frame, from malloc.
@@ -499,6 +518,7 @@ llvm::Value* Lowering::captures() {
 llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                         const ir::Type* element_type) {
   if (bindings.size() > 1) unsupported("a gather that takes elements apart", work.span);
+  if (!body_->held_shared.empty()) unsupported("a gather inside a `with` block of a shared value", work.span);
   Body* parent = body_;
   llvm::IRBuilderBase::InsertPoint resume_at = builder_.saveIP();
   Body branch;

@@ -13,6 +13,64 @@ void Lowering::block_stmts(const ir::Block& block) {
   }
 }
 
+namespace {
+
+// Whether a `return`, `break` or `continue` is anywhere inside.
+bool jumps(const ir::Block& block) {
+  for (const ir::Stmt& s : block.stmts) {
+    if (s.kind == ir::StmtKind::kReturn || s.kind == ir::StmtKind::kBreak || s.kind == ir::StmtKind::kContinue) {
+      return true;
+    }
+    if (jumps(s.body) || (s.else_body && jumps(*s.else_body))) return true;
+    for (const ir::Catch& c : s.catches) {
+      if (jumps(c.body)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// with sem { … } and with shared { … }: the block holds permits or the
+// value's lock, let go of however it ends; a shared value's block works on
+// a copy, stored when it completes.
+void Lowering::with_stmt(const ir::Stmt& s) {
+  if (jumps(s.body)) unsupported("a `return`, `break` or `continue` inside a `with` block", s.span);
+  bool is_shared = s.kind == ir::StmtKind::kWithShared;
+  llvm::Value* copy = nullptr;
+  const ir::Type* shared_type = nullptr;
+  std::uint32_t index = is_shared ? s.shared.index : s.semaphore.index;
+  if (is_shared) {
+    shared_type = program_.shared_value(s.shared).type;
+    abi("await_shared_lock", {body_->call, builder_.getInt32(index)});
+    await_and_check();
+    copy = entry_alloca(type(shared_type));
+    builder_.CreateStore(from_slot(abi("shared_load", {builder_.getInt32(index)}), shared_type), copy);
+    body_->held_shared[index] = copy;
+  } else {
+    abi("await_permits", {body_->call, builder_.getInt32(index), builder_.getInt64(1)});
+    await_and_check();
+  }
+  llvm::BasicBlock* failed = block("with_failed");
+  body_->handlers.push_back({failed, body_->temporaries.size()});
+  block_stmts(s.body);
+  body_->handlers.pop_back();
+  if (is_shared) body_->held_shared.erase(index);
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) {
+    if (is_shared) {
+      abi("shared_store", {builder_.getInt32(index), to_slot(builder_.CreateLoad(type(shared_type), copy), shared_type)});
+    }
+    abi("let_go", {body_->call});
+  }
+  llvm::BasicBlock* after = builder_.GetInsertBlock()->getTerminator() == nullptr ? block("endwith") : nullptr;
+  if (after != nullptr) builder_.CreateBr(after);
+  builder_.SetInsertPoint(failed);
+  if (is_shared && is_boxed(shared_type)) abi("release", {builder_.CreateLoad(ptr(), copy)});
+  abi("let_go", {body_->call});
+  fail_here();
+  builder_.SetInsertPoint(after != nullptr ? after : block("unreachable"));
+}
+
 void Lowering::store_local(ir::LocalId local, llvm::Value* value) {
   llvm::Value* slot = body_->locals[local.index];
   const ir::Type* t = body_->task->local(local).type;
@@ -60,6 +118,30 @@ void Lowering::stmt(const ir::Stmt& s) {
         llvm::Value* value = to_slot(expr(*s.value), s.value->type);
         abi("tuple_set", {builder_.CreateBitCast(body_->locals[record.as<ir::LocalId>().index], ptr()),
                           builder_.getInt64(s.target->as<ir::FieldIndex>().index), value});
+        return;
+      }
+      if (s.target->kind == ir::ExprKind::kShared) {
+        // Inside its `with` block: the block's copy.
+        llvm::Value* copy = body_->held_shared.at(s.target->as<ir::SharedId>().index);
+        const ir::Type* t = s.target->type;
+        llvm::Value* current = builder_.CreateLoad(type(t), copy);
+        llvm::Value* operand = expr(*s.value);
+        llvm::Value* updated = operand;
+        if (s.assign_op != ir::AssignOp::kSet) {
+          ir::BinaryOp op = binary_op_of(s.assign_op);
+          if (t->is(ir::TypeKind::kInt)) {
+            updated = int_arithmetic(op, current, operand);
+          } else if (t->is(ir::TypeKind::kFloat)) {
+            updated = float_arithmetic(op, current, operand);
+          } else if (is_str(t) && op == ir::BinaryOp::kAdd) {
+            updated = abi("str_concat", {current, operand});
+            abi("release", {operand});
+          } else {
+            unsupported("this assignment to a shared " + ir::type_name(t), s.span);
+          }
+        }
+        builder_.CreateStore(updated, copy);
+        if (is_boxed(t)) abi("release", {current});
         return;
       }
       if (s.target->kind != ir::ExprKind::kLocal) unsupported("this assignment to a field or an element", s.span);
@@ -143,9 +225,9 @@ void Lowering::stmt(const ir::Stmt& s) {
       return;
     }
     case ir::StmtKind::kExpr: release(expr(*s.value), s.value->type); return;
-    case ir::StmtKind::kWithSemaphore: unsupported("a `with` block of a semaphore", s.span);
+    case ir::StmtKind::kWithSemaphore:
+    case ir::StmtKind::kWithShared: return with_stmt(s);
     case ir::StmtKind::kWithRateLimit: unsupported("a `with` block of a rate limit", s.span);
-    case ir::StmtKind::kWithShared: unsupported("a `with` block of a shared value", s.span);
     case ir::StmtKind::kTry: return try_stmt(s);
   }
   TASKC_UNREACHABLE("a statement kind without an LLVM lowering");

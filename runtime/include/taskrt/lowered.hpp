@@ -95,6 +95,8 @@ struct trt_program {
   const trt_task* main;
   std::int64_t param_count;
   const trt_param* params;
+  // A body run before main: it gives the `shared` values their first values.
+  void* (*init)(void* call, void* args, void* result);
 };
 
 // Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,
