@@ -207,6 +207,10 @@ TRT_BUILTIN(find) {
 }
 
 TRT_BUILTIN(contains) {
+  if (in.type(0)->kind == trt_kind_map) {
+    out = of(reinterpret_cast<MapBox*>(in.slot(0))->find(in.slot(1)) != nullptr);
+    return;
+  }
   if (in.type(0)->kind == trt_kind_str) {
     out = of(taskrt::contains(in.str(0), in.str(1)));
     return;
@@ -251,4 +255,25 @@ TRT_BUILTIN(range) {
   std::vector<Slot> items;
   for (std::int64_t i : numbers) items.push_back(of(i));
   out = list_of(result_type, std::move(items));
+}
+
+TRT_BUILTIN(keys) {
+  std::vector<Slot> items;
+  for (const auto& entry : reinterpret_cast<const MapBox*>(in.slot(0))->entries) {
+    items.push_back(kept(in.type(0)->args[0], entry.first));
+  }
+  out = list_of(result_type, std::move(items));
+}
+
+TRT_BUILTIN(values) {
+  std::vector<Slot> items;
+  for (const auto& entry : reinterpret_cast<const MapBox*>(in.slot(0))->entries) {
+    items.push_back(kept(in.type(0)->args[1], entry.second));
+  }
+  out = list_of(result_type, std::move(items));
+}
+
+TRT_BUILTIN(get) {
+  auto* entry = reinterpret_cast<MapBox*>(in.slot(0))->find(in.slot(1));
+  out = kept(in.type(0)->args[1], entry != nullptr ? entry->second : in.slot(2));
 }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "taskrt/builtins.hpp"
 #include "taskrt/format.hpp"
@@ -40,6 +41,15 @@ const trt_type* field_type(const trt_type* type, std::size_t i) {
 void destroy(Box* box) {
   const trt_type* type = box->type;
   switch (type->kind) {
+    case trt_kind_map: {
+      auto* map = static_cast<MapBox*>(box);
+      for (auto& [key, value] : map->entries) {
+        release_slot(type->args[0], key);
+        release_slot(type->args[1], value);
+      }
+      delete map;
+      return;
+    }
     case trt_kind_str: delete static_cast<StrBox*>(box); return;
     case trt_kind_channel: delete static_cast<ChannelBox*>(box); return;
     case trt_kind_list: {
@@ -62,6 +72,19 @@ void destroy(Box* box) {
 Box* copy(const Box* box) {
   const trt_type* type = box->type;
   switch (type->kind) {
+    case trt_kind_map: {
+      const auto* original = static_cast<const MapBox*>(box);
+      auto* map = new MapBox;
+      map->type = type;
+      map->entries = original->entries;
+      map->int_keys = original->int_keys;
+      map->str_keys = original->str_keys;
+      for (auto& [key, value] : map->entries) {
+        retain_slot(type->args[0], key);
+        retain_slot(type->args[1], value);
+      }
+      return map;
+    }
     case trt_kind_str: return new_str(static_cast<const StrBox*>(box)->text);
     case trt_kind_list: {
       auto* list = new ListBox;
@@ -102,6 +125,51 @@ Owned& Owned::operator=(Owned&& other) noexcept {
 
 Owned::~Owned() {
   if (type_ != nullptr) release_slot(type_, slot_);
+}
+
+std::pair<Slot, Slot>* MapBox::find(Slot key) {
+  if (type->args[0]->kind == trt_kind_str) {
+    auto it = str_keys.find(text_of(box_of(key)));
+    return it == str_keys.end() ? nullptr : &entries[it->second];
+  }
+  auto it = int_keys.find(int_of(key));
+  return it == int_keys.end() ? nullptr : &entries[it->second];
+}
+
+void MapBox::put(Slot key, Slot value) {
+  if (auto* entry = find(key)) {
+    release_slot(type->args[0], key);
+    release_slot(type->args[1], entry->second);
+    entry->second = value;
+    return;
+  }
+  if (type->args[0]->kind == trt_kind_str) {
+    str_keys.emplace(text_of(box_of(key)), entries.size());
+  } else {
+    int_keys.emplace(int_of(key), entries.size());
+  }
+  entries.emplace_back(key, value);
+}
+
+void MapBox::erase(Slot key) {
+  auto* entry = find(key);
+  if (entry == nullptr) return;
+  release_slot(type->args[0], entry->first);
+  release_slot(type->args[1], entry->second);
+  entries.erase(entries.begin() + (entry - entries.data()));
+  reindex();
+}
+
+void MapBox::reindex() {
+  int_keys.clear();
+  str_keys.clear();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (type->args[0]->kind == trt_kind_str) {
+      str_keys.emplace(text_of(box_of(entries[i].first)), i);
+    } else {
+      int_keys.emplace(int_of(entries[i].first), i);
+    }
+  }
 }
 
 void release(Box* box) {
@@ -176,6 +244,18 @@ void append_value(std::string& out, const trt_type* type, Slot slot, bool top) {
       out += " }";
       return;
     }
+    case trt_kind_map: {
+      const auto& entries = static_cast<const MapBox*>(box_of(slot))->entries;
+      out += "{";
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i > 0) out += ", ";
+        append_value(out, type->args[0], entries[i].first, false);
+        out += ": ";
+        append_value(out, type->args[1], entries[i].second, false);
+      }
+      out += "}";
+      return;
+    }
     case trt_kind_optional: {
       if (box_of(slot) == nullptr) {
         out += "none";
@@ -201,6 +281,17 @@ bool equal(const trt_type* type, Slot a, Slot b) {
       if (x.size() != y.size()) return false;
       for (std::size_t i = 0; i < x.size(); ++i) {
         if (!equal(type->args[0], x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case trt_kind_map: {
+      const auto& x = static_cast<const MapBox*>(box_of(a))->entries;
+      const auto& y = static_cast<const MapBox*>(box_of(b))->entries;
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!equal(type->args[0], x[i].first, y[i].first) || !equal(type->args[1], x[i].second, y[i].second)) {
+          return false;
+        }
       }
       return true;
     }
@@ -326,6 +417,39 @@ void trt_tuple_set(void* variable, std::int64_t index, std::int64_t slot) {
                                                                        : tuple->type->args[index],
                                 field);
   field = static_cast<Slot>(slot);
+}
+
+void* trt_map_new(void* type) {
+  auto* map = new taskrt::lowered::MapBox;
+  map->type = static_cast<const trt_type*>(type);
+  return map;
+}
+
+void trt_map_put(void* map, std::int64_t key, std::int64_t value) {
+  static_cast<taskrt::lowered::MapBox*>(map)->put(static_cast<Slot>(key), static_cast<Slot>(value));
+}
+
+void trt_map_set(void* variable, std::int64_t key, std::int64_t value) {
+  auto* map = static_cast<taskrt::lowered::MapBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
+  map->put(static_cast<Slot>(key), static_cast<Slot>(value));
+}
+
+void trt_map_remove(void* variable, std::int64_t key) {
+  auto* map = static_cast<taskrt::lowered::MapBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
+  map->erase(static_cast<Slot>(key));
+}
+
+std::int64_t trt_map_len(void* map) {
+  return static_cast<std::int64_t>(static_cast<taskrt::lowered::MapBox*>(map)->entries.size());
+}
+
+std::int64_t trt_map_key_at(void* map, std::int64_t index) {
+  return static_cast<std::int64_t>(static_cast<taskrt::lowered::MapBox*>(map)->entries[static_cast<std::size_t>(index)].first);
+}
+
+std::int64_t trt_map_value_at(void* map, std::int64_t index) {
+  return static_cast<std::int64_t>(
+      static_cast<taskrt::lowered::MapBox*>(map)->entries[static_cast<std::size_t>(index)].second);
 }
 
 }  // extern "C"

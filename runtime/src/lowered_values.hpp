@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "taskrt/channel.hpp"
@@ -26,6 +28,20 @@ struct StrBox : Box {
 
 struct ListBox : Box {
   std::vector<Slot> items;
+};
+
+// A map keyed by int or str, in insertion order, as taskrt::Map.
+struct MapBox : Box {
+  std::vector<std::pair<Slot, Slot>> entries;
+  std::unordered_map<std::int64_t, std::size_t> int_keys;
+  std::unordered_map<std::string, std::size_t> str_keys;
+
+  // The entry of `key`, or null.
+  std::pair<Slot, Slot>* find(Slot key);
+  // Sets the value of `key` (both slots are the map's then).
+  void put(Slot key, Slot value);
+  void erase(Slot key);
+  void reindex();
 };
 
 // Tuples, records and optionals (one slot, the value; none is a null box).

@@ -43,6 +43,20 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kToFloat: return builder_.CreateSIToFP(expr(*e.operands[0]), builder_.getDoubleTy());
     case ir::ExprKind::kNoneLiteral: return llvm::ConstantPointerNull::get(ptr());
     case ir::ExprKind::kList: return list(e);
+    case ir::ExprKind::kMap: {
+      llvm::Value* map = abi("map_new", {descriptor(e.type)});
+      body_->temporaries.push_back(map);
+      for (std::size_t i = 0; i + 1 < e.operands.size(); i += 2) {
+        llvm::Value* key = expr(*e.operands[i]);
+        std::size_t held = body_->temporaries.size();
+        if (is_boxed(e.operands[i]->type)) body_->temporaries.push_back(key);
+        llvm::Value* value = expr(*e.operands[i + 1]);
+        body_->temporaries.resize(held);
+        abi("map_put", {map, to_slot(key, e.operands[i]->type), to_slot(value, e.operands[i + 1]->type)});
+      }
+      body_->temporaries.pop_back();
+      return map;
+    }
     case ir::ExprKind::kTuple:
     case ir::ExprKind::kRecord: return tuple(e);
     case ir::ExprKind::kField: return element(e, e.as<ir::FieldIndex>().index);
@@ -215,14 +229,25 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
     }
     case ir::Builtin::kLen:
       if (is_str(e.operands[0]->type) || e.operands[0]->type->is(ir::TypeKind::kList) ||
-          e.operands[0]->type->is(ir::TypeKind::kChannel)) {
+          e.operands[0]->type->is(ir::TypeKind::kChannel) || e.operands[0]->type->is(ir::TypeKind::kMap)) {
         llvm::Value* value = expr(*e.operands[0]);
-        const char* length_of = is_str(e.operands[0]->type)                          ? "str_len"
-                                : e.operands[0]->type->is(ir::TypeKind::kChannel) ? "channel_len"
-                                                                                    : "list_len";
+        const ir::Type* t = e.operands[0]->type;
+        const char* length_of = is_str(t)                          ? "str_len"
+                                : t->is(ir::TypeKind::kChannel) ? "channel_len"
+                                : t->is(ir::TypeKind::kMap)     ? "map_len"
+                                                                : "list_len";
         llvm::Value* length = abi(length_of, {value});
         abi("release", {value});
         return length;
+      }
+      break;
+    case ir::Builtin::kRemove:
+      if (e.operands[0]->kind == ir::ExprKind::kLocal) {
+        llvm::Value* variable = body_->locals[e.operands[0]->as<ir::LocalId>().index];
+        llvm::Value* key = expr(*e.operands[1]);
+        abi("map_remove", {builder_.CreateBitCast(variable, ptr()), to_slot(key, e.operands[1]->type)});
+        release(key, e.operands[1]->type);
+        return nullptr;
       }
       break;
     case ir::Builtin::kPush:
@@ -485,14 +510,23 @@ llvm::Value* Lowering::element(const ir::Expr& e, std::uint32_t index) {
 }
 
 llvm::Value* Lowering::index(const ir::Expr& e) {
-  if (!e.operands[0]->type->is(ir::TypeKind::kList)) unsupported("indexing a " + ir::type_name(e.operands[0]->type), e.span);
+  const ir::Type* container = e.operands[0]->type;
+  bool is_map = container->is(ir::TypeKind::kMap);
+  if (!is_map && !container->is(ir::TypeKind::kList)) unsupported("indexing a " + ir::type_name(container), e.span);
   llvm::Value* list = expr(*e.operands[0]);
   std::size_t held = body_->temporaries.size();
   body_->temporaries.push_back(list);
   llvm::Value* position = expr(*e.operands[1]);
+  if (is_boxed(e.operands[1]->type)) body_->temporaries.push_back(position);
   llvm::Value* out = entry_alloca(builder_.getInt64Ty());
-  branch_on_failure(abi("list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
+  if (is_map) {
+    branch_on_failure(abi("map_get", {body_->call, list, to_slot(position, e.operands[1]->type),
+                                      builder_.CreateBitCast(out, ptr())}));
+  } else {
+    branch_on_failure(abi("list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
+  }
   body_->temporaries.resize(held);
+  if (is_boxed(e.operands[1]->type)) abi("release", {position});
   llvm::Value* value = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
   if (is_boxed(e.type)) abi("retain", {value});
   abi("release", {list});

@@ -139,6 +139,8 @@ class Lowering {
   void for_range(const ir::Stmt& stmt);
   void for_list(const ir::Stmt& stmt);
   void for_channel(const ir::Stmt& stmt);
+  void for_map(const ir::Stmt& stmt);
+  void assign_element(const ir::Stmt& stmt);
   void let_tuple(const ir::Stmt& stmt);
   llvm::Value* entry_alloca(llvm::Type* type);
   void check_cancelled();

@@ -39,7 +39,8 @@ llvm::Type* Lowering::type(const ir::Type* t) {
     case ir::TypeKind::kTuple:
     case ir::TypeKind::kRecord:
     case ir::TypeKind::kOptional:
-    case ir::TypeKind::kChannel: return ptr();
+    case ir::TypeKind::kChannel:
+    case ir::TypeKind::kMap: return ptr();
     case ir::TypeKind::kVoid: return builder_.getVoidTy();
     default: throw Unsupported{"a value of type " + ir::type_name(t)};
   }
@@ -73,6 +74,7 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
     case ir::TypeKind::kTuple: kind = trt_kind_tuple; break;
     case ir::TypeKind::kOptional: kind = trt_kind_optional; break;
     case ir::TypeKind::kChannel: kind = trt_kind_channel; break;
+    case ir::TypeKind::kMap: kind = trt_kind_map; break;
     case ir::TypeKind::kRecord:
       if (t->record->from_runtime()) throw Unsupported{"a value of type " + t->record->name};
       kind = trt_kind_record;

@@ -144,6 +144,9 @@ void Lowering::stmt(const ir::Stmt& s) {
         if (is_boxed(t)) abi("release", {current});
         return;
       }
+      if (s.target->kind == ir::ExprKind::kIndex && s.target->operands[0]->kind == ir::ExprKind::kLocal) {
+        return assign_element(s);
+      }
       if (s.target->kind != ir::ExprKind::kLocal) unsupported("this assignment to a field or an element", s.span);
       ir::LocalId local = s.target->as<ir::LocalId>();
       if (s.assign_op == ir::AssignOp::kSet) {
@@ -205,6 +208,7 @@ void Lowering::stmt(const ir::Stmt& s) {
     case ir::StmtKind::kFor:
       if (s.for_kind == ir::ForKind::kList) return for_list(s);
       if (s.for_kind == ir::ForKind::kChannel) return for_channel(s);
+      if (s.for_kind == ir::ForKind::kMapKeys || s.for_kind == ir::ForKind::kMapPairs) return for_map(s);
       return for_range(s);
     case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
     case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
@@ -324,6 +328,88 @@ void Lowering::for_channel(const ir::Stmt& s) {
   body_->temporaries.pop_back();
   builder_.SetInsertPoint(after);
   abi("release", {channel});
+}
+
+// xs[i] = v, m[k] = v (which inserts), and xs[i] += v: on the variable's
+// own copy of the list or map.
+void Lowering::assign_element(const ir::Stmt& s) {
+  const ir::Expr& target = *s.target;
+  const ir::Type* container = target.operands[0]->type;
+  bool is_map = container->is(ir::TypeKind::kMap);
+  const ir::Type* t = target.type;
+  llvm::Value* variable =
+      builder_.CreateBitCast(body_->locals[target.operands[0]->as<ir::LocalId>().index], ptr());
+  llvm::Value* key = expr(*target.operands[1]);
+  std::size_t held = body_->temporaries.size();
+  if (is_boxed(target.operands[1]->type)) body_->temporaries.push_back(key);
+  llvm::Value* value = nullptr;
+  if (s.assign_op == ir::AssignOp::kSet) {
+    value = expr(*s.value);
+  } else {
+    llvm::Value* current = expr(target);
+    if (is_boxed(t)) body_->temporaries.push_back(current);
+    llvm::Value* operand = expr(*s.value);
+    ir::BinaryOp op = binary_op_of(s.assign_op);
+    if (t->is(ir::TypeKind::kInt)) {
+      value = int_arithmetic(op, current, operand);
+    } else if (t->is(ir::TypeKind::kFloat)) {
+      value = float_arithmetic(op, current, operand);
+    } else if (is_str(t) && op == ir::BinaryOp::kAdd) {
+      value = abi("str_concat", {current, operand});
+      abi("release", {operand});
+    } else {
+      unsupported("this assignment to an element of a " + ir::type_name(t), s.span);
+    }
+    if (is_boxed(t)) {
+      body_->temporaries.pop_back();
+      abi("release", {current});
+    }
+  }
+  body_->temporaries.resize(held);
+  llvm::Value* key_slot = to_slot(key, target.operands[1]->type);
+  if (is_map) {
+    abi("map_set", {variable, key_slot, to_slot(value, t)});
+  } else {
+    branch_on_failure(abi("list_set", {body_->call, variable, key, to_slot(value, t)}));
+  }
+}
+
+// for k in m, for (k, v) in m: over the map as it was when the loop began.
+void Lowering::for_map(const ir::Stmt& s) {
+  const ir::Type* map_type = s.value->type;
+  llvm::Value* items = entry_alloca(ptr());
+  builder_.CreateStore(expr(*s.value), items);
+  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), counter);
+  llvm::BasicBlock* head = block("for");
+  llvm::BasicBlock* loop = block("loop");
+  llvm::BasicBlock* next = block("next");
+  llvm::BasicBlock* after = block("endfor");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  llvm::Value* map = builder_.CreateLoad(ptr(), items);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, abi("map_len", {map})), loop, after);
+  builder_.SetInsertPoint(loop);
+  for (std::size_t b = 0; b < s.bindings.size(); ++b) {
+    const ir::Type* t = map_type->args[b];
+    llvm::Value* value = from_slot(abi(b == 0 ? "map_key_at" : "map_value_at", {map, i}), t);
+    if (is_boxed(t)) abi("retain", {value});
+    store_local(s.bindings[b], value);
+  }
+  body_->temporaries.push_back(map);
+  check_cancelled();
+  body_->loops.push_back({next, after});
+  block_stmts(s.body);
+  body_->loops.pop_back();
+  body_->temporaries.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(next);
+  builder_.SetInsertPoint(next);
+  builder_.CreateStore(builder_.CreateAdd(builder_.CreateLoad(builder_.getInt64Ty(), counter), builder_.getInt64(1)),
+                       counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(after);
+  abi("release", {builder_.CreateLoad(ptr(), items)});
 }
 
 // let (a, b) = pair

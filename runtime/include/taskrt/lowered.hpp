@@ -50,6 +50,7 @@ enum trt_kind : std::int64_t {
   trt_kind_record = 7,
   trt_kind_optional = 8,
   trt_kind_channel = 9,
+  trt_kind_map = 10,  // args: key (int or str), value
 };
 
 struct trt_type {
