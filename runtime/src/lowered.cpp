@@ -68,6 +68,10 @@ void fail_with(void* call, auto&& operation) {
 }  // namespace
 
 namespace lowered {
+void await_task(void* call, Task<void> task) {
+  call_of(call).pending.emplace(std::move(task));
+}
+
 bool fail_call(void* call, const std::function<void()>& operation) {
   bool failed = true;
   fail_with(call, [&] {

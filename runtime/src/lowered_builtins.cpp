@@ -19,6 +19,9 @@
 #include "taskrt/files.hpp"
 #include "taskrt/random.hpp"
 #include "taskrt/text.hpp"
+#include "taskrt/http.hpp"
+#include "taskrt/subprocess.hpp"
+#include "taskrt/task.hpp"
 #include "taskrt/time.hpp"
 
 namespace taskrt::lowered {
@@ -79,6 +82,38 @@ Slot optional_of(const trt_type* optional_type, std::optional<Slot> value) {
   box->type = optional_type;
   box->fields.push_back(*value);
   return slot(box);
+}
+
+// The fields of a runtime record (HttpResponse, ExecResult) as the program's
+// record type names them.
+Slot record_of(const trt_type* type, const std::function<Slot(std::string_view field, const trt_type*)>& field) {
+  auto* record = new TupleBox;
+  record->type = type;
+  for (std::int64_t i = 0; i < type->count; ++i) record->fields.push_back(field(type->names[i], type->args[i]));
+  return slot(record);
+}
+
+Slot map_of(const trt_type* type, const Map<std::string, std::string>& entries) {
+  auto* map = new MapBox;
+  map->type = type;
+  for (const auto& [key, value] : entries) map->put(of(key), of(value));
+  return slot(map);
+}
+
+Slot response_of(const trt_type* type, const HttpResponse& response) {
+  return record_of(type, [&](std::string_view field, const trt_type* field_type) {
+    if (field == "status") return of(response.status);
+    if (field == "body") return of(response.body);
+    return map_of(field_type, response.headers);
+  });
+}
+
+Map<std::string, std::string> strs_map(Slot slot) {
+  Map<std::string, std::string> entries;
+  for (const auto& [key, value] : reinterpret_cast<const MapBox*>(slot)->entries) {
+    entries[text_of(reinterpret_cast<const void*>(key))] = text_of(reinterpret_cast<const void*>(value));
+  }
+  return entries;
 }
 
 // A copy of an element the result keeps: its own reference.
@@ -276,4 +311,68 @@ TRT_BUILTIN(values) {
 TRT_BUILTIN(get) {
   auto* entry = reinterpret_cast<MapBox*>(in.slot(0))->find(in.slot(1));
   out = kept(in.type(0)->args[1], entry != nullptr ? entry->second : in.slot(2));
+}
+
+TRT_BUILTIN(env) {
+  std::optional<std::string> value = taskrt::env(in.str(0));
+  out = optional_of(result_type, value ? std::optional<Slot>(of(*value)) : std::nullopt);
+}
+
+// Builtins that wait: `void trt_await_builtin_NAME(call, types, args, out,
+// result_type)` reads its operands at once and leaves the waiting to the
+// body's LoweredCall (lowered.cpp), whose task writes the result to `out`.
+namespace taskrt::lowered {
+void await_task(void* call, taskrt::Task<void> task);
+}
+
+#define TRT_AWAIT_BUILTIN(name)                                                                                     \
+  static taskrt::Task<void> await_##name(Operands in, Slot* out, const trt_type* result_type);                      \
+  extern "C" void trt_await_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {     \
+    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                       \
+    taskrt::lowered::await_task(call,                                                                              \
+                                await_##name(in, static_cast<Slot*>(out), static_cast<const trt_type*>(result_type))); \
+  }                                                                                                                \
+  static taskrt::Task<void> await_##name([[maybe_unused]] Operands in, [[maybe_unused]] Slot* out,                 \
+                                         [[maybe_unused]] const trt_type* result_type)
+
+// The operands stay the caller's until it is resumed, after the task ends.
+TRT_AWAIT_BUILTIN(http_get) {
+  auto response = taskrt::http_get(in.str(0));
+  *out = response_of(result_type, co_await std::move(response));
+}
+TRT_AWAIT_BUILTIN(http) {
+  auto response = taskrt::http(in.str(0), in.str(1), in.str(2), strs_map(in.slot(3)));
+  *out = response_of(result_type, co_await std::move(response));
+}
+TRT_AWAIT_BUILTIN(read_file) {
+  auto text = taskrt::read_file(in.str(0));
+  *out = of(co_await std::move(text));
+}
+TRT_AWAIT_BUILTIN(read_bytes) {
+  auto text = taskrt::read_bytes(in.str(0), in.integer(1));
+  *out = of(co_await std::move(text));
+}
+TRT_AWAIT_BUILTIN(write_file) {
+  auto done = taskrt::write_file(in.str(0), in.str(1));
+  co_await std::move(done);
+}
+TRT_AWAIT_BUILTIN(append_file) {
+  auto done = taskrt::append_file(in.str(0), in.str(1));
+  co_await std::move(done);
+}
+TRT_AWAIT_BUILTIN(read_lines) {
+  auto lines = taskrt::read_lines(in.str(0));
+  *out = strs_of(result_type, co_await std::move(lines));
+}
+TRT_AWAIT_BUILTIN(list_dir) {
+  auto names = taskrt::list_dir(in.str(0));
+  *out = strs_of(result_type, co_await std::move(names));
+}
+TRT_AWAIT_BUILTIN(exec) {
+  auto result = taskrt::exec(in.str(0), in.strs(1));
+  taskrt::ExecResult done = co_await std::move(result);
+  *out = record_of(result_type, [&](std::string_view field, const trt_type*) {
+    if (field == "code") return of(done.code);
+    return of(field == "stdout" ? done.stdout : done.stderr);
+  });
 }

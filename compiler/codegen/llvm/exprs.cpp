@@ -267,10 +267,10 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
     default: break;
   }
   const ir::BuiltinInfo& info = ir::builtin_info(e.as<ir::Builtin>());
-  std::string wrapper = "builtin_" + std::string(info.name);
+  std::string wrapper = (info.suspends ? "await_builtin_" : "builtin_") + std::string(info.name);
   bool keyed = std::any_of(e.operands.begin(), e.operands.end(),
                            [](const ir::ExprPtr& operand) { return operand->kind == ir::ExprKind::kKeyFunction; });
-  if (info.suspends || keyed || abi_.find(wrapper) == abi_.end()) {
+  if (keyed || abi_.find(wrapper) == abi_.end()) {
     unsupported("the builtin `" + std::string(info.name) + "`" + (keyed ? " with a key" : ""), e.span);
   }
   return call_builtin(wrapper, e);
@@ -310,12 +310,17 @@ llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& 
   }
   llvm::Value* out = entry_alloca(builder_.getInt64Ty());
   bool has_result = !e.type->is(ir::TypeKind::kVoid);
-  llvm::Value* failed =
+  llvm::Value* outcome =
       abi(wrapper.c_str(), {body_->call, llvm::ConstantExpr::getBitCast(table, ptr()), builder_.CreateBitCast(args, ptr()),
                             builder_.CreateBitCast(out, ptr()),
                             has_result ? descriptor(e.type)
                                        : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))});
-  branch_on_failure(failed);
+  // A builtin that waits has left what to wait for; the others say whether they failed.
+  if (ir::builtin_info(e.as<ir::Builtin>()).suspends) {
+    await_and_check();
+  } else {
+    branch_on_failure(outcome);
+  }
   body_->temporaries.resize(held);
   for (llvm::Value* value : owned) abi("release", {value});
   if (!has_result) return nullptr;

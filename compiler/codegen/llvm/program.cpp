@@ -76,7 +76,6 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
     case ir::TypeKind::kChannel: kind = trt_kind_channel; break;
     case ir::TypeKind::kMap: kind = trt_kind_map; break;
     case ir::TypeKind::kRecord:
-      if (t->record->from_runtime()) throw Unsupported{"a value of type " + t->record->name};
       kind = trt_kind_record;
       args.clear();
       for (const ir::Field& field : t->record->fields) {
@@ -170,7 +169,10 @@ void Lowering::declare_abi() {
   };
 #define TRT_FN(result, name, ...) declare(#result, #name, #__VA_ARGS__);
 #define TRT_BUILTIN(name) declare("I1", "builtin_" #name, "PTR call, PTR types, PTR args, PTR out, PTR result_type");
+#define TRT_AWAIT_BUILTIN(name) \
+  declare("VOID", "await_builtin_" #name, "PTR call, PTR types, PTR args, PTR out, PTR result_type");
 #include "taskrt/lowered_abi.def"
+#undef TRT_AWAIT_BUILTIN
 #undef TRT_BUILTIN
 #undef TRT_FN
   auto* p = ptr();

@@ -115,7 +115,10 @@ struct trt_program {
 #define F64 double
 #define TRT_FN(result, name, ...) TRT_TYPE_##result trt_##name(__VA_ARGS__);
 #define TRT_BUILTIN(name) bool trt_builtin_##name(void* call, void* types, void* args, void* out, void* result_type);
+#define TRT_AWAIT_BUILTIN(name) \
+  void trt_await_builtin_##name(void* call, void* types, void* args, void* out, void* result_type);
 #include "taskrt/lowered_abi.def"
+#undef TRT_AWAIT_BUILTIN
 #undef TRT_BUILTIN
 #undef TRT_FN
 #undef PTR
