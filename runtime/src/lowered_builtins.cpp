@@ -376,3 +376,36 @@ TRT_AWAIT_BUILTIN(exec) {
     return of(field == "stdout" ? done.stdout : done.stderr);
   });
 }
+
+// Arithmetic with durations, by the C++ backend's functions (so the errors
+// read the same): d ± d, d * n, n * d, d / n, d / d, -d.
+extern "C" bool trt_duration_math(void* call, std::int32_t op, void* types, void* args, void* out) {
+  Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};
+  using taskrt::Duration;
+  auto duration = [&](int i) { return Duration(in.integer(i)); };
+  auto number = [&](int i) { return in.type(i)->kind == trt_kind_float; };
+  Slot& result = *static_cast<Slot*>(out);
+  return fail_call(call, [&] {
+    int d = in.type(0)->kind == trt_kind_duration ? 0 : 1;  // which operand is the duration
+    int other = 1 - d;
+    switch (op) {
+      case trt_op_add: result = of(taskrt::checked_add(duration(0), duration(1)).count()); return;
+      case trt_op_sub: result = of(taskrt::checked_sub(duration(0), duration(1)).count()); return;
+      case trt_op_neg: result = of(taskrt::checked_neg(duration(0)).count()); return;
+      case trt_op_mul:
+        result = of((number(other) ? taskrt::scale(duration(d), in.real(other))
+                                   : taskrt::scale(duration(d), in.integer(other)))
+                        .count());
+        return;
+      case trt_op_div:
+        if (in.type(1)->kind == trt_kind_duration) {
+          result = of(taskrt::divide(duration(0), duration(1)));
+        } else {
+          result = of((number(1) ? taskrt::divide(duration(0), in.real(1)) : taskrt::divide(duration(0), in.integer(1)))
+                          .count());
+        }
+        return;
+      default: throw taskrt::ArithmeticError("not an operation on durations");
+    }
+  });
+}

@@ -336,6 +336,7 @@ llvm::Value* Lowering::unary(const ir::Expr& e) {
       if (e.type->is(ir::TypeKind::kFloat)) return builder_.CreateFNeg(operand);
       if (e.type->is(ir::TypeKind::kInt)) return checked(llvm::Intrinsic::ssub_with_overflow, trt_op_neg,
                                                          builder_.getInt64(0), operand, operand);
+      if (e.type->is(ir::TypeKind::kDuration)) return duration_math(trt_op_neg, {e.type}, {operand});
       break;
   }
   unsupported("this unary operation", e.span);
@@ -447,11 +448,44 @@ llvm::Value* Lowering::compare(ir::BinaryOp op, const ir::Type* t, llvm::Value* 
   }
 }
 
+// Arithmetic with durations: in the runtime, by the C++ backend's functions.
+llvm::Value* Lowering::duration_math(int op, const std::vector<const ir::Type*>& types,
+                                     const std::vector<llvm::Value*>& values) {
+  std::vector<llvm::Constant*> descriptors;
+  for (const ir::Type* t : types) descriptors.push_back(descriptor(t));
+  auto* types_type = llvm::ArrayType::get(ptr(), descriptors.size());
+  auto* table = new llvm::GlobalVariable(module_, types_type, true, llvm::GlobalValue::InternalLinkage,
+                                         llvm::ConstantArray::get(types_type, descriptors), "operand.types");
+  auto* args_type = llvm::ArrayType::get(builder_.getInt64Ty(), values.size());
+  llvm::Value* args = entry_alloca(args_type);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    builder_.CreateStore(to_slot(values[i], types[i]),
+                         builder_.CreateConstGEP2_32(args_type, args, 0, static_cast<unsigned>(i)));
+  }
+  llvm::Value* out = entry_alloca(builder_.getInt64Ty());
+  branch_on_failure(abi("duration_math", {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)),
+                                          llvm::ConstantExpr::getBitCast(table, ptr()),
+                                          builder_.CreateBitCast(args, ptr()), builder_.CreateBitCast(out, ptr())}));
+  return builder_.CreateLoad(builder_.getInt64Ty(), out);
+}
+
 llvm::Value* Lowering::binary(const ir::Expr& e) {
   ir::BinaryOp op = e.as<ir::BinaryOp>();
   if (op == ir::BinaryOp::kAnd || op == ir::BinaryOp::kOr) return logical(e);
   const ir::Type* left_type = e.operands[0]->type;
   const ir::Type* right_type = e.operands[1]->type;
+  bool with_duration = left_type->is(ir::TypeKind::kDuration) || right_type->is(ir::TypeKind::kDuration);
+  int duration_op = op == ir::BinaryOp::kAdd   ? trt_op_add
+                    : op == ir::BinaryOp::kSub ? trt_op_sub
+                    : op == ir::BinaryOp::kMul ? trt_op_mul
+                    : op == ir::BinaryOp::kDiv ? trt_op_div
+                                               : -1;
+  if (with_duration && duration_op >= 0) {
+    llvm::Value* left = expr(*e.operands[0]);
+    llvm::Value* right = expr(*e.operands[1]);
+    llvm::Value* result = duration_math(duration_op, {left_type, right_type}, {left, right});
+    return e.type->is(ir::TypeKind::kFloat) ? builder_.CreateBitCast(result, builder_.getDoubleTy()) : result;
+  }
   if (left_type != right_type) unsupported("an operation on a " + ir::type_name(left_type) + " and a " +
                                                ir::type_name(right_type), e.span);
   llvm::Value* left = expr(*e.operands[0]);

@@ -59,6 +59,11 @@ class Lowering {
     llvm::Value* args = nullptr;
     llvm::Value* result = nullptr;
     llvm::Value* flow = nullptr;  // flow nodes: the runtime's Flow
+    // Flow nodes: the flow's result slot and its `returned` flag (a return
+    // inside a node's statement ends the flow), and the node's number.
+    llvm::Value* flow_result = nullptr;
+    llvm::Value* flow_returned = nullptr;
+    std::uint32_t node = 0;
     llvm::Value* coro_id = nullptr;
     llvm::Value* handle = nullptr;
     llvm::BasicBlock* entry = nullptr;
@@ -164,6 +169,7 @@ class Lowering {
   llvm::Value* float_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right);
   llvm::Value* compare(ir::BinaryOp op, const ir::Type* type, llvm::Value* left, llvm::Value* right);
   llvm::Value* logical(const ir::Expr& e);
+  llvm::Value* duration_math(int op, const std::vector<const ir::Type*>& types, const std::vector<llvm::Value*>& values);
   llvm::Value* list(const ir::Expr& e);
   llvm::Value* tuple(const ir::Expr& e);
   llvm::Value* element(const ir::Expr& e, std::uint32_t index);

@@ -137,9 +137,13 @@ llvm::ArrayType* Lowering::args_type(const ir::Task& task) {
   return llvm::ArrayType::get(builder_.getInt64Ty(), task.params.size());
 }
 
+// A flow's variables, which its nodes share, then its result slot and the
+// flag a `return` inside a node sets.
 llvm::StructType* Lowering::locals_type(const ir::Task& task) {
   std::vector<llvm::Type*> fields;
   for (const ir::Local& local : task.locals) fields.push_back(type(local.type));
+  fields.push_back(builder_.getInt64Ty());
+  fields.push_back(builder_.getInt64Ty());
   return llvm::StructType::get(context_, fields);
 }
 
@@ -447,10 +451,6 @@ void Lowering::define_task(const ir::Task& task, std::size_t index) {
 }
 
 void Lowering::define_flow(const ir::Task& task, std::size_t index) {
-  for (const ir::FlowNode& node : task.graph.nodes) {
-    if (ir::contains_return(node.stmt)) unsupported("a `return` in a flow", node.stmt.span);
-  }
-  if (!task.result->is(ir::TypeKind::kVoid)) unsupported("a flow that returns a value", task.span);
   llvm::StructType* locals = locals_type(task);
   std::vector<llvm::Constant*> nodes;
   for (const ir::FlowNode& node : task.graph.nodes) {
@@ -479,6 +479,12 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
   abi("await_flow", {body.call, builder_.getInt32(static_cast<std::uint32_t>(nodes.size())),
                      builder_.CreateBitCast(node_table, ptr()), builder_.CreateBitCast(frame_locals, ptr())});
   await_and_check();
+  if (!task.result->is(ir::TypeKind::kVoid)) {
+    // The value a node returned: the caller's now.
+    auto last = static_cast<unsigned>(task.locals.size());
+    llvm::Value* slot = builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(locals, frame_locals, last));
+    builder_.CreateStore(slot, builder_.CreateBitCast(body.result, builder_.getInt64Ty()->getPointerTo()));
+  }
   end_body(body);
 }
 
@@ -493,11 +499,35 @@ llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& 
   for (std::size_t i = 0; i < flow.locals.size(); ++i) {
     body.locals.push_back(builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(i)));
   }
+  body.flow_result = builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(flow.locals.size()));
+  body.flow_returned = builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(flow.locals.size() + 1));
+  body.node = node.id;
   for (const ir::Edge& edge : node.deps) {
     abi("await_node", {body.call, body.flow, builder_.getInt32(edge.from)});
     await_and_check();
   }
-  stmt(node.stmt);
+  if (!node.deps.empty()) {
+    // A node above returned: the flow is over, and this one does nothing.
+    llvm::LoadInst* returned = builder_.CreateLoad(builder_.getInt64Ty(), body.flow_returned);
+    returned->setAtomic(llvm::AtomicOrdering::SequentiallyConsistent);
+    returned->setAlignment(llvm::Align(8));
+    llvm::BasicBlock* skip = block("flow_returned");
+    llvm::BasicBlock* run = block("run");
+    builder_.CreateCondBr(builder_.CreateICmpNE(returned, builder_.getInt64(0)), skip, run);
+    builder_.SetInsertPoint(skip);
+    abi("node_done", {body.flow, builder_.getInt32(node.id)});
+    builder_.CreateBr(body.finish);
+    builder_.SetInsertPoint(run);
+  }
+  if (node.stmt.kind == ir::StmtKind::kReturn) {
+    // The flow's last word: its value, with no flag (the nodes after it wait
+    // for it and see the flow end).
+    if (node.stmt.value) {
+      builder_.CreateStore(to_slot(expr(*node.stmt.value), node.stmt.value->type), body.flow_result);
+    }
+  } else {
+    stmt(node.stmt);
+  }
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) {
     abi("node_done", {body.flow, builder_.getInt32(node.id)});
   }

@@ -213,6 +213,17 @@ void Lowering::stmt(const ir::Stmt& s) {
     case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
     case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
     case ir::StmtKind::kReturn: {
+      if (body_->flow_result != nullptr) {
+        // Inside a flow node: keep the value, end the flow, let the nodes after this one go.
+        if (s.value) builder_.CreateStore(to_slot(expr(*s.value), s.value->type), body_->flow_result);
+        llvm::StoreInst* flag = builder_.CreateStore(builder_.getInt64(1), body_->flow_returned);
+        flag->setAtomic(llvm::AtomicOrdering::SequentiallyConsistent);
+        flag->setAlignment(llvm::Align(8));
+        release_temporaries();
+        abi("node_done", {body_->flow, builder_.getInt32(body_->node)});
+        builder_.CreateBr(body_->finish);
+        return;
+      }
       if (s.value) {
         llvm::Value* slot = to_slot(expr(*s.value), s.value->type);
         builder_.CreateStore(slot, builder_.CreateBitCast(body_->result, builder_.getInt64Ty()->getPointerTo()));
