@@ -1,0 +1,17 @@
+// Random well-typed .task programs for the differential test of the two
+// backends (fuzz_backends.cpp): integers near overflow, strings, lists,
+// maps, records, optionals, control flow, cpu and io tasks, gathers,
+// failures and `try`. Deterministic output by construction: a program
+// prints only from one task at a time, and its gathers run one call at a
+// time (limit 1), so both backends must print exactly the same.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace taskc::fuzz {
+
+// The program for `seed`: the same seed gives the same program.
+std::string generate_program(std::uint64_t seed);
+
+}  // namespace taskc::fuzz
