@@ -168,8 +168,16 @@ void Lowering::declare_abi() {
       types.push_back(type_named(parameter.substr(0, parameter.find(' '))));
       parameters = comma == std::string_view::npos ? std::string_view() : parameters.substr(comma + 1);
     }
-    abi_[name] = module_.getOrInsertFunction(std::string("trt_") + name,
-                                             llvm::FunctionType::get(type_named(result), types, false));
+    llvm::FunctionCallee callee = module_.getOrInsertFunction(
+        std::string("trt_") + name, llvm::FunctionType::get(type_named(result), types, false));
+    // The C ABI passes and returns a bool as a byte of 0 or 1: LLVM must
+    // widen an i1 (whose register bits above the first are otherwise junk).
+    auto* function = llvm::cast<llvm::Function>(callee.getCallee());
+    for (unsigned i = 0; i < types.size(); ++i) {
+      if (types[i]->isIntegerTy(1)) function->addParamAttr(i, llvm::Attribute::ZExt);
+    }
+    if (function->getReturnType()->isIntegerTy(1)) function->addRetAttr(llvm::Attribute::ZExt);
+    abi_[name] = callee;
   };
 #define TRT_FN(result, name, ...) declare(#result, #name, #__VA_ARGS__);
 #define TRT_BUILTIN(name) declare("I1", "builtin_" #name, "PTR call, PTR types, PTR args, PTR out, PTR result_type");
