@@ -270,9 +270,10 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     command.add_option("file", options.file, "The .task file")->required();
     command.add_option("--cxx", options.cxx,
                        "The C++ compiler for the program (default: $TASKC_CXX, else clang++ where installed)");
-    command.add_option("--backend", options.backend,
-                       "cpp (generated C++, compiled by clang++) or llvm (straight to machine code, much faster to "
-                       "build; programs it cannot lower yet are built by the C++ backend, said under -v)")
+    command
+        .add_option("--backend", options.backend,
+                    "cpp (generated C++, compiled by clang++) or llvm (straight to machine code, much faster to "
+                    "build; programs it cannot lower yet are built by the C++ backend, said under -v)")
         ->check(CLI::IsMember({"cpp", "llvm"}))
         ->default_str("cpp");
     command.add_option("-O", options.optimization, "Optimisation level of the build, 0 to 3")

@@ -3,24 +3,25 @@
 
 #include <atomic>
 #include <bit>
+#include <coroutine>
 #include <cstdio>
 #include <cstdlib>
-#include <coroutine>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "lowered_values.hpp"
+#include "taskrt/builtins.hpp"
+#include "taskrt/channel.hpp"
 #include "taskrt/checked.hpp"
 #include "taskrt/clauses.hpp"
 #include "taskrt/event.hpp"
-#include "taskrt/builtins.hpp"
-#include "taskrt/channel.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"
 #include "taskrt/print.hpp"
@@ -30,7 +31,6 @@
 #include "taskrt/semaphore.hpp"
 #include "taskrt/sleep.hpp"
 #include "taskrt/task.hpp"
-#include "lowered_values.hpp"
 
 namespace taskrt {
 namespace {
@@ -491,8 +491,8 @@ void* trt_error_record(void* call, void* type) {
   // Error { kind, message }, by the names the program's Error record gives.
   for (std::int64_t i = 0; i < record->type->count; ++i) {
     std::string_view field = record->type->names[i];
-    std::string text = field == "kind" ? std::string(taskrt::error_kind_name(taskrt::kind_of(error)))
-                                       : taskrt::message_of(error);
+    std::string text =
+        field == "kind" ? std::string(taskrt::error_kind_name(taskrt::kind_of(error))) : taskrt::message_of(error);
     record->fields.push_back(taskrt::lowered::slot(taskrt::lowered::new_str(std::move(text))));
   }
   return record;
@@ -546,10 +546,9 @@ void trt_await_each(void* call, void* branch, void* captures, void* items, std::
     call_of(call).pending.emplace(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
     return;
   }
-  call_of(call).pending.emplace(taskrt::run_each(reinterpret_cast<taskrt::Body>(branch), captures,
-                                                 std::move(elements), limit, static_cast<const char*>(label),
-                                                 static_cast<const trt_type*>(list_type),
-                                                 static_cast<void**>(out)));
+  call_of(call).pending.emplace(taskrt::run_each(reinterpret_cast<taskrt::Body>(branch), captures, std::move(elements),
+                                                 limit, static_cast<const char*>(label),
+                                                 static_cast<const trt_type*>(list_type), static_cast<void**>(out)));
 }
 
 bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity, void* out) {
@@ -641,8 +640,7 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
   for (std::int64_t i = 0; i < program.param_count; ++i) {
     const trt_param& param = program.params[i];
     params.push_back({param.name, param.type,
-                      param.option_default != nullptr ? std::optional<std::string>(param.option_default)
-                                                      : std::nullopt,
+                      param.option_default != nullptr ? std::optional<std::string>(param.option_default) : std::nullopt,
                       param.default_source});
   }
   taskrt::ProgramArgs args(program.name, program.description, params, std::move(limits));
@@ -668,7 +666,8 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
       }
     }
   }
-  int status = taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data(), program.init); });
+  int status =
+      taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data(), program.init); });
   for (std::int64_t i = 0; i < program.param_count; ++i) {
     taskrt::lowered::release_slot(program.params[i].value_type, static_cast<std::uint64_t>(slots[i]));
   }

@@ -17,11 +17,11 @@
 #include "taskrt/builtins.hpp"
 #include "taskrt/clock.hpp"
 #include "taskrt/files.hpp"
-#include "taskrt/random.hpp"
-#include "taskrt/text.hpp"
 #include "taskrt/http.hpp"
+#include "taskrt/random.hpp"
 #include "taskrt/subprocess.hpp"
 #include "taskrt/task.hpp"
+#include "taskrt/text.hpp"
 #include "taskrt/time.hpp"
 
 namespace taskrt::lowered {
@@ -129,22 +129,31 @@ using taskrt::lowered::Operands;
 using taskrt::lowered::Slot;
 using namespace taskrt::lowered;  // of(), list_of(), …
 
-#define TRT_BUILTIN(name)                                                                                   \
-  static void builtin_##name(const Operands& in, Slot& out, const trt_type* result_type);                    \
-  extern "C" bool trt_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {     \
-    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                 \
-    return fail_call(call, [&] {                                                                             \
-      builtin_##name(in, *static_cast<Slot*>(out), static_cast<const trt_type*>(result_type));               \
-    });                                                                                                      \
-  }                                                                                                          \
-  static void builtin_##name([[maybe_unused]] const Operands& in, [[maybe_unused]] Slot& out,                 \
+#define TRT_BUILTIN(name)                                                                                        \
+  static void builtin_##name(const Operands& in, Slot& out, const trt_type* result_type);                        \
+  extern "C" bool trt_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {        \
+    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                     \
+    return fail_call(                                                                                            \
+        call, [&] { builtin_##name(in, *static_cast<Slot*>(out), static_cast<const trt_type*>(result_type)); }); \
+  }                                                                                                              \
+  static void builtin_##name([[maybe_unused]] const Operands& in, [[maybe_unused]] Slot& out,                    \
                              [[maybe_unused]] const trt_type* result_type)
 
-TRT_BUILTIN(now) { out = of(taskrt::now()); }
-TRT_BUILTIN(clock) { out = of(static_cast<std::int64_t>(taskrt::clock().count())); }
-TRT_BUILTIN(getpid) { out = of(taskrt::getpid()); }
-TRT_BUILTIN(random) { out = of(taskrt::random()); }
-TRT_BUILTIN(random_int) { out = of(taskrt::random_int(in.integer(0), in.integer(1))); }
+TRT_BUILTIN(now) {
+  out = of(taskrt::now());
+}
+TRT_BUILTIN(clock) {
+  out = of(static_cast<std::int64_t>(taskrt::clock().count()));
+}
+TRT_BUILTIN(getpid) {
+  out = of(taskrt::getpid());
+}
+TRT_BUILTIN(random) {
+  out = of(taskrt::random());
+}
+TRT_BUILTIN(random_int) {
+  out = of(taskrt::random_int(in.integer(0), in.integer(1)));
+}
 
 TRT_BUILTIN(sum) {
   const trt_type* element = in.type(0)->args[0];
@@ -187,8 +196,12 @@ static Slot extreme(const Operands& in, bool smallest) {
   return kept(in.type(0), best);
 }
 
-TRT_BUILTIN(min) { out = extreme(in, true); }
-TRT_BUILTIN(max) { out = extreme(in, false); }
+TRT_BUILTIN(min) {
+  out = extreme(in, true);
+}
+TRT_BUILTIN(max) {
+  out = extreme(in, false);
+}
 
 TRT_BUILTIN(round) {
   if (in.type(0)->kind == trt_kind_int) {
@@ -199,8 +212,12 @@ TRT_BUILTIN(round) {
     out = of(taskrt::round(in.real(0)));
   }
 }
-TRT_BUILTIN(sqrt) { out = of(taskrt::sqrt(in.real(0))); }
-TRT_BUILTIN(floor) { out = of(taskrt::floor(in.real(0))); }
+TRT_BUILTIN(sqrt) {
+  out = of(taskrt::sqrt(in.real(0)));
+}
+TRT_BUILTIN(floor) {
+  out = of(taskrt::floor(in.real(0)));
+}
 
 TRT_BUILTIN(int) {
   switch (in.type(0)->kind) {
@@ -221,21 +238,51 @@ TRT_BUILTIN(float) {
 TRT_BUILTIN(split) {
   out = strs_of(result_type, in.types[1] != nullptr ? taskrt::split(in.str(0), in.str(1)) : taskrt::split(in.str(0)));
 }
-TRT_BUILTIN(join) { out = of(taskrt::join(in.strs(0), in.str(1))); }
-TRT_BUILTIN(trim) { out = of(taskrt::trim(in.str(0))); }
-TRT_BUILTIN(lower) { out = of(taskrt::lower(in.str(0))); }
-TRT_BUILTIN(upper) { out = of(taskrt::upper(in.str(0))); }
-TRT_BUILTIN(starts_with) { out = of(taskrt::starts_with(in.str(0), in.str(1))); }
-TRT_BUILTIN(ends_with) { out = of(taskrt::ends_with(in.str(0), in.str(1))); }
-TRT_BUILTIN(replace) { out = of(taskrt::replace(in.str(0), in.str(1), in.str(2))); }
-TRT_BUILTIN(repeat) { out = of(taskrt::repeat(in.str(0), in.integer(1))); }
-TRT_BUILTIN(is_digit) { out = of(taskrt::is_digit(in.str(0))); }
-TRT_BUILTIN(is_alpha) { out = of(taskrt::is_alpha(in.str(0))); }
-TRT_BUILTIN(is_space) { out = of(taskrt::is_space(in.str(0))); }
-TRT_BUILTIN(chars) { out = strs_of(result_type, taskrt::chars(in.str(0))); }
-TRT_BUILTIN(len_chars) { out = of(taskrt::len_chars(in.str(0))); }
-TRT_BUILTIN(chr) { out = of(taskrt::chr(in.integer(0))); }
-TRT_BUILTIN(ord) { out = of(taskrt::ord(in.str(0))); }
+TRT_BUILTIN(join) {
+  out = of(taskrt::join(in.strs(0), in.str(1)));
+}
+TRT_BUILTIN(trim) {
+  out = of(taskrt::trim(in.str(0)));
+}
+TRT_BUILTIN(lower) {
+  out = of(taskrt::lower(in.str(0)));
+}
+TRT_BUILTIN(upper) {
+  out = of(taskrt::upper(in.str(0)));
+}
+TRT_BUILTIN(starts_with) {
+  out = of(taskrt::starts_with(in.str(0), in.str(1)));
+}
+TRT_BUILTIN(ends_with) {
+  out = of(taskrt::ends_with(in.str(0), in.str(1)));
+}
+TRT_BUILTIN(replace) {
+  out = of(taskrt::replace(in.str(0), in.str(1), in.str(2)));
+}
+TRT_BUILTIN(repeat) {
+  out = of(taskrt::repeat(in.str(0), in.integer(1)));
+}
+TRT_BUILTIN(is_digit) {
+  out = of(taskrt::is_digit(in.str(0)));
+}
+TRT_BUILTIN(is_alpha) {
+  out = of(taskrt::is_alpha(in.str(0)));
+}
+TRT_BUILTIN(is_space) {
+  out = of(taskrt::is_space(in.str(0)));
+}
+TRT_BUILTIN(chars) {
+  out = strs_of(result_type, taskrt::chars(in.str(0)));
+}
+TRT_BUILTIN(len_chars) {
+  out = of(taskrt::len_chars(in.str(0)));
+}
+TRT_BUILTIN(chr) {
+  out = of(taskrt::chr(in.integer(0)));
+}
+TRT_BUILTIN(ord) {
+  out = of(taskrt::ord(in.str(0)));
+}
 TRT_BUILTIN(find) {
   std::optional<std::int64_t> at = taskrt::find(in.str(0), in.str(1));
   out = optional_of(result_type, at ? std::optional<Slot>(of(*at)) : std::nullopt);
@@ -261,11 +308,9 @@ TRT_BUILTIN(sorted) {
   std::vector<Slot> items = in.items(0);
   bool reverse = in.types[1] != nullptr && in.flag(1);
   if (reverse) {
-    std::stable_sort(items.begin(), items.end(),
-                     [&](Slot a, Slot b) { return taskrt::lowered::less(element, b, a); });
+    std::stable_sort(items.begin(), items.end(), [&](Slot a, Slot b) { return taskrt::lowered::less(element, b, a); });
   } else {
-    std::stable_sort(items.begin(), items.end(),
-                     [&](Slot a, Slot b) { return taskrt::lowered::less(element, a, b); });
+    std::stable_sort(items.begin(), items.end(), [&](Slot a, Slot b) { return taskrt::lowered::less(element, a, b); });
   }
   for (Slot item : items) retain_slot(element, item);
   out = list_of(result_type, std::move(items));
@@ -325,14 +370,14 @@ namespace taskrt::lowered {
 void await_task(void* call, taskrt::Task<void> task);
 }
 
-#define TRT_AWAIT_BUILTIN(name)                                                                                     \
-  static taskrt::Task<void> await_##name(Operands in, Slot* out, const trt_type* result_type);                      \
-  extern "C" void trt_await_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {     \
-    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                       \
-    taskrt::lowered::await_task(call,                                                                              \
+#define TRT_AWAIT_BUILTIN(name)                                                                                        \
+  static taskrt::Task<void> await_##name(Operands in, Slot* out, const trt_type* result_type);                         \
+  extern "C" void trt_await_builtin_##name(void* call, void* types, void* args, void* out, void* result_type) {        \
+    Operands in{static_cast<const trt_type* const*>(types), static_cast<const Slot*>(args)};                           \
+    taskrt::lowered::await_task(call,                                                                                  \
                                 await_##name(in, static_cast<Slot*>(out), static_cast<const trt_type*>(result_type))); \
-  }                                                                                                                \
-  static taskrt::Task<void> await_##name([[maybe_unused]] Operands in, [[maybe_unused]] Slot* out,                 \
+  }                                                                                                                    \
+  static taskrt::Task<void> await_##name([[maybe_unused]] Operands in, [[maybe_unused]] Slot* out,                     \
                                          [[maybe_unused]] const trt_type* result_type)
 
 // The operands stay the caller's until it is resumed, after the task ends.
@@ -393,9 +438,9 @@ extern "C" bool trt_duration_math(void* call, std::int32_t op, void* types, void
       case trt_op_sub: result = of(taskrt::checked_sub(duration(0), duration(1)).count()); return;
       case trt_op_neg: result = of(taskrt::checked_neg(duration(0)).count()); return;
       case trt_op_mul:
-        result = of((number(other) ? taskrt::scale(duration(d), in.real(other))
-                                   : taskrt::scale(duration(d), in.integer(other)))
-                        .count());
+        result = of(
+            (number(other) ? taskrt::scale(duration(d), in.real(other)) : taskrt::scale(duration(d), in.integer(other)))
+                .count());
         return;
       case trt_op_div:
         if (in.type(1)->kind == trt_kind_duration) {

@@ -413,9 +413,8 @@ std::int64_t trt_tuple_get(void* tuple, std::int64_t index) {
 void trt_tuple_set(void* variable, std::int64_t index, std::int64_t slot) {
   auto* tuple = static_cast<TupleBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
   Slot& field = tuple->fields[static_cast<std::size_t>(index)];
-  taskrt::lowered::release_slot(tuple->type->kind == trt_kind_optional ? tuple->type->args[0]
-                                                                       : tuple->type->args[index],
-                                field);
+  taskrt::lowered::release_slot(
+      tuple->type->kind == trt_kind_optional ? tuple->type->args[0] : tuple->type->args[index], field);
   field = static_cast<Slot>(slot);
 }
 
@@ -444,7 +443,8 @@ std::int64_t trt_map_len(void* map) {
 }
 
 std::int64_t trt_map_key_at(void* map, std::int64_t index) {
-  return static_cast<std::int64_t>(static_cast<taskrt::lowered::MapBox*>(map)->entries[static_cast<std::size_t>(index)].first);
+  return static_cast<std::int64_t>(
+      static_cast<taskrt::lowered::MapBox*>(map)->entries[static_cast<std::size_t>(index)].first);
 }
 
 std::int64_t trt_map_value_at(void* map, std::int64_t index) {

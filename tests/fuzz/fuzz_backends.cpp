@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
       ++failures;
       continue;
     }
-    Outcome cpp_build = run(quote(taskc) + " build -O0 --backend cpp " + quote(source) + " -o " + quote(base + ".cpp.exe"), base);
+    Outcome cpp_build =
+        run(quote(taskc) + " build -O0 --backend cpp " + quote(source) + " -o " + quote(base + ".cpp.exe"), base);
     Outcome llvm_build =
         run(quote(taskc) + " build -v --backend llvm " + quote(source) + " -o " + quote(base + ".llvm.exe"), base);
     if (cpp_build.status != 0 || llvm_build.status != 0) {

@@ -55,8 +55,9 @@ class Generator {
       line(1, fmt::format("try {{ print(\"t{}:\", {}) }} catch e {{ print(\"t{} caught {{e.kind}}: {{e.message}}\") }}",
                           i, call, i));
     }
-    line(1, "try { print(\"gathered:\", gather pure(k) for k in 0..4 limit 1) } catch e { print(\"gather caught "
-            "{e.kind}: {e.message}\") }");
+    line(1,
+         "try { print(\"gathered:\", gather pure(k) for k in 0..4 limit 1) } catch e { print(\"gather caught "
+         "{e.kind}: {e.message}\") }");
     out_ += "}\n";
     return out_;
   }
@@ -65,7 +66,9 @@ class Generator {
   int pick(int n) { return static_cast<int>(random_() % static_cast<std::uint64_t>(n)); }
   bool chance(int percent) { return pick(100) < percent; }
 
-  void line(int indent, const std::string& text) { out_ += std::string(static_cast<std::size_t>(indent) * 4, ' ') + text + "\n"; }
+  void line(int indent, const std::string& text) {
+    out_ += std::string(static_cast<std::size_t>(indent) * 4, ' ') + text + "\n";
+  }
 
   std::string fresh() { return fmt::format("v{}", next_name_++); }
 
@@ -111,7 +114,7 @@ class Generator {
     switch (pick(12)) {
       case 0:
       case 1: {
-        static constexpr std::array<Type, 7> kTypes{Type::kInt, Type::kStr,    Type::kBool, Type::kInts,
+        static constexpr std::array<Type, 7> kTypes{Type::kInt,    Type::kStr,  Type::kBool, Type::kInts,
                                                     Type::kCounts, Type::kItem, Type::kMaybe};
         Type t = kTypes[static_cast<std::size_t>(pick(kTypes.size()))];
         std::string name = fresh();
@@ -165,7 +168,9 @@ class Generator {
         if (printing_) line(indent + 1, "print(\"caught {e.kind}: {e.message}\")");
         line(indent, "}");
         return;
-      case 7: line(indent, fmt::format("if {} {{ fail \"stop {{{}}}\" }}", expr(Type::kBool, 1), expr(Type::kInt, 1))); return;
+      case 7:
+        line(indent, fmt::format("if {} {{ fail \"stop {{{}}}\" }}", expr(Type::kBool, 1), expr(Type::kInt, 1)));
+        return;
       case 8: {
         const Variable* list = find(Type::kInts, true);
         if (list != nullptr) {
@@ -231,9 +236,18 @@ class Generator {
   }
 
   std::string int_literal() {
-    static constexpr std::array<const char*, 12> kBig{
-        "0", "1", "2", "3", "7", "-1", "-5", "100", "9223372036854775807", "-9223372036854775807", "4611686018427387904",
-        "3037000500"};
+    static constexpr std::array<const char*, 12> kBig{"0",
+                                                      "1",
+                                                      "2",
+                                                      "3",
+                                                      "7",
+                                                      "-1",
+                                                      "-5",
+                                                      "100",
+                                                      "9223372036854775807",
+                                                      "-9223372036854775807",
+                                                      "4611686018427387904",
+                                                      "3037000500"};
     return kBig[static_cast<std::size_t>(pick(kBig.size()))];
   }
 
@@ -289,7 +303,8 @@ class Generator {
         return fmt::format("[{}, {}, {}]", expr(Type::kInt, depth - 1), expr(Type::kInt, depth - 1),
                            expr(Type::kInt, depth - 1));
       case Type::kCounts:
-        return fmt::format("{{{}: {}, {}: {}}}", key(), expr(Type::kInt, depth - 1), key(), expr(Type::kInt, depth - 1));
+        return fmt::format("{{{}: {}, {}: {}}}", key(), expr(Type::kInt, depth - 1), key(),
+                           expr(Type::kInt, depth - 1));
       case Type::kItem:
         return fmt::format("Item {{ name: {}, count: {} }}", expr(Type::kStr, depth - 1), expr(Type::kInt, depth - 1));
       case Type::kMaybe: return chance(30) ? "none" : expr(Type::kInt, depth - 1);
@@ -301,8 +316,8 @@ class Generator {
     switch (t) {
       case Type::kInt: return int_literal();
       case Type::kStr: {
-        static constexpr std::array<const char*, 6> kTexts{"\"\"", "\"x\"", "\"hello world\"", "\"ünï\"",
-                                                           "\"a\\\"q\"", "\"tab\\tend\""};
+        static constexpr std::array<const char*, 6> kTexts{"\"\"",    "\"x\"",      "\"hello world\"",
+                                                           "\"ünï\"", "\"a\\\"q\"", "\"tab\\tend\""};
         return kTexts[static_cast<std::size_t>(pick(kTexts.size()))];
       }
       case Type::kBool: return chance(50) ? "true" : "false";

@@ -13,8 +13,7 @@ namespace taskc::codegen::llvm_backend {
 
 llvm::Value* Lowering::expr(const ir::Expr& e) {
   switch (e.kind) {
-    case ir::ExprKind::kIntLiteral:
-      return builder_.getInt64(static_cast<std::uint64_t>(e.as<std::int64_t>()));
+    case ir::ExprKind::kIntLiteral: return builder_.getInt64(static_cast<std::uint64_t>(e.as<std::int64_t>()));
     case ir::ExprKind::kFloatLiteral: return llvm::ConstantFP::get(builder_.getDoubleTy(), e.as<double>());
     case ir::ExprKind::kBoolLiteral: return builder_.getInt1(e.as<bool>());
     case ir::ExprKind::kDurationLiteral:
@@ -159,10 +158,9 @@ llvm::Value* Lowering::call_task(const ir::Expr& e) {
       owned.push_back(value);
     }
   }
-  abi("await_call", {body_->call, builder_.CreateBitCast(task_descriptors_[id.index], ptr()),
-                     builder_.CreateBitCast(args, ptr()),
-                     result != nullptr ? builder_.CreateBitCast(result, ptr())
-                                       : llvm::ConstantPointerNull::get(ptr())});
+  abi("await_call",
+      {body_->call, builder_.CreateBitCast(task_descriptors_[id.index], ptr()), builder_.CreateBitCast(args, ptr()),
+       result != nullptr ? builder_.CreateBitCast(result, ptr()) : llvm::ConstantPointerNull::get(ptr())});
   await_and_check();
   body_->temporaries.resize(held);
   for (llvm::Value* value : owned) abi("release", {value});
@@ -211,8 +209,8 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       llvm::BasicBlock* from = builder_.GetInsertBlock();
       builder_.CreateCondBr(got, some, after);
       builder_.SetInsertPoint(some);
-      llvm::Value* box = wrap_optional(from_slot(builder_.CreateLoad(builder_.getInt64Ty(), received_), e.type->element()),
-                                       e.type);
+      llvm::Value* box =
+          wrap_optional(from_slot(builder_.CreateLoad(builder_.getInt64Ty(), received_), e.type->element()), e.type);
       llvm::BasicBlock* from_some = builder_.GetInsertBlock();
       builder_.CreateBr(after);
       builder_.SetInsertPoint(after);
@@ -232,7 +230,7 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
           e.operands[0]->type->is(ir::TypeKind::kChannel) || e.operands[0]->type->is(ir::TypeKind::kMap)) {
         llvm::Value* value = expr(*e.operands[0]);
         const ir::Type* t = e.operands[0]->type;
-        const char* length_of = is_str(t)                          ? "str_len"
+        const char* length_of = is_str(t)                       ? "str_len"
                                 : t->is(ir::TypeKind::kChannel) ? "channel_len"
                                 : t->is(ir::TypeKind::kMap)     ? "map_len"
                                                                 : "list_len";
@@ -281,7 +279,8 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
 llvm::Value* Lowering::receive(llvm::Value* channel) {
   received_ = entry_alloca(builder_.getInt64Ty());
   llvm::Value* got = entry_alloca(builder_.getInt64Ty());
-  abi("await_recv", {body_->call, channel, builder_.CreateBitCast(received_, ptr()), builder_.CreateBitCast(got, ptr())});
+  abi("await_recv",
+      {body_->call, channel, builder_.CreateBitCast(received_, ptr()), builder_.CreateBitCast(got, ptr())});
   await_and_check();
   return builder_.CreateICmpNE(builder_.CreateLoad(builder_.getInt64Ty(), got), builder_.getInt64(0));
 }
@@ -311,10 +310,10 @@ llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& 
   llvm::Value* out = entry_alloca(builder_.getInt64Ty());
   bool has_result = !e.type->is(ir::TypeKind::kVoid);
   llvm::Value* outcome =
-      abi(wrapper.c_str(), {body_->call, llvm::ConstantExpr::getBitCast(table, ptr()), builder_.CreateBitCast(args, ptr()),
-                            builder_.CreateBitCast(out, ptr()),
-                            has_result ? descriptor(e.type)
-                                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))});
+      abi(wrapper.c_str(),
+          {body_->call, llvm::ConstantExpr::getBitCast(table, ptr()), builder_.CreateBitCast(args, ptr()),
+           builder_.CreateBitCast(out, ptr()),
+           has_result ? descriptor(e.type) : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))});
   // A builtin that waits has left what to wait for; the others say whether they failed.
   if (ir::builtin_info(e.as<ir::Builtin>()).suspends) {
     await_and_check();
@@ -334,8 +333,8 @@ llvm::Value* Lowering::unary(const ir::Expr& e) {
     case ir::UnaryOp::kBitNot: return builder_.CreateNot(operand);
     case ir::UnaryOp::kNegate:
       if (e.type->is(ir::TypeKind::kFloat)) return builder_.CreateFNeg(operand);
-      if (e.type->is(ir::TypeKind::kInt)) return checked(llvm::Intrinsic::ssub_with_overflow, trt_op_neg,
-                                                         builder_.getInt64(0), operand, operand);
+      if (e.type->is(ir::TypeKind::kInt))
+        return checked(llvm::Intrinsic::ssub_with_overflow, trt_op_neg, builder_.getInt64(0), operand, operand);
       if (e.type->is(ir::TypeKind::kDuration)) return duration_math(trt_op_neg, {e.type}, {operand});
       break;
   }
@@ -351,8 +350,8 @@ llvm::Value* Lowering::checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Valu
   llvm::BasicBlock* ok = block("no_overflow");
   builder_.CreateCondBr(builder_.CreateExtractValue(both, {1}), overflow, ok);
   builder_.SetInsertPoint(overflow);
-  abi("int_overflow", {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)), shown != nullptr ? shown : left,
-                       right});
+  abi("int_overflow",
+      {body_->call, builder_.getInt32(static_cast<std::uint32_t>(op)), shown != nullptr ? shown : left, right});
   fail_here();
   builder_.SetInsertPoint(ok);
   return builder_.CreateExtractValue(both, {0});
@@ -440,10 +439,14 @@ llvm::Value* Lowering::compare(ir::BinaryOp op, const ir::Type* t, llvm::Value* 
   switch (op) {
     case ir::BinaryOp::kEq: return builder_.CreateICmpEQ(left, right);
     case ir::BinaryOp::kNe: return builder_.CreateICmpNE(left, right);
-    case ir::BinaryOp::kLt: return unsigned_order ? builder_.CreateICmpULT(left, right) : builder_.CreateICmpSLT(left, right);
-    case ir::BinaryOp::kLe: return unsigned_order ? builder_.CreateICmpULE(left, right) : builder_.CreateICmpSLE(left, right);
-    case ir::BinaryOp::kGt: return unsigned_order ? builder_.CreateICmpUGT(left, right) : builder_.CreateICmpSGT(left, right);
-    case ir::BinaryOp::kGe: return unsigned_order ? builder_.CreateICmpUGE(left, right) : builder_.CreateICmpSGE(left, right);
+    case ir::BinaryOp::kLt:
+      return unsigned_order ? builder_.CreateICmpULT(left, right) : builder_.CreateICmpSLT(left, right);
+    case ir::BinaryOp::kLe:
+      return unsigned_order ? builder_.CreateICmpULE(left, right) : builder_.CreateICmpSLE(left, right);
+    case ir::BinaryOp::kGt:
+      return unsigned_order ? builder_.CreateICmpUGT(left, right) : builder_.CreateICmpSGT(left, right);
+    case ir::BinaryOp::kGe:
+      return unsigned_order ? builder_.CreateICmpUGE(left, right) : builder_.CreateICmpSGE(left, right);
     default: return nullptr;
   }
 }
@@ -486,8 +489,8 @@ llvm::Value* Lowering::binary(const ir::Expr& e) {
     llvm::Value* result = duration_math(duration_op, {left_type, right_type}, {left, right});
     return e.type->is(ir::TypeKind::kFloat) ? builder_.CreateBitCast(result, builder_.getDoubleTy()) : result;
   }
-  if (left_type != right_type) unsupported("an operation on a " + ir::type_name(left_type) + " and a " +
-                                               ir::type_name(right_type), e.span);
+  if (left_type != right_type)
+    unsupported("an operation on a " + ir::type_name(left_type) + " and a " + ir::type_name(right_type), e.span);
   llvm::Value* left = expr(*e.operands[0]);
   std::size_t held = body_->temporaries.size();
   if (is_boxed(left_type)) body_->temporaries.push_back(left);
@@ -559,8 +562,8 @@ llvm::Value* Lowering::index(const ir::Expr& e) {
   if (is_boxed(e.operands[1]->type)) body_->temporaries.push_back(position);
   llvm::Value* out = entry_alloca(builder_.getInt64Ty());
   if (is_map) {
-    branch_on_failure(abi("map_get", {body_->call, list, to_slot(position, e.operands[1]->type),
-                                      builder_.CreateBitCast(out, ptr())}));
+    branch_on_failure(abi(
+        "map_get", {body_->call, list, to_slot(position, e.operands[1]->type), builder_.CreateBitCast(out, ptr())}));
   } else {
     branch_on_failure(abi("list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
   }
@@ -593,8 +596,8 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
   if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
   llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
   for (std::size_t i = 0; i < branches.size(); ++i) {
-    llvm::Value* slot = builder_.CreateLoad(builder_.getInt64Ty(),
-                                            builder_.CreateConstGEP2_32(results_type, results, 0, static_cast<unsigned>(i)));
+    llvm::Value* slot = builder_.CreateLoad(
+        builder_.getInt64Ty(), builder_.CreateConstGEP2_32(results_type, results, 0, static_cast<unsigned>(i)));
     abi("tuple_init", {tuple, builder_.getInt64(i), slot});
   }
   return tuple;
@@ -631,12 +634,12 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   llvm::Value* out = entry_alloca(ptr());
   builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), out);
   bool has_result = !e.type->is(ir::TypeKind::kVoid);
-  abi("await_each", {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), list, from, to,
-                     builder_.getInt1(inclusive), builder_.getInt1(e.operands[2] != nullptr), limit,
-                     string_constant(label),
-                     has_result ? descriptor(e.type) : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
-                     has_result ? builder_.CreateBitCast(out, ptr())
-                                : static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(ptr()))});
+  abi("await_each",
+      {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), list, from, to,
+       builder_.getInt1(inclusive), builder_.getInt1(e.operands[2] != nullptr), limit, string_constant(label),
+       has_result ? descriptor(e.type) : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
+       has_result ? builder_.CreateBitCast(out, ptr())
+                  : static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(ptr()))});
   await_and_check();
   body_->temporaries.resize(held);
   if (items.kind != ir::ExprKind::kRange) abi("release", {list});

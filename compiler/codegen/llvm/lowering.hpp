@@ -169,7 +169,8 @@ class Lowering {
   llvm::Value* float_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::Value* right);
   llvm::Value* compare(ir::BinaryOp op, const ir::Type* type, llvm::Value* left, llvm::Value* right);
   llvm::Value* logical(const ir::Expr& e);
-  llvm::Value* duration_math(int op, const std::vector<const ir::Type*>& types, const std::vector<llvm::Value*>& values);
+  llvm::Value* duration_math(int op, const std::vector<const ir::Type*>& types,
+                             const std::vector<llvm::Value*>& values);
   llvm::Value* list(const ir::Expr& e);
   llvm::Value* tuple(const ir::Expr& e);
   llvm::Value* element(const ir::Expr& e, std::uint32_t index);

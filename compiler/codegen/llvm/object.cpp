@@ -48,9 +48,9 @@ bool LlvmModule::write_object(const std::string& path, int optimization, std::st
   if (target == nullptr) return false;
   // Position-independent, for the PIE executables Debian's linkers make; a
   // generic CPU, as the C++ backend's builds (an executable may be copied).
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_, llvm::None,
-      optimization == 0 ? llvm::CodeGenOpt::None : llvm::CodeGenOpt::Default));
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_, llvm::None,
+                                  optimization == 0 ? llvm::CodeGenOpt::None : llvm::CodeGenOpt::Default));
   if (machine == nullptr) {
     error = "LLVM cannot generate code for " + triple;
     return false;
@@ -68,9 +68,8 @@ bool LlvmModule::write_object(const std::string& path, int optimization, std::st
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, cgscc, modules);
-  llvm::ModulePassManager passes = optimization == 0
-                                       ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
-                                       : builder.buildPerModuleDefaultPipeline(level(optimization));
+  llvm::ModulePassManager passes = optimization == 0 ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+                                                     : builder.buildPerModuleDefaultPipeline(level(optimization));
   passes.run(module, modules);
 
   std::error_code code;

@@ -86,8 +86,8 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
       break;
     default: throw Unsupported{"a value of type " + ir::type_name(t)};
   }
-  auto* global = new llvm::GlobalVariable(module_, type_type_, true, llvm::GlobalValue::InternalLinkage, nullptr,
-                                          "type");
+  auto* global =
+      new llvm::GlobalVariable(module_, type_type_, true, llvm::GlobalValue::InternalLinkage, nullptr, "type");
   llvm::Constant* pointer = llvm::ConstantExpr::getBitCast(global, ptr());
   descriptors_.emplace(t, pointer);  // before the arguments: a record may contain itself
   std::vector<llvm::Constant*> arg_descriptors;
@@ -101,9 +101,9 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
   };
   auto* i64 = builder_.getInt64Ty();
   global->setInitializer(llvm::ConstantStruct::get(
-      type_type_, {llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(kind)),
-                   llvm::ConstantInt::get(i64, args.size()), table(arg_descriptors, "type.args"),
-                   table(names, "type.names"), name}));
+      type_type_,
+      {llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(kind)), llvm::ConstantInt::get(i64, args.size()),
+       table(arg_descriptors, "type.args"), table(names, "type.names"), name}));
   return pointer;
 }
 
@@ -209,8 +209,8 @@ llvm::Constant* Lowering::string_constant(const std::string& text) {
   auto found = strings_.find(text);
   if (found != strings_.end()) return found->second;
   llvm::Constant* data = llvm::ConstantDataArray::getString(context_, text, true);
-  auto* global = new llvm::GlobalVariable(module_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
-                                          "text");
+  auto* global =
+      new llvm::GlobalVariable(module_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, "text");
   global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   llvm::Constant* pointer = llvm::ConstantExpr::getBitCast(global, ptr());
   strings_.emplace(text, pointer);
@@ -333,8 +333,8 @@ void Lowering::define_main() {
   auto* main_type = llvm::FunctionType::get(builder_.getInt32Ty(), {builder_.getInt32Ty(), ptr()}, false);
   auto* function = llvm::Function::Create(main_type, llvm::GlobalValue::ExternalLinkage, "main", module_);
   builder_.SetInsertPoint(llvm::BasicBlock::Create(context_, "entry", function));
-  builder_.CreateRet(builder_.CreateCall(abi_.at("run_program"), {function->getArg(0), function->getArg(1),
-                                                                  builder_.CreateBitCast(program, ptr())}));
+  builder_.CreateRet(builder_.CreateCall(
+      abi_.at("run_program"), {function->getArg(0), function->getArg(1), builder_.CreateBitCast(program, ptr())}));
 }
 
 // The body that gives the `shared` values their first values, before main.
@@ -347,8 +347,8 @@ llvm::Function* Lowering::define_init() {
   for (std::size_t i = 0; i < program_.shared.size(); ++i) {
     const ir::Shared& shared = program_.shared[i];
     llvm::Value* value = expr(*shared.init);
-    abi("shared_init", {builder_.getInt32(static_cast<std::uint32_t>(i)), descriptor(shared.type),
-                        to_slot(value, shared.type)});
+    abi("shared_init",
+        {builder_.getInt32(static_cast<std::uint32_t>(i)), descriptor(shared.type), to_slot(value, shared.type)});
   }
   end_body(body);
   return function;
@@ -396,8 +396,8 @@ void Lowering::end_body(Body& body) {
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(body.finish);
   builder_.SetInsertPoint(body.finish);
   abi("body_done", {body.call});
-  llvm::Value* final_suspend = builder_.CreateIntrinsic(
-      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getTrue()});
+  llvm::Value* final_suspend = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
+                                                        {llvm::ConstantTokenNone::get(context_), builder_.getTrue()});
   llvm::BasicBlock* never = block("resumed_after_end");
   llvm::SwitchInst* choice = builder_.CreateSwitch(final_suspend, body.exit, 2);
   choice->addCase(builder_.getInt8(0), never);
@@ -465,9 +465,8 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
     nodes.push_back(llvm::ConstantExpr::getBitCast(define_node(task, node, locals), ptr()));
   }
   auto* node_array_type = llvm::ArrayType::get(ptr(), nodes.size());
-  auto* node_table =
-      new llvm::GlobalVariable(module_, node_array_type, true, llvm::GlobalValue::InternalLinkage,
-                               llvm::ConstantArray::get(node_array_type, nodes), task.name + ".nodes");
+  auto* node_table = new llvm::GlobalVariable(module_, node_array_type, true, llvm::GlobalValue::InternalLinkage,
+                                              llvm::ConstantArray::get(node_array_type, nodes), task.name + ".nodes");
   Body body;
   body.task = &task;
   body.function = task_bodies_[index];
@@ -490,7 +489,8 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
   if (!task.result->is(ir::TypeKind::kVoid)) {
     // The value a node returned: the caller's now.
     auto last = static_cast<unsigned>(task.locals.size());
-    llvm::Value* slot = builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(locals, frame_locals, last));
+    llvm::Value* slot =
+        builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(locals, frame_locals, last));
     builder_.CreateStore(slot, builder_.CreateBitCast(body.result, builder_.getInt64Ty()->getPointerTo()));
   }
   end_body(body);
@@ -572,8 +572,8 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
                                               ptr()->getPointerTo());
   const std::vector<ir::Local>& locals = parent->task->locals;
   for (std::size_t i = 0; i < locals.size(); ++i) {
-    bool own = std::find(bindings.begin(), bindings.end(), ir::LocalId{static_cast<std::uint32_t>(i)}) !=
-               bindings.end();
+    bool own =
+        std::find(bindings.begin(), bindings.end(), ir::LocalId{static_cast<std::uint32_t>(i)}) != bindings.end();
     llvm::Type* local_type = type(locals[i].type);
     if (own) {
       branch.locals.push_back(entry_alloca(local_type));
@@ -583,8 +583,8 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
     branch.locals.push_back(builder_.CreateBitCast(captured, local_type->getPointerTo()));
   }
   if (!bindings.empty()) {
-    llvm::Value* element = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(env_type, env, 1)),
-                                     element_type);
+    llvm::Value* element =
+        from_slot(builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(env_type, env, 1)), element_type);
     if (is_boxed(element_type)) abi("retain", {element});
     builder_.CreateStore(element, branch.locals[bindings[0].index]);
     branch.owned.push_back(bindings[0]);
@@ -601,8 +601,8 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
 }
 
 void Lowering::await_and_check() {
-  llvm::Value* suspended = builder_.CreateIntrinsic(
-      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
+                                                    {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
   llvm::BasicBlock* resumed = block("resumed");
   llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
   choice->addCase(builder_.getInt8(0), resumed);

@@ -58,7 +58,8 @@ void Lowering::with_stmt(const ir::Stmt& s) {
   if (is_shared) body_->held_shared.erase(index);
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) {
     if (is_shared) {
-      abi("shared_store", {builder_.getInt32(index), to_slot(builder_.CreateLoad(type(shared_type), copy), shared_type)});
+      abi("shared_store",
+          {builder_.getInt32(index), to_slot(builder_.CreateLoad(type(shared_type), copy), shared_type)});
     }
     abi("let_go", {body_->call});
   }
@@ -348,8 +349,7 @@ void Lowering::assign_element(const ir::Stmt& s) {
   const ir::Type* container = target.operands[0]->type;
   bool is_map = container->is(ir::TypeKind::kMap);
   const ir::Type* t = target.type;
-  llvm::Value* variable =
-      builder_.CreateBitCast(body_->locals[target.operands[0]->as<ir::LocalId>().index], ptr());
+  llvm::Value* variable = builder_.CreateBitCast(body_->locals[target.operands[0]->as<ir::LocalId>().index], ptr());
   llvm::Value* key = expr(*target.operands[1]);
   std::size_t held = body_->temporaries.size();
   if (is_boxed(target.operands[1]->type)) body_->temporaries.push_back(key);

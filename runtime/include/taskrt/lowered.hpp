@@ -27,10 +27,10 @@ struct trt_task {
   std::int64_t is_cpu;
   std::int64_t semaphore;  // an index into trt_program::semaphores, or -1
   std::int64_t permits;
-  std::int64_t timeout_ns;     // -1: none
-  std::int64_t retry_extra;    // attempts after the first; -1: no retry clause
+  std::int64_t timeout_ns;   // -1: none
+  std::int64_t retry_extra;  // attempts after the first; -1: no retry clause
   std::int64_t retry_backoff_ns;
-  std::int64_t retry_on;  // an ErrorKindSet; 0: the default
+  std::int64_t retry_on;     // an ErrorKindSet; 0: the default
   std::int64_t returns_int;  // main: its result is the exit status
 };
 
@@ -55,10 +55,10 @@ enum trt_kind : std::int64_t {
 
 struct trt_type {
   std::int64_t kind;
-  std::int64_t count;             // elements of a tuple, fields of a record, else 1 (or 0)
-  const trt_type* const* args;    // the element types, field types, or the one inner type
-  const char* const* names;       // a record's field names
-  const char* name;               // a record's name
+  std::int64_t count;           // elements of a tuple, fields of a record, else 1 (or 0)
+  const trt_type* const* args;  // the element types, field types, or the one inner type
+  const char* const* names;     // a record's field names
+  const char* name;             // a record's name
 };
 
 // The integer and float operations trt_int_overflow, trt_int_divide and
