@@ -27,6 +27,8 @@
 #include "taskrt/print.hpp"
 #include "taskrt/program.hpp"
 #include "taskrt/program_args.hpp"
+#include "taskrt/rate_limit.hpp"
+#include "taskrt/timeout.hpp"
 #include "taskrt/schedule.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/sleep.hpp"
@@ -185,8 +187,14 @@ std::deque<Semaphore>& semaphores() {
   return all;
 }
 
+// The program's rate limits, made from its trt_program at start.
+std::deque<RateLimit>& rate_limits() {
+  static std::deque<RateLimit> all;
+  return all;
+}
+
 Task<void> run_task(const trt_task& task, void* args, void* result) {
-  bool clauses = task.semaphore >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
+  bool clauses = task.semaphore >= 0 || task.rate_limit >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
   if (!clauses) {
     co_await run_attempt(task, args, result, 1);
     co_return;
@@ -196,6 +204,7 @@ Task<void> run_task(const trt_task& task, void* args, void* result) {
     clause.semaphore = &semaphores()[static_cast<std::size_t>(task.semaphore)];
     clause.permits = task.permits;
   }
+  if (task.rate_limit >= 0) clause.rate_limit = &rate_limits()[static_cast<std::size_t>(task.rate_limit)];
   if (task.timeout_ns >= 0) clause.timeout = std::chrono::nanoseconds(task.timeout_ns);
   if (task.retry_extra >= 0) {
     RetryPolicy policy;
@@ -274,19 +283,22 @@ struct BranchEnv {
   std::uint64_t element;
 };
 
-Task<std::uint64_t> run_branch(Body branch, BranchEnv* env) {
+// A branch's result, released unless taken: a gather that fails, or a race,
+// drops the results of the branches that finished anyway.
+Task<lowered::Owned> run_branch(Body branch, const BranchEnv* env, const trt_type* type) {
   std::uint64_t result = 0;
-  co_await run_body(branch, env, &result, 1);
-  co_return result;
+  co_await run_body(branch, const_cast<BranchEnv*>(env), &result, 1);
+  co_return lowered::Owned(type, result);
 }
 
 // gather(a, b, …): each operand a branch; results into the caller's slots.
-Task<void> run_gather(std::int64_t count, const Body* branches, void* captures, std::uint64_t* results) {
+Task<void> run_gather(std::int64_t count, const Body* branches, void* captures, const trt_type* const* types,
+                      std::uint64_t* results) {
   std::vector<BranchEnv> envs(static_cast<std::size_t>(count), BranchEnv{captures, 0});
-  std::vector<Task<std::uint64_t>> running;
-  for (std::size_t i = 0; i < envs.size(); ++i) running.push_back(run_branch(branches[i], &envs[i]));
-  std::vector<std::uint64_t> values = co_await gather(std::move(running));
-  std::copy(values.begin(), values.end(), results);
+  std::vector<Task<lowered::Owned>> running;
+  for (std::size_t i = 0; i < envs.size(); ++i) running.push_back(run_branch(branches[i], &envs[i], types[i]));
+  std::vector<lowered::Owned> values = co_await gather(std::move(running));
+  for (std::size_t i = 0; i < values.size(); ++i) results[i] = values[i].take();
 }
 
 // gather BODY for x in ITEMS [limit n]: one branch per element.
@@ -295,14 +307,36 @@ Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elem
   std::vector<BranchEnv> envs;
   envs.reserve(elements.size());
   for (std::uint64_t element : elements) envs.push_back({captures, element});
-  // The branch reads its env through the pointer; gather_each hands out const elements.
-  auto make = [&](const BranchEnv& env) { return run_branch(branch, const_cast<BranchEnv*>(&env)); };
-  std::vector<std::uint64_t> values = co_await gather_each(envs, make, limit, label);
+  const trt_type* element_type = list_type != nullptr ? list_type->args[0] : nullptr;
+  auto make = [&](const BranchEnv& env) { return run_branch(branch, &env, element_type); };
+  std::vector<lowered::Owned> values = co_await gather_each(envs, make, limit, label);
   if (out == nullptr) co_return;
   auto* list = new lowered::ListBox;
   list->type = list_type;
-  list->items = std::move(values);
+  list->items.reserve(values.size());
+  for (lowered::Owned& value : values) list->items.push_back(value.take());
   *out = list;
+}
+
+// The work of `timeout`, `try … else` and the competitors of `race`: branches
+// whose one result goes to `out`.
+Task<void> run_timeout(Body branch, BranchEnv env, const trt_type* type, std::int64_t ns, std::uint64_t* out) {
+  lowered::Owned value = co_await with_timeout(std::chrono::nanoseconds(ns), run_branch(branch, &env, type));
+  *out = value.take();
+}
+
+Task<void> run_work(Body branch, BranchEnv env, const trt_type* type, std::uint64_t* out) {
+  lowered::Owned value = co_await run_branch(branch, &env, type);
+  *out = value.take();
+}
+
+Task<void> run_race(std::int64_t count, const Body* branches, void* captures, const trt_type* type,
+                    std::uint64_t* out) {
+  std::vector<BranchEnv> envs(static_cast<std::size_t>(count), BranchEnv{captures, 0});
+  std::vector<Task<lowered::Owned>> running;
+  for (std::size_t i = 0; i < envs.size(); ++i) running.push_back(run_branch(branches[i], &envs[i], type));
+  lowered::Owned value = co_await race(std::move(running));
+  *out = value.take();
 }
 
 Task<int> run_main(const trt_task& main, void* args, Body init) {
@@ -527,9 +561,30 @@ void trt_node_done(void* flow, std::int32_t node) {
   static_cast<taskrt::Flow*>(flow)->done[static_cast<std::size_t>(node)].set();
 }
 
-void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* results) {
+void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* types, void* results) {
   call_of(call).pending.emplace(taskrt::run_gather(count, static_cast<const taskrt::Body*>(branches), captures,
+                                                   static_cast<const trt_type* const*>(types),
                                                    static_cast<std::uint64_t*>(results)));
+}
+
+void trt_await_timeout(void* call, void* branch, void* captures, void* type, std::int64_t ns, void* out) {
+  call_of(call).pending.emplace(taskrt::run_timeout(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
+                                                    static_cast<const trt_type*>(type), ns,
+                                                    static_cast<std::uint64_t*>(out)));
+}
+
+void trt_await_work(void* call, void* branch, void* captures, void* type, void* out) {
+  call_of(call).pending.emplace(taskrt::run_work(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
+                                                 static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
+}
+
+void trt_await_race(void* call, std::int64_t count, void* branches, void* captures, void* type, void* out) {
+  call_of(call).pending.emplace(taskrt::run_race(count, static_cast<const taskrt::Body*>(branches), captures,
+                                                 static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
+}
+
+void trt_await_rate_limit(void* call, std::int32_t index) {
+  call_of(call).pending.emplace(taskrt::rate_limits()[static_cast<std::size_t>(index)].acquire());
 }
 
 void trt_await_each(void* call, void* branch, void* captures, void* items, std::int64_t from, std::int64_t to,
@@ -635,6 +690,12 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
     const trt_semaphore& declared = program.semaphores[i];
     taskrt::Semaphore& semaphore = taskrt::semaphores().emplace_back(declared.permits);
     limits.push_back({declared.name, declared.permits, declared.most_at_once, &semaphore, nullptr});
+  }
+  for (std::int64_t i = 0; i < program.rate_limit_count; ++i) {
+    const trt_rate_limit& declared = program.rate_limits[i];
+    taskrt::RateLimit& rate_limit =
+        taskrt::rate_limits().emplace_back(declared.count, std::chrono::nanoseconds(declared.period_ns));
+    limits.push_back({declared.name, declared.count, 1, nullptr, &rate_limit});
   }
   std::vector<taskrt::ProgramArgs::Param> params;
   for (std::int64_t i = 0; i < program.param_count; ++i) {

@@ -70,6 +70,9 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
       return builder_.CreateLoad(ptr(), out);
     }
     case ir::ExprKind::kGatherEach: return gather_each(e);
+    case ir::ExprKind::kTimeout:
+    case ir::ExprKind::kTryElse:
+    case ir::ExprKind::kRace: return work(e);
     case ir::ExprKind::kWrapOptional: return wrap_optional(expr(*e.operands[0]), e.type);
     case ir::ExprKind::kUnwrapOptional: {
       // Known not to be none (the checker narrowed it).
@@ -590,8 +593,14 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
                                          llvm::ConstantArray::get(table_type, branches), "gather");
   auto* results_type = llvm::ArrayType::get(builder_.getInt64Ty(), branches.size());
   llvm::Value* results = entry_alloca(results_type);
+  std::vector<llvm::Constant*> types;
+  for (const ir::ExprPtr& operand : e.operands) types.push_back(result_descriptor(operand->type));
+  auto* types_table =
+      new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
+                               llvm::ConstantArray::get(table_type, types), "gather.types");
   abi("await_gather", {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()),
-                       captures(), builder_.CreateBitCast(results, ptr())});
+                       captures(), llvm::ConstantExpr::getBitCast(types_table, ptr()),
+                       builder_.CreateBitCast(results, ptr())});
   await_and_check();
   if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
   llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
@@ -601,6 +610,83 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
     abi("tuple_init", {tuple, builder_.getInt64(i), slot});
   }
   return tuple;
+}
+
+// The descriptor of a branch's result, or null when it has none.
+llvm::Constant* Lowering::result_descriptor(const ir::Type* t) {
+  if (t->is(ir::TypeKind::kVoid)) return llvm::ConstantPointerNull::get(ptr());
+  return descriptor(t);
+}
+
+// `work timeout d [else v]`, `try work else v`, `race(a, b, …)`: the work as
+// branches run by the runtime; an else value is computed here, when the
+// work failed with Timeout (timeout) or with anything but Cancelled (try).
+llvm::Value* Lowering::work(const ir::Expr& e) {
+  llvm::Value* out = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), out);
+  llvm::Constant* type = result_descriptor(e.type);
+  const ir::Expr* fallback = nullptr;
+  ir::ErrorKindSet kinds = 0;
+  if (e.kind == ir::ExprKind::kRace) {
+    std::vector<llvm::Constant*> branches;
+    for (const ir::ExprPtr& operand : e.operands) {
+      branches.push_back(llvm::ConstantExpr::getBitCast(define_branch(*operand, {}, nullptr), ptr()));
+    }
+    auto* table_type = llvm::ArrayType::get(ptr(), branches.size());
+    auto* table = new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
+                                           llvm::ConstantArray::get(table_type, branches), "race");
+    abi("await_race", {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()),
+                       captures(), type, builder_.CreateBitCast(out, ptr())});
+  } else if (e.kind == ir::ExprKind::kTimeout) {
+    llvm::Value* limit = expr(*e.operands[1]);
+    llvm::Function* branch = define_branch(*e.operands[0], {}, nullptr);
+    abi("await_timeout", {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), type, limit,
+                          builder_.CreateBitCast(out, ptr())});
+    fallback = e.operands[2].get();
+    kinds = ir::bit(ir::ErrorKind::kTimeout);
+  } else {
+    llvm::Function* branch = define_branch(*e.operands[0], {}, nullptr);
+    abi("await_work", {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), type,
+                       builder_.CreateBitCast(out, ptr())});
+    fallback = e.operands[1].get();
+  }
+  if (fallback == nullptr) {
+    await_and_check();
+    return e.type->is(ir::TypeKind::kVoid) ? nullptr : from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
+  }
+  llvm::Value* suspended = builder_.CreateIntrinsic(
+      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::BasicBlock* resumed = block("resumed");
+  llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
+  choice->addCase(builder_.getInt8(0), resumed);
+  choice->addCase(builder_.getInt8(1), body_->cleanup);
+  builder_.SetInsertPoint(resumed);
+  llvm::BasicBlock* failed = block("work_failed");
+  llvm::BasicBlock* done = block("work_done");
+  llvm::BasicBlock* use_fallback = block("fallback");
+  llvm::BasicBlock* after = block("after_work");
+  builder_.CreateCondBr(abi("await_failed", {body_->call}), failed, done);
+  builder_.SetInsertPoint(failed);
+  llvm::BasicBlock* passes_on = block("passes_on");
+  builder_.CreateCondBr(abi("error_matches", {body_->call, builder_.getInt64(kinds)}), use_fallback, passes_on);
+  builder_.SetInsertPoint(passes_on);
+  fail_here();
+  builder_.SetInsertPoint(use_fallback);
+  abi("error_clear", {body_->call});
+  llvm::Value* other = expr(*fallback);
+  llvm::BasicBlock* from_fallback = builder_.GetInsertBlock();
+  builder_.CreateBr(after);
+  builder_.SetInsertPoint(done);
+  llvm::Value* value =
+      e.type->is(ir::TypeKind::kVoid) ? nullptr : from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
+  llvm::BasicBlock* from_work = builder_.GetInsertBlock();
+  builder_.CreateBr(after);
+  builder_.SetInsertPoint(after);
+  if (value == nullptr) return nullptr;
+  llvm::PHINode* result = builder_.CreatePHI(value->getType(), 2);
+  result->addIncoming(value, from_work);
+  result->addIncoming(other, from_fallback);
+  return result;
 }
 
 // gather BODY for x in ITEMS [limit n]: a branch per element.
@@ -613,10 +699,9 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   llvm::Value* to = builder_.getInt64(0);
   bool inclusive = false;
   const ir::Type* element_type = nullptr;
-  if (items.kind == ir::ExprKind::kRange) {
-    from = expr(*items.operands[0]);
-    to = expr(*items.operands[1]);
-    inclusive = items.inclusive;
+  bool counted = is_int_range(items);
+  if (counted) {
+    std::tie(from, to, inclusive) = int_bounds(items);
     element_type = items.type->element();
   } else if (items.type->is(ir::TypeKind::kList)) {
     list = expr(items);
@@ -625,7 +710,7 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
     unsupported("a gather over a " + ir::type_name(items.type), e.span);
   }
   std::size_t held = body_->temporaries.size();
-  if (items.kind != ir::ExprKind::kRange) body_->temporaries.push_back(list);
+  if (!counted) body_->temporaries.push_back(list);
   llvm::Value* limit = e.operands[2] ? expr(*e.operands[2]) : builder_.getInt64(0);
   llvm::Function* branch = define_branch(work, e.bindings, element_type);
   // The progress bar's label, as the C++ backend's.
@@ -642,7 +727,7 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
                   : static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(ptr()))});
   await_and_check();
   body_->temporaries.resize(held);
-  if (items.kind != ir::ExprKind::kRange) abi("release", {list});
+  if (!counted) abi("release", {list});
   if (!has_result) return nullptr;
   return builder_.CreateLoad(ptr(), out);
 }

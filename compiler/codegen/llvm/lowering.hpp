@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "compiler/codegen/llvm/emit_llvm.hpp"
@@ -142,6 +143,9 @@ class Lowering {
   void stmt(const ir::Stmt& stmt);
   void store_local(ir::LocalId local, llvm::Value* value);
   void for_range(const ir::Stmt& stmt);
+  bool is_int_range(const ir::Expr& e) const;
+  // start, end, inclusive
+  std::tuple<llvm::Value*, llvm::Value*, bool> int_bounds(const ir::Expr& e);
   void for_list(const ir::Stmt& stmt);
   void for_channel(const ir::Stmt& stmt);
   void for_map(const ir::Stmt& stmt);
@@ -177,6 +181,8 @@ class Lowering {
   llvm::Value* index(const ir::Expr& e);
   llvm::Value* wrap_optional(llvm::Value* value, const ir::Type* optional);
   llvm::Value* gather(const ir::Expr& e);
+  llvm::Value* work(const ir::Expr& e);
+  llvm::Constant* result_descriptor(const ir::Type* type);
   llvm::Value* gather_each(const ir::Expr& e);
   llvm::Function* define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                 const ir::Type* element_type);

@@ -192,7 +192,7 @@ void Lowering::declare_abi() {
   // trt_task and trt_semaphore (lowered.hpp): a TaskSite (three pointers and
   // an int), then the body and the clauses.
   task_type_ = llvm::StructType::create(
-      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
+      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
   type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p}, "trt_type");
   abi_["malloc"] = module_.getOrInsertFunction("malloc", llvm::FunctionType::get(p, {i64}, false));
@@ -223,7 +223,6 @@ llvm::BasicBlock* Lowering::block(const char* name) {
 
 void Lowering::lower_program() {
   if (!program_.imports.empty()) throw Unsupported{"an `import` of C++ headers"};
-  if (!program_.rate_limits.empty()) unsupported("a rate limit", program_.rate_limits[0].span);
   declare_abi();
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) declare_task(program_.tasks[i], i);
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
@@ -246,7 +245,6 @@ void Lowering::lower_program() {
 void Lowering::declare_task(const ir::Task& task, std::size_t index) {
   if (task.is_extern) unsupported("an extern task", task.span);
   if (task.in_process) unsupported("an `in process` task", task.span);
-  if (task.rate_limit) unsupported("a rate limit", task.span);
   auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
   task_bodies_.push_back(llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage,
                                                 fmt::format("{}.{}", task.name, index), module_));
@@ -275,6 +273,7 @@ void Lowering::define_descriptors() {
         number(task.retry ? task.retry->backoff_ns : 0),
         number(task.retry ? static_cast<std::int64_t>(task.retry->on) : 0),
         number(program_.main && program_.main->index == i && task.result->is(ir::TypeKind::kInt) ? 1 : 0),
+        number(task.rate_limit ? static_cast<std::int64_t>(task.rate_limit->index) : -1),
     };
     task_descriptors_[i]->setInitializer(llvm::ConstantStruct::get(task_type_, fields));
   }
@@ -312,8 +311,19 @@ void Lowering::define_main() {
   auto* param_array_type = llvm::ArrayType::get(param_type, params.size());
   auto* param_table = new llvm::GlobalVariable(module_, param_array_type, true, llvm::GlobalValue::InternalLinkage,
                                                llvm::ConstantArray::get(param_array_type, params), "params");
-  auto* program_type =
-      llvm::StructType::create(context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr()}, "trt_program");
+  auto* rate_limit_type = llvm::StructType::create(context_, {ptr(), i64, i64}, "trt_rate_limit");
+  std::vector<llvm::Constant*> rate_limits;
+  for (const ir::RateLimit& r : program_.rate_limits) {
+    rate_limits.push_back(llvm::ConstantStruct::get(
+        rate_limit_type, {string_constant(r.name), llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(r.count)),
+                          llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(r.period_ns))}));
+  }
+  auto* rate_limit_array_type = llvm::ArrayType::get(rate_limit_type, rate_limits.size());
+  auto* rate_limit_table =
+      new llvm::GlobalVariable(module_, rate_limit_array_type, true, llvm::GlobalValue::InternalLinkage,
+                               llvm::ConstantArray::get(rate_limit_array_type, rate_limits), "rate_limits");
+  auto* program_type = llvm::StructType::create(
+      context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr()}, "trt_program");
   llvm::Function* init = define_init();
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
@@ -326,6 +336,8 @@ void Lowering::define_main() {
       llvm::ConstantExpr::getBitCast(param_table, ptr()),
       init != nullptr ? llvm::ConstantExpr::getBitCast(init, ptr())
                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
+      llvm::ConstantInt::get(i64, rate_limits.size()),
+      llvm::ConstantExpr::getBitCast(rate_limit_table, ptr()),
   };
   auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantStruct::get(program_type, fields), "program");

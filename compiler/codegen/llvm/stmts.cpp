@@ -207,6 +207,7 @@ void Lowering::stmt(const ir::Stmt& s) {
       return;
     }
     case ir::StmtKind::kFor:
+      if (is_int_range(*s.value)) return for_range(s);
       if (s.for_kind == ir::ForKind::kList) return for_list(s);
       if (s.for_kind == ir::ForKind::kChannel) return for_channel(s);
       if (s.for_kind == ir::ForKind::kMapKeys || s.for_kind == ir::ForKind::kMapPairs) return for_map(s);
@@ -243,20 +244,34 @@ void Lowering::stmt(const ir::Stmt& s) {
     case ir::StmtKind::kExpr: release(expr(*s.value), s.value->type); return;
     case ir::StmtKind::kWithSemaphore:
     case ir::StmtKind::kWithShared: return with_stmt(s);
-    case ir::StmtKind::kWithRateLimit: unsupported("a `with` block of a rate limit", s.span);
+    case ir::StmtKind::kWithRateLimit:
+      // A token, then the block: nothing is held while it runs.
+      abi("await_rate_limit", {body_->call, builder_.getInt32(s.rate_limit.index)});
+      await_and_check();
+      block_stmts(s.body);
+      return;
     case ir::StmtKind::kTry: return try_stmt(s);
   }
   TASKC_UNREACHABLE("a statement kind without an LLVM lowering");
 }
 
+// a..b, a..=b, range(n) and range(a, b): counted, with no list (a step makes one).
+bool Lowering::is_int_range(const ir::Expr& e) const {
+  return e.kind == ir::ExprKind::kRange || (e.is_builtin(ir::Builtin::kRange) && e.operands.size() < 3);
+}
+
+std::tuple<llvm::Value*, llvm::Value*, bool> Lowering::int_bounds(const ir::Expr& e) {
+  if (e.kind == ir::ExprKind::kRange) return {expr(*e.operands[0]), expr(*e.operands[1]), e.inclusive};
+  if (e.operands.size() == 1) return {builder_.getInt64(0), expr(*e.operands[0]), false};
+  llvm::Value* start = expr(*e.operands[0]);
+  return {start, expr(*e.operands[1]), false};
+}
+
 // `for i in a..b` (and a..=b): counted, with no list.
 void Lowering::for_range(const ir::Stmt& s) {
   const ir::Expr& range = *s.value;
-  if (s.for_kind != ir::ForKind::kRange || range.kind != ir::ExprKind::kRange) {
-    unsupported("this kind of `for` loop", s.span);
-  }
-  llvm::Value* start = expr(*range.operands[0]);
-  llvm::Value* end = expr(*range.operands[1]);
+  if (!is_int_range(range)) unsupported("this kind of `for` loop", s.span);
+  auto [start, end, inclusive] = int_bounds(range);
   llvm::Value* counter = nullptr;
   {
     llvm::IRBuilder<> at_start(body_->entry, body_->entry->begin());
@@ -271,7 +286,7 @@ void Lowering::for_range(const ir::Stmt& s) {
   builder_.CreateBr(head);
   builder_.SetInsertPoint(head);
   llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
-  builder_.CreateCondBr(range.inclusive ? builder_.CreateICmpSLE(i, end) : builder_.CreateICmpSLT(i, end), loop, after);
+  builder_.CreateCondBr(inclusive ? builder_.CreateICmpSLE(i, end) : builder_.CreateICmpSLT(i, end), loop, after);
   builder_.SetInsertPoint(loop);
   store_local(s.bindings[0], i);
   check_cancelled();

@@ -32,6 +32,13 @@ struct trt_task {
   std::int64_t retry_backoff_ns;
   std::int64_t retry_on;     // an ErrorKindSet; 0: the default
   std::int64_t returns_int;  // main: its result is the exit status
+  std::int64_t rate_limit;   // an index into trt_program::rate_limits, or -1
+};
+
+struct trt_rate_limit {
+  const char* name;
+  std::int64_t count;
+  std::int64_t period_ns;
 };
 
 // Values: int, duration and bool travel as themselves, float as its bits;
@@ -98,6 +105,8 @@ struct trt_program {
   const trt_param* params;
   // A body run before main: it gives the `shared` values their first values.
   void* (*init)(void* call, void* args, void* result);
+  std::int64_t rate_limit_count;
+  const trt_rate_limit* rate_limits;
 };
 
 // Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,
