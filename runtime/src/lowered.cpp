@@ -1,7 +1,9 @@
 // The C ABI of programs built by the LLVM backend (taskrt/lowered.hpp).
 #include "taskrt/lowered.hpp"
 
+#include <array>
 #include <atomic>
+#include <cstring>
 #include <bit>
 #include <coroutine>
 #include <cstdio>
@@ -26,6 +28,7 @@
 #include "taskrt/gather_each.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/program.hpp"
+#include "taskrt/process_pool.hpp"
 #include "taskrt/program_args.hpp"
 #include "taskrt/rate_limit.hpp"
 #include "taskrt/timeout.hpp"
@@ -187,6 +190,69 @@ std::deque<Semaphore>& semaphores() {
   return all;
 }
 
+// An `in process` task's attempt, as the caller sees it: its arguments to a
+// worker process, its result back (or its error, or WorkerCrashed).
+Task<void> run_remote(const trt_task& task, void* args, void* result, std::int64_t attempt) {
+  TaskSpan span{task.site};
+  std::string arguments;
+  const auto* slots = static_cast<const std::uint64_t*>(args);
+  for (std::int64_t i = 0; i < task.param_count; ++i) lowered::encode_slot(arguments, task.param_types[i], slots[i]);
+  arguments.append(reinterpret_cast<const char*>(&attempt), sizeof attempt);
+  Context& context = co_await current_context();
+  std::string reply =
+      co_await context.runtime->processes().call(static_cast<std::uint32_t>(task.process_index), std::move(arguments));
+  if (task.result_type != nullptr) {
+    std::string_view in = reply;
+    *static_cast<std::uint64_t*>(result) = lowered::decode_slot(in, task.result_type);
+  }
+}
+
+// The worker's side: the task's body on the arguments, its result as bytes.
+std::vector<const trt_task*>& process_tasks() {
+  static std::vector<const trt_task*> all;
+  return all;
+}
+
+Task<std::string> serve_process_task_at(std::size_t index, std::string arguments) {
+  const trt_task& task = *process_tasks()[index];
+  std::string_view in = arguments;
+  std::vector<std::uint64_t> slots;
+  for (std::int64_t i = 0; i < task.param_count; ++i) slots.push_back(lowered::decode_slot(in, task.param_types[i]));
+  std::int64_t attempt = 1;
+  if (in.size() >= sizeof attempt) std::memcpy(&attempt, in.data(), sizeof attempt);
+  std::uint64_t result = 0;
+  std::exception_ptr error;
+  try {
+    co_await run_attempt(task, slots.data(), &result, attempt);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  for (std::int64_t i = 0; i < task.param_count; ++i) lowered::release_slot(task.param_types[i], slots[i]);
+  if (error) std::rethrow_exception(error);
+  std::string reply;
+  if (task.result_type != nullptr) {
+    lowered::encode_slot(reply, task.result_type, result);
+    lowered::release_slot(task.result_type, result);
+  }
+  co_return reply;
+}
+
+// The process pool names a task by a plain function: one per possible index.
+constexpr std::size_t kMostProcessTasks = 64;
+
+template <std::size_t I>
+Task<std::string> serve_process_task(std::string_view arguments) {
+  return serve_process_task_at(I, std::string(arguments));
+}
+
+template <std::size_t... I>
+constexpr std::array<Task<std::string> (*)(std::string_view), sizeof...(I)> process_entries(
+    std::index_sequence<I...>) {
+  return {&serve_process_task<I>...};
+}
+
+constexpr auto kProcessEntries = process_entries(std::make_index_sequence<kMostProcessTasks>());
+
 // The program's rate limits, made from its trt_program at start.
 std::deque<RateLimit>& rate_limits() {
   static std::deque<RateLimit> all;
@@ -196,7 +262,11 @@ std::deque<RateLimit>& rate_limits() {
 Task<void> run_task(const trt_task& task, void* args, void* result) {
   bool clauses = task.semaphore >= 0 || task.rate_limit >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
   if (!clauses) {
-    co_await run_attempt(task, args, result, 1);
+    if (task.process_index >= 0) {
+      co_await run_remote(task, args, result, 1);
+    } else {
+      co_await run_attempt(task, args, result, 1);
+    }
     co_return;
   }
   TaskClauses clause;
@@ -213,7 +283,9 @@ Task<void> run_task(const trt_task& task, void* args, void* result) {
     if (task.retry_on != 0) policy.retry_on = static_cast<ErrorKindSet>(task.retry_on);
     clause.retry = policy;
   }
-  auto attempt = [&](std::int64_t number) { return run_attempt(task, args, result, number); };
+  auto attempt = [&](std::int64_t number) {
+    return task.process_index >= 0 ? run_remote(task, args, result, number) : run_attempt(task, args, result, number);
+  };
   co_await with_clauses(clause, attempt);
 }
 
@@ -685,6 +757,15 @@ void trt_body_done(void* call) {
 
 std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) {
   const auto& program = *static_cast<const trt_program*>(program_data);
+  // The worker processes of `in process` tasks are this program, started again.
+  static std::vector<taskrt::ProcessTask> process_table;
+  for (std::int64_t i = 0; i < program.process_task_count; ++i) {
+    taskrt::process_tasks().push_back(program.process_tasks[i]);
+    process_table.push_back({program.process_tasks[i]->site.name, taskrt::kProcessEntries[static_cast<std::size_t>(i)]});
+  }
+  if (!process_table.empty()) {
+    if (auto status = taskrt::serve_if_worker(argc, static_cast<char**>(argv), process_table)) return *status;
+  }
   std::vector<taskrt::ProgramArgs::Limit> limits;
   for (std::int64_t i = 0; i < program.semaphore_count; ++i) {
     const trt_semaphore& declared = program.semaphores[i];

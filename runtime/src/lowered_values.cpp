@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "taskrt/builtins.hpp"
+#include "taskrt/error.hpp"
 #include "taskrt/format.hpp"
 
 namespace taskrt::lowered {
@@ -338,6 +339,103 @@ bool less(const trt_type* type, Slot a, Slot b) {
       }
       return false;
     }
+  }
+}
+
+namespace {
+
+void put(std::string& out, std::uint64_t word) {
+  out.append(reinterpret_cast<const char*>(&word), sizeof word);
+}
+
+std::uint64_t get(std::string_view& in) {
+  if (in.size() < sizeof(std::uint64_t)) throw FailedError("a value from a worker process is cut short");
+  std::uint64_t word = 0;
+  std::memcpy(&word, in.data(), sizeof word);
+  in.remove_prefix(sizeof word);
+  return word;
+}
+
+}  // namespace
+
+void encode_slot(std::string& out, const trt_type* type, Slot slot) {
+  switch (type->kind) {
+    case trt_kind_str: {
+      const std::string& text = text_of(box_of(slot));
+      put(out, text.size());
+      out += text;
+      return;
+    }
+    case trt_kind_list: {
+      const auto& items = static_cast<const ListBox*>(box_of(slot))->items;
+      put(out, items.size());
+      for (Slot item : items) encode_slot(out, type->args[0], item);
+      return;
+    }
+    case trt_kind_map: {
+      const auto& entries = static_cast<const MapBox*>(box_of(slot))->entries;
+      put(out, entries.size());
+      for (const auto& [key, value] : entries) {
+        encode_slot(out, type->args[0], key);
+        encode_slot(out, type->args[1], value);
+      }
+      return;
+    }
+    case trt_kind_optional:
+      put(out, box_of(slot) == nullptr ? 0 : 1);
+      if (box_of(slot) != nullptr) encode_slot(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0]);
+      return;
+    case trt_kind_tuple:
+    case trt_kind_record: {
+      const auto& fields = static_cast<const TupleBox*>(box_of(slot))->fields;
+      for (std::size_t i = 0; i < fields.size(); ++i) encode_slot(out, type->args[i], fields[i]);
+      return;
+    }
+    default: put(out, slot); return;  // int, float, bool, duration: the slot's bits
+  }
+}
+
+Slot decode_slot(std::string_view& in, const trt_type* type) {
+  switch (type->kind) {
+    case trt_kind_str: {
+      std::uint64_t size = get(in);
+      if (in.size() < size) throw FailedError("a value from a worker process is cut short");
+      std::string text(in.substr(0, size));
+      in.remove_prefix(size);
+      return slot(new_str(std::move(text)));
+    }
+    case trt_kind_list: {
+      auto* list = new ListBox;
+      list->type = type;
+      std::uint64_t count = get(in);
+      for (std::uint64_t i = 0; i < count; ++i) list->items.push_back(decode_slot(in, type->args[0]));
+      return slot(list);
+    }
+    case trt_kind_map: {
+      auto* map = new MapBox;
+      map->type = type;
+      std::uint64_t count = get(in);
+      for (std::uint64_t i = 0; i < count; ++i) {
+        Slot key = decode_slot(in, type->args[0]);
+        map->put(key, decode_slot(in, type->args[1]));
+      }
+      return slot(map);
+    }
+    case trt_kind_optional: {
+      if (get(in) == 0) return 0;
+      auto* box = new TupleBox;
+      box->type = type;
+      box->fields.push_back(decode_slot(in, type->args[0]));
+      return slot(box);
+    }
+    case trt_kind_tuple:
+    case trt_kind_record: {
+      auto* tuple = new TupleBox;
+      tuple->type = type;
+      for (std::int64_t i = 0; i < type->count; ++i) tuple->fields.push_back(decode_slot(in, type->args[i]));
+      return slot(tuple);
+    }
+    default: return get(in);
   }
 }
 

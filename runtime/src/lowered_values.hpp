@@ -95,6 +95,10 @@ inline Slot slot(const Box* box) {
   return static_cast<Slot>(reinterpret_cast<std::uintptr_t>(box));
 }
 
+// A value as bytes for a worker process, and back (a new reference).
+void encode_slot(std::string& out, const trt_type* type, Slot slot);
+Slot decode_slot(std::string_view& in, const trt_type* type);
+
 // The box in `*variable`, made unique first (copied if shared).
 Box* unique(void** variable);
 

@@ -118,6 +118,8 @@ class Lowering {
   void define_flow(const ir::Task& task, std::size_t index);
   llvm::Function* define_node(const ir::Task& flow, const ir::FlowNode& node, llvm::StructType* locals);
   void define_descriptors();
+  std::int64_t process_index(std::size_t task) const;
+  llvm::Constant* param_types(const ir::Task& task);
   void define_main();
   llvm::Function* begin_body(const std::string& name, Body& body);
   void end_body(Body& body);

@@ -192,7 +192,8 @@ void Lowering::declare_abi() {
   // trt_task and trt_semaphore (lowered.hpp): a TaskSite (three pointers and
   // an int), then the body and the clauses.
   task_type_ = llvm::StructType::create(
-      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64}, "trt_task");
+      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, p, p},
+      "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
   type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p}, "trt_type");
   abi_["malloc"] = module_.getOrInsertFunction("malloc", llvm::FunctionType::get(p, {i64}, false));
@@ -244,7 +245,6 @@ void Lowering::lower_program() {
 
 void Lowering::declare_task(const ir::Task& task, std::size_t index) {
   if (task.is_extern) unsupported("an extern task", task.span);
-  if (task.in_process) unsupported("an `in process` task", task.span);
   auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
   task_bodies_.push_back(llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage,
                                                 fmt::format("{}.{}", task.name, index), module_));
@@ -274,9 +274,31 @@ void Lowering::define_descriptors() {
         number(task.retry ? static_cast<std::int64_t>(task.retry->on) : 0),
         number(program_.main && program_.main->index == i && task.result->is(ir::TypeKind::kInt) ? 1 : 0),
         number(task.rate_limit ? static_cast<std::int64_t>(task.rate_limit->index) : -1),
+        number(task.in_process ? process_index(i) : -1),
+        number(static_cast<std::int64_t>(task.params.size())),
+        param_types(task),
+        task.result->is(ir::TypeKind::kVoid) ? static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))
+                                             : descriptor(task.result),
     };
     task_descriptors_[i]->setInitializer(llvm::ConstantStruct::get(task_type_, fields));
   }
+}
+
+// An `in process` task's number among the program's (the worker's table).
+std::int64_t Lowering::process_index(std::size_t task) const {
+  std::int64_t index = 0;
+  for (std::size_t i = 0; i < task; ++i) index += program_.tasks[i].in_process ? 1 : 0;
+  return index;
+}
+
+llvm::Constant* Lowering::param_types(const ir::Task& task) {
+  std::vector<llvm::Constant*> types;
+  for (const ir::Param& p : task.params) types.push_back(descriptor(p.type));
+  if (types.empty()) return llvm::ConstantPointerNull::get(ptr());
+  auto* array_type = llvm::ArrayType::get(ptr(), types.size());
+  auto* table = new llvm::GlobalVariable(module_, array_type, true, llvm::GlobalValue::InternalLinkage,
+                                         llvm::ConstantArray::get(array_type, types), task.name + ".params");
+  return llvm::ConstantExpr::getBitCast(table, ptr());
 }
 
 void Lowering::define_main() {
@@ -322,8 +344,18 @@ void Lowering::define_main() {
   auto* rate_limit_table =
       new llvm::GlobalVariable(module_, rate_limit_array_type, true, llvm::GlobalValue::InternalLinkage,
                                llvm::ConstantArray::get(rate_limit_array_type, rate_limits), "rate_limits");
+  std::vector<llvm::Constant*> process_tasks;
+  for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
+    if (program_.tasks[i].in_process) process_tasks.push_back(llvm::ConstantExpr::getBitCast(task_descriptors_[i], ptr()));
+  }
+  // The runtime has one worker entry per process task, up to its limit.
+  if (process_tasks.size() > 64) throw Unsupported{"more than 64 `in process` tasks"};
+  auto* process_array_type = llvm::ArrayType::get(ptr(), process_tasks.size());
+  auto* process_table =
+      new llvm::GlobalVariable(module_, process_array_type, true, llvm::GlobalValue::InternalLinkage,
+                               llvm::ConstantArray::get(process_array_type, process_tasks), "process_tasks");
   auto* program_type = llvm::StructType::create(
-      context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr()}, "trt_program");
+      context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), i64, ptr()}, "trt_program");
   llvm::Function* init = define_init();
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
@@ -338,6 +370,8 @@ void Lowering::define_main() {
                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
       llvm::ConstantInt::get(i64, rate_limits.size()),
       llvm::ConstantExpr::getBitCast(rate_limit_table, ptr()),
+      llvm::ConstantInt::get(i64, process_tasks.size()),
+      llvm::ConstantExpr::getBitCast(process_table, ptr()),
   };
   auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantStruct::get(program_type, fields), "program");

@@ -19,6 +19,8 @@
 
 extern "C" {
 
+struct trt_type;
+
 // A task: its site (traces, --stats), its body, and its clauses.
 struct trt_task {
   taskrt::TaskSite site;
@@ -33,6 +35,12 @@ struct trt_task {
   std::int64_t retry_on;     // an ErrorKindSet; 0: the default
   std::int64_t returns_int;  // main: its result is the exit status
   std::int64_t rate_limit;   // an index into trt_program::rate_limits, or -1
+  // `in process`: its number among the program's process tasks (else -1), and
+  // the types of its parameters and result (null: none), to send them.
+  std::int64_t process_index;
+  std::int64_t param_count;
+  const trt_type* const* param_types;
+  const trt_type* result_type;
 };
 
 struct trt_rate_limit {
@@ -107,6 +115,9 @@ struct trt_program {
   void* (*init)(void* call, void* args, void* result);
   std::int64_t rate_limit_count;
   const trt_rate_limit* rate_limits;
+  // The `in process` tasks, in the order of their process_index.
+  std::int64_t process_task_count;
+  const trt_task* const* process_tasks;
 };
 
 // Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,
