@@ -327,6 +327,10 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   }
   std::string pid = std::to_string(::getpid());
   fs::path object = dir / (name + ".o.partial." + pid);
+  // For backend work: the module as LLVM assembly beside the executable.
+  if (const char* keep = std::getenv("TASKC_KEEP_LLVM"); keep != nullptr && *keep != '\0') {
+    write_file(dir / (name + ".ll"), text);
+  }
   std::string problem;
   auto started = std::chrono::steady_clock::now();
   auto milliseconds_since = [](std::chrono::steady_clock::time_point since) {

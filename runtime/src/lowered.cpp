@@ -515,6 +515,8 @@ bool trt_int_divide(void* call, std::int32_t op, std::int64_t a, std::int64_t b,
       case trt_op_div: value = taskrt::checked_div(a, b); break;
       case trt_op_mod: value = taskrt::checked_mod(a, b); break;
       case trt_op_pow: value = taskrt::checked_pow(a, b); break;
+      case trt_op_shl: value = taskrt::checked_shl(a, b); break;
+      case trt_op_shr: value = taskrt::checked_shr(a, b); break;
       default: throw taskrt::ArithmeticError("not an integer division");
     }
     *static_cast<std::int64_t*>(out) = value;

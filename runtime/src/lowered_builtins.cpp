@@ -18,6 +18,7 @@
 #include "taskrt/clock.hpp"
 #include "taskrt/files.hpp"
 #include "taskrt/http.hpp"
+#include "taskrt/regex.hpp"
 #include "taskrt/random.hpp"
 #include "taskrt/subprocess.hpp"
 #include "taskrt/task.hpp"
@@ -454,3 +455,34 @@ extern "C" bool trt_duration_math(void* call, std::int32_t op, void* types, void
     }
   });
 }
+
+// format(value, spec): ints and floats by the spec's number rules, the rest
+// as print shows them (then padded and aligned), as the C++ backend.
+TRT_BUILTIN(format) {
+  switch (in.type(0)->kind) {
+    case trt_kind_int: out = of(taskrt::format(in.integer(0), in.str(1))); return;
+    case trt_kind_float: out = of(taskrt::format(in.real(0), in.str(1))); return;
+    case trt_kind_str: out = of(taskrt::format(in.str(0), in.str(1))); return;
+    default: {
+      std::string shown;
+      append_value(shown, in.type(0), in.slot(0), true);
+      out = of(taskrt::format(shown, in.str(1)));
+      return;
+    }
+  }
+}
+
+TRT_BUILTIN(re_find) {
+  auto found = taskrt::re_find(in.str(0), in.str(1));
+  out = optional_of(result_type, found ? std::optional<Slot>(strs_of(result_type->args[0], *found)) : std::nullopt);
+}
+TRT_BUILTIN(re_find_all) {
+  std::vector<Slot> matches;
+  for (const auto& groups : taskrt::re_find_all(in.str(0), in.str(1))) {
+    matches.push_back(strs_of(result_type->args[0], groups));
+  }
+  out = list_of(result_type, std::move(matches));
+}
+TRT_BUILTIN(re_matches) { out = of(taskrt::re_matches(in.str(0), in.str(1))); }
+TRT_BUILTIN(re_replace) { out = of(taskrt::re_replace(in.str(0), in.str(1), in.str(2))); }
+TRT_BUILTIN(re_split) { out = strs_of(result_type, taskrt::re_split(in.str(0), in.str(1))); }

@@ -383,6 +383,8 @@ llvm::Value* Lowering::int_arithmetic(ir::BinaryOp op, llvm::Value* left, llvm::
     case ir::BinaryOp::kBitAnd: return builder_.CreateAnd(left, right);
     case ir::BinaryOp::kBitOr: return builder_.CreateOr(left, right);
     case ir::BinaryOp::kBitXor: return builder_.CreateXor(left, right);
+    case ir::BinaryOp::kShl: return divide("int_divide", trt_op_shl, builder_.getInt64Ty(), left, right);
+    case ir::BinaryOp::kShr: return divide("int_divide", trt_op_shr, builder_.getInt64Ty(), left, right);
     default: return nullptr;
   }
 }

@@ -149,6 +149,7 @@ class Lowering {
   // start, end, inclusive
   std::tuple<llvm::Value*, llvm::Value*, bool> int_bounds(const ir::Expr& e);
   void for_list(const ir::Stmt& stmt);
+  void bind(const std::vector<ir::LocalId>& bindings, llvm::Value* element, const ir::Type* type);
   void for_channel(const ir::Stmt& stmt);
   void for_map(const ir::Stmt& stmt);
   void assign_element(const ir::Stmt& stmt);

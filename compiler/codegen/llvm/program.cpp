@@ -605,7 +605,6 @@ llvm::Value* Lowering::captures() {
 // variables through its captures, with `bindings` (the element) its own.
 llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                         const ir::Type* element_type) {
-  if (bindings.size() > 1) unsupported("a gather that takes elements apart", work.span);
   if (!body_->held_shared.empty()) unsupported("a gather inside a `with` block of a shared value", work.span);
   Body* parent = body_;
   llvm::IRBuilderBase::InsertPoint resume_at = builder_.saveIP();
@@ -622,7 +621,9 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
         std::find(bindings.begin(), bindings.end(), ir::LocalId{static_cast<std::uint32_t>(i)}) != bindings.end();
     llvm::Type* local_type = type(locals[i].type);
     if (own) {
-      branch.locals.push_back(entry_alloca(local_type));
+      llvm::Value* slot = entry_alloca(local_type);
+      if (is_boxed(locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), slot);
+      branch.locals.push_back(slot);
       continue;
     }
     llvm::Value* captured = builder_.CreateLoad(ptr(), builder_.CreateConstGEP1_32(ptr(), table, i));
@@ -632,8 +633,8 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
     llvm::Value* element =
         from_slot(builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(env_type, env, 1)), element_type);
     if (is_boxed(element_type)) abi("retain", {element});
-    builder_.CreateStore(element, branch.locals[bindings[0].index]);
-    branch.owned.push_back(bindings[0]);
+    bind(bindings, element, element_type);
+    branch.owned = bindings;
   }
   llvm::Value* value = expr(work);
   if (value != nullptr) {

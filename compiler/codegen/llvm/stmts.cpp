@@ -452,8 +452,23 @@ void Lowering::let_tuple(const ir::Stmt& s) {
 }
 
 // for x in xs: over the list as it was when the loop began (the body may change xs).
+// Binds an element (owned) to the loop's or branch's names: one name takes
+// it whole, several take a tuple apart.
+void Lowering::bind(const std::vector<ir::LocalId>& bindings, llvm::Value* element, const ir::Type* type) {
+  if (bindings.size() == 1) {
+    store_local(bindings[0], element);
+    return;
+  }
+  for (std::size_t i = 0; i < bindings.size(); ++i) {
+    const ir::Type* part = type->args[i];
+    llvm::Value* value = from_slot(abi("tuple_get", {element, builder_.getInt64(i)}), part);
+    if (is_boxed(part)) abi("retain", {value});
+    store_local(bindings[i], value);
+  }
+  abi("release", {element});
+}
+
 void Lowering::for_list(const ir::Stmt& s) {
-  if (s.bindings.size() != 1) unsupported("a `for` that takes elements apart", s.span);
   const ir::Type* element_type = s.value->type->element();
   llvm::Value* items = entry_alloca(ptr());
   builder_.CreateStore(expr(*s.value), items);
@@ -472,7 +487,7 @@ void Lowering::for_list(const ir::Stmt& s) {
   builder_.SetInsertPoint(loop);
   llvm::Value* value = from_slot(abi("list_at", {list, i}), element_type);
   if (is_boxed(element_type)) abi("retain", {value});
-  store_local(s.bindings[0], value);
+  bind(s.bindings, value, element_type);
   // The list is held by the loop: released on every way out of it.
   body_->temporaries.push_back(list);
   check_cancelled();

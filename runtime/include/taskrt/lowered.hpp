@@ -86,6 +86,8 @@ enum trt_op : std::int32_t {
   trt_op_mod = 4,
   trt_op_pow = 5,
   trt_op_neg = 6,
+  trt_op_shl = 7,
+  trt_op_shr = 8,
 };
 
 struct trt_semaphore {
