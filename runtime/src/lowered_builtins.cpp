@@ -17,6 +17,7 @@
 #include "taskrt/builtins.hpp"
 #include "taskrt/clock.hpp"
 #include "taskrt/files.hpp"
+#include "taskrt/encoding.hpp"
 #include "taskrt/http.hpp"
 #include "taskrt/regex.hpp"
 #include "taskrt/random.hpp"
@@ -486,3 +487,39 @@ TRT_BUILTIN(re_find_all) {
 TRT_BUILTIN(re_matches) { out = of(taskrt::re_matches(in.str(0), in.str(1))); }
 TRT_BUILTIN(re_replace) { out = of(taskrt::re_replace(in.str(0), in.str(1), in.str(2))); }
 TRT_BUILTIN(re_split) { out = strs_of(result_type, taskrt::re_split(in.str(0), in.str(1))); }
+
+TRT_BUILTIN(md5) { out = of(taskrt::md5(in.str(0))); }
+TRT_BUILTIN(sha1) { out = of(taskrt::sha1(in.str(0))); }
+TRT_BUILTIN(sha256) { out = of(taskrt::sha256(in.str(0))); }
+TRT_BUILTIN(base64_encode) { out = of(taskrt::base64_encode(in.str(0))); }
+TRT_BUILTIN(base64_decode) { out = of(taskrt::base64_decode(in.str(0))); }
+TRT_BUILTIN(url_encode) { out = of(taskrt::url_encode(in.str(0))); }
+TRT_BUILTIN(url_decode) { out = of(taskrt::url_decode(in.str(0))); }
+TRT_BUILTIN(url_join) { out = of(taskrt::url_join(in.str(0), in.str(1))); }
+TRT_BUILTIN(format_time) { out = of(taskrt::format_time(in.real(0), in.str(1))); }
+TRT_BUILTIN(parse_time) { out = of(taskrt::parse_time(in.str(0), in.str(1))); }
+
+// zip and enumerate: lists of pairs, each element a reference of the pair's.
+static Slot pair_of(const trt_type* pair_type, Slot first, Slot second) {
+  auto* pair = new TupleBox;
+  pair->type = pair_type;
+  pair->fields = {kept(pair_type->args[0], first), kept(pair_type->args[1], second)};
+  return slot(pair);
+}
+
+TRT_BUILTIN(zip) {
+  const auto& a = in.items(0);
+  const auto& b = in.items(1);
+  std::vector<Slot> pairs;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) pairs.push_back(pair_of(result_type->args[0], a[i], b[i]));
+  out = list_of(result_type, std::move(pairs));
+}
+
+TRT_BUILTIN(enumerate) {
+  const auto& items = in.items(0);
+  std::vector<Slot> pairs;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    pairs.push_back(pair_of(result_type->args[0], static_cast<Slot>(i), items[i]));
+  }
+  out = list_of(result_type, std::move(pairs));
+}
