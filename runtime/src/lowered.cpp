@@ -3,11 +3,11 @@
 
 #include <array>
 #include <atomic>
-#include <cstring>
 #include <bit>
 #include <coroutine>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -27,15 +27,15 @@
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"
 #include "taskrt/print.hpp"
-#include "taskrt/program.hpp"
 #include "taskrt/process_pool.hpp"
+#include "taskrt/program.hpp"
 #include "taskrt/program_args.hpp"
 #include "taskrt/rate_limit.hpp"
-#include "taskrt/timeout.hpp"
 #include "taskrt/schedule.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/sleep.hpp"
 #include "taskrt/task.hpp"
+#include "taskrt/timeout.hpp"
 
 namespace taskrt {
 namespace {
@@ -246,8 +246,7 @@ Task<std::string> serve_process_task(std::string_view arguments) {
 }
 
 template <std::size_t... I>
-constexpr std::array<Task<std::string> (*)(std::string_view), sizeof...(I)> process_entries(
-    std::index_sequence<I...>) {
+constexpr std::array<Task<std::string> (*)(std::string_view), sizeof...(I)> process_entries(std::index_sequence<I...>) {
   return {&serve_process_task<I>...};
 }
 
@@ -763,7 +762,8 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
   static std::vector<taskrt::ProcessTask> process_table;
   for (std::int64_t i = 0; i < program.process_task_count; ++i) {
     taskrt::process_tasks().push_back(program.process_tasks[i]);
-    process_table.push_back({program.process_tasks[i]->site.name, taskrt::kProcessEntries[static_cast<std::size_t>(i)]});
+    process_table.push_back(
+        {program.process_tasks[i]->site.name, taskrt::kProcessEntries[static_cast<std::size_t>(i)]});
   }
   if (!process_table.empty()) {
     if (auto status = taskrt::serve_if_worker(argc, static_cast<char**>(argv), process_table)) return *status;

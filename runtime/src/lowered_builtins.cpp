@@ -16,11 +16,11 @@
 #include "lowered_values.hpp"
 #include "taskrt/builtins.hpp"
 #include "taskrt/clock.hpp"
-#include "taskrt/files.hpp"
 #include "taskrt/encoding.hpp"
+#include "taskrt/files.hpp"
 #include "taskrt/http.hpp"
-#include "taskrt/regex.hpp"
 #include "taskrt/random.hpp"
+#include "taskrt/regex.hpp"
 #include "taskrt/subprocess.hpp"
 #include "taskrt/task.hpp"
 #include "taskrt/text.hpp"
@@ -484,20 +484,46 @@ TRT_BUILTIN(re_find_all) {
   }
   out = list_of(result_type, std::move(matches));
 }
-TRT_BUILTIN(re_matches) { out = of(taskrt::re_matches(in.str(0), in.str(1))); }
-TRT_BUILTIN(re_replace) { out = of(taskrt::re_replace(in.str(0), in.str(1), in.str(2))); }
-TRT_BUILTIN(re_split) { out = strs_of(result_type, taskrt::re_split(in.str(0), in.str(1))); }
+TRT_BUILTIN(re_matches) {
+  out = of(taskrt::re_matches(in.str(0), in.str(1)));
+}
+TRT_BUILTIN(re_replace) {
+  out = of(taskrt::re_replace(in.str(0), in.str(1), in.str(2)));
+}
+TRT_BUILTIN(re_split) {
+  out = strs_of(result_type, taskrt::re_split(in.str(0), in.str(1)));
+}
 
-TRT_BUILTIN(md5) { out = of(taskrt::md5(in.str(0))); }
-TRT_BUILTIN(sha1) { out = of(taskrt::sha1(in.str(0))); }
-TRT_BUILTIN(sha256) { out = of(taskrt::sha256(in.str(0))); }
-TRT_BUILTIN(base64_encode) { out = of(taskrt::base64_encode(in.str(0))); }
-TRT_BUILTIN(base64_decode) { out = of(taskrt::base64_decode(in.str(0))); }
-TRT_BUILTIN(url_encode) { out = of(taskrt::url_encode(in.str(0))); }
-TRT_BUILTIN(url_decode) { out = of(taskrt::url_decode(in.str(0))); }
-TRT_BUILTIN(url_join) { out = of(taskrt::url_join(in.str(0), in.str(1))); }
-TRT_BUILTIN(format_time) { out = of(taskrt::format_time(in.real(0), in.str(1))); }
-TRT_BUILTIN(parse_time) { out = of(taskrt::parse_time(in.str(0), in.str(1))); }
+TRT_BUILTIN(md5) {
+  out = of(taskrt::md5(in.str(0)));
+}
+TRT_BUILTIN(sha1) {
+  out = of(taskrt::sha1(in.str(0)));
+}
+TRT_BUILTIN(sha256) {
+  out = of(taskrt::sha256(in.str(0)));
+}
+TRT_BUILTIN(base64_encode) {
+  out = of(taskrt::base64_encode(in.str(0)));
+}
+TRT_BUILTIN(base64_decode) {
+  out = of(taskrt::base64_decode(in.str(0)));
+}
+TRT_BUILTIN(url_encode) {
+  out = of(taskrt::url_encode(in.str(0)));
+}
+TRT_BUILTIN(url_decode) {
+  out = of(taskrt::url_decode(in.str(0)));
+}
+TRT_BUILTIN(url_join) {
+  out = of(taskrt::url_join(in.str(0), in.str(1)));
+}
+TRT_BUILTIN(format_time) {
+  out = of(taskrt::format_time(in.real(0), in.str(1)));
+}
+TRT_BUILTIN(parse_time) {
+  out = of(taskrt::parse_time(in.str(0), in.str(1)));
+}
 
 // zip and enumerate: lists of pairs, each element a reference of the pair's.
 static Slot pair_of(const trt_type* pair_type, Slot first, Slot second) {

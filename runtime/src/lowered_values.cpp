@@ -383,7 +383,8 @@ void encode_slot(std::string& out, const trt_type* type, Slot slot) {
     }
     case trt_kind_optional:
       put(out, box_of(slot) == nullptr ? 0 : 1);
-      if (box_of(slot) != nullptr) encode_slot(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0]);
+      if (box_of(slot) != nullptr)
+        encode_slot(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0]);
       return;
     case trt_kind_tuple:
     case trt_kind_record: {

@@ -597,12 +597,11 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
   llvm::Value* results = entry_alloca(results_type);
   std::vector<llvm::Constant*> types;
   for (const ir::ExprPtr& operand : e.operands) types.push_back(result_descriptor(operand->type));
-  auto* types_table =
-      new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
-                               llvm::ConstantArray::get(table_type, types), "gather.types");
-  abi("await_gather", {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()),
-                       captures(), llvm::ConstantExpr::getBitCast(types_table, ptr()),
-                       builder_.CreateBitCast(results, ptr())});
+  auto* types_table = new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
+                                               llvm::ConstantArray::get(table_type, types), "gather.types");
+  abi("await_gather",
+      {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()), captures(),
+       llvm::ConstantExpr::getBitCast(types_table, ptr()), builder_.CreateBitCast(results, ptr())});
   await_and_check();
   if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
   llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
@@ -654,10 +653,11 @@ llvm::Value* Lowering::work(const ir::Expr& e) {
   }
   if (fallback == nullptr) {
     await_and_check();
-    return e.type->is(ir::TypeKind::kVoid) ? nullptr : from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
+    return e.type->is(ir::TypeKind::kVoid) ? nullptr
+                                           : from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
   }
-  llvm::Value* suspended = builder_.CreateIntrinsic(
-      llvm::Intrinsic::coro_suspend, {}, {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
+                                                    {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
   llvm::BasicBlock* resumed = block("resumed");
   llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
   choice->addCase(builder_.getInt8(0), resumed);

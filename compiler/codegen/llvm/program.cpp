@@ -346,7 +346,8 @@ void Lowering::define_main() {
                                llvm::ConstantArray::get(rate_limit_array_type, rate_limits), "rate_limits");
   std::vector<llvm::Constant*> process_tasks;
   for (std::size_t i = 0; i < program_.tasks.size(); ++i) {
-    if (program_.tasks[i].in_process) process_tasks.push_back(llvm::ConstantExpr::getBitCast(task_descriptors_[i], ptr()));
+    if (program_.tasks[i].in_process)
+      process_tasks.push_back(llvm::ConstantExpr::getBitCast(task_descriptors_[i], ptr()));
   }
   // The runtime has one worker entry per process task, up to its limit.
   if (process_tasks.size() > 64) throw Unsupported{"more than 64 `in process` tasks"};
