@@ -656,13 +656,7 @@ llvm::Value* Lowering::work(const ir::Expr& e) {
     return e.type->is(ir::TypeKind::kVoid) ? nullptr
                                            : from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
   }
-  llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
-                                                    {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
-  llvm::BasicBlock* resumed = block("resumed");
-  llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
-  choice->addCase(builder_.getInt8(0), resumed);
-  choice->addCase(builder_.getInt8(1), body_->cleanup);
-  builder_.SetInsertPoint(resumed);
+  suspend();
   llvm::BasicBlock* failed = block("work_failed");
   llvm::BasicBlock* done = block("work_done");
   llvm::BasicBlock* use_fallback = block("fallback");

@@ -18,6 +18,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -130,6 +131,9 @@ class Lowering {
 
   // Suspending and failing
   void await_and_check();
+  // Suspends until what the body asked for is over; continues in the block
+  // of its resumption.
+  void suspend();
   void branch_on_failure(llvm::Value* failed);
   void release(llvm::Value* value, const ir::Type* type);
   void release_temporaries(std::size_t from = 0);
@@ -152,6 +156,8 @@ class Lowering {
   void bind(const std::vector<ir::LocalId>& bindings, llvm::Value* element, const ir::Type* type);
   void for_channel(const ir::Stmt& stmt);
   void for_map(const ir::Stmt& stmt);
+  void for_each_index(const ir::Stmt& stmt, const char* length_of,
+                      const std::function<void(llvm::Value*, llvm::Value*)>& bind_at);
   void assign_element(const ir::Stmt& stmt);
   void let_tuple(const ir::Stmt& stmt);
   llvm::Value* entry_alloca(llvm::Type* type);

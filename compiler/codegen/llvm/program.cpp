@@ -648,7 +648,7 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
   return function;
 }
 
-void Lowering::await_and_check() {
+void Lowering::suspend() {
   llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
                                                     {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
   llvm::BasicBlock* resumed = block("resumed");
@@ -656,6 +656,10 @@ void Lowering::await_and_check() {
   choice->addCase(builder_.getInt8(0), resumed);
   choice->addCase(builder_.getInt8(1), body_->cleanup);
   builder_.SetInsertPoint(resumed);
+}
+
+void Lowering::await_and_check() {
+  suspend();
   branch_on_failure(abi("await_failed", {body_->call}));
 }
 

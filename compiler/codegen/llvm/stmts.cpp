@@ -1,4 +1,6 @@
 // The LLVM backend: statements.
+#include <functional>
+
 #include "compiler/codegen/llvm/lowering.hpp"
 
 namespace taskc::codegen::llvm_backend {
@@ -400,44 +402,6 @@ void Lowering::assign_element(const ir::Stmt& s) {
   }
 }
 
-// for k in m, for (k, v) in m: over the map as it was when the loop began.
-void Lowering::for_map(const ir::Stmt& s) {
-  const ir::Type* map_type = s.value->type;
-  llvm::Value* items = entry_alloca(ptr());
-  builder_.CreateStore(expr(*s.value), items);
-  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
-  builder_.CreateStore(builder_.getInt64(0), counter);
-  llvm::BasicBlock* head = block("for");
-  llvm::BasicBlock* loop = block("loop");
-  llvm::BasicBlock* next = block("next");
-  llvm::BasicBlock* after = block("endfor");
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(head);
-  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
-  llvm::Value* map = builder_.CreateLoad(ptr(), items);
-  builder_.CreateCondBr(builder_.CreateICmpSLT(i, abi("map_len", {map})), loop, after);
-  builder_.SetInsertPoint(loop);
-  for (std::size_t b = 0; b < s.bindings.size(); ++b) {
-    const ir::Type* t = map_type->args[b];
-    llvm::Value* value = from_slot(abi(b == 0 ? "map_key_at" : "map_value_at", {map, i}), t);
-    if (is_boxed(t)) abi("retain", {value});
-    store_local(s.bindings[b], value);
-  }
-  body_->temporaries.push_back(map);
-  check_cancelled();
-  body_->loops.push_back({next, after});
-  block_stmts(s.body);
-  body_->loops.pop_back();
-  body_->temporaries.pop_back();
-  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(next);
-  builder_.SetInsertPoint(next);
-  builder_.CreateStore(builder_.CreateAdd(builder_.CreateLoad(builder_.getInt64Ty(), counter), builder_.getInt64(1)),
-                       counter);
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(after);
-  abi("release", {builder_.CreateLoad(ptr(), items)});
-}
-
 // let (a, b) = pair
 void Lowering::let_tuple(const ir::Stmt& s) {
   llvm::Value* tuple = expr(*s.value);
@@ -470,6 +434,31 @@ void Lowering::bind(const std::vector<ir::LocalId>& bindings, llvm::Value* eleme
 
 void Lowering::for_list(const ir::Stmt& s) {
   const ir::Type* element_type = s.value->type->element();
+  for_each_index(s, "list_len", [&](llvm::Value* list, llvm::Value* i) {
+    llvm::Value* value = from_slot(abi("list_at", {list, i}), element_type);
+    if (is_boxed(element_type)) abi("retain", {value});
+    bind(s.bindings, value, element_type);
+  });
+}
+
+// for k in m, for (k, v) in m: over the map as it was when the loop began.
+void Lowering::for_map(const ir::Stmt& s) {
+  const ir::Type* map_type = s.value->type;
+  for_each_index(s, "map_len", [&](llvm::Value* map, llvm::Value* i) {
+    for (std::size_t b = 0; b < s.bindings.size(); ++b) {
+      const ir::Type* t = map_type->args[b];
+      llvm::Value* value = from_slot(abi(b == 0 ? "map_key_at" : "map_value_at", {map, i}), t);
+      if (is_boxed(t)) abi("retain", {value});
+      store_local(s.bindings[b], value);
+    }
+  });
+}
+
+// A loop over a list or map as it was when the loop began (the body may
+// change the variable): `bind_at` binds the loop's names to element i. The
+// collection is held by the loop, released on every way out of it.
+void Lowering::for_each_index(const ir::Stmt& s, const char* length_of,
+                              const std::function<void(llvm::Value*, llvm::Value*)>& bind_at) {
   llvm::Value* items = entry_alloca(ptr());
   builder_.CreateStore(expr(*s.value), items);
   llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
@@ -478,18 +467,14 @@ void Lowering::for_list(const ir::Stmt& s) {
   llvm::BasicBlock* loop = block("loop");
   llvm::BasicBlock* next = block("next");
   llvm::BasicBlock* after = block("endfor");
-  llvm::BasicBlock* done = block("done");
   builder_.CreateBr(head);
   builder_.SetInsertPoint(head);
   llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
-  llvm::Value* list = builder_.CreateLoad(ptr(), items);
-  builder_.CreateCondBr(builder_.CreateICmpSLT(i, abi("list_len", {list})), loop, after);
+  llvm::Value* collection = builder_.CreateLoad(ptr(), items);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, abi(length_of, {collection})), loop, after);
   builder_.SetInsertPoint(loop);
-  llvm::Value* value = from_slot(abi("list_at", {list, i}), element_type);
-  if (is_boxed(element_type)) abi("retain", {value});
-  bind(s.bindings, value, element_type);
-  // The list is held by the loop: released on every way out of it.
-  body_->temporaries.push_back(list);
+  bind_at(collection, i);
+  body_->temporaries.push_back(collection);
   check_cancelled();
   body_->loops.push_back({next, after});
   block_stmts(s.body);
@@ -502,8 +487,6 @@ void Lowering::for_list(const ir::Stmt& s) {
   builder_.CreateBr(head);
   builder_.SetInsertPoint(after);
   abi("release", {builder_.CreateLoad(ptr(), items)});
-  builder_.CreateBr(done);
-  builder_.SetInsertPoint(done);
 }
 
 }  // namespace taskc::codegen::llvm_backend
