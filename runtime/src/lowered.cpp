@@ -150,38 +150,51 @@ class PendingAwaiter final : public detail::CompletionObserver {
 };
 
 // Runs a body to its end: each time it suspends, awaits what it asked for.
-Task<void> run_body(Body body, void* args, void* result, std::int64_t attempt) {
+// Runs a body to its end: each time it suspends, awaits what it asked for.
+// With a task, as the C++ backend's task functions do it, in the same frame:
+// the call's span, the hop to the CPU pool for a cpu task, and the task's
+// place added to the trace of an error leaving it.
+Task<void> run_body(Body body, void* args, void* result, std::int64_t attempt, const trt_task* task = nullptr) {
+  std::optional<TaskSpan> span;
+  if (task != nullptr) {
+    span.emplace(task->site);
+    if (task->is_cpu != 0) co_await ensure_cpu();
+  }
   LoweredCall call;
   call.context = &co_await current_context();
   call.attempt = attempt;
-  Frame frame(body(&call, args, result));
-  while (!call.finished) {
-    if (!call.pending) {
-      std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
-      std::abort();
+  {
+    Frame frame(body(&call, args, result));
+    while (!call.finished) {
+      if (!call.pending) {
+        std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
+        std::abort();
+      }
+      try {
+        co_await PendingAwaiter(*call.pending);
+      } catch (...) {
+        call.awaited_error = std::current_exception();
+      }
+      call.pending.reset();
+      frame.resume();
     }
-    try {
-      co_await PendingAwaiter(*call.pending);
-    } catch (...) {
-      call.awaited_error = std::current_exception();
-    }
-    call.pending.reset();
-    frame.resume();
   }
-  if (call.error) std::rethrow_exception(call.error);
+  if (!call.error) co_return;
+  if (task != nullptr) {
+    try {
+      std::rethrow_exception(call.error);
+    } catch (Error& error) {
+      span->mark_ended_by(error);
+      error.add_frame(task->site);
+      throw;
+    }
+  }
+  std::rethrow_exception(call.error);
 }
 
-// One attempt of a task, as the C++ backend's task functions do it.
+// One attempt of a task.
 Task<void> run_attempt(const trt_task& task, void* args, void* result, std::int64_t attempt) {
-  TaskSpan span{task.site};
-  if (task.is_cpu != 0) co_await ensure_cpu();
-  try {
-    co_await run_body(task.body, args, result, attempt);
-  } catch (Error& error) {
-    span.mark_ended_by(error);
-    error.add_frame(task.site);
-    throw;
-  }
+  return run_body(task.body, args, result, attempt, &task);
 }
 
 // The program's semaphores, made from its trt_program at start.
@@ -258,16 +271,16 @@ std::deque<RateLimit>& rate_limits() {
   return all;
 }
 
+Task<void> run_with_clauses(const trt_task& task, void* args, void* result);
+
+// A call: straight to its attempt when it has no clauses (no frame of its own).
 Task<void> run_task(const trt_task& task, void* args, void* result) {
   bool clauses = task.semaphore >= 0 || task.rate_limit >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
-  if (!clauses) {
-    if (task.process_index >= 0) {
-      co_await run_remote(task, args, result, 1);
-    } else {
-      co_await run_attempt(task, args, result, 1);
-    }
-    co_return;
-  }
+  if (clauses) return run_with_clauses(task, args, result);
+  return task.process_index >= 0 ? run_remote(task, args, result, 1) : run_attempt(task, args, result, 1);
+}
+
+Task<void> run_with_clauses(const trt_task& task, void* args, void* result) {
   TaskClauses clause;
   if (task.semaphore >= 0) {
     clause.semaphore = &semaphores()[static_cast<std::size_t>(task.semaphore)];
@@ -428,6 +441,14 @@ using taskrt::call_of;
 using taskrt::lowered::text_of;
 
 extern "C" {
+
+void* trt_frame_alloc(std::int64_t size) {
+  return taskrt::detail::allocate_frame(static_cast<std::size_t>(size));
+}
+
+void trt_frame_free(void* frame, std::int64_t size) {
+  if (frame != nullptr) taskrt::detail::free_frame(frame, static_cast<std::size_t>(size));
+}
 
 void* trt_str_new(void* data, std::int64_t size) {
   return taskrt::lowered::new_str(std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)));

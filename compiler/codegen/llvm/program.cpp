@@ -196,8 +196,6 @@ void Lowering::declare_abi() {
       "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
   type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p}, "trt_type");
-  abi_["malloc"] = module_.getOrInsertFunction("malloc", llvm::FunctionType::get(p, {i64}, false));
-  abi_["free"] = module_.getOrInsertFunction("free", llvm::FunctionType::get(builder_.getVoidTy(), {p}, false));
 }
 
 llvm::Value* Lowering::abi(const char* name, llvm::ArrayRef<llvm::Value*> args) {
@@ -424,7 +422,7 @@ llvm::Function* Lowering::begin_body(const std::string& name, Body& body) {
   builder_.CreateCondBr(allocate, allocating, begin);
   builder_.SetInsertPoint(allocating);
   llvm::Value* size = builder_.CreateIntrinsic(llvm::Intrinsic::coro_size, {builder_.getInt64Ty()}, {});
-  llvm::Value* memory = abi("malloc", {size});
+  llvm::Value* memory = abi("frame_alloc", {size});
   builder_.CreateBr(begin);
   builder_.SetInsertPoint(begin);
   llvm::PHINode* frame = builder_.CreatePHI(ptr(), 2);
@@ -457,7 +455,7 @@ void Lowering::end_body(Body& body) {
     if (is_boxed(body.task->local(local).type)) abi("release", {builder_.CreateLoad(ptr(), body.locals[local.index])});
   }
   llvm::Value* memory = builder_.CreateIntrinsic(llvm::Intrinsic::coro_free, {}, {body.coro_id, body.handle});
-  abi("free", {memory});
+  abi("frame_free", {memory, builder_.CreateIntrinsic(llvm::Intrinsic::coro_size, {builder_.getInt64Ty()}, {})});
   builder_.CreateBr(body.exit);
 
   builder_.SetInsertPoint(body.exit);
