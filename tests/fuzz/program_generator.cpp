@@ -133,7 +133,8 @@ class Generator {
         break;
       }
       case 3:
-        line(indent, "if " + expr(Type::kBool, 2) + " {");
+        // In parentheses: `if x != v0 {` would read `v0 { … }` as a record.
+        line(indent, "if (" + expr(Type::kBool, 2) + ") {");
         inner(indent);
         if (chance(40)) {
           line(indent, "} else {");
@@ -154,7 +155,7 @@ class Generator {
         const Variable* list = find(Type::kInts);
         if (list == nullptr) break;
         std::string name = fresh();
-        line(indent, fmt::format("for {} in {} {{", name, list->name));
+        line(indent, fmt::format("for {} in ({}) {{", name, list->name));
         scopes_.push_back({{name, Type::kInt}});
         block_body(indent + 1, 1 + pick(2));
         scopes_.pop_back();
@@ -169,7 +170,7 @@ class Generator {
         line(indent, "}");
         return;
       case 7:
-        line(indent, fmt::format("if {} {{ fail \"stop {{{}}}\" }}", expr(Type::kBool, 1), expr(Type::kInt, 1)));
+        line(indent, fmt::format("if ({}) {{ fail \"stop {{{}}}\" }}", expr(Type::kBool, 1), expr(Type::kInt, 1)));
         return;
       case 8: {
         const Variable* list = find(Type::kInts, true);
