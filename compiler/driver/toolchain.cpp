@@ -121,6 +121,21 @@ std::vector<std::string> parse_link_line(const std::string& driver_output) {
   return args;
 }
 
+// What the cache key knows of the runtime library programs link: its path,
+// time and size (a rebuilt runtime means rebuilt programs). False, having
+// said so, when it is missing.
+bool identify_runtime(const RuntimeLocation& runtime, std::string& identity, std::ostream& err) {
+  std::error_code error;
+  auto time = fs::last_write_time(runtime.library, error);
+  if (error) {
+    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", runtime.library);
+    return false;
+  }
+  identity = std::to_string(time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library, error)) +
+             runtime.library;
+  return true;
+}
+
 bool write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -178,12 +193,9 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     return result;
   }
   RuntimeLocation runtime = find_runtime();
+  std::string runtime_identity;
+  if (!identify_runtime(runtime, runtime_identity, err)) return result;
   std::error_code error;
-  auto runtime_time = fs::last_write_time(runtime.library, error);
-  if (error) {
-    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", runtime.library);
-    return result;
-  }
   // GCC warns about lambdas in coroutine frames once #line has moved the code
   // into the .task file; the warning is meaningless here.
   bool is_clang = compiler_identity.find("clang") != std::string::npos;
@@ -199,9 +211,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   std::uint64_t key = fnv1a(code.header);
   key = fnv1a(code.source, key);
   key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);
-  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library)) +
-                  runtime.library,
-              key);
+  key = fnv1a(runtime_identity, key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
   result.executable = executable.string();
@@ -294,12 +304,9 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
                                   std::ostream& err) {
   BuildResult result;
   RuntimeLocation runtime = find_runtime();
+  std::string runtime_identity;
+  if (!identify_runtime(runtime, runtime_identity, err)) return result;
   std::error_code error;
-  auto runtime_time = fs::last_write_time(runtime.library, error);
-  if (error) {
-    err << fmt::format("taskc: error: the runtime library `{}` is missing; build taskc first\n", runtime.library);
-    return result;
-  }
   std::string cxx = cxx_of(options);
   // lld links the runtime in a tenth of the time GNU ld takes.
   std::string linker = on_path("ld.lld") ? "-fuse-ld=lld " : "";
@@ -309,9 +316,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   std::string text = module.text();
   std::uint64_t key = fnv1a(text);
   key = fnv1a(fmt::format("llvm O{} {} {} {}", options.optimization, cxx, flags, kVersion), key);
-  key = fnv1a(std::to_string(runtime_time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library)) +
-                  runtime.library,
-              key);
+  key = fnv1a(runtime_identity, key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
   result.executable = executable.string();
