@@ -197,3 +197,38 @@ TEST_CASE("tasks on the CPU pool send and receive by suspending, never by blocki
   runtime->run(body());
   CHECK(total == 3000L * 3001 / 2);
 }
+
+TEST_CASE("a work queue counts work handed straight to a waiting receiver") {
+  // The crawler's race: a call sends new work while the feeder already waits
+  // in recv_work(), so the value skips the buffer. The queue must count it as
+  // work in progress, or the first call's work_done() closes the queue while
+  // the second still runs and its own sends fail.
+  auto runtime = testing::make_runtime();
+  auto body = [&]() -> Task<bool> {
+    Channel<int> queue(kUnbounded);
+    co_await queue.send(1);
+    std::optional<int> first = co_await queue.recv_work();  // busy: 1
+    Event second_taken;
+    std::optional<int> second;
+    auto feeder = [&]() -> Task<void> {
+      second = co_await queue.recv_work();  // waits: the queue is empty, one call runs
+      second_taken.set();
+    };
+    auto worker = [&]() -> Task<void> {
+      co_await queue.send(2);  // handed straight to the waiting feeder
+      queue.work_done();       // the first call ends; the second has not
+      co_await second_taken.wait();
+      co_await queue.send(3);  // what the second call finds: the queue is still open
+    };
+    std::vector<Task<void>> both;
+    both.push_back(feeder());
+    both.push_back(worker());
+    co_await gather(std::move(both));
+    queue.work_done();
+    std::optional<int> third = co_await queue.recv_work();
+    queue.work_done();
+    std::optional<int> end = co_await queue.recv_work();  // empty and idle: closed
+    co_return first == 1 && second == 2 && third == 3 && !end;
+  };
+  CHECK(runtime->run(body()));
+}

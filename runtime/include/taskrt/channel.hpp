@@ -48,6 +48,7 @@ class Channel {
     std::optional<T> value;  // sender: what it sends; receiver: what it got
     Status status = Status::kQueued;
     bool arming = true;
+    bool work = false;  // a receiver of recv_work(): what it gets is work in progress
     Waiter* next = nullptr;
     Waiter* previous = nullptr;
   };
@@ -155,6 +156,9 @@ class Channel {
       }
       if (Waiter* receiver = state_.receivers.pop()) {
         receiver->value = std::move(waiter_.value);
+        // Work handed over directly is work in progress too, or the queue
+        // would look idle (and close) while its call still runs.
+        if (receiver->work) ++state_.busy;
         State::finish(receiver, Waiter::Status::kDone);
         waiter_.status = Waiter::Status::kDone;
         return true;
@@ -174,7 +178,10 @@ class Channel {
 
   class [[nodiscard]] RecvAwaiter {
    public:
-    RecvAwaiter(State& state, bool work) : state_(state), work_(work) { waiter_.state = &state; }
+    RecvAwaiter(State& state, bool work) : state_(state), work_(work) {
+      waiter_.state = &state;
+      waiter_.work = work;
+    }
     bool await_ready() {
       std::lock_guard lock(state_.mutex);
       return try_locked();
@@ -220,6 +227,7 @@ class Channel {
       if (Waiter* sender = state_.senders.pop()) {
         waiter_.value = std::move(sender->value);
         State::finish(sender, Waiter::Status::kDone);
+        if (work_) ++state_.busy;
         waiter_.status = Waiter::Status::kDone;
         return true;
       }
