@@ -148,6 +148,7 @@ class Lowering {
   void block_stmts(const ir::Block& block);
   void stmt(const ir::Stmt& stmt);
   void store_local(ir::LocalId local, llvm::Value* value);
+  llvm::Value* compound(const ir::Stmt& s, const ir::Type* type, llvm::Value* current, llvm::Value* operand);
   void for_range(const ir::Stmt& stmt);
   bool is_int_range(const ir::Expr& e) const;
   // start, end, inclusive

@@ -106,6 +106,18 @@ ir::BinaryOp binary_op_of(ir::AssignOp op) {
 
 }  // namespace
 
+// `x += v` and the like, on a variable, a shared value's copy or an element:
+// the new value from the current one (borrowed) and the operand (owned).
+llvm::Value* Lowering::compound(const ir::Stmt& s, const ir::Type* t, llvm::Value* current, llvm::Value* operand) {
+  ir::BinaryOp op = binary_op_of(s.assign_op);
+  if (t->is(ir::TypeKind::kInt)) return int_arithmetic(op, current, operand);
+  if (t->is(ir::TypeKind::kFloat)) return float_arithmetic(op, current, operand);
+  if (!is_str(t) || op != ir::BinaryOp::kAdd) unsupported("an arithmetic assignment to a " + ir::type_name(t), s.span);
+  llvm::Value* joined = abi("str_concat", {current, operand});
+  abi("release", {operand});
+  return joined;
+}
+
 void Lowering::stmt(const ir::Stmt& s) {
   switch (s.kind) {
     case ir::StmtKind::kLet: {
@@ -130,19 +142,7 @@ void Lowering::stmt(const ir::Stmt& s) {
         llvm::Value* current = builder_.CreateLoad(type(t), copy);
         llvm::Value* operand = expr(*s.value);
         llvm::Value* updated = operand;
-        if (s.assign_op != ir::AssignOp::kSet) {
-          ir::BinaryOp op = binary_op_of(s.assign_op);
-          if (t->is(ir::TypeKind::kInt)) {
-            updated = int_arithmetic(op, current, operand);
-          } else if (t->is(ir::TypeKind::kFloat)) {
-            updated = float_arithmetic(op, current, operand);
-          } else if (is_str(t) && op == ir::BinaryOp::kAdd) {
-            updated = abi("str_concat", {current, operand});
-            abi("release", {operand});
-          } else {
-            unsupported("this assignment to a shared " + ir::type_name(t), s.span);
-          }
-        }
+        if (s.assign_op != ir::AssignOp::kSet) updated = compound(s, t, current, operand);
         builder_.CreateStore(updated, copy);
         if (is_boxed(t)) abi("release", {current});
         return;
@@ -161,20 +161,7 @@ void Lowering::stmt(const ir::Stmt& s) {
       // new one is made.
       llvm::Value* current = builder_.CreateLoad(type(t), body_->locals[local.index]);
       llvm::Value* operand = expr(*s.value);
-      llvm::Value* updated = nullptr;
-      ir::BinaryOp op = binary_op_of(s.assign_op);
-      if (is_str(t)) {
-        if (op != ir::BinaryOp::kAdd) unsupported("this assignment to a str", s.span);
-        updated = abi("str_concat", {current, operand});
-        abi("release", {operand});
-      } else if (t->is(ir::TypeKind::kInt)) {
-        updated = int_arithmetic(op, current, operand);
-      } else if (t->is(ir::TypeKind::kFloat)) {
-        updated = float_arithmetic(op, current, operand);
-      } else {
-        unsupported("an arithmetic assignment to a " + ir::type_name(t), s.span);
-      }
-      store_local(local, updated);
+      store_local(local, compound(s, t, current, operand));
       return;
     }
     case ir::StmtKind::kIf: {
@@ -377,17 +364,7 @@ void Lowering::assign_element(const ir::Stmt& s) {
     llvm::Value* current = expr(target);
     if (is_boxed(t)) body_->temporaries.push_back(current);
     llvm::Value* operand = expr(*s.value);
-    ir::BinaryOp op = binary_op_of(s.assign_op);
-    if (t->is(ir::TypeKind::kInt)) {
-      value = int_arithmetic(op, current, operand);
-    } else if (t->is(ir::TypeKind::kFloat)) {
-      value = float_arithmetic(op, current, operand);
-    } else if (is_str(t) && op == ir::BinaryOp::kAdd) {
-      value = abi("str_concat", {current, operand});
-      abi("release", {operand});
-    } else {
-      unsupported("this assignment to an element of a " + ir::type_name(t), s.span);
-    }
+    value = compound(s, t, current, operand);
     if (is_boxed(t)) {
       body_->temporaries.pop_back();
       abi("release", {current});
