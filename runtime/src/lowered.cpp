@@ -571,21 +571,6 @@ bool trt_list_get(void* call, void* list, std::int64_t index, void* out) {
   return failed;
 }
 
-bool trt_list_set(void* call, void* variable, std::int64_t index, std::int64_t slot) {
-  auto* list = static_cast<taskrt::lowered::ListBox*>(*static_cast<void**>(variable));
-  const trt_type* element = list->type->args[0];
-  std::size_t at = 0;
-  bool failed = taskrt::lowered::fail_call(call, [&] { at = taskrt::checked_index(index, list->items.size()); });
-  if (failed) {
-    taskrt::lowered::release_slot(element, static_cast<std::uint64_t>(slot));
-    return true;
-  }
-  list = static_cast<taskrt::lowered::ListBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
-  taskrt::lowered::release_slot(element, list->items[at]);
-  list->items[at] = static_cast<std::uint64_t>(slot);
-  return false;
-}
-
 bool trt_map_get(void* call, void* map, std::int64_t key, void* out) {
   return taskrt::lowered::fail_call(call, [&] {
     auto* box = static_cast<taskrt::lowered::MapBox*>(map);

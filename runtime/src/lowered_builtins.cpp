@@ -28,9 +28,6 @@
 
 namespace taskrt::lowered {
 
-// Sets the running body's error (lowered.cpp).
-bool fail_call(void* call, const std::function<void()>& operation);
-
 namespace {
 
 struct Operands {

@@ -12,7 +12,7 @@
 
 namespace taskrt::lowered {
 
-const trt_type kStrType{trt_kind_str, 0, nullptr, nullptr, nullptr};
+const trt_type kStrType{trt_kind_str, 0, nullptr, nullptr, nullptr, nullptr};
 
 bool is_boxed(const trt_type* type) {
   switch (type->kind) {
@@ -509,14 +509,6 @@ std::int64_t trt_tuple_get(void* tuple, std::int64_t index) {
   return static_cast<std::int64_t>(static_cast<TupleBox*>(tuple)->fields[static_cast<std::size_t>(index)]);
 }
 
-void trt_tuple_set(void* variable, std::int64_t index, std::int64_t slot) {
-  auto* tuple = static_cast<TupleBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
-  Slot& field = tuple->fields[static_cast<std::size_t>(index)];
-  taskrt::lowered::release_slot(
-      tuple->type->kind == trt_kind_optional ? tuple->type->args[0] : tuple->type->args[index], field);
-  field = static_cast<Slot>(slot);
-}
-
 void* trt_map_new(void* type) {
   auto* map = new taskrt::lowered::MapBox;
   map->type = static_cast<const trt_type*>(type);
@@ -525,11 +517,6 @@ void* trt_map_new(void* type) {
 
 void trt_map_put(void* map, std::int64_t key, std::int64_t value) {
   static_cast<taskrt::lowered::MapBox*>(map)->put(static_cast<Slot>(key), static_cast<Slot>(value));
-}
-
-void trt_map_set(void* variable, std::int64_t key, std::int64_t value) {
-  auto* map = static_cast<taskrt::lowered::MapBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
-  map->put(static_cast<Slot>(key), static_cast<Slot>(value));
 }
 
 void trt_map_remove(void* variable, std::int64_t key) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -101,5 +102,9 @@ Slot decode_slot(std::string_view& in, const trt_type* type);
 
 // The box in `*variable`, made unique first (copied if shared).
 Box* unique(void** variable);
+
+// Runs `operation`; if it throws, that is the running body's error (`call`
+// is its LoweredCall) and this returns true (lowered.cpp).
+bool fail_call(void* call, const std::function<void()>& operation);
 
 }  // namespace taskrt::lowered

@@ -61,6 +61,8 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     case ir::ExprKind::kField: return element(e, e.as<ir::FieldIndex>().index);
     case ir::ExprKind::kTupleElement: return element(e, e.as<ir::ElementIndex>().index);
     case ir::ExprKind::kIndex: return index(e);
+    case ir::ExprKind::kSlice: return slice(e);
+    case ir::ExprKind::kRange: return range_list(e);
     case ir::ExprKind::kGather: return gather(e);
     case ir::ExprKind::kNewChannel: {
       llvm::Value* capacity = e.operands.empty() ? builder_.getInt64(0) : expr(*e.operands[0]);
@@ -243,23 +245,8 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       }
       break;
     case ir::Builtin::kRemove:
-      if (e.operands[0]->kind == ir::ExprKind::kLocal) {
-        llvm::Value* variable = body_->locals[e.operands[0]->as<ir::LocalId>().index];
-        llvm::Value* key = expr(*e.operands[1]);
-        abi("map_remove", {builder_.CreateBitCast(variable, ptr()), to_slot(key, e.operands[1]->type)});
-        release(key, e.operands[1]->type);
-        return nullptr;
-      }
-      break;
     case ir::Builtin::kPush:
-      if (e.operands[0]->kind == ir::ExprKind::kLocal) {
-        // Appends in place: the list is copied first if another variable shares it.
-        llvm::Value* variable = body_->locals[e.operands[0]->as<ir::LocalId>().index];
-        llvm::Value* value = expr(*e.operands[1]);
-        abi("list_push", {builder_.CreateBitCast(variable, ptr()), to_slot(value, e.operands[1]->type)});
-        return nullptr;
-      }
-      break;
+    case ir::Builtin::kPop: return change_in_place(e);
     case ir::Builtin::kStr: {
       std::vector<const ir::Expr*> pieces{e.operands[0].get()};
       if (e.operands[0]->kind == ir::ExprKind::kStrLiteral) return expr(*e.operands[0]);
@@ -275,6 +262,33 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
     unsupported("the builtin `" + std::string(info.name) + "`" + (keyed ? " with a key" : ""), e.span);
   }
   return call_builtin(wrapper, e);
+}
+
+// push(xs, v), remove(m, k), pop(xs): on a variable or an element, made its
+// own first (copy on write). The operand is evaluated before the place is
+// resolved, since it may change the same container.
+llvm::Value* Lowering::change_in_place(const ir::Expr& e) {
+  ir::Builtin which = e.as<ir::Builtin>();
+  Path path = path_of(*e.operands[0]);
+  llvm::Value* operand = nullptr;
+  const ir::Type* operand_type = which == ir::Builtin::kPop ? nullptr : e.operands[1]->type;
+  if (operand_type != nullptr) {
+    operand = expr(*e.operands[1]);
+    if (is_boxed(operand_type)) body_->temporaries.push_back(operand);
+  }
+  llvm::Value* variable = builder_.CreateBitCast(resolve(path, false).address, ptr());
+  if (operand_type != nullptr && is_boxed(operand_type)) forget_temporary(operand);
+  llvm::Value* result = nullptr;
+  switch (which) {
+    case ir::Builtin::kPush: abi("list_push", {variable, to_slot(operand, operand_type)}); break;
+    case ir::Builtin::kRemove:
+      abi("map_remove", {variable, to_slot(operand, operand_type)});
+      release(operand, operand_type);
+      break;
+    default: result = abi("list_pop", {variable, descriptor(e.type)}); break;
+  }
+  release_path(path);
+  return result;
 }
 
 // Waits for the next value of `channel`: true with it in received_, false
@@ -494,6 +508,7 @@ llvm::Value* Lowering::binary(const ir::Expr& e) {
     llvm::Value* result = duration_math(duration_op, {left_type, right_type}, {left, right});
     return e.type->is(ir::TypeKind::kFloat) ? builder_.CreateBitCast(result, builder_.getDoubleTy()) : result;
   }
+  if (op == ir::BinaryOp::kIn || op == ir::BinaryOp::kNotIn) return containment(e);
   if (left_type != right_type)
     unsupported("an operation on a " + ir::type_name(left_type) + " and a " + ir::type_name(right_type), e.span);
   llvm::Value* left = expr(*e.operands[0]);
@@ -514,11 +529,53 @@ llvm::Value* Lowering::binary(const ir::Expr& e) {
     value = abi("str_concat", {left, right});
     abi("release", {left});
     abi("release", {right});
+  } else if (left_type->is(ir::TypeKind::kList) && op == ir::BinaryOp::kAdd) {
+    value = abi("list_concat", {left, right});
+    abi("release", {left});
+    abi("release", {right});
   }
   if (value == nullptr) {
     unsupported(fmt::format("`{}` on a {}", ir::binary_op_text(op), ir::type_name(left_type)), e.span);
   }
   return value;
+}
+
+// `x in c`: a key of a map, an element of a list, a part of a str.
+llvm::Value* Lowering::containment(const ir::Expr& e) {
+  const ir::Type* item_type = e.operands[0]->type;
+  const ir::Type* container_type = e.operands[1]->type;
+  llvm::Value* item = expr(*e.operands[0]);
+  std::size_t held = body_->temporaries.size();
+  if (is_boxed(item_type)) body_->temporaries.push_back(item);
+  llvm::Value* container = expr(*e.operands[1]);
+  body_->temporaries.resize(held);
+  llvm::Value* found = abi("contains", {descriptor(container_type), container, to_slot(item, item_type)});
+  release(item, item_type);
+  abi("release", {container});
+  return e.as<ir::BinaryOp>() == ir::BinaryOp::kNotIn ? builder_.CreateNot(found) : found;
+}
+
+// xs[a..b], s[..b], …: a new list or str; an open bound is the runtime's marker.
+llvm::Value* Lowering::slice(const ir::Expr& e) {
+  llvm::Value* value = expr(*e.operands[0]);
+  std::size_t held = body_->temporaries.size();
+  body_->temporaries.push_back(value);
+  llvm::Value* from =
+      e.operands[1] ? expr(*e.operands[1]) : builder_.getInt64(static_cast<std::uint64_t>(trt_slice_start));
+  llvm::Value* to = e.operands[2] ? expr(*e.operands[2]) : builder_.getInt64(static_cast<std::uint64_t>(trt_slice_end));
+  body_->temporaries.resize(held);
+  llvm::Value* part = abi("slice", {value, from, to, builder_.getInt1(e.inclusive)});
+  abi("release", {value});
+  return part;
+}
+
+// a..b where a list is wanted (a `for` over a range makes none).
+llvm::Value* Lowering::range_list(const ir::Expr& e) {
+  auto [start, end, inclusive] = int_bounds(e);
+  llvm::Value* out = entry_alloca(ptr());
+  branch_on_failure(abi("range", {body_->call, descriptor(e.type), start, end, builder_.getInt1(inclusive),
+                                  builder_.CreateBitCast(out, ptr())}));
+  return builder_.CreateLoad(ptr(), out);
 }
 
 llvm::Value* Lowering::list(const ir::Expr& e) {
@@ -559,7 +616,10 @@ llvm::Value* Lowering::element(const ir::Expr& e, std::uint32_t index) {
 llvm::Value* Lowering::index(const ir::Expr& e) {
   const ir::Type* container = e.operands[0]->type;
   bool is_map = container->is(ir::TypeKind::kMap);
-  if (!is_map && !container->is(ir::TypeKind::kList)) unsupported("indexing a " + ir::type_name(container), e.span);
+  bool is_text = is_str(container);  // s[i]: a new str of that byte
+  if (!is_map && !is_text && !container->is(ir::TypeKind::kList)) {
+    unsupported("indexing a " + ir::type_name(container), e.span);
+  }
   llvm::Value* list = expr(*e.operands[0]);
   std::size_t held = body_->temporaries.size();
   body_->temporaries.push_back(list);
@@ -570,12 +630,13 @@ llvm::Value* Lowering::index(const ir::Expr& e) {
     branch_on_failure(abi(
         "map_get", {body_->call, list, to_slot(position, e.operands[1]->type), builder_.CreateBitCast(out, ptr())}));
   } else {
-    branch_on_failure(abi("list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
+    branch_on_failure(
+        abi(is_text ? "str_at" : "list_get", {body_->call, list, position, builder_.CreateBitCast(out, ptr())}));
   }
   body_->temporaries.resize(held);
   if (is_boxed(e.operands[1]->type)) abi("release", {position});
   llvm::Value* value = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
-  if (is_boxed(e.type)) abi("retain", {value});
+  if (is_boxed(e.type) && !is_text) abi("retain", {value});
   abi("release", {list});
   return value;
 }

@@ -137,6 +137,8 @@ class Lowering {
   void branch_on_failure(llvm::Value* failed);
   void release(llvm::Value* value, const ir::Type* type);
   void release_temporaries(std::size_t from = 0);
+  // A temporary no longer held (taken by what it was given to, or released).
+  void forget_temporary(llvm::Value* value);
   // Branches to where a failure goes, releasing what is held on the way.
   void fail_here();
   void try_stmt(const ir::Stmt& stmt);
@@ -159,7 +161,24 @@ class Lowering {
   void for_map(const ir::Stmt& stmt);
   void for_each_index(const ir::Stmt& stmt, const char* length_of,
                       const std::function<void(llvm::Value*, llvm::Value*)>& bind_at);
-  void assign_element(const ir::Stmt& stmt);
+  // Places (places.cpp): the way from a variable to an element, its keys
+  // evaluated; and an address to read or write (a variable of its LLVM
+  // type, or an 8-byte slot in a container).
+  struct Path {
+    const ir::Expr* root = nullptr;
+    std::vector<const ir::Expr*> steps;
+    std::vector<llvm::Value*> keys;
+  };
+  struct Place {
+    llvm::Value* address;
+    bool slot;
+  };
+  Path path_of(const ir::Expr& target);
+  void release_path(const Path& path);
+  Place resolve(const Path& path, bool inserts);
+  llvm::Value* load_place(const Place& place, const ir::Type* type);
+  void store_place(const Place& place, llvm::Value* value, const ir::Type* type);
+  void assign(const ir::Stmt& stmt);
   void let_tuple(const ir::Stmt& stmt);
   llvm::Value* entry_alloca(llvm::Type* type);
   void check_cancelled();
@@ -171,6 +190,7 @@ class Lowering {
   llvm::Value* call_task(const ir::Expr& e);
   llvm::Value* builtin(const ir::Expr& e);
   llvm::Value* call_builtin(const std::string& wrapper, const ir::Expr& e);
+  llvm::Value* change_in_place(const ir::Expr& e);
   llvm::Value* receive(llvm::Value* channel);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
   llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
@@ -189,6 +209,9 @@ class Lowering {
   llvm::Value* tuple(const ir::Expr& e);
   llvm::Value* element(const ir::Expr& e, std::uint32_t index);
   llvm::Value* index(const ir::Expr& e);
+  llvm::Value* containment(const ir::Expr& e);
+  llvm::Value* slice(const ir::Expr& e);
+  llvm::Value* range_list(const ir::Expr& e);
   llvm::Value* wrap_optional(llvm::Value* value, const ir::Type* optional);
   llvm::Value* gather(const ir::Expr& e);
   llvm::Value* work(const ir::Expr& e);

@@ -63,6 +63,7 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
   std::int64_t kind = 0;
   std::vector<const ir::Type*> args = t->args;
   std::vector<llvm::Constant*> names;
+  std::vector<llvm::Constant*> json_names;
   llvm::Constant* name = llvm::ConstantPointerNull::get(ptr());
   switch (t->kind) {
     case ir::TypeKind::kInt: kind = trt_kind_int; break;
@@ -81,6 +82,7 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
       for (const ir::Field& field : t->record->fields) {
         args.push_back(field.type);
         names.push_back(string_constant(field.name));
+        json_names.push_back(string_constant(field.json_key()));
       }
       name = string_constant(t->record->name);
       break;
@@ -103,7 +105,7 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
   global->setInitializer(llvm::ConstantStruct::get(
       type_type_,
       {llvm::ConstantInt::get(i64, static_cast<std::uint64_t>(kind)), llvm::ConstantInt::get(i64, args.size()),
-       table(arg_descriptors, "type.args"), table(names, "type.names"), name}));
+       table(arg_descriptors, "type.args"), table(names, "type.names"), name, table(json_names, "type.json_names")}));
   return pointer;
 }
 
@@ -195,7 +197,7 @@ void Lowering::declare_abi() {
       context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, p, p},
       "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
-  type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p}, "trt_type");
+  type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p, p}, "trt_type");
 }
 
 llvm::Value* Lowering::abi(const char* name, llvm::ArrayRef<llvm::Value*> args) {
@@ -682,6 +684,13 @@ void Lowering::fail_here() {
 
 void Lowering::release_temporaries(std::size_t from) {
   for (std::size_t i = from; i < body_->temporaries.size(); ++i) abi("release", {body_->temporaries[i]});
+}
+
+void Lowering::forget_temporary(llvm::Value* value) {
+  auto& held = body_->temporaries;
+  auto found = std::find(held.rbegin(), held.rend(), value);
+  TASKC_CHECK(found != held.rend(), "the LLVM backend forgets a temporary it does not hold");
+  held.erase(std::next(found).base());
 }
 
 void Lowering::release(llvm::Value* value, const ir::Type* t) {

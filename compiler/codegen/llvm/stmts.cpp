@@ -125,45 +125,7 @@ void Lowering::stmt(const ir::Stmt& s) {
       store_local(s.bindings[0], expr(*s.value));
       return;
     }
-    case ir::StmtKind::kAssign: {
-      if (s.target->kind == ir::ExprKind::kField && s.target->operands[0]->kind == ir::ExprKind::kLocal &&
-          s.assign_op == ir::AssignOp::kSet) {
-        // r.f = v: the record is copied first if another variable shares it.
-        const ir::Expr& record = *s.target->operands[0];
-        llvm::Value* value = to_slot(expr(*s.value), s.value->type);
-        abi("tuple_set", {builder_.CreateBitCast(body_->locals[record.as<ir::LocalId>().index], ptr()),
-                          builder_.getInt64(s.target->as<ir::FieldIndex>().index), value});
-        return;
-      }
-      if (s.target->kind == ir::ExprKind::kShared) {
-        // Inside its `with` block: the block's copy.
-        llvm::Value* copy = body_->held_shared.at(s.target->as<ir::SharedId>().index);
-        const ir::Type* t = s.target->type;
-        llvm::Value* current = builder_.CreateLoad(type(t), copy);
-        llvm::Value* operand = expr(*s.value);
-        llvm::Value* updated = operand;
-        if (s.assign_op != ir::AssignOp::kSet) updated = compound(s, t, current, operand);
-        builder_.CreateStore(updated, copy);
-        if (is_boxed(t)) abi("release", {current});
-        return;
-      }
-      if (s.target->kind == ir::ExprKind::kIndex && s.target->operands[0]->kind == ir::ExprKind::kLocal) {
-        return assign_element(s);
-      }
-      if (s.target->kind != ir::ExprKind::kLocal) unsupported("this assignment to a field or an element", s.span);
-      ir::LocalId local = s.target->as<ir::LocalId>();
-      if (s.assign_op == ir::AssignOp::kSet) {
-        store_local(local, expr(*s.value));
-        return;
-      }
-      const ir::Type* t = s.target->type;
-      // The current value is borrowed: store_local releases it after the
-      // new one is made.
-      llvm::Value* current = builder_.CreateLoad(type(t), body_->locals[local.index]);
-      llvm::Value* operand = expr(*s.value);
-      store_local(local, compound(s, t, current, operand));
-      return;
-    }
+    case ir::StmtKind::kAssign: return assign(s);
     case ir::StmtKind::kIf: {
       llvm::Value* condition = expr(*s.value);
       llvm::BasicBlock* then_block = block("then");
@@ -344,39 +306,6 @@ void Lowering::for_channel(const ir::Stmt& s) {
   body_->temporaries.pop_back();
   builder_.SetInsertPoint(after);
   abi("release", {channel});
-}
-
-// xs[i] = v, m[k] = v (which inserts), and xs[i] += v: on the variable's
-// own copy of the list or map.
-void Lowering::assign_element(const ir::Stmt& s) {
-  const ir::Expr& target = *s.target;
-  const ir::Type* container = target.operands[0]->type;
-  bool is_map = container->is(ir::TypeKind::kMap);
-  const ir::Type* t = target.type;
-  llvm::Value* variable = builder_.CreateBitCast(body_->locals[target.operands[0]->as<ir::LocalId>().index], ptr());
-  llvm::Value* key = expr(*target.operands[1]);
-  std::size_t held = body_->temporaries.size();
-  if (is_boxed(target.operands[1]->type)) body_->temporaries.push_back(key);
-  llvm::Value* value = nullptr;
-  if (s.assign_op == ir::AssignOp::kSet) {
-    value = expr(*s.value);
-  } else {
-    llvm::Value* current = expr(target);
-    if (is_boxed(t)) body_->temporaries.push_back(current);
-    llvm::Value* operand = expr(*s.value);
-    value = compound(s, t, current, operand);
-    if (is_boxed(t)) {
-      body_->temporaries.pop_back();
-      abi("release", {current});
-    }
-  }
-  body_->temporaries.resize(held);
-  llvm::Value* key_slot = to_slot(key, target.operands[1]->type);
-  if (is_map) {
-    abi("map_set", {variable, key_slot, to_slot(value, t)});
-  } else {
-    branch_on_failure(abi("list_set", {body_->call, variable, key, to_slot(value, t)}));
-  }
 }
 
 // let (a, b) = pair

@@ -70,10 +70,11 @@ enum trt_kind : std::int64_t {
 
 struct trt_type {
   std::int64_t kind;
-  std::int64_t count;           // elements of a tuple, fields of a record, else 1 (or 0)
-  const trt_type* const* args;  // the element types, field types, or the one inner type
-  const char* const* names;     // a record's field names
-  const char* name;             // a record's name
+  std::int64_t count;             // elements of a tuple, fields of a record, else 1 (or 0)
+  const trt_type* const* args;    // the element types, field types, or the one inner type
+  const char* const* names;       // a record's field names
+  const char* name;               // a record's name
+  const char* const* json_names;  // a record's keys in JSON (a field's `json` name, else its name)
 };
 
 // The integer and float operations trt_int_overflow, trt_int_divide and
@@ -89,6 +90,10 @@ enum trt_op : std::int32_t {
   trt_op_shl = 7,
   trt_op_shr = 8,
 };
+
+// An open bound of a slice: xs[..b] is xs[trt_slice_start..b].
+inline constexpr std::int64_t trt_slice_start = INT64_MIN;
+inline constexpr std::int64_t trt_slice_end = INT64_MAX;
 
 struct trt_semaphore {
   const char* name;
