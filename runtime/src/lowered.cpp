@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lowered_values.hpp"
+#include "taskrt/as_completed.hpp"
 #include "taskrt/builtins.hpp"
 #include "taskrt/channel.hpp"
 #include "taskrt/checked.hpp"
@@ -36,6 +37,7 @@
 #include "taskrt/sleep.hpp"
 #include "taskrt/task.hpp"
 #include "taskrt/timeout.hpp"
+#include "taskrt/work_queue.hpp"
 
 namespace taskrt {
 namespace {
@@ -375,31 +377,170 @@ Task<lowered::Owned> run_branch(Body branch, const BranchEnv* env, const trt_typ
   co_return lowered::Owned(type, result);
 }
 
-// gather(a, b, …): each operand a branch; results into the caller's slots.
+// A settled call's result[T] box (of `type`).
+std::uint64_t settled_slot(const trt_type* type, Result<lowered::Owned>& result) {
+  if (!result.ok()) return lowered::new_result(type, 0, result.error());
+  return lowered::new_result(type, result.take_value().take(), nullptr);
+}
+
+// gather(a, b, …) [settle]: one branch per part; `types` are the parts'
+// result types (settle: their result[T] types).
 Task<void> run_gather(std::int64_t count, const Body* branches, void* captures, const trt_type* const* types,
-                      std::uint64_t* results) {
+                      bool settle, std::uint64_t* results) {
   std::vector<BranchEnv> envs(static_cast<std::size_t>(count), BranchEnv{captures, 0});
   std::vector<Task<lowered::Owned>> running;
-  for (std::size_t i = 0; i < envs.size(); ++i) running.push_back(run_branch(branches[i], &envs[i], types[i]));
+  for (std::size_t i = 0; i < envs.size(); ++i) {
+    running.push_back(run_branch(branches[i], &envs[i], settle ? types[i]->args[0] : types[i]));
+  }
+  if (settle) {
+    std::vector<Result<lowered::Owned>> settled = co_await gather_settled(std::move(running));
+    for (std::size_t i = 0; i < settled.size(); ++i) results[i] = settled_slot(types[i], settled[i]);
+    co_return;
+  }
   std::vector<lowered::Owned> values = co_await gather(std::move(running));
   for (std::size_t i = 0; i < values.size(); ++i) results[i] = values[i].take();
 }
 
-// gather BODY for x in ITEMS [limit n]: one branch per element.
-Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elements, std::int64_t limit,
-                    const char* label, const trt_type* list_type, void** out) {
+// A branch for an element the runtime holds only meanwhile (a work queue's
+// value): the branch keeps its own reference until it ends.
+struct MakeQueueBranch {
+  Body branch;
+  void* captures;
+  const trt_type* element_type;
+  const trt_type* value_type;
+
+  static Task<lowered::Owned> run(Body branch, void* captures, lowered::Owned element, const trt_type* type) {
+    BranchEnv env{captures, element.peek()};
+    co_return co_await run_branch(branch, &env, type);
+  }
+  Task<lowered::Owned> operator()(const lowered::Owned& element) const {
+    lowered::retain_slot(element_type, element.peek());
+    return run(branch, captures, lowered::Owned(element_type, element.peek()), value_type);
+  }
+};
+
+// gather BODY for x in ITEMS [limit n] [settle], and race BODY for x in
+// ITEMS: one branch per element of a list (or range), or per value taken
+// from a work queue. `value_type` is a branch's result type; `out_type` the
+// list made (of result[T] when settled), or a race's value type.
+Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elements, lowered::ChannelBox* queue,
+                    std::int64_t limit, const char* label, std::int32_t mode, const trt_type* element_type,
+                    const trt_type* value_type, const trt_type* out_type, void** out) {
   std::vector<BranchEnv> envs;
   envs.reserve(elements.size());
   for (std::uint64_t element : elements) envs.push_back({captures, element});
-  const trt_type* element_type = list_type != nullptr ? list_type->args[0] : nullptr;
-  auto make = [&](const BranchEnv& env) { return run_branch(branch, &env, element_type); };
-  std::vector<lowered::Owned> values = co_await gather_each(envs, make, limit, label);
+  auto make = [&](const BranchEnv& env) { return run_branch(branch, &env, value_type); };
+  MakeQueueBranch make_queued{branch, captures, element_type, value_type};
+  if (mode == trt_each_race) {
+    lowered::Owned winner = co_await race_each(envs, make, limit);
+    *out = reinterpret_cast<void*>(static_cast<std::uintptr_t>(winner.take()));
+    co_return;
+  }
+  if (mode == trt_each_settle) {
+    // (if/else, not ?: — GCC 12 destroys the temporaries of a co_await in ?: twice.)
+    std::vector<Result<lowered::Owned>> settled;
+    if (queue != nullptr) {
+      settled = co_await gather_queue_settled(queue->channel, make_queued, limit, label);
+    } else {
+      settled = co_await gather_each_settled(envs, make, limit, label);
+    }
+    if (out == nullptr) co_return;
+    auto* list = new lowered::ListBox;
+    list->type = out_type;
+    for (Result<lowered::Owned>& result : settled) list->items.push_back(settled_slot(out_type->args[0], result));
+    *out = list;
+    co_return;
+  }
+  std::vector<lowered::Owned> values;
+  if (queue != nullptr) {
+    values = co_await gather_queue(queue->channel, make_queued, limit, label);
+  } else {
+    values = co_await gather_each(envs, make, limit, label);
+  }
   if (out == nullptr) co_return;
   auto* list = new lowered::ListBox;
-  list->type = list_type;
+  list->type = out_type;
   list->items.reserve(values.size());
   for (lowered::Owned& value : values) list->items.push_back(value.take());
   *out = list;
+}
+
+// `for x in gather BODY for y in ITEMS as completed`: each result as its
+// call finishes (AsCompleted, over a list or a work queue). next() and
+// finish() are awaited by the loop's body in turn.
+class CompletedLoop {
+ public:
+  virtual ~CompletedLoop() = default;
+  virtual Task<void> next(std::uint64_t* out, std::int64_t* got) = 0;
+  virtual Task<void> finish(std::exception_ptr failure) = 0;
+};
+
+template <bool Settled>
+std::uint64_t item_slot(const trt_type* item_type, typename AsCompleted<lowered::Owned, Settled>::Item& item) {
+  if constexpr (Settled) {
+    return settled_slot(item_type, item);
+  } else {
+    return item.take();
+  }
+}
+
+template <bool Settled>
+class ListLoop final : public CompletedLoop {
+ public:
+  ListLoop(Body branch, void* captures, const std::vector<std::uint64_t>& elements, std::int64_t limit,
+           const trt_type* value_type, const trt_type* item_type)
+      : envs_(envs_of(captures, elements)),
+        stream_(tasks(branch, value_type), static_cast<std::size_t>(limit)),
+        item_type_(item_type) {}
+
+  Task<void> next(std::uint64_t* out, std::int64_t* got) override {
+    auto item = co_await stream_.next();
+    *got = item ? 1 : 0;
+    if (item) *out = item_slot<Settled>(item_type_, *item);
+  }
+  Task<void> finish(std::exception_ptr failure) override { co_await stream_.finish(std::move(failure)); }
+
+ private:
+  static std::vector<BranchEnv> envs_of(void* captures, const std::vector<std::uint64_t>& elements) {
+    std::vector<BranchEnv> envs;
+    envs.reserve(elements.size());
+    for (std::uint64_t element : elements) envs.push_back({captures, element});
+    return envs;
+  }
+  std::vector<Task<lowered::Owned>> tasks(Body branch, const trt_type* value_type) {
+    std::vector<Task<lowered::Owned>> made;
+    made.reserve(envs_.size());
+    for (const BranchEnv& env : envs_) made.push_back(run_branch(branch, &env, value_type));
+    return made;
+  }
+
+  std::vector<BranchEnv> envs_;
+  AsCompleted<lowered::Owned, Settled> stream_;
+  const trt_type* item_type_;
+};
+
+template <bool Settled>
+class QueueLoop final : public CompletedLoop {
+ public:
+  QueueLoop(MakeQueueBranch make, lowered::ChannelBox* queue, std::int64_t limit, const trt_type* item_type)
+      : make_(make), stream_(queue->channel, make_, limit), item_type_(item_type) {}
+
+  Task<void> next(std::uint64_t* out, std::int64_t* got) override {
+    auto item = co_await stream_.next();
+    *got = item ? 1 : 0;
+    if (item) *out = item_slot<Settled>(item_type_, *item);
+  }
+  Task<void> finish(std::exception_ptr failure) override { co_await stream_.finish(std::move(failure)); }
+
+ private:
+  MakeQueueBranch make_;
+  QueueAsCompleted<Settled, lowered::Owned, MakeQueueBranch> stream_;
+  const trt_type* item_type_;
+};
+
+Task<void> finish_loop(CompletedLoop* loop, std::exception_ptr failure) {
+  std::unique_ptr<CompletedLoop> owned(loop);
+  co_await loop->finish(std::move(failure));
 }
 
 // The work of `timeout`, `try … else` and the competitors of `race`: branches
@@ -640,9 +781,10 @@ void trt_node_done(void* flow, std::int32_t node) {
   static_cast<taskrt::Flow*>(flow)->done[static_cast<std::size_t>(node)].set();
 }
 
-void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* types, void* results) {
+void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* types, bool settle,
+                      void* results) {
   call_of(call).pending.emplace(taskrt::run_gather(count, static_cast<const taskrt::Body*>(branches), captures,
-                                                   static_cast<const trt_type* const*>(types),
+                                                   static_cast<const trt_type* const*>(types), settle,
                                                    static_cast<std::uint64_t*>(results)));
 }
 
@@ -666,23 +808,79 @@ void trt_await_rate_limit(void* call, std::int32_t index) {
   call_of(call).pending.emplace(taskrt::rate_limits()[static_cast<std::size_t>(index)].acquire());
 }
 
-void trt_await_each(void* call, void* branch, void* captures, void* items, std::int64_t from, std::int64_t to,
-                    bool inclusive, bool has_limit, std::int64_t limit, void* label, void* list_type, void* out) {
+namespace {
+
+// The elements of a gather over a list or a range (a work queue has none up front).
+std::vector<std::uint64_t> elements_of(void* items, std::int64_t from, std::int64_t to, bool inclusive) {
   std::vector<std::uint64_t> elements;
-  if (items != nullptr) {
-    elements = static_cast<taskrt::lowered::ListBox*>(items)->items;
-  } else {
+  if (items == nullptr) {
     for (std::int64_t i : taskrt::IntRange(from, to, inclusive)) elements.push_back(static_cast<std::uint64_t>(i));
+  } else if (static_cast<taskrt::lowered::Box*>(items)->type->kind == trt_kind_list) {
+    elements = static_cast<taskrt::lowered::ListBox*>(items)->items;
   }
+  return elements;
+}
+
+taskrt::lowered::ChannelBox* queue_of(void* items) {
+  if (items == nullptr || static_cast<taskrt::lowered::Box*>(items)->type->kind != trt_kind_channel) return nullptr;
+  return static_cast<taskrt::lowered::ChannelBox*>(items);
+}
+
+}  // namespace
+
+void trt_await_each(void* call, void* branch, void* captures, void* items, std::int64_t from, std::int64_t to,
+                    bool inclusive, bool has_limit, std::int64_t limit, void* label, std::int32_t mode,
+                    void* value_type, void* out_type, void* out) {
   taskrt::fail_with(call, [&] { limit = has_limit ? taskrt::gather_limit(limit) : 0; });
   if (call_of(call).error) {
     // Failing at once: what the body waits for is that failure.
     call_of(call).pending.emplace(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
     return;
   }
-  call_of(call).pending.emplace(taskrt::run_each(reinterpret_cast<taskrt::Body>(branch), captures, std::move(elements),
-                                                 limit, static_cast<const char*>(label),
-                                                 static_cast<const trt_type*>(list_type), static_cast<void**>(out)));
+  taskrt::lowered::ChannelBox* queue = queue_of(items);
+  const trt_type* element_type = queue != nullptr ? queue->type->args[0] : nullptr;
+  call_of(call).pending.emplace(taskrt::run_each(
+      reinterpret_cast<taskrt::Body>(branch), captures, elements_of(items, from, to, inclusive), queue, limit,
+      static_cast<const char*>(label), mode, element_type, static_cast<const trt_type*>(value_type),
+      static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
+}
+
+bool trt_completed_new(void* call, void* branch, void* captures, void* items, std::int64_t from, std::int64_t to,
+                       bool inclusive, bool has_limit, std::int64_t limit, bool settle, void* item_type, void* out) {
+  return taskrt::lowered::fail_call(call, [&] {
+    limit = has_limit ? taskrt::gather_limit(limit) : 0;
+    auto body = reinterpret_cast<taskrt::Body>(branch);
+    const auto* item = static_cast<const trt_type*>(item_type);
+    const trt_type* value_type = settle ? item->args[0] : item;
+    taskrt::CompletedLoop* loop = nullptr;
+    if (taskrt::lowered::ChannelBox* queue = queue_of(items)) {
+      taskrt::MakeQueueBranch make{body, captures, queue->type->args[0], value_type};
+      if (settle) {
+        loop = new taskrt::QueueLoop<true>(make, queue, limit, item);
+      } else {
+        loop = new taskrt::QueueLoop<false>(make, queue, limit, item);
+      }
+    } else {
+      std::vector<std::uint64_t> elements = elements_of(items, from, to, inclusive);
+      if (settle) {
+        loop = new taskrt::ListLoop<true>(body, captures, elements, limit, value_type, item);
+      } else {
+        loop = new taskrt::ListLoop<false>(body, captures, elements, limit, value_type, item);
+      }
+    }
+    *static_cast<void**>(out) = loop;
+  });
+}
+
+void trt_await_completed_next(void* call, void* loop, void* out, void* got) {
+  call_of(call).pending.emplace(static_cast<taskrt::CompletedLoop*>(loop)->next(static_cast<std::uint64_t*>(out),
+                                                                                static_cast<std::int64_t*>(got)));
+}
+
+void trt_await_completed_finish(void* call, void* loop) {
+  // The body's failure, if it is failing: rethrown once the calls are over.
+  call_of(call).pending.emplace(
+      taskrt::finish_loop(static_cast<taskrt::CompletedLoop*>(loop), std::exchange(call_of(call).error, nullptr)));
 }
 
 bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity, void* out) {

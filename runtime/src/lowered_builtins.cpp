@@ -214,6 +214,21 @@ TRT_BUILTIN(round) {
 TRT_BUILTIN(sqrt) {
   out = of(taskrt::sqrt(in.real(0)));
 }
+TRT_BUILTIN(sin) {
+  out = of(taskrt::sin(in.real(0)));
+}
+TRT_BUILTIN(cos) {
+  out = of(taskrt::cos(in.real(0)));
+}
+TRT_BUILTIN(pow) {
+  out = of(taskrt::pow(in.real(0), in.real(1)));
+}
+// As taskrt::hash: of the printed form, so both backends agree.
+TRT_BUILTIN(hash) {
+  std::string shown;
+  taskrt::lowered::append_value(shown, in.type(0), in.slot(0), false);
+  out = of(static_cast<std::int64_t>(std::hash<std::string>{}(shown) >> 1));
+}
 TRT_BUILTIN(floor) {
   out = of(taskrt::floor(in.real(0)));
 }
@@ -273,6 +288,10 @@ TRT_BUILTIN(is_space) {
 TRT_BUILTIN(chars) {
   out = strs_of(result_type, taskrt::chars(in.str(0)));
 }
+TRT_BUILTIN(bytes) {
+  std::vector<std::int64_t> values = taskrt::bytes(in.str(0));
+  out = list_of(result_type, std::vector<Slot>(values.begin(), values.end()));
+}
 TRT_BUILTIN(len_chars) {
   out = of(taskrt::len_chars(in.str(0)));
 }
@@ -313,6 +332,45 @@ TRT_BUILTIN(sorted) {
   }
   for (Slot item : items) retain_slot(element, item);
   out = list_of(result_type, std::move(items));
+}
+
+// sorted(xs, x => key [, reverse]), min(xs, x => key), max(…): the
+// program computed the keys, once per element in order (operand 1); the
+// elements are ordered by them, a stable sort, the first best.
+TRT_BUILTIN(sorted_by) {
+  const trt_type* element = in.type(0)->args[0];
+  const trt_type* key = in.type(1)->args[0];
+  const auto& keys = in.items(1);
+  bool reverse = in.types[2] != nullptr && in.flag(2);
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return reverse ? taskrt::lowered::less(key, keys[b], keys[a]) : taskrt::lowered::less(key, keys[a], keys[b]);
+  });
+  std::vector<Slot> items;
+  items.reserve(order.size());
+  for (std::size_t i : order) items.push_back(kept(element, in.items(0)[i]));
+  out = list_of(result_type, std::move(items));
+}
+
+static Slot best_by(const Operands& in, bool smallest) {
+  const trt_type* key = in.type(1)->args[0];
+  const auto& keys = in.items(1);
+  if (keys.empty()) throw taskrt::ValueError(smallest ? "min of an empty list" : "max of an empty list");
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    bool beats =
+        smallest ? taskrt::lowered::less(key, keys[i], keys[best]) : taskrt::lowered::less(key, keys[best], keys[i]);
+    if (beats) best = i;
+  }
+  return kept(in.type(0)->args[0], in.items(0)[best]);
+}
+
+TRT_BUILTIN(min_by) {
+  out = best_by(in, true);
+}
+TRT_BUILTIN(max_by) {
+  out = best_by(in, false);
 }
 
 TRT_BUILTIN(reversed) {

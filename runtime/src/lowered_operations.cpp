@@ -6,6 +6,8 @@
 
 #include "lowered_values.hpp"
 #include "taskrt/builtins.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/random.hpp"
 
 using taskrt::lowered::ListBox;
 using taskrt::lowered::MapBox;
@@ -128,4 +130,32 @@ void* trt_list_pop(void* variable, void* optional_type) {
   box->fields.push_back(list->items.back());
   list->items.pop_back();
   return box;
+}
+
+void trt_list_shuffle(void* variable) {
+  auto* list = static_cast<ListBox*>(taskrt::lowered::unique(static_cast<void**>(variable)));
+  taskrt::shuffle(list->items);
+}
+
+bool trt_result_ok(void* result) {
+  return !static_cast<taskrt::lowered::ResultBox*>(result)->error;
+}
+
+bool trt_result_value(void* call, void* result, void* out) {
+  auto* box = static_cast<taskrt::lowered::ResultBox*>(result);
+  return taskrt::lowered::fail_call(call, [&] {
+    if (box->error) std::rethrow_exception(box->error);
+    *static_cast<Slot*>(out) = box->value;
+  });
+}
+
+void* trt_result_error(void* result) {
+  auto* box = static_cast<taskrt::lowered::ResultBox*>(result);
+  return taskrt::lowered::new_str(box->error ? taskrt::message_of(box->error) : std::string());
+}
+
+void* trt_result_kind(void* result) {
+  auto* box = static_cast<taskrt::lowered::ResultBox*>(result);
+  return taskrt::lowered::new_str(box->error ? std::string(taskrt::error_kind_name(taskrt::kind_of(box->error)))
+                                             : std::string());
 }

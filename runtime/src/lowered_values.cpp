@@ -52,6 +52,12 @@ void destroy(Box* box) {
       return;
     }
     case trt_kind_str: delete static_cast<StrBox*>(box); return;
+    case trt_kind_result: {
+      auto* result = static_cast<ResultBox*>(box);
+      if (!result->error) release_slot(type->args[0], result->value);
+      delete result;
+      return;
+    }
     case trt_kind_channel: delete static_cast<ChannelBox*>(box); return;
     case trt_kind_list: {
       auto* list = static_cast<ListBox*>(box);
@@ -87,6 +93,11 @@ Box* copy(const Box* box) {
       return map;
     }
     case trt_kind_str: return new_str(static_cast<const StrBox*>(box)->text);
+    case trt_kind_result: {
+      const auto* original = static_cast<const ResultBox*>(box);
+      if (!original->error) retain_slot(type->args[0], original->value);
+      return box_of(new_result(type, original->value, original->error));
+    }
     case trt_kind_list: {
       auto* list = new ListBox;
       list->type = type;
@@ -185,6 +196,14 @@ void release_slot(const trt_type* type, Slot slot) {
   if (is_boxed(type)) release(box_of(slot));
 }
 
+Slot new_result(const trt_type* type, Slot value, std::exception_ptr error) {
+  auto* result = new ResultBox;
+  result->type = type;
+  result->value = error ? 0 : value;
+  result->error = std::move(error);
+  return slot(result);
+}
+
 StrBox* new_str(std::string text) {
   auto* box = new StrBox;
   box->type = &kStrType;
@@ -230,6 +249,20 @@ void append_value(std::string& out, const trt_type* type, Slot slot, bool top) {
         append_value(out, type->args[i], fields[i], false);
       }
       out += ")";
+      return;
+    }
+    case trt_kind_result: {
+      // As format_value of a Result.
+      const auto* result = static_cast<const ResultBox*>(box_of(slot));
+      if (result->error) {
+        out += "error(";
+        out += error_kind_name(kind_of(result->error));
+        out += ": " + quote_string(message_of(result->error)) + ")";
+      } else {
+        out += "ok(";
+        append_value(out, type->args[0], result->value, false);
+        out += ")";
+      }
       return;
     }
     case trt_kind_record: {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -50,6 +51,12 @@ struct TupleBox : Box {
   std::vector<Slot> fields;
 };
 
+// result[T] (from `settle`): the value, or the error that r.value rethrows.
+struct ResultBox : Box {
+  Slot value = 0;
+  std::exception_ptr error;
+};
+
 // A slot holding its own reference, released unless taken: what channels carry.
 class Owned {
  public:
@@ -64,6 +71,7 @@ class Owned {
     type_ = nullptr;
     return slot_;
   }
+  Slot peek() const { return slot_; }
 
  private:
   const trt_type* type_ = nullptr;
@@ -76,6 +84,8 @@ struct ChannelBox : Box {
 };
 
 extern const trt_type kStrType;
+// A new result[T] box (of `type`): a value it takes, or an error.
+Slot new_result(const trt_type* type, Slot value, std::exception_ptr error);
 
 bool is_boxed(const trt_type* type);
 void retain(Box* box);

@@ -71,7 +71,9 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
                                             capacity, builder_.CreateBitCast(out, ptr())}));
       return builder_.CreateLoad(ptr(), out);
     }
-    case ir::ExprKind::kGatherEach: return gather_each(e);
+    case ir::ExprKind::kGatherEach:
+    case ir::ExprKind::kRaceEach: return gather_each(e);
+    case ir::ExprKind::kResultField: return result_part(e);
     case ir::ExprKind::kTimeout:
     case ir::ExprKind::kTryElse:
     case ir::ExprKind::kRace: return work(e);
@@ -246,7 +248,8 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       break;
     case ir::Builtin::kRemove:
     case ir::Builtin::kPush:
-    case ir::Builtin::kPop: return change_in_place(e);
+    case ir::Builtin::kPop:
+    case ir::Builtin::kShuffle: return change_in_place(e);
     case ir::Builtin::kStr: {
       std::vector<const ir::Expr*> pieces{e.operands[0].get()};
       if (e.operands[0]->kind == ir::ExprKind::kStrLiteral) return expr(*e.operands[0]);
@@ -258,20 +261,19 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
   std::string wrapper = (info.suspends ? "await_builtin_" : "builtin_") + std::string(info.name);
   bool keyed = std::any_of(e.operands.begin(), e.operands.end(),
                            [](const ir::ExprPtr& operand) { return operand->kind == ir::ExprKind::kKeyFunction; });
-  if (keyed || abi_.find(wrapper) == abi_.end()) {
-    unsupported("the builtin `" + std::string(info.name) + "`" + (keyed ? " with a key" : ""), e.span);
-  }
+  if (keyed) return keyed_builtin(e);
+  if (abi_.find(wrapper) == abi_.end()) unsupported("the builtin `" + std::string(info.name) + "`", e.span);
   return call_builtin(wrapper, e);
 }
 
-// push(xs, v), remove(m, k), pop(xs): on a variable or an element, made its
+// push(xs, v), remove(m, k), pop(xs), shuffle(xs): on a variable or an element, made its
 // own first (copy on write). The operand is evaluated before the place is
 // resolved, since it may change the same container.
 llvm::Value* Lowering::change_in_place(const ir::Expr& e) {
   ir::Builtin which = e.as<ir::Builtin>();
   Path path = path_of(*e.operands[0]);
   llvm::Value* operand = nullptr;
-  const ir::Type* operand_type = which == ir::Builtin::kPop ? nullptr : e.operands[1]->type;
+  const ir::Type* operand_type = e.operands.size() > 1 ? e.operands[1]->type : nullptr;
   if (operand_type != nullptr) {
     operand = expr(*e.operands[1]);
     if (is_boxed(operand_type)) body_->temporaries.push_back(operand);
@@ -285,6 +287,7 @@ llvm::Value* Lowering::change_in_place(const ir::Expr& e) {
       abi("map_remove", {variable, to_slot(operand, operand_type)});
       release(operand, operand_type);
       break;
+    case ir::Builtin::kShuffle: abi("list_shuffle", {variable}); break;
     default: result = abi("list_pop", {variable, descriptor(e.type)}); break;
   }
   release_path(path);
@@ -302,27 +305,78 @@ llvm::Value* Lowering::receive(llvm::Value* channel) {
   return builder_.CreateICmpNE(builder_.CreateLoad(builder_.getInt64Ty(), got), builder_.getInt64(0));
 }
 
-// A builtin that does not wait: its runtime wrapper gets the operands as
-// slots with their descriptors (the list ends with a null).
+// A builtin: its runtime wrapper gets the operands as slots with their
+// descriptors (the list ends with a null).
 llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& e) {
-  std::vector<llvm::Constant*> types;
-  for (const ir::ExprPtr& operand : e.operands) types.push_back(descriptor(operand->type));
-  types.push_back(llvm::ConstantPointerNull::get(ptr()));
-  auto* types_type = llvm::ArrayType::get(ptr(), types.size());
-  auto* table = new llvm::GlobalVariable(module_, types_type, true, llvm::GlobalValue::InternalLinkage,
-                                         llvm::ConstantArray::get(types_type, types), "operand.types");
-  auto* args_type = llvm::ArrayType::get(builder_.getInt64Ty(), std::max<std::size_t>(e.operands.size(), 1));
-  llvm::Value* args = entry_alloca(args_type);
   std::size_t held = body_->temporaries.size();
-  std::vector<llvm::Value*> owned;
-  for (std::size_t i = 0; i < e.operands.size(); ++i) {
-    llvm::Value* value = expr(*e.operands[i]);
-    builder_.CreateStore(to_slot(value, e.operands[i]->type),
+  std::vector<const ir::Type*> types;
+  std::vector<llvm::Value*> values;
+  for (const ir::ExprPtr& operand : e.operands) {
+    values.push_back(expr(*operand));
+    types.push_back(operand->type);
+    if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
+  }
+  return call_wrapper(wrapper, types, values, held, e);
+}
+
+// sorted(xs, x => key [, reverse]), min/max(xs, x => key): the keys are
+// computed here, once per element in order (as the C++ backend's sorted_by
+// and best_by do, and a key cannot wait); the runtime orders by them.
+llvm::Value* Lowering::keyed_builtin(const ir::Expr& e) {
+  const ir::Expr& key = *e.operands[1];
+  const ir::Type* list_type = e.operands[0]->type;
+  const ir::Type* keys_type = program_.types->list(key.type);
+  std::size_t held = body_->temporaries.size();
+  llvm::Value* items = expr(*e.operands[0]);
+  body_->temporaries.push_back(items);
+  std::vector<llvm::Value*> flags;
+  for (std::size_t i = 2; i < e.operands.size(); ++i) flags.push_back(expr(*e.operands[i]));
+  llvm::Value* count = abi("list_len", {items});
+  llvm::Value* keys = abi("list_new", {descriptor(keys_type), count});
+  body_->temporaries.push_back(keys);
+  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), counter);
+  llvm::BasicBlock* head = block("key");
+  llvm::BasicBlock* compute = block("compute_key");
+  llvm::BasicBlock* done = block("keys_done");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, count), compute, done);
+  builder_.SetInsertPoint(compute);
+  const ir::Type* element_type = list_type->element();
+  llvm::Value* element = from_slot(abi("list_at", {items, i}), element_type);
+  if (is_boxed(element_type)) abi("retain", {element});
+  bind(key.bindings, element, element_type);
+  abi("list_append", {keys, to_slot(expr(*key.operands[0]), key.type)});
+  builder_.CreateStore(builder_.CreateAdd(i, builder_.getInt64(1)), counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(done);
+  std::vector<const ir::Type*> types{list_type, keys_type};
+  std::vector<llvm::Value*> values{items, keys};
+  for (std::size_t i = 2; i < e.operands.size(); ++i) types.push_back(e.operands[i]->type);
+  values.insert(values.end(), flags.begin(), flags.end());
+  const char* wrapper = e.is_builtin(ir::Builtin::kSorted) ? "builtin_sorted_by"
+                        : e.is_builtin(ir::Builtin::kMin)  ? "builtin_min_by"
+                                                           : "builtin_max_by";
+  return call_wrapper(wrapper, types, values, held, e);
+}
+
+// Calls a builtin's wrapper with owned operands (the boxed ones held as
+// temporaries since `held`), and releases them after.
+llvm::Value* Lowering::call_wrapper(const std::string& wrapper, const std::vector<const ir::Type*>& types,
+                                    const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e) {
+  std::vector<llvm::Constant*> descriptors;
+  for (const ir::Type* t : types) descriptors.push_back(descriptor(t));
+  descriptors.push_back(llvm::ConstantPointerNull::get(ptr()));
+  auto* types_type = llvm::ArrayType::get(ptr(), descriptors.size());
+  auto* table = new llvm::GlobalVariable(module_, types_type, true, llvm::GlobalValue::InternalLinkage,
+                                         llvm::ConstantArray::get(types_type, descriptors), "operand.types");
+  auto* args_type = llvm::ArrayType::get(builder_.getInt64Ty(), std::max<std::size_t>(values.size(), 1));
+  llvm::Value* args = entry_alloca(args_type);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    builder_.CreateStore(to_slot(values[i], types[i]),
                          builder_.CreateConstGEP2_32(args_type, args, 0, static_cast<unsigned>(i)));
-    if (is_boxed(e.operands[i]->type)) {
-      body_->temporaries.push_back(value);
-      owned.push_back(value);
-    }
   }
   llvm::Value* out = entry_alloca(builder_.getInt64Ty());
   bool has_result = !e.type->is(ir::TypeKind::kVoid);
@@ -338,7 +392,7 @@ llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& 
     branch_on_failure(outcome);
   }
   body_->temporaries.resize(held);
-  for (llvm::Value* value : owned) abi("release", {value});
+  for (std::size_t i = 0; i < values.size(); ++i) release(values[i], types[i]);
   if (!has_result) return nullptr;
   return from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
 }
@@ -641,9 +695,9 @@ llvm::Value* Lowering::index(const ir::Expr& e) {
   return value;
 }
 
-// gather(a, b, …): each operand a branch, run together; fail-fast.
+// gather(a, b, …): each operand a branch, run together; fail-fast, or
+// settled (a result[T] each).
 llvm::Value* Lowering::gather(const ir::Expr& e) {
-  if (e.settle) unsupported("`gather settle`", e.span);
   std::vector<llvm::Constant*> branches;
   for (const ir::ExprPtr& operand : e.operands) {
     if (!e.type->is(ir::TypeKind::kVoid) && operand->type->is(ir::TypeKind::kVoid)) {
@@ -657,12 +711,15 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
   auto* results_type = llvm::ArrayType::get(builder_.getInt64Ty(), branches.size());
   llvm::Value* results = entry_alloca(results_type);
   std::vector<llvm::Constant*> types;
-  for (const ir::ExprPtr& operand : e.operands) types.push_back(result_descriptor(operand->type));
+  // Settled: each part's result[T] (the tuple's element).
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    types.push_back(result_descriptor(e.settle ? e.type->args[i] : e.operands[i]->type));
+  }
   auto* types_table = new llvm::GlobalVariable(module_, table_type, true, llvm::GlobalValue::InternalLinkage,
                                                llvm::ConstantArray::get(table_type, types), "gather.types");
-  abi("await_gather",
-      {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()), captures(),
-       llvm::ConstantExpr::getBitCast(types_table, ptr()), builder_.CreateBitCast(results, ptr())});
+  abi("await_gather", {body_->call, builder_.getInt64(branches.size()), llvm::ConstantExpr::getBitCast(table, ptr()),
+                       captures(), llvm::ConstantExpr::getBitCast(types_table, ptr()), builder_.getInt1(e.settle),
+                       builder_.CreateBitCast(results, ptr())});
   await_and_check();
   if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
   llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
@@ -746,47 +803,82 @@ llvm::Value* Lowering::work(const ir::Expr& e) {
   return result;
 }
 
-// gather BODY for x in ITEMS [limit n]: a branch per element.
+// The elements a gather runs over. A list or channel is held as a
+// temporary; the caller releases it once the gather is over.
+Lowering::Elements Lowering::elements_of(const ir::Expr& items) {
+  Elements elements{llvm::ConstantPointerNull::get(ptr()),
+                    nullptr,
+                    builder_.getInt64(0),
+                    builder_.getInt64(0),
+                    false,
+                    items.type->element()};
+  if (is_int_range(items)) {
+    std::tie(elements.from, elements.to, elements.inclusive) = int_bounds(items);
+    return elements;
+  }
+  if (!items.type->is(ir::TypeKind::kList) && !items.type->is(ir::TypeKind::kChannel)) {
+    unsupported("a gather over a " + ir::type_name(items.type), items.span);
+  }
+  elements.items = expr(items);
+  elements.items_type = items.type;
+  body_->temporaries.push_back(elements.items);
+  return elements;
+}
+
+// gather WORK for x in ITEMS [limit n] [settle], and race WORK for x in
+// ITEMS: one branch per element, run by the runtime (over a channel: a work
+// queue, whose calls may add to it).
 llvm::Value* Lowering::gather_each(const ir::Expr& e) {
-  if (e.settle) unsupported("`gather settle`", e.span);
   const ir::Expr& work = *e.operands[0];
   const ir::Expr& items = *e.operands[1];
-  llvm::Value* list = llvm::ConstantPointerNull::get(ptr());
-  llvm::Value* from = builder_.getInt64(0);
-  llvm::Value* to = builder_.getInt64(0);
-  bool inclusive = false;
-  const ir::Type* element_type = nullptr;
-  bool counted = is_int_range(items);
-  if (counted) {
-    std::tie(from, to, inclusive) = int_bounds(items);
-    element_type = items.type->element();
-  } else if (items.type->is(ir::TypeKind::kList)) {
-    list = expr(items);
-    element_type = items.type->element();
-  } else {
-    unsupported("a gather over a " + ir::type_name(items.type), e.span);
-  }
+  bool race = e.kind == ir::ExprKind::kRaceEach;
+  if (race && items.type->is(ir::TypeKind::kChannel)) unsupported("a race over a channel", e.span);
   std::size_t held = body_->temporaries.size();
-  if (!counted) body_->temporaries.push_back(list);
+  Elements elements = elements_of(items);
   llvm::Value* limit = e.operands[2] ? expr(*e.operands[2]) : builder_.getInt64(0);
-  llvm::Function* branch = define_branch(work, e.bindings, element_type);
+  llvm::Function* branch = define_branch(work, e.bindings, elements.type);
   // The progress bar's label, as the C++ backend's.
   std::string label = where(e.span);
   if (work.kind == ir::ExprKind::kCallTask) label = program_.task(work.as<ir::TaskId>()).name + " " + label;
   llvm::Value* out = entry_alloca(ptr());
   builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), out);
   bool has_result = !e.type->is(ir::TypeKind::kVoid);
+  std::int32_t mode = race ? trt_each_race : e.settle ? trt_each_settle : trt_each_gather;
+  llvm::Constant* none = llvm::ConstantPointerNull::get(ptr());
   abi("await_each",
-      {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), list, from, to,
-       builder_.getInt1(inclusive), builder_.getInt1(e.operands[2] != nullptr), limit, string_constant(label),
-       has_result ? descriptor(e.type) : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
-       has_result ? builder_.CreateBitCast(out, ptr())
-                  : static_cast<llvm::Value*>(llvm::ConstantPointerNull::get(ptr()))});
+      {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), elements.items, elements.from,
+       elements.to, builder_.getInt1(elements.inclusive), builder_.getInt1(e.operands[2] != nullptr), limit,
+       string_constant(label), builder_.getInt32(static_cast<std::uint32_t>(mode)), result_descriptor(work.type),
+       has_result ? descriptor(e.type) : none,
+       has_result ? builder_.CreateBitCast(out, ptr()) : static_cast<llvm::Value*>(none)});
   await_and_check();
   body_->temporaries.resize(held);
-  if (!counted) abi("release", {list});
+  if (elements.items_type != nullptr) abi("release", {elements.items});
   if (!has_result) return nullptr;
-  return builder_.CreateLoad(ptr(), out);
+  llvm::Value* value = builder_.CreateLoad(ptr(), out);
+  return race ? from_slot(builder_.CreatePtrToInt(value, builder_.getInt64Ty()), e.type) : value;
+}
+
+// r.ok, r.value (fails as the call did), r.error, r.kind of a result[T].
+llvm::Value* Lowering::result_part(const ir::Expr& e) {
+  llvm::Value* result = expr(*e.operands[0]);
+  llvm::Value* value = nullptr;
+  switch (e.as<ir::ResultPart>()) {
+    case ir::ResultPart::kOk: value = abi("result_ok", {result}); break;
+    case ir::ResultPart::kError: value = abi("result_error", {result}); break;
+    case ir::ResultPart::kKind: value = abi("result_kind", {result}); break;
+    case ir::ResultPart::kValue: {
+      body_->temporaries.push_back(result);
+      llvm::Value* out = entry_alloca(builder_.getInt64Ty());
+      branch_on_failure(abi("result_value", {body_->call, result, builder_.CreateBitCast(out, ptr())}));
+      body_->temporaries.pop_back();
+      value = from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
+      if (is_boxed(e.type)) abi("retain", {value});
+      break;
+    }
+  }
+  abi("release", {result});
+  return value;
 }
 
 // `and`, `or`: the right side runs only when needed.

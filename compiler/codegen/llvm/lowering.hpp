@@ -79,9 +79,18 @@ class Lowering {
     std::vector<ir::LocalId> owned;
     // Owned strs an expression holds while it evaluates the next operand.
     std::vector<llvm::Value*> temporaries;
+    // Blocks whose leaving early must do something (an as-completed loop
+    // finishes its calls): `return`, `break` and `continue` run `leave` of
+    // each scope they leave; its code fails to the handlers outside it.
+    struct Scope {
+      std::function<void()> leave;
+      std::size_t handlers;
+    };
+    std::vector<Scope> scopes;
     struct Loop {
       llvm::BasicBlock* next;
       llvm::BasicBlock* done;
+      std::size_t scopes;  // those open when the loop began
     };
     std::vector<Loop> loops;
     // Where a failure goes: the innermost `try`'s handlers (and how many
@@ -158,6 +167,19 @@ class Lowering {
   void for_list(const ir::Stmt& stmt);
   void bind(const std::vector<ir::LocalId>& bindings, llvm::Value* element, const ir::Type* type);
   void for_channel(const ir::Stmt& stmt);
+  void for_completed(const ir::Stmt& stmt);
+  void leave_scopes(std::size_t depth);
+  // What a gather over many elements runs over: a list or a work-queue
+  // channel (items, owned, held as a temporary), or a range (items null).
+  struct Elements {
+    llvm::Value* items;
+    const ir::Type* items_type;  // null for a range
+    llvm::Value* from;
+    llvm::Value* to;
+    bool inclusive;
+    const ir::Type* type;  // of one element
+  };
+  Elements elements_of(const ir::Expr& items);
   void for_map(const ir::Stmt& stmt);
   void for_each_index(const ir::Stmt& stmt, const char* length_of,
                       const std::function<void(llvm::Value*, llvm::Value*)>& bind_at);
@@ -190,6 +212,9 @@ class Lowering {
   llvm::Value* call_task(const ir::Expr& e);
   llvm::Value* builtin(const ir::Expr& e);
   llvm::Value* call_builtin(const std::string& wrapper, const ir::Expr& e);
+  llvm::Value* keyed_builtin(const ir::Expr& e);
+  llvm::Value* call_wrapper(const std::string& wrapper, const std::vector<const ir::Type*>& types,
+                            const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e);
   llvm::Value* change_in_place(const ir::Expr& e);
   llvm::Value* receive(llvm::Value* channel);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
@@ -217,6 +242,7 @@ class Lowering {
   llvm::Value* work(const ir::Expr& e);
   llvm::Constant* result_descriptor(const ir::Type* type);
   llvm::Value* gather_each(const ir::Expr& e);
+  llvm::Value* result_part(const ir::Expr& e);
   llvm::Function* define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                 const ir::Type* element_type);
   llvm::Value* captures();

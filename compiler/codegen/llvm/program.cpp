@@ -40,7 +40,8 @@ llvm::Type* Lowering::type(const ir::Type* t) {
     case ir::TypeKind::kRecord:
     case ir::TypeKind::kOptional:
     case ir::TypeKind::kChannel:
-    case ir::TypeKind::kMap: return ptr();
+    case ir::TypeKind::kMap:
+    case ir::TypeKind::kResult: return ptr();
     case ir::TypeKind::kVoid: return builder_.getVoidTy();
     default: throw Unsupported{"a value of type " + ir::type_name(t)};
   }
@@ -76,6 +77,7 @@ llvm::Constant* Lowering::descriptor(const ir::Type* t) {
     case ir::TypeKind::kOptional: kind = trt_kind_optional; break;
     case ir::TypeKind::kChannel: kind = trt_kind_channel; break;
     case ir::TypeKind::kMap: kind = trt_kind_map; break;
+    case ir::TypeKind::kResult: kind = trt_kind_result; break;
     case ir::TypeKind::kRecord:
       kind = trt_kind_record;
       args.clear();

@@ -150,7 +150,7 @@ void Lowering::stmt(const ir::Stmt& s) {
       builder_.CreateCondBr(expr(*s.value), loop, after);
       builder_.SetInsertPoint(loop);
       check_cancelled();
-      body_->loops.push_back({head, after});
+      body_->loops.push_back({head, after, body_->scopes.size()});
       block_stmts(s.body);
       body_->loops.pop_back();
       if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(head);
@@ -159,12 +159,19 @@ void Lowering::stmt(const ir::Stmt& s) {
     }
     case ir::StmtKind::kFor:
       if (is_int_range(*s.value)) return for_range(s);
+      if (s.for_kind == ir::ForKind::kCompleted) return for_completed(s);
       if (s.for_kind == ir::ForKind::kList) return for_list(s);
       if (s.for_kind == ir::ForKind::kChannel) return for_channel(s);
       if (s.for_kind == ir::ForKind::kMapKeys || s.for_kind == ir::ForKind::kMapPairs) return for_map(s);
       return for_range(s);
-    case ir::StmtKind::kBreak: builder_.CreateBr(body_->loops.back().done); return;
-    case ir::StmtKind::kContinue: builder_.CreateBr(body_->loops.back().next); return;
+    case ir::StmtKind::kBreak:
+      leave_scopes(body_->loops.back().scopes);
+      builder_.CreateBr(body_->loops.back().done);
+      return;
+    case ir::StmtKind::kContinue:
+      leave_scopes(body_->loops.back().scopes);
+      builder_.CreateBr(body_->loops.back().next);
+      return;
     case ir::StmtKind::kReturn: {
       if (body_->flow_result != nullptr) {
         // Inside a flow node: keep the value, end the flow, let the nodes after this one go.
@@ -172,6 +179,7 @@ void Lowering::stmt(const ir::Stmt& s) {
         llvm::StoreInst* flag = builder_.CreateStore(builder_.getInt64(1), body_->flow_returned);
         flag->setAtomic(llvm::AtomicOrdering::SequentiallyConsistent);
         flag->setAlignment(llvm::Align(8));
+        leave_scopes(0);
         release_temporaries();
         abi("node_done", {body_->flow, builder_.getInt32(body_->node)});
         builder_.CreateBr(body_->finish);
@@ -181,6 +189,7 @@ void Lowering::stmt(const ir::Stmt& s) {
         llvm::Value* slot = to_slot(expr(*s.value), s.value->type);
         builder_.CreateStore(slot, builder_.CreateBitCast(body_->result, builder_.getInt64Ty()->getPointerTo()));
       }
+      leave_scopes(0);
       release_temporaries();  // the lists `for` loops hold
       builder_.CreateBr(body_->finish);
       return;
@@ -241,7 +250,7 @@ void Lowering::for_range(const ir::Stmt& s) {
   builder_.SetInsertPoint(loop);
   store_local(s.bindings[0], i);
   check_cancelled();
-  body_->loops.push_back({next, after});
+  body_->loops.push_back({next, after, body_->scopes.size()});
   block_stmts(s.body);
   body_->loops.pop_back();
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(next);
@@ -253,6 +262,81 @@ void Lowering::for_range(const ir::Stmt& s) {
   builder_.CreateStore(builder_.CreateAdd(current, builder_.getInt64(1)), counter);
   builder_.CreateBr(head);
   builder_.SetInsertPoint(after);
+}
+
+// Runs what the scopes from `depth` outward do when left early (`return`,
+// `break`, `continue`), innermost first. Their code fails to the handlers
+// outside each scope.
+void Lowering::leave_scopes(std::size_t depth) {
+  for (std::size_t i = body_->scopes.size(); i-- > depth;) {
+    std::vector<Body::Handler> inside = body_->handlers;
+    body_->handlers.resize(body_->scopes[i].handlers);
+    std::function<void()> leave = body_->scopes[i].leave;
+    leave();
+    body_->handlers = std::move(inside);
+  }
+}
+
+// for x in gather WORK for y in ITEMS [limit n] [settle] as completed { … }:
+// each result as its call finishes. However the loop ends — its end, break,
+// return, a failure in the body or of a call — the runtime's finish cancels
+// the calls still running and waits for them first (nothing outlives the
+// loop); a failure passes on after that.
+void Lowering::for_completed(const ir::Stmt& s) {
+  const ir::Expr& each = *s.value;
+  const ir::Expr& work = *each.operands[0];
+  const ir::Expr& items = *each.operands[1];
+  const ir::Type* item_type = each.type->element();
+  std::size_t held = body_->temporaries.size();
+  Elements elements = elements_of(items);
+  llvm::Value* limit = each.operands[2] ? expr(*each.operands[2]) : builder_.getInt64(0);
+  llvm::Function* branch = define_branch(work, each.bindings, elements.type);
+  llvm::Value* out = entry_alloca(ptr());
+  branch_on_failure(
+      abi("completed_new",
+          {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), elements.items, elements.from,
+           elements.to, builder_.getInt1(elements.inclusive), builder_.getInt1(each.operands[2] != nullptr), limit,
+           builder_.getInt1(each.settle), descriptor(item_type), builder_.CreateBitCast(out, ptr())}));
+  llvm::Value* loop = builder_.CreateLoad(ptr(), out);
+  auto finish = [this, loop] { abi("await_completed_finish", {body_->call, loop}); };
+  body_->scopes.push_back({[this, finish] {
+                             finish();
+                             await_and_check();
+                           },
+                           body_->handlers.size()});
+  llvm::BasicBlock* failed = block("completed_failed");
+  body_->handlers.push_back({failed, body_->temporaries.size()});
+  llvm::BasicBlock* head = block("completed_next");
+  llvm::BasicBlock* loop_body = block("completed_loop");
+  llvm::BasicBlock* done = block("completed_done");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* item = entry_alloca(builder_.getInt64Ty());
+  llvm::Value* got = entry_alloca(builder_.getInt64Ty());
+  abi("await_completed_next",
+      {body_->call, loop, builder_.CreateBitCast(item, ptr()), builder_.CreateBitCast(got, ptr())});
+  await_and_check();
+  builder_.CreateCondBr(builder_.CreateICmpNE(builder_.CreateLoad(builder_.getInt64Ty(), got), builder_.getInt64(0)),
+                        loop_body, done);
+  builder_.SetInsertPoint(loop_body);
+  bind(s.bindings, from_slot(builder_.CreateLoad(builder_.getInt64Ty(), item), item_type), item_type);
+  body_->loops.push_back({head, done, body_->scopes.size()});
+  block_stmts(s.body);
+  body_->loops.pop_back();
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(head);
+  body_->handlers.pop_back();
+  body_->scopes.pop_back();
+  // The body or a call failed: finish, then the failure passes on.
+  builder_.SetInsertPoint(failed);
+  finish();
+  suspend();
+  abi("await_failed", {body_->call});
+  fail_here();
+  builder_.SetInsertPoint(done);
+  finish();
+  await_and_check();
+  body_->temporaries.resize(held);
+  if (elements.items_type != nullptr) abi("release", {elements.items});
 }
 
 // try { … } catch Kind e { … }: a failure in the body goes to the handlers,
@@ -299,7 +383,7 @@ void Lowering::for_channel(const ir::Stmt& s) {
   builder_.CreateCondBr(got, loop, after);
   builder_.SetInsertPoint(loop);
   store_local(s.bindings[0], from_slot(builder_.CreateLoad(builder_.getInt64Ty(), received), element_type));
-  body_->loops.push_back({head, after});
+  body_->loops.push_back({head, after, body_->scopes.size()});
   block_stmts(s.body);
   body_->loops.pop_back();
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(head);
@@ -382,7 +466,7 @@ void Lowering::for_each_index(const ir::Stmt& s, const char* length_of,
   bind_at(collection, i);
   body_->temporaries.push_back(collection);
   check_cancelled();
-  body_->loops.push_back({next, after});
+  body_->loops.push_back({next, after, body_->scopes.size()});
   block_stmts(s.body);
   body_->loops.pop_back();
   body_->temporaries.pop_back();

@@ -65,7 +65,15 @@ enum trt_kind : std::int64_t {
   trt_kind_record = 7,
   trt_kind_optional = 8,
   trt_kind_channel = 9,
-  trt_kind_map = 10,  // args: key (int or str), value
+  trt_kind_map = 10,     // args: key (int or str), value
+  trt_kind_result = 11,  // from `settle`; args: the value's type
+};
+
+// How a gather over many elements ends (trt_await_each).
+enum trt_each_mode : std::int32_t {
+  trt_each_gather = 0,  // every result, failing fast
+  trt_each_settle = 1,  // every result as a result[T]
+  trt_each_race = 2,    // the first success
 };
 
 struct trt_type {
