@@ -157,6 +157,8 @@ class CppEmitter {
   void return_stmt(const std::string& value);
   // Prints the binding of the task's stop token before a loop; returns its name.
   std::string loop_stop_token();
+  void loop_body(const ir::Block& body);
+  void store_shared_left(std::size_t depth);
   std::string cancellation_check(const std::string& token) const;
 
   // --- program.cpp -------------------------------------------------------------
@@ -225,6 +227,10 @@ class CppEmitter {
   int shadow_counter_ = 0;
   // Shared values whose `with` block encloses us: index -> the local copy.
   std::map<ir::SharedId, std::string> held_shared_;
+  // The same, as the shared value's and the copy's C++ names, innermost last;
+  // and how many were open where each enclosing loop's body began.
+  std::vector<std::pair<std::string, std::string>> open_shared_;
+  std::vector<std::size_t> loop_shared_depth_;
   // The attempt number's C++ name inside a task with clauses.
   std::string attempt_name_;
 };

@@ -26,6 +26,7 @@ std::string CppEmitter::declare(ir::LocalId id) {
 }
 
 void CppEmitter::return_stmt(const std::string& value) {
+  store_shared_left(0);
   if (return_exits_.empty()) {
     out_->line(value.empty() ? "co_return;" : "co_return " + value + ";");
     return;
@@ -149,14 +150,20 @@ void CppEmitter::stmt(const ir::Stmt& s) {
       {
         Printer::Indent indent(*out_);
         out_->line(cancellation_check(token));
-        block(s.body);
+        loop_body(s.body);
       }
       out_->line("}");
       return;
     }
     case ir::StmtKind::kFor: return for_loop(s);
-    case ir::StmtKind::kBreak: out_->line("break;"); return;
-    case ir::StmtKind::kContinue: out_->line("continue;"); return;
+    case ir::StmtKind::kBreak:
+      store_shared_left(loop_shared_depth_.back());
+      out_->line("break;");
+      return;
+    case ir::StmtKind::kContinue:
+      store_shared_left(loop_shared_depth_.back());
+      out_->line("continue;");
+      return;
     case ir::StmtKind::kReturn: {
       std::string value = s.value ? expr(*s.value) : std::string();
       flush_prelude();
@@ -302,7 +309,7 @@ void CppEmitter::completed_loop(const ir::Stmt& s) {
     if (returns) {
       return_exits_.push_back({has_value ? returned + ".emplace($v$);" : returned + " = true;", "goto " + after + ";"});
     }
-    block(s.body);
+    loop_body(s.body);
     if (returns) return_exits_.pop_back();
     out_->outdent();
     out_->line("}");
@@ -386,9 +393,24 @@ void CppEmitter::for_body(const ir::Stmt& s, const std::string& token) {
   {
     Printer::Indent indent(*out_);
     out_->line(cancellation_check(token));
-    block(s.body);
+    loop_body(s.body);
   }
   out_->line("}");
+}
+
+void CppEmitter::loop_body(const ir::Block& body) {
+  loop_shared_depth_.push_back(open_shared_.size());
+  block(body);
+  loop_shared_depth_.pop_back();
+}
+
+// A `return`, `break` or `continue` that leaves `with` blocks of shared
+// values completes them: each stores its copy (a copy, since the value
+// returned may read it), innermost first. Only a failure discards the changes.
+void CppEmitter::store_shared_left(std::size_t depth) {
+  for (std::size_t i = open_shared_.size(); i-- > depth;) {
+    out_->print("$n$.store($v$);", {{"n", open_shared_[i].first}, {"v", open_shared_[i].second}});
+  }
 }
 
 std::optional<CppEmitter::IntBounds> CppEmitter::int_range(const ir::Expr& e) {
@@ -401,7 +423,8 @@ std::optional<CppEmitter::IntBounds> CppEmitter::int_range(const ir::Expr& e) {
 }
 
 void CppEmitter::with_shared(const ir::Stmt& s) {
-  // Work on a copy under the value's lock; store it when the block completes.
+  // Work on a copy under the value's lock; store it when the block completes
+  // (also by return, break or continue: store_shared_left).
   const ir::Shared& shared = program_.shared_value(s.shared);
   std::string name = identifier(shared.name);
   std::string guard = fresh("guard");
@@ -411,7 +434,9 @@ void CppEmitter::with_shared(const ir::Stmt& s) {
     Printer::Indent indent(*out_);
     out_->print("auto $g$ = co_await $n$.lock();\nauto $v$ = $n$.load();", {{"g", guard}, {"n", name}, {"v", value}});
     held_shared_[s.shared] = value;
+    open_shared_.emplace_back(name, value);
     block(s.body);
+    open_shared_.pop_back();
     held_shared_.erase(s.shared);
     out_->print("$n$.store(std::move($v$));", {{"n", name}, {"v", value}});
   }

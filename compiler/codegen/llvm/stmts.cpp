@@ -15,29 +15,10 @@ void Lowering::block_stmts(const ir::Block& block) {
   }
 }
 
-namespace {
-
-// Whether a `return`, `break` or `continue` is anywhere inside.
-bool jumps(const ir::Block& block) {
-  for (const ir::Stmt& s : block.stmts) {
-    if (s.kind == ir::StmtKind::kReturn || s.kind == ir::StmtKind::kBreak || s.kind == ir::StmtKind::kContinue) {
-      return true;
-    }
-    if (jumps(s.body) || (s.else_body && jumps(*s.else_body))) return true;
-    for (const ir::Catch& c : s.catches) {
-      if (jumps(c.body)) return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 // with sem { … } and with shared { … }: the block holds permits or the
 // value's lock, let go of however it ends; a shared value's block works on
 // a copy, stored when it completes.
 void Lowering::with_stmt(const ir::Stmt& s) {
-  if (jumps(s.body)) unsupported("a `return`, `break` or `continue` inside a `with` block", s.span);
   bool is_shared = s.kind == ir::StmtKind::kWithShared;
   llvm::Value* copy = nullptr;
   const ir::Type* shared_type = nullptr;
@@ -53,18 +34,23 @@ void Lowering::with_stmt(const ir::Stmt& s) {
     abi("await_permits", {body_->call, builder_.getInt32(index), builder_.getInt64(1)});
     await_and_check();
   }
-  llvm::BasicBlock* failed = block("with_failed");
-  body_->handlers.push_back({failed, body_->temporaries.size()});
-  block_stmts(s.body);
-  body_->handlers.pop_back();
-  if (is_shared) body_->held_shared.erase(index);
-  if (builder_.GetInsertBlock()->getTerminator() == nullptr) {
+  // Completing the block (also by return, break or continue) stores the
+  // copy and lets go; a failure discards the copy.
+  auto complete = [this, is_shared, index, copy, shared_type] {
     if (is_shared) {
       abi("shared_store",
           {builder_.getInt32(index), to_slot(builder_.CreateLoad(type(shared_type), copy), shared_type)});
     }
     abi("let_go", {body_->call});
-  }
+  };
+  body_->scopes.push_back({complete, body_->handlers.size()});
+  llvm::BasicBlock* failed = block("with_failed");
+  body_->handlers.push_back({failed, body_->temporaries.size()});
+  block_stmts(s.body);
+  body_->handlers.pop_back();
+  body_->scopes.pop_back();
+  if (is_shared) body_->held_shared.erase(index);
+  if (builder_.GetInsertBlock()->getTerminator() == nullptr) complete();
   llvm::BasicBlock* after = builder_.GetInsertBlock()->getTerminator() == nullptr ? block("endwith") : nullptr;
   if (after != nullptr) builder_.CreateBr(after);
   builder_.SetInsertPoint(failed);
