@@ -465,6 +465,47 @@ Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elem
   *out = list;
 }
 
+// gather f(…) for x in ITEMS [limit n] [settle], its arguments evaluated
+// by the body up front: one call per block of arguments, each call straight
+// to its task (no branch between: a gather of tiny calls costs what the C++
+// backend's does).
+Task<void> run_calls(const lowered::CallsBox* calls, std::int64_t limit, const char* label, bool settle,
+                     const trt_type* out_type, void** out) {
+  const trt_task& task = *calls->task;
+  auto params = static_cast<std::size_t>(task.param_count);
+  std::vector<std::uint64_t> results(calls->filled, 0);
+  std::vector<Task<void>> running;
+  running.reserve(calls->filled);
+  for (std::size_t i = 0; i < calls->filled; ++i) {
+    running.push_back(run_task(task, const_cast<std::uint64_t*>(calls->args.data()) + i * params, &results[i]));
+  }
+  auto* list = out != nullptr ? new lowered::ListBox : nullptr;
+  if (list != nullptr) {
+    list->type = out_type;
+    list->items.reserve(results.size());
+  }
+  if (settle) {
+    std::vector<Result<Unit>> settled =
+        co_await gather_settled(std::move(running), static_cast<std::size_t>(limit), label);
+    for (std::size_t i = 0; i < settled.size() && list != nullptr; ++i) {
+      list->items.push_back(lowered::new_result(out_type->args[0], results[i], settled[i].error()));
+    }
+  } else {
+    try {
+      co_await gather(std::move(running), static_cast<std::size_t>(limit), label);
+    } catch (...) {
+      // The results of the calls that finished before the failure.
+      delete list;
+      if (task.result_type != nullptr) {
+        for (std::uint64_t result : results) lowered::release_slot(task.result_type, result);
+      }
+      throw;
+    }
+    if (list != nullptr) list->items = std::move(results);
+  }
+  if (out != nullptr) *out = list;
+}
+
 // `for x in gather BODY for y in ITEMS as completed`: each result as its
 // call finishes (AsCompleted, over a list or a work queue). next() and
 // finish() are awaited by the loop's body in turn.
@@ -870,6 +911,37 @@ bool trt_completed_new(void* call, void* branch, void* captures, void* items, st
     }
     *static_cast<void**>(out) = loop;
   });
+}
+
+void* trt_calls_new(void* task, std::int64_t count) {
+  auto* calls = new taskrt::lowered::CallsBox;
+  calls->type = &taskrt::lowered::kCallsType;
+  calls->task = static_cast<const trt_task*>(task);
+  calls->args.resize(static_cast<std::size_t>(count * calls->task->param_count));
+  return calls;
+}
+
+void* trt_calls_args(void* calls) {
+  auto* box = static_cast<taskrt::lowered::CallsBox*>(calls);
+  return box->args.data() + box->filled * static_cast<std::size_t>(box->task->param_count);
+}
+
+void trt_calls_filled(void* calls) {
+  ++static_cast<taskrt::lowered::CallsBox*>(calls)->filled;
+}
+
+std::int64_t trt_range_count(std::int64_t from, std::int64_t to, bool inclusive) {
+  return static_cast<std::int64_t>(taskrt::IntRange(from, to, inclusive).size());
+}
+
+void trt_await_calls(void* call, void* calls, std::int64_t limit, void* label, bool settle, void* out_type, void* out) {
+  call_of(call).pending.emplace(taskrt::run_calls(static_cast<const taskrt::lowered::CallsBox*>(calls), limit,
+                                                  static_cast<const char*>(label), settle,
+                                                  static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
+}
+
+bool trt_gather_limit(void* call, std::int64_t limit, void* out) {
+  return taskrt::lowered::fail_call(call, [&] { *static_cast<std::int64_t*>(out) = taskrt::gather_limit(limit); });
 }
 
 void trt_await_completed_next(void* call, void* loop, void* out, void* got) {

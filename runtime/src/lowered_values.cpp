@@ -13,6 +13,7 @@
 namespace taskrt::lowered {
 
 const trt_type kStrType{trt_kind_str, 0, nullptr, nullptr, nullptr, nullptr};
+const trt_type kCallsType{trt_kind_calls, 0, nullptr, nullptr, nullptr, nullptr};
 
 bool is_boxed(const trt_type* type) {
   switch (type->kind) {
@@ -52,6 +53,15 @@ void destroy(Box* box) {
       return;
     }
     case trt_kind_str: delete static_cast<StrBox*>(box); return;
+    case trt_kind_calls: {
+      auto* calls = static_cast<CallsBox*>(box);
+      auto params = static_cast<std::size_t>(calls->task->param_count);
+      for (std::size_t i = 0; i < calls->filled * params; ++i) {
+        release_slot(calls->task->param_types[i % params], calls->args[i]);
+      }
+      delete calls;
+      return;
+    }
     case trt_kind_result: {
       auto* result = static_cast<ResultBox*>(box);
       if (!result->error) release_slot(type->args[0], result->value);

@@ -57,6 +57,16 @@ struct ResultBox : Box {
   std::exception_ptr error;
 };
 
+// The arguments of the calls of `gather f(…) for x in xs`, evaluated up
+// front by the body that starts them (as the C++ backend makes every call
+// before the gather runs): param_count slots per call. A box, so that the
+// body holds it as a temporary and a failure on the way releases it.
+struct CallsBox : Box {
+  const trt_task* task = nullptr;
+  std::vector<Slot> args;
+  std::size_t filled = 0;  // calls whose arguments are all there
+};
+
 // A slot holding its own reference, released unless taken: what channels carry.
 class Owned {
  public:
@@ -84,6 +94,7 @@ struct ChannelBox : Box {
 };
 
 extern const trt_type kStrType;
+extern const trt_type kCallsType;
 // A new result[T] box (of `type`): a value it takes, or an error.
 Slot new_result(const trt_type* type, Slot value, std::exception_ptr error);
 

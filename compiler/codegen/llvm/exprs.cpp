@@ -833,6 +833,10 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   const ir::Expr& items = *e.operands[1];
   bool race = e.kind == ir::ExprKind::kRaceEach;
   if (race && items.type->is(ir::TypeKind::kChannel)) unsupported("a race over a channel", e.span);
+  bool direct = work.kind == ir::ExprKind::kCallTask &&
+                std::none_of(work.operands.begin(), work.operands.end(),
+                             [](const ir::ExprPtr& operand) { return operand->suspends; });
+  if (direct && !race && !items.type->is(ir::TypeKind::kChannel)) return gather_calls(e);
   std::size_t held = body_->temporaries.size();
   Elements elements = elements_of(items);
   llvm::Value* limit = e.operands[2] ? expr(*e.operands[2]) : builder_.getInt64(0);
@@ -857,6 +861,78 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   if (!has_result) return nullptr;
   llvm::Value* value = builder_.CreateLoad(ptr(), out);
   return race ? from_slot(builder_.CreatePtrToInt(value, builder_.getInt64Ty()), e.type) : value;
+}
+
+// gather f(args) for x in ITEMS [limit n] [settle], no argument waiting:
+// the arguments of every call are evaluated here first, in order (as the
+// C++ backend makes its calls before the gather runs), then the runtime runs
+// each call straight to its task.
+llvm::Value* Lowering::gather_calls(const ir::Expr& e) {
+  const ir::Expr& work = *e.operands[0];
+  const ir::TaskId id = work.as<ir::TaskId>();
+  const ir::Task& task = program_.task(id);
+  std::size_t held = body_->temporaries.size();
+  Elements elements = elements_of(*e.operands[1]);
+  llvm::Value* limit = builder_.getInt64(0);
+  if (e.operands[2]) {
+    llvm::Value* checked = entry_alloca(builder_.getInt64Ty());
+    branch_on_failure(abi("gather_limit", {body_->call, expr(*e.operands[2]), builder_.CreateBitCast(checked, ptr())}));
+    limit = builder_.CreateLoad(builder_.getInt64Ty(), checked);
+  }
+  llvm::Value* count = elements.items_type != nullptr
+                           ? abi("list_len", {elements.items})
+                           : abi("range_count", {elements.from, elements.to, builder_.getInt1(elements.inclusive)});
+  llvm::Value* calls = abi("calls_new", {builder_.CreateBitCast(task_descriptors_[id.index], ptr()), count});
+  body_->temporaries.push_back(calls);
+  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), counter);
+  llvm::BasicBlock* head = block("call_args");
+  llvm::BasicBlock* make = block("make_call");
+  llvm::BasicBlock* done = block("calls_made");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, count), make, done);
+  builder_.SetInsertPoint(make);
+  llvm::Value* element = nullptr;
+  if (elements.items_type != nullptr) {
+    element = from_slot(abi("list_at", {elements.items, i}), elements.type);
+    if (is_boxed(elements.type)) abi("retain", {element});
+  } else {
+    element = builder_.CreateAdd(elements.from, i);
+  }
+  bind(e.bindings, element, elements.type);
+  // The arguments are the box's once the block is complete; until then a
+  // failure releases them as temporaries.
+  llvm::ArrayType* params = args_type(task);
+  std::vector<llvm::Value*> values;
+  for (const ir::ExprPtr& operand : work.operands) {
+    values.push_back(expr(*operand));
+    if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
+  }
+  llvm::Value* args = builder_.CreateBitCast(abi("calls_args", {calls}), params->getPointerTo());
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    builder_.CreateStore(to_slot(values[j], work.operands[j]->type),
+                         builder_.CreateConstGEP2_32(params, args, 0, static_cast<unsigned>(j)));
+    if (is_boxed(work.operands[j]->type)) forget_temporary(values[j]);
+  }
+  abi("calls_filled", {calls});
+  builder_.CreateStore(builder_.CreateAdd(i, builder_.getInt64(1)), counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(done);
+  std::string label = program_.task(id).name + " " + where(e.span);
+  llvm::Value* out = entry_alloca(ptr());
+  builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), out);
+  bool has_result = !e.type->is(ir::TypeKind::kVoid);
+  llvm::Constant* none = llvm::ConstantPointerNull::get(ptr());
+  abi("await_calls", {body_->call, calls, limit, string_constant(label), builder_.getInt1(e.settle),
+                      has_result ? descriptor(e.type) : none,
+                      has_result ? builder_.CreateBitCast(out, ptr()) : static_cast<llvm::Value*>(none)});
+  await_and_check();
+  body_->temporaries.resize(held);
+  abi("release", {calls});
+  if (elements.items_type != nullptr) abi("release", {elements.items});
+  return has_result ? builder_.CreateLoad(ptr(), out) : nullptr;
 }
 
 // r.ok, r.value (fails as the call did), r.error, r.kind of a result[T].

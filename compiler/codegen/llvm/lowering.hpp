@@ -242,6 +242,7 @@ class Lowering {
   llvm::Value* work(const ir::Expr& e);
   llvm::Constant* result_descriptor(const ir::Type* type);
   llvm::Value* gather_each(const ir::Expr& e);
+  llvm::Value* gather_calls(const ir::Expr& e);
   llvm::Value* result_part(const ir::Expr& e);
   llvm::Function* define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                 const ir::Type* element_type);

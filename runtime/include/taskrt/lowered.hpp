@@ -67,6 +67,7 @@ enum trt_kind : std::int64_t {
   trt_kind_channel = 9,
   trt_kind_map = 10,     // args: key (int or str), value
   trt_kind_result = 11,  // from `settle`; args: the value's type
+  trt_kind_calls = 12,   // the runtime's own: the arguments of a gather's calls (trt_calls_new)
 };
 
 // How a gather over many elements ends (trt_await_each).
