@@ -55,7 +55,7 @@ io task one(i: int) -> int {
 }
 io task first() {
     with seen {
-        seen = gather one(i) + 1 for i in 0..3
+        seen = gather one(one(i)) for i in 0..3
     }
 }
 flow main() {
