@@ -64,7 +64,7 @@ flow main() {
 )");
   CHECK_FALSE(lowered.module);
   CHECK(lowered.unsupported.find("a gather inside a `with` block") != std::string::npos);
-  CHECK(lowered.unsupported.find(":7") != std::string::npos);
+  CHECK(lowered.unsupported.find(":8") != std::string::npos);
 }
 
 TEST_CASE("runtime functions come from lowered_abi.def with their types") {
