@@ -10,7 +10,7 @@
 namespace taskc::fuzz {
 namespace {
 
-enum class Type { kInt, kStr, kBool, kInts, kCounts, kItem, kMaybe };
+enum class Type { kInt, kStr, kBool, kInts, kCounts, kItem, kMaybe, kItems };
 
 const char* type_name(Type t) {
   switch (t) {
@@ -21,6 +21,7 @@ const char* type_name(Type t) {
     case Type::kCounts: return "map[str, int]";
     case Type::kItem: return "Item";
     case Type::kMaybe: return "int?";
+    case Type::kItems: return "list[Item]";
   }
   return "int";
 }
@@ -111,11 +112,11 @@ class Generator {
       print_statement(indent);
       return;
     }
-    switch (pick(12)) {
+    switch (pick(16)) {
       case 0:
       case 1: {
-        static constexpr std::array<Type, 7> kTypes{Type::kInt,    Type::kStr,  Type::kBool, Type::kInts,
-                                                    Type::kCounts, Type::kItem, Type::kMaybe};
+        static constexpr std::array<Type, 8> kTypes{Type::kInt,    Type::kStr,  Type::kBool,  Type::kInts,
+                                                    Type::kCounts, Type::kItem, Type::kMaybe, Type::kItems};
         Type t = kTypes[static_cast<std::size_t>(pick(kTypes.size()))];
         std::string name = fresh();
         line(indent, fmt::format("let {}: {} = {}", name, type_name(t), expr(t, 2)));
@@ -206,6 +207,51 @@ class Generator {
         line(indent, "}");
         return;
       }
+      case 12: {
+        // An element or field changed in place, at some depth (copy on
+        // write: an alias keeps the old value; a bad index or key fails).
+        static constexpr std::array<const char*, 4> kOps{"=", "+=", "-=", "*="};
+        const char* op = kOps[static_cast<std::size_t>(pick(kOps.size()))];
+        if (const Variable* list = find(Type::kInts, true); list != nullptr && chance(40)) {
+          line(indent, fmt::format("{}[{}] {} {}", list->name, expr(Type::kInt, 1), op, expr(Type::kInt, 1)));
+          return;
+        }
+        if (const Variable* items = find(Type::kItems, true); items != nullptr && chance(60)) {
+          line(indent, fmt::format("{}[{}].count {} {}", items->name, expr(Type::kInt, 1), op, expr(Type::kInt, 1)));
+          return;
+        }
+        if (const Variable* map = find(Type::kCounts, true); map != nullptr) {
+          line(indent, fmt::format("{}[{}] {} {}", map->name, key(), op, expr(Type::kInt, 1)));
+          return;
+        }
+        break;
+      }
+      case 13: {
+        if (!printing_) break;
+        // Settled results, in order.
+        line(indent, fmt::format("print(gather settle pure(k) for k in ({}))", expr(Type::kInts, 1)));
+        return;
+      }
+      case 14: {
+        if (!printing_) break;
+        // One call at a time: the completion order is the start order.
+        std::string name = fresh();
+        line(indent,
+             fmt::format("for {} in gather pure(k) for k in ({}) limit 1 as completed {{", name, expr(Type::kInts, 1)));
+        scopes_.push_back({{name, Type::kInt}});
+        line(indent + 1, fmt::format("print(\"done\", {})", name));
+        line(indent + 1, fmt::format("if ({}) {{ break }}", expr(Type::kBool, 1)));
+        block_body(indent + 1, pick(2));
+        scopes_.pop_back();
+        line(indent, "}");
+        return;
+      }
+      case 15: {
+        const Variable* list = find(Type::kInts, true);
+        if (list == nullptr) break;
+        line(indent, fmt::format("let {} = pop({})", fresh(), list->name));
+        return;
+      }
       default: break;
     }
     print_statement(indent);
@@ -217,8 +263,8 @@ class Generator {
       if (v != nullptr) line(indent, fmt::format("{} = {}", v->name, expr(Type::kInt, 2)));
       return;
     }
-    static constexpr std::array<Type, 7> kTypes{Type::kInt,    Type::kStr,  Type::kBool, Type::kInts,
-                                                Type::kCounts, Type::kItem, Type::kMaybe};
+    static constexpr std::array<Type, 8> kTypes{Type::kInt,    Type::kStr,  Type::kBool,  Type::kInts,
+                                                Type::kCounts, Type::kItem, Type::kMaybe, Type::kItems};
     std::string args;
     int n = 1 + pick(3);
     for (int i = 0; i < n; ++i) {
@@ -271,13 +317,23 @@ class Generator {
           case 3: return fmt::format("len({})", expr(Type::kInts, depth - 1));
           case 4: return fmt::format("{}[{}]", expr(Type::kInts, depth - 1), expr(Type::kInt, depth - 1));
           case 5: return fmt::format("{}[{}]", expr(Type::kCounts, depth - 1), key());
-          case 6: return fmt::format("{}.count", expr(Type::kItem, depth - 1));
-          case 7: return fmt::format("-{}", expr(Type::kInt, depth - 1));
+          case 6:
+            if (chance(50)) return fmt::format("{}.count", expr(Type::kItem, depth - 1));
+            return fmt::format("max({}, it => it.count % 3).count", expr(Type::kItems, depth - 1));
+          case 7:
+            if (chance(50)) return fmt::format("-{}", expr(Type::kInt, depth - 1));
+            return fmt::format("json_decode[int](json_encode({}))", expr(Type::kInt, depth - 1));
           default: return fmt::format("get({}, {}, {})", expr(Type::kCounts, depth - 1), key(), int_literal());
         }
       }
       case Type::kStr: {
-        switch (pick(5)) {
+        switch (pick(8)) {
+          case 5:
+            return fmt::format("({})[{}..{}]", expr(Type::kStr, depth - 1), expr(Type::kInt, 0), expr(Type::kInt, 0));
+          case 6: return fmt::format("({})[{}]", expr(Type::kStr, depth - 1), expr(Type::kInt, 0));
+          case 7:
+            return fmt::format("json_encode({})",
+                               chance(50) ? expr(Type::kItem, depth - 1) : expr(Type::kCounts, depth - 1));
           case 0: return fmt::format("\"<{{{}}}|{{{}}}>\"", expr(Type::kInt, depth - 1), expr(Type::kStr, depth - 1));
           case 1: return fmt::format("({} + {})", expr(Type::kStr, depth - 1), expr(Type::kStr, depth - 1));
           case 2: return fmt::format("{}.name", expr(Type::kItem, depth - 1));
@@ -286,7 +342,10 @@ class Generator {
         }
       }
       case Type::kBool: {
-        switch (pick(6)) {
+        switch (pick(9)) {
+          case 6: return fmt::format("({} in {})", expr(Type::kInt, depth - 1), expr(Type::kInts, depth - 1));
+          case 7: return fmt::format("({} in {})", key(), expr(Type::kCounts, depth - 1));
+          case 8: return fmt::format("({} not in {})", expr(Type::kStr, depth - 1), expr(Type::kStr, depth - 1));
           case 0: return fmt::format("{} < {}", expr(Type::kInt, depth - 1), expr(Type::kInt, depth - 1));
           case 1: return fmt::format("{} == {}", expr(Type::kStr, depth - 1), expr(Type::kStr, depth - 1));
           case 2: return fmt::format("({} and {})", expr(Type::kBool, depth - 1), expr(Type::kBool, depth - 1));
@@ -300,6 +359,17 @@ class Generator {
         }
       }
       case Type::kInts:
+        switch (pick(8)) {
+          case 0: return fmt::format("({} + {})", expr(Type::kInts, depth - 1), expr(Type::kInts, depth - 1));
+          case 1: return fmt::format("({})[{}..]", expr(Type::kInts, depth - 1), expr(Type::kInt, 0));
+          case 2: return fmt::format("sorted({}, x => -(x % 5))", expr(Type::kInts, depth - 1));
+          case 3: return fmt::format("json_decode[list[int]](json_encode({}))", expr(Type::kInts, depth - 1));
+          case 4:
+            // Not inside `pure` itself: that would recurse without end.
+            if (!printing_) break;
+            return fmt::format("(gather pure(k) for k in ({}))", expr(Type::kInts, depth - 1));
+          default: break;
+        }
         if (chance(30)) return fmt::format("sorted({})", expr(Type::kInts, depth - 1));
         return fmt::format("[{}, {}, {}]", expr(Type::kInt, depth - 1), expr(Type::kInt, depth - 1),
                            expr(Type::kInt, depth - 1));
@@ -309,6 +379,9 @@ class Generator {
       case Type::kItem:
         return fmt::format("Item {{ name: {}, count: {} }}", expr(Type::kStr, depth - 1), expr(Type::kInt, depth - 1));
       case Type::kMaybe: return chance(30) ? "none" : expr(Type::kInt, depth - 1);
+      case Type::kItems:
+        if (chance(30)) return fmt::format("sorted({}, it => it.name)", expr(Type::kItems, depth - 1));
+        return fmt::format("[{}, {}]", expr(Type::kItem, depth - 1), expr(Type::kItem, depth - 1));
     }
     return leaf(t);
   }
@@ -326,6 +399,7 @@ class Generator {
       case Type::kCounts: return fmt::format("{{{}: {}}}", key(), int_literal());
       case Type::kItem: return fmt::format("Item {{ name: {}, count: {} }}", leaf(Type::kStr), int_literal());
       case Type::kMaybe: return chance(50) ? "none" : int_literal();
+      case Type::kItems: return fmt::format("[{}]", leaf(Type::kItem));
     }
     return "0";
   }
