@@ -12,6 +12,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,20 +46,60 @@ namespace {
 using lowered::new_str;
 using lowered::text_of;
 
-// One running body: what it waits for, and how it failed.
-struct LoweredCall {
+// A body's sleep, apart from its frame (most bodies never sleep), from the
+// runtime's recycling frame allocator.
+struct Sleep {
+  explicit Sleep(std::int64_t ns) : awaiter(std::chrono::nanoseconds(ns)) {}
+  static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
+  static void operator delete(void* sleep, std::size_t size) noexcept { detail::free_frame(sleep, size); }
+  SleepAwaiter awaiter;
+};
+
+// One running body: what it waits for, and how it failed. It lives in the
+// body's own coroutine frame, after the promise (LoweredFrame), and watches
+// what the body waits for (as C++ awaiters do, in trt_suspend).
+struct LoweredCall final : detail::CompletionObserver {
   Context* context = nullptr;
   std::int64_t attempt = 1;
-  // What the body asked to wait for, awaited by run_body when it suspends.
+  // The task whose body this is (null for flow nodes, branches and init).
+  const trt_task* task = nullptr;
+  std::coroutine_handle<detail::Promise<void>> handle;
+  std::optional<TaskSpan> span;
+  // What the body waits for, one at a time: a task, a sleep, or the hop of
+  // a cpu task to the CPU pool.
   std::optional<Task<void>> pending;
-  // How that failed, until the body asks (trt_await_failed).
-  std::exception_ptr awaited_error;
+  std::unique_ptr<Sleep> sleeping;
+  bool wants_cpu = false;
   // How the body failed; set before it finishes.
   std::exception_ptr error;
-  bool finished = false;
   // The permits its `with` blocks hold, innermost last.
-  std::vector<Semaphore::Permit> held;
+  std::unique_ptr<std::vector<Semaphore::Permit>> held;  // made by the first `with`
+  // Waiting for `pending`: whether it finished before the body suspended.
+  static constexpr int kRunning = 0;
+  static constexpr int kParentSuspended = 1;
+  static constexpr int kDone = 2;
+  std::atomic<int> state{kRunning};
+  Executor* executor = nullptr;
+
+  std::coroutine_handle<> on_child_done(detail::PromiseBase&) noexcept override {
+    int running = kRunning;
+    if (state.compare_exchange_strong(running, kDone, std::memory_order_acq_rel)) return std::noop_coroutine();
+    if (executor == nullptr || executor == current_executor()) return handle;
+    executor->schedule(handle);
+    return std::noop_coroutine();
+  }
 };
+
+// The head of a lowered body's coroutine frame, where a C++ coroutine keeps
+// its promise (the LLVM backend places it there, trt_frame_header bytes): so
+// the runtime holds a running body as a Task<void>, with no frame around it.
+struct LoweredFrame {
+  detail::Promise<void> promise;
+  LoweredCall call;
+};
+static_assert(sizeof(LoweredFrame) <= static_cast<std::size_t>(trt_frame_header_size),
+              "trt_frame_header_size in taskrt/lowered.hpp must hold a LoweredFrame");
+static_assert(alignof(LoweredFrame) <= 16);
 
 LoweredCall& call_of(void* call) {
   return *static_cast<LoweredCall*>(call);
@@ -79,124 +120,24 @@ void await_task(void* call, Task<void> task) {
   call_of(call).pending.emplace(std::move(task));
 }
 
-bool fail_call(void* call, const std::function<void()>& operation) {
-  bool failed = true;
-  fail_with(call, [&] {
-    operation();
-    failed = false;
-  });
-  return failed;
+void set_error(void* call, std::exception_ptr error) {
+  call_of(call).error = std::move(error);
 }
 }  // namespace lowered
 
 namespace {
 
-// Owns a body's coroutine frame: destroying it runs the body's cleanup.
-class Frame {
- public:
-  explicit Frame(void* address) : handle_(std::coroutine_handle<>::from_address(address)) {}
-  Frame(const Frame&) = delete;
-  Frame& operator=(const Frame&) = delete;
-  ~Frame() { handle_.destroy(); }
-  void resume() { handle_.resume(); }
+using Body = void* (*)(void* args, void* result, std::int64_t attempt, const void* task);
 
- private:
-  std::coroutine_handle<> handle_;
-};
-
-using Body = void* (*)(void* call, void* args, void* result);
-
-// Awaits what a body asked for. When that finishes without suspending, the
-// wrapper goes on in its own loop instead of being resumed from inside the
-// finished task: a body that sends a million values on a channel with room
-// would otherwise nest a million resumptions on the stack wherever the C++
-// compiler does not turn symmetric transfer into a tail call (GCC with
-// sanitizers).
-class PendingAwaiter final : public detail::CompletionObserver {
- public:
-  explicit PendingAwaiter(Task<void>& task) : task_(task) {}
-
-  bool await_ready() const noexcept { return false; }
-
-  template <typename Promise>
-  bool await_suspend(std::coroutine_handle<Promise> parent) noexcept {
-    parent_ = parent;
-    executor_ = parent.promise().context().executor;
-    auto child = task_.handle();
-    child.promise().set_context(parent.promise().context());
-    child.promise().set_observer(this);
-    child.resume();
-    // Still running: on_child_done resumes the parent. Done already: go on.
-    int running = kRunning;
-    return state_.compare_exchange_strong(running, kParentSuspended, std::memory_order_acq_rel);
-  }
-
-  void await_resume() { task_.take_result(); }
-
-  std::coroutine_handle<> on_child_done(detail::PromiseBase&) noexcept override {
-    int running = kRunning;
-    if (state_.compare_exchange_strong(running, kDone, std::memory_order_acq_rel)) return std::noop_coroutine();
-    if (executor_ == nullptr || executor_ == current_executor()) return parent_;
-    executor_->schedule(parent_);
-    return std::noop_coroutine();
-  }
-
- private:
-  static constexpr int kRunning = 0;
-  static constexpr int kParentSuspended = 1;
-  static constexpr int kDone = 2;
-  Task<void>& task_;
-  std::coroutine_handle<> parent_;
-  Executor* executor_ = nullptr;
-  std::atomic<int> state_{kRunning};
-};
-
-// Runs a body to its end: each time it suspends, awaits what it asked for.
-// Runs a body to its end: each time it suspends, awaits what it asked for.
-// With a task, as the C++ backend's task functions do it, in the same frame:
-// the call's span, the hop to the CPU pool for a cpu task, and the task's
-// place added to the trace of an error leaving it.
-Task<void> run_body(Body body, void* args, void* result, std::int64_t attempt, const trt_task* task = nullptr) {
-  std::optional<TaskSpan> span;
-  if (task != nullptr) {
-    span.emplace(task->site);
-    if (task->is_cpu != 0) co_await ensure_cpu();
-  }
-  LoweredCall call;
-  call.context = &co_await current_context();
-  call.attempt = attempt;
-  {
-    Frame frame(body(&call, args, result));
-    while (!call.finished) {
-      if (!call.pending) {
-        std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
-        std::abort();
-      }
-      try {
-        co_await PendingAwaiter(*call.pending);
-      } catch (...) {
-        call.awaited_error = std::current_exception();
-      }
-      call.pending.reset();
-      frame.resume();
-    }
-  }
-  if (!call.error) co_return;
-  if (task != nullptr) {
-    try {
-      std::rethrow_exception(call.error);
-    } catch (Error& error) {
-      span->mark_ended_by(error);
-      error.add_frame(task->site);
-      throw;
-    }
-  }
-  std::rethrow_exception(call.error);
+// A body as a task: its ramp makes the frame and stops before the first
+// statement; whoever awaits the task starts it.
+Task<void> body_task(Body body, void* args, void* result, std::int64_t attempt, const trt_task* task = nullptr) {
+  return Task<void>(std::coroutine_handle<detail::Promise<void>>::from_address(body(args, result, attempt, task)));
 }
 
 // One attempt of a task.
 Task<void> run_attempt(const trt_task& task, void* args, void* result, std::int64_t attempt) {
-  return run_body(task.body, args, result, attempt, &task);
+  return body_task(reinterpret_cast<Body>(task.body), args, result, attempt, &task);
 }
 
 // The program's semaphores, made from its trt_program at start.
@@ -303,10 +244,6 @@ Task<void> run_with_clauses(const trt_task& task, void* args, void* result) {
   co_await with_clauses(clause, attempt);
 }
 
-Task<void> sleep_for(std::int64_t ns) {
-  co_await sleep(std::chrono::nanoseconds(ns));
-}
-
 // A flow: its nodes run together; each signals its event when done.
 struct Flow {
   explicit Flow(std::size_t nodes) : done(nodes) {}
@@ -328,11 +265,15 @@ std::deque<SharedValue>& shared_values() {
 }
 
 Task<void> hold(LoweredCall& call, Semaphore& semaphore, std::int64_t permits) {
-  call.held.push_back(co_await semaphore.acquire(permits));
+  Semaphore::Permit permit = co_await semaphore.acquire(permits);
+  if (!call.held) call.held = std::make_unique<std::vector<Semaphore::Permit>>();
+  call.held->push_back(std::move(permit));
 }
 
 Task<void> hold(LoweredCall& call, Mutex& mutex) {
-  call.held.push_back(co_await mutex.lock());
+  Semaphore::Permit permit = co_await mutex.lock();
+  if (!call.held) call.held = std::make_unique<std::vector<Semaphore::Permit>>();
+  call.held->push_back(std::move(permit));
 }
 
 Task<void> rethrow(std::exception_ptr error) {
@@ -358,7 +299,7 @@ Task<void> run_flow(std::int32_t nodes, const Body* bodies, void* locals) {
   Flow flow(static_cast<std::size_t>(nodes));
   std::vector<Task<void>> running;
   running.reserve(static_cast<std::size_t>(nodes));
-  for (std::int32_t i = 0; i < nodes; ++i) running.push_back(run_body(bodies[i], locals, &flow, 1));
+  for (std::int32_t i = 0; i < nodes; ++i) running.push_back(body_task(bodies[i], locals, &flow, 1));
   co_await gather(std::move(running));
 }
 
@@ -373,7 +314,7 @@ struct BranchEnv {
 // drops the results of the branches that finished anyway.
 Task<lowered::Owned> run_branch(Body branch, const BranchEnv* env, const trt_type* type) {
   std::uint64_t result = 0;
-  co_await run_body(branch, const_cast<BranchEnv*>(env), &result, 1);
+  co_await body_task(branch, const_cast<BranchEnv*>(env), &result, 1);
   co_return lowered::Owned(type, result);
 }
 
@@ -473,37 +414,38 @@ Task<void> run_calls(const lowered::CallsBox* calls, std::int64_t limit, const c
                      const trt_type* out_type, void** out) {
   const trt_task& task = *calls->task;
   auto params = static_cast<std::size_t>(task.param_count);
-  std::vector<std::uint64_t> results(calls->filled, 0);
+  // The results go straight into the list made (settled: wrapped after).
+  auto* list = new lowered::ListBox;
+  list->type = out_type;
+  list->items.assign(calls->filled, 0);
   std::vector<Task<void>> running;
   running.reserve(calls->filled);
   for (std::size_t i = 0; i < calls->filled; ++i) {
-    running.push_back(run_task(task, const_cast<std::uint64_t*>(calls->args.data()) + i * params, &results[i]));
+    running.push_back(run_task(task, const_cast<std::uint64_t*>(calls->args.data()) + i * params, &list->items[i]));
   }
-  auto* list = out != nullptr ? new lowered::ListBox : nullptr;
-  if (list != nullptr) {
-    list->type = out_type;
-    list->items.reserve(results.size());
-  }
-  if (settle) {
-    std::vector<Result<Unit>> settled =
-        co_await gather_settled(std::move(running), static_cast<std::size_t>(limit), label);
-    for (std::size_t i = 0; i < settled.size() && list != nullptr; ++i) {
-      list->items.push_back(lowered::new_result(out_type->args[0], results[i], settled[i].error()));
+  // The gather's own group, in this frame (as taskrt::gather runs it).
+  detail::VectorChildren<void> children{running};
+  detail::TaskGroup group(children, static_cast<std::size_t>(limit),
+                          settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
+  co_await group;
+  if (settle && out != nullptr) {
+    for (std::size_t i = 0; i < running.size(); ++i) {
+      list->items[i] = lowered::new_result(out_type->args[0], list->items[i], running[i].handle().promise().error());
     }
+  } else if (group.first_error()) {
+    // The results of the calls that finished before the failure.
+    if (task.result_type != nullptr) {
+      for (std::uint64_t result : list->items) lowered::release_slot(task.result_type, result);
+    }
+    delete list;
+    std::rethrow_exception(group.first_error());
+  }
+  if (out != nullptr) {
+    *out = list;
   } else {
-    try {
-      co_await gather(std::move(running), static_cast<std::size_t>(limit), label);
-    } catch (...) {
-      // The results of the calls that finished before the failure.
-      delete list;
-      if (task.result_type != nullptr) {
-        for (std::uint64_t result : results) lowered::release_slot(task.result_type, result);
-      }
-      throw;
-    }
-    if (list != nullptr) list->items = std::move(results);
+    // Nothing to give (a gather of calls without results): only the slots.
+    delete list;
   }
-  if (out != nullptr) *out = list;
 }
 
 // `for x in gather BODY for y in ITEMS as completed`: each result as its
@@ -606,7 +548,7 @@ Task<void> run_race(std::int64_t count, const Body* branches, void* captures, co
 }
 
 Task<int> run_main(const trt_task& main, void* args, Body init) {
-  if (init != nullptr) co_await run_body(init, nullptr, nullptr, 1);
+  if (init != nullptr) co_await body_task(init, nullptr, nullptr, 1);
   if (main.returns_int != 0) {
     std::int64_t result = 0;
     co_await run_task(main, args, &result);
@@ -806,7 +748,11 @@ void trt_await_call(void* call, void* task, void* args, void* result) {
 }
 
 void trt_await_sleep(void* call, std::int64_t ns) {
-  call_of(call).pending.emplace(taskrt::sleep_for(ns));
+  call_of(call).sleeping = std::make_unique<taskrt::Sleep>(ns);
+}
+
+void trt_await_cpu(void* call) {
+  call_of(call).wants_cpu = true;
 }
 
 void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* locals) {
@@ -1018,18 +964,112 @@ void trt_await_permits(void* call, std::int32_t semaphore, std::int64_t permits)
 }
 
 void trt_let_go(void* call) {
-  call_of(call).held.pop_back();
+  call_of(call).held->pop_back();
+}
+
+void* trt_body_init(void* header, void* task, std::int64_t attempt) {
+  auto* frame = new (header) taskrt::LoweredFrame;
+  taskrt::LoweredCall& call = frame->call;
+  call.handle = std::coroutine_handle<taskrt::detail::Promise<void>>::from_promise(frame->promise);
+  call.context = &frame->promise.context();
+  call.task = static_cast<const trt_task*>(task);
+  call.attempt = attempt;
+  return &call;
+}
+
+void trt_body_begin(void* call) {
+  taskrt::LoweredCall& running = call_of(call);
+  if (running.task != nullptr) running.span.emplace(running.task->site);
+}
+
+bool trt_suspend(void* call) {
+  taskrt::LoweredCall& running = call_of(call);
+  if (running.sleeping) {
+    running.sleeping->awaiter.await_suspend(running.handle);
+    return true;
+  }
+  if (running.wants_cpu) {
+    running.wants_cpu = false;
+    return taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
+  }
+  if (!running.pending) {
+    std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
+    std::abort();
+  }
+  // When what it waits for finishes without suspending,
+  // the body goes on without suspending (no resumption nested in the child).
+  taskrt::detail::Promise<void>& promise = running.handle.promise();
+  running.executor = promise.context().executor;
+  running.state.store(taskrt::LoweredCall::kRunning, std::memory_order_relaxed);
+  auto child = running.pending->handle();
+  child.promise().set_context(promise.context());
+  child.promise().set_observer(&running);
+  child.resume();
+  int state = taskrt::LoweredCall::kRunning;
+  return running.state.compare_exchange_strong(state, taskrt::LoweredCall::kParentSuspended, std::memory_order_acq_rel);
 }
 
 bool trt_await_failed(void* call) {
   taskrt::LoweredCall& running = call_of(call);
-  if (!running.awaited_error) return false;
-  running.error = std::exchange(running.awaited_error, nullptr);
+  std::exception_ptr failure;
+  try {
+    if (running.sleeping) {
+      running.sleeping->awaiter.await_resume();
+    } else if (running.pending) {
+      running.pending->take_result();
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  running.sleeping.reset();
+  running.pending.reset();
+  if (!failure) return false;
+  running.error = std::move(failure);
   return true;
 }
 
 void trt_body_done(void* call) {
-  call_of(call).finished = true;
+  taskrt::LoweredCall& running = call_of(call);
+  if (running.error) {
+    // As the C++ backend's task functions: the call's place joins the trace.
+    try {
+      std::rethrow_exception(running.error);
+    } catch (taskrt::Error& error) {
+      if (running.task != nullptr) {
+        running.span->mark_ended_by(error);
+        error.add_frame(running.task->site);
+      }
+      running.handle.promise().unhandled_exception();
+    } catch (...) {
+      running.handle.promise().unhandled_exception();
+    }
+  }
+  running.span.reset();
+}
+
+namespace {
+// How deep completions resume their awaiters inline on this thread; deeper
+// ones go through the executor's queue, so no chain of them grows the stack.
+thread_local int completion_depth = 0;
+}  // namespace
+
+void trt_body_complete(void* call) {
+  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(call_of(call).handle);
+  // The body is suspended for good: its frame may be gone from here on.
+  if (next.address() == std::noop_coroutine().address()) return;
+  taskrt::Executor* executor = taskrt::current_executor();
+  if (completion_depth >= 16 && executor != nullptr) {
+    executor->schedule(next);
+    return;
+  }
+  ++completion_depth;
+  next.resume();
+  --completion_depth;
+}
+
+void trt_body_destroy(void* call) {
+  auto* frame = reinterpret_cast<taskrt::LoweredFrame*>(reinterpret_cast<char*>(&call_of(call).handle.promise()));
+  frame->~LoweredFrame();
 }
 
 std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) {

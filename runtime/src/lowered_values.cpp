@@ -56,8 +56,10 @@ void destroy(Box* box) {
     case trt_kind_calls: {
       auto* calls = static_cast<CallsBox*>(box);
       auto params = static_cast<std::size_t>(calls->task->param_count);
-      for (std::size_t i = 0; i < calls->filled * params; ++i) {
-        release_slot(calls->task->param_types[i % params], calls->args[i]);
+      for (std::size_t p = 0; p < params; ++p) {
+        const trt_type* param = calls->task->param_types[p];
+        if (!is_boxed(param)) continue;
+        for (std::size_t i = 0; i < calls->filled; ++i) release(box_of(calls->args[i * params + p]));
       }
       delete calls;
       return;

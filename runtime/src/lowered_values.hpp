@@ -124,8 +124,20 @@ Slot decode_slot(std::string_view& in, const trt_type* type);
 // The box in `*variable`, made unique first (copied if shared).
 Box* unique(void** variable);
 
-// Runs `operation`; if it throws, that is the running body's error (`call`
-// is its LoweredCall) and this returns true (lowered.cpp).
-bool fail_call(void* call, const std::function<void()>& operation);
+// The running body's error (`call` is its LoweredCall; lowered.cpp).
+void set_error(void* call, std::exception_ptr error);
+
+// Runs `operation`; if it throws, that is the running body's error and this
+// returns true. (A template, not std::function: a builtin call allocates nothing.)
+template <typename Operation>
+bool fail_call(void* call, Operation&& operation) {
+  try {
+    operation();
+    return false;
+  } catch (...) {
+    set_error(call, std::current_exception());
+    return true;
+  }
+}
 
 }  // namespace taskrt::lowered

@@ -131,7 +131,9 @@ class Lowering {
   std::int64_t process_index(std::size_t task) const;
   llvm::Constant* param_types(const ir::Task& task);
   void define_main();
+  llvm::FunctionType* body_type();
   llvm::Function* begin_body(const std::string& name, Body& body);
+  void start_body(bool hops_to_cpu);
   void end_body(Body& body);
   void copy_params(const ir::Task& task);
   llvm::Constant* string_constant(const std::string& text);

@@ -247,8 +247,7 @@ void Lowering::lower_program() {
 
 void Lowering::declare_task(const ir::Task& task, std::size_t index) {
   if (task.is_extern) unsupported("an extern task", task.span);
-  auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
-  task_bodies_.push_back(llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage,
+  task_bodies_.push_back(llvm::Function::Create(body_type(), llvm::GlobalValue::InternalLinkage,
                                                 fmt::format("{}.{}", task.name, index), module_));
   task_descriptors_.push_back(new llvm::GlobalVariable(module_, task_type_, true, llvm::GlobalValue::InternalLinkage,
                                                        nullptr, fmt::format("{}.task", task.name)));
@@ -393,6 +392,7 @@ llvm::Function* Lowering::define_init() {
   Body body;
   body.task = &init_task_;
   llvm::Function* function = begin_body("shared.init", body);
+  start_body(false);
   for (std::size_t i = 0; i < program_.shared.size(); ++i) {
     const ir::Shared& shared = program_.shared[i];
     llvm::Value* value = expr(*shared.init);
@@ -403,23 +403,33 @@ llvm::Function* Lowering::define_init() {
   return function;
 }
 
-// The prologue of a coroutine body: its frame, from malloc.
+// `ptr body(ptr args, ptr result, i64 attempt, ptr task)`: a ramp that
+// makes the coroutine and returns its frame (trt_task::body).
+llvm::FunctionType* Lowering::body_type() {
+  return llvm::FunctionType::get(ptr(), {ptr(), ptr(), builder_.getInt64Ty(), ptr()}, false);
+}
+
+// The prologue of a coroutine body: its frame (from the runtime's
+// allocator), whose head at the promise's place is the runtime's
+// (trt_body_init gives the body its `call`). start_body then stops the ramp.
 llvm::Function* Lowering::begin_body(const std::string& name, Body& body) {
   if (body.function == nullptr) {
-    auto* body_type = llvm::FunctionType::get(ptr(), {ptr(), ptr(), ptr()}, false);
-    body.function = llvm::Function::Create(body_type, llvm::GlobalValue::InternalLinkage, name, module_);
+    body.function = llvm::Function::Create(body_type(), llvm::GlobalValue::InternalLinkage, name, module_);
   }
   llvm::Function* function = body.function;
   // LLVM 14's CoroSplit lowers only functions that carry this attribute.
   function->addFnAttr("coroutine.presplit", "0");
-  body.call = function->getArg(0);
-  body.args = function->getArg(1);
-  body.result = function->getArg(2);
+  body.args = function->getArg(0);
+  body.result = function->getArg(1);
   body_ = &body;
   body.entry = llvm::BasicBlock::Create(context_, "entry", function);
   builder_.SetInsertPoint(body.entry);
   auto* null = llvm::ConstantPointerNull::get(ptr());
-  body.coro_id = builder_.CreateIntrinsic(llvm::Intrinsic::coro_id, {}, {builder_.getInt32(0), null, null, null});
+  // The promise's place: right after the resume and destroy pointers.
+  auto* header = builder_.CreateAlloca(llvm::ArrayType::get(builder_.getInt8Ty(), trt_frame_header_size));
+  header->setAlignment(llvm::Align(16));
+  llvm::Value* promise = builder_.CreateBitCast(header, ptr());
+  body.coro_id = builder_.CreateIntrinsic(llvm::Intrinsic::coro_id, {}, {builder_.getInt32(16), promise, null, null});
   llvm::Value* allocate = builder_.CreateIntrinsic(llvm::Intrinsic::coro_alloc, {}, {body.coro_id});
   llvm::BasicBlock* allocating = block("allocate");
   llvm::BasicBlock* begin = block("begin");
@@ -433,10 +443,30 @@ llvm::Function* Lowering::begin_body(const std::string& name, Body& body) {
   frame->addIncoming(null, body.entry);
   frame->addIncoming(memory, allocating);
   body.handle = builder_.CreateIntrinsic(llvm::Intrinsic::coro_begin, {}, {body.coro_id, frame});
+  body.call = abi("body_init", {promise, function->getArg(3), function->getArg(2)});
   body.finish = block("finish");
   body.cleanup = block("cleanup");
   body.exit = block("exit");
   return function;
+}
+
+// The ramp stops here (the caller's Task starts the body); what is released
+// if the task is destroyed unstarted must be set up before (owned locals are
+// none). A cpu task then moves to the CPU pool, as the C++ backend's do.
+void Lowering::start_body(bool hops_to_cpu) {
+  llvm::Value* started = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
+                                                  {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::BasicBlock* run = block("start");
+  llvm::SwitchInst* choice = builder_.CreateSwitch(started, body_->exit, 2);
+  choice->addCase(builder_.getInt8(0), run);
+  choice->addCase(builder_.getInt8(1), body_->cleanup);
+  builder_.SetInsertPoint(run);
+  abi("body_begin", {body_->call});
+  if (hops_to_cpu) {
+    abi("await_cpu", {body_->call});
+    suspend();
+    abi("await_failed", {body_->call});
+  }
 }
 
 // The epilogue: the final suspend, the cleanup that releases the locals and
@@ -445,8 +475,11 @@ void Lowering::end_body(Body& body) {
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(body.finish);
   builder_.SetInsertPoint(body.finish);
   abi("body_done", {body.call});
-  llvm::Value* final_suspend = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
-                                                        {llvm::ConstantTokenNone::get(context_), builder_.getTrue()});
+  // Suspended for good before whoever awaits the body is resumed (by
+  // body_complete), which may destroy the frame at once.
+  llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body.handle});
+  abi("body_complete", {body.call});
+  llvm::Value* final_suspend = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getTrue()});
   llvm::BasicBlock* never = block("resumed_after_end");
   llvm::SwitchInst* choice = builder_.CreateSwitch(final_suspend, body.exit, 2);
   choice->addCase(builder_.getInt8(0), never);
@@ -458,6 +491,7 @@ void Lowering::end_body(Body& body) {
   for (ir::LocalId local : body.owned) {
     if (is_boxed(body.task->local(local).type)) abi("release", {builder_.CreateLoad(ptr(), body.locals[local.index])});
   }
+  abi("body_destroy", {body.call});
   llvm::Value* memory = builder_.CreateIntrinsic(llvm::Intrinsic::coro_free, {}, {body.coro_id, body.handle});
   abi("frame_free", {memory, builder_.CreateIntrinsic(llvm::Intrinsic::coro_size, {builder_.getInt64Ty()}, {})});
   builder_.CreateBr(body.exit);
@@ -502,6 +536,7 @@ void Lowering::define_task(const ir::Task& task, std::size_t index) {
     if (is_boxed(task.locals[i].type)) builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), body.locals[i]);
   }
   for (std::size_t i = 0; i < task.locals.size(); ++i) body.owned.push_back(ir::LocalId{static_cast<std::uint32_t>(i)});
+  start_body(task.kind == ir::TaskKind::kCpu);
   copy_params(task);
   block_stmts(task.body);
   end_body(body);
@@ -531,6 +566,7 @@ void Lowering::define_flow(const ir::Task& task, std::size_t index) {
     body.locals.push_back(builder_.CreateStructGEP(locals, frame_locals, static_cast<unsigned>(i)));
   }
   for (std::size_t i = 0; i < task.locals.size(); ++i) body.owned.push_back(ir::LocalId{static_cast<std::uint32_t>(i)});
+  start_body(false);
   copy_params(task);
   abi("await_flow", {body.call, builder_.getInt32(static_cast<std::uint32_t>(nodes.size())),
                      builder_.CreateBitCast(node_table, ptr()), builder_.CreateBitCast(frame_locals, ptr())});
@@ -559,6 +595,7 @@ llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& 
   body.flow_result = builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(flow.locals.size()));
   body.flow_returned = builder_.CreateStructGEP(locals, shared, static_cast<unsigned>(flow.locals.size() + 1));
   body.node = node.id;
+  start_body(false);
   for (const ir::Edge& edge : node.deps) {
     abi("await_node", {body.call, body.flow, builder_.getInt32(edge.from)});
     await_and_check();
@@ -632,6 +669,7 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
     llvm::Value* captured = builder_.CreateLoad(ptr(), builder_.CreateConstGEP1_32(ptr(), table, i));
     branch.locals.push_back(builder_.CreateBitCast(captured, local_type->getPointerTo()));
   }
+  start_body(false);
   if (!bindings.empty()) {
     llvm::Value* element =
         from_slot(builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateStructGEP(env_type, env, 1)), element_type);
@@ -650,10 +688,15 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
   return function;
 }
 
+// As co_await with a bool await_suspend: the state is saved first, since
+// once the wait starts another thread may resume the body.
 void Lowering::suspend() {
-  llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {},
-                                                    {llvm::ConstantTokenNone::get(context_), builder_.getFalse()});
+  llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body_->handle});
+  llvm::BasicBlock* suspending = block("suspending");
   llvm::BasicBlock* resumed = block("resumed");
+  builder_.CreateCondBr(abi("suspend", {body_->call}), suspending, resumed);
+  builder_.SetInsertPoint(suspending);
+  llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getFalse()});
   llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
   choice->addCase(builder_.getInt8(0), resumed);
   choice->addCase(builder_.getInt8(1), body_->cleanup);

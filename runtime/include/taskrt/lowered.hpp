@@ -1,13 +1,16 @@
 // What programs built by the LLVM backend call: a C ABI over the same runtime
 // the C++ backend's programs use (docs/backends.md).
 //
-// Each task body is an LLVM coroutine. The runtime runs it inside an ordinary
-// Task<void> (run_body in src/lowered.cpp) that resumes it, and only that:
-// when the body waits for something it asks for it here (trt_await_*), which
-// leaves a Task<void> in its LoweredCall, and suspends; the wrapper awaits
-// that task as generated C++ would, then resumes the body. So clauses,
-// cancellation, traces, --stats and executor hops are the runtime's own code
-// for both backends, and no body is ever resumed from inside another.
+// Each task body is an LLVM coroutine laid out as a C++ coroutine: its frame
+// keeps, where a C++ coroutine keeps its promise, the runtime's promise and
+// the body's LoweredCall (trt_frame_header_size bytes), so the runtime holds
+// a body as a Task<void> of its own. When the body waits for something it
+// asks for it here (trt_await_*, which leaves a Task, a sleep or a hop in its
+// LoweredCall), then trt_suspend starts the wait and says whether to
+// suspend, as a C++ awaiter's await_suspend. So clauses, cancellation,
+// traces, --stats and executor hops are the runtime's own code for both
+// backends, and a body resumes only from the runtime (never by a tail call
+// of generated code).
 //
 // The functions are listed in lowered_abi.def; the descriptors below are
 // constants the LLVM backend writes into the program, laid out as here.
@@ -24,8 +27,9 @@ struct trt_type;
 // A task: its site (traces, --stats), its body, and its clauses.
 struct trt_task {
   taskrt::TaskSite site;
-  // The body's ramp: starts the coroutine and returns its frame.
-  void* (*body)(void* call, void* args, void* result);
+  // The body's ramp: makes the coroutine (stopped before its first
+  // statement) and returns its frame. `task` is this descriptor, or null.
+  void* (*body)(void* args, void* result, std::int64_t attempt, const void* task);
   std::int64_t is_cpu;
   std::int64_t semaphore;  // an index into trt_program::semaphores, or -1
   std::int64_t permits;
@@ -100,6 +104,9 @@ enum trt_op : std::int32_t {
   trt_op_shr = 8,
 };
 
+// The bytes at the promise's place in a lowered body's frame (16-aligned).
+inline constexpr std::int64_t trt_frame_header_size = 176;
+
 // An open bound of a slice: xs[..b] is xs[trt_slice_start..b].
 inline constexpr std::int64_t trt_slice_start = INT64_MIN;
 inline constexpr std::int64_t trt_slice_end = INT64_MAX;
@@ -128,7 +135,7 @@ struct trt_program {
   std::int64_t param_count;
   const trt_param* params;
   // A body run before main: it gives the `shared` values their first values.
-  void* (*init)(void* call, void* args, void* result);
+  void* (*init)(void* args, void* result, std::int64_t attempt, const void* task);
   std::int64_t rate_limit_count;
   const trt_rate_limit* rate_limits;
   // The `in process` tasks, in the order of their process_index.
