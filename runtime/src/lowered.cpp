@@ -69,7 +69,6 @@ struct LoweredCall final : detail::CompletionObserver {
   // a cpu task to the CPU pool.
   std::optional<Task<void>> pending;
   std::unique_ptr<Sleep> sleeping;
-  bool wants_cpu = false;
   // How the body failed; set before it finishes.
   std::exception_ptr error;
   // The permits its `with` blocks hold, innermost last.
@@ -126,6 +125,23 @@ void set_error(void* call, std::exception_ptr error) {
 }  // namespace lowered
 
 namespace {
+
+// How deep completions resume their awaiters inline on this thread; deeper
+// ones go through the executor's queue, so no chain of them grows the stack
+// (and no tail call of generated code is relied on).
+thread_local int completion_depth = 0;
+
+void resume_next(std::coroutine_handle<> next) {
+  if (next.address() == std::noop_coroutine().address()) return;
+  Executor* executor = current_executor();
+  if (completion_depth >= 16 && executor != nullptr) {
+    executor->schedule(next);
+    return;
+  }
+  ++completion_depth;
+  next.resume();
+  --completion_depth;
+}
 
 using Body = void* (*)(void* args, void* result, std::int64_t attempt, const void* task);
 
@@ -751,10 +767,6 @@ void trt_await_sleep(void* call, std::int64_t ns) {
   call_of(call).sleeping = std::make_unique<taskrt::Sleep>(ns);
 }
 
-void trt_await_cpu(void* call) {
-  call_of(call).wants_cpu = true;
-}
-
 void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* locals) {
   call_of(call).pending.emplace(taskrt::run_flow(nodes, static_cast<const taskrt::Body*>(node_bodies), locals));
 }
@@ -977,9 +989,11 @@ void* trt_body_init(void* header, void* task, std::int64_t attempt) {
   return &call;
 }
 
-void trt_body_begin(void* call) {
+bool trt_body_begin(void* call, bool hops_to_cpu) {
   taskrt::LoweredCall& running = call_of(call);
   if (running.task != nullptr) running.span.emplace(running.task->site);
+  // A cpu task moves to the CPU pool first, unless it is there already.
+  return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
 }
 
 bool trt_suspend(void* call) {
@@ -987,10 +1001,6 @@ bool trt_suspend(void* call) {
   if (running.sleeping) {
     running.sleeping->awaiter.await_suspend(running.handle);
     return true;
-  }
-  if (running.wants_cpu) {
-    running.wants_cpu = false;
-    return taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
   }
   if (!running.pending) {
     std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
@@ -1028,7 +1038,7 @@ bool trt_await_failed(void* call) {
   return true;
 }
 
-void trt_body_done(void* call) {
+void trt_body_end(void* call) {
   taskrt::LoweredCall& running = call_of(call);
   if (running.error) {
     // As the C++ backend's task functions: the call's place joins the trace.
@@ -1045,26 +1055,9 @@ void trt_body_done(void* call) {
     }
   }
   running.span.reset();
-}
-
-namespace {
-// How deep completions resume their awaiters inline on this thread; deeper
-// ones go through the executor's queue, so no chain of them grows the stack.
-thread_local int completion_depth = 0;
-}  // namespace
-
-void trt_body_complete(void* call) {
-  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(call_of(call).handle);
+  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle);
   // The body is suspended for good: its frame may be gone from here on.
-  if (next.address() == std::noop_coroutine().address()) return;
-  taskrt::Executor* executor = taskrt::current_executor();
-  if (completion_depth >= 16 && executor != nullptr) {
-    executor->schedule(next);
-    return;
-  }
-  ++completion_depth;
-  next.resume();
-  --completion_depth;
+  taskrt::resume_next(next);
 }
 
 void trt_body_destroy(void* call) {

@@ -461,12 +461,20 @@ void Lowering::start_body(bool hops_to_cpu) {
   choice->addCase(builder_.getInt8(0), run);
   choice->addCase(builder_.getInt8(1), body_->cleanup);
   builder_.SetInsertPoint(run);
-  abi("body_begin", {body_->call});
-  if (hops_to_cpu) {
-    abi("await_cpu", {body_->call});
-    suspend();
-    abi("await_failed", {body_->call});
+  if (!hops_to_cpu) {
+    abi("body_begin", {body_->call, builder_.getFalse()});
+    return;
   }
+  llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body_->handle});
+  llvm::BasicBlock* hopping = block("to_cpu");
+  llvm::BasicBlock* on_cpu = block("on_cpu");
+  builder_.CreateCondBr(abi("body_begin", {body_->call, builder_.getTrue()}), hopping, on_cpu);
+  builder_.SetInsertPoint(hopping);
+  llvm::Value* hopped = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getFalse()});
+  llvm::SwitchInst* resumed = builder_.CreateSwitch(hopped, body_->exit, 2);
+  resumed->addCase(builder_.getInt8(0), on_cpu);
+  resumed->addCase(builder_.getInt8(1), body_->cleanup);
+  builder_.SetInsertPoint(on_cpu);
 }
 
 // The epilogue: the final suspend, the cleanup that releases the locals and
@@ -474,11 +482,10 @@ void Lowering::start_body(bool hops_to_cpu) {
 void Lowering::end_body(Body& body) {
   if (builder_.GetInsertBlock()->getTerminator() == nullptr) builder_.CreateBr(body.finish);
   builder_.SetInsertPoint(body.finish);
-  abi("body_done", {body.call});
   // Suspended for good before whoever awaits the body is resumed (by
-  // body_complete), which may destroy the frame at once.
+  // body_end), which may destroy the frame at once.
   llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body.handle});
-  abi("body_complete", {body.call});
+  abi("body_end", {body.call});
   llvm::Value* final_suspend = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getTrue()});
   llvm::BasicBlock* never = block("resumed_after_end");
   llvm::SwitchInst* choice = builder_.CreateSwitch(final_suspend, body.exit, 2);
