@@ -139,7 +139,8 @@ int emit_cpp_command(const Options& options, const Terminal& terminal, std::ostr
   return 0;
 }
 
-BuildResult build_command_common(const Options& options, const Terminal& terminal, std::ostream& err, int& status) {
+BuildResult build_command_common(const Options& options, const Terminal& terminal, std::ostream& err, int& status,
+                                 bool for_run) {
   BuildResult result;
   FrontEnd front_end;
   status = run_front_end(options.file, render_options(options, terminal), err, front_end);
@@ -153,9 +154,11 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
   std::string name = namespace_for(options.file);
   BuildOptions build;
   build.cxx = options.cxx;
-  // The LLVM backend's code only calls the runtime (always optimised), so it
-  // builds at -O0 unless asked: optimising would double the time to start.
-  build.optimization = options.optimization >= 0 ? options.optimization : options.backend == "llvm" ? 0 : 2;
+  // `taskc run` with the LLVM backend builds at -O0 unless asked: its code
+  // mostly calls the runtime (always optimised), and optimising would double
+  // the time to the first output. `taskc build` makes an executable to keep,
+  // at -O2 with either backend.
+  build.optimization = options.optimization >= 0 ? options.optimization : options.backend == "llvm" && for_run ? 0 : 2;
   build.verbose = options.verbose;
   if (options.backend == "llvm") {
     codegen::LlvmOptions llvm;
@@ -191,7 +194,7 @@ int build_command(const Options& options, const Terminal& terminal, std::ostream
     return 2;
   }
   int status = 0;
-  BuildResult built = build_command_common(options, terminal, err, status);
+  BuildResult built = build_command_common(options, terminal, err, status, false);
   if (!built.ok) return status;
   std::filesystem::copy_file(built.executable, target, std::filesystem::copy_options::overwrite_existing, error);
   if (error) {
@@ -204,7 +207,7 @@ int build_command(const Options& options, const Terminal& terminal, std::ostream
 
 int run_command(const Options& options, const Terminal& terminal, std::ostream& err) {
   int status = 0;
-  BuildResult built = build_command_common(options, terminal, err, status);
+  BuildResult built = build_command_common(options, terminal, err, status, true);
   if (!built.ok) return status;
   // Become the program: its output, exit status and signals are the user's.
   std::vector<std::string> args{built.executable};
@@ -278,7 +281,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
         ->default_str("cpp");
     command.add_option("-O", options.optimization, "Optimisation level of the build, 0 to 3")
         ->check(CLI::Range(0, 3))
-        ->default_str("2 with --backend cpp, 0 with llvm");
+        ->default_str("2; `run --backend llvm`: 0");
     command.add_flag("-v,--verbose", options.verbose, "Print the commands run");
     add_diagnostic_options(command, options);
   };

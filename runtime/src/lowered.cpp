@@ -426,7 +426,16 @@ Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elem
 // by the body up front: one call per block of arguments, each call straight
 // to its task (no branch between: a gather of tiny calls costs what the C++
 // backend's does).
-Task<void> run_calls(const lowered::CallsBox* calls, std::int64_t limit, const char* label, bool settle,
+// The children of a gather whose tasks live in a calls box.
+struct CallsChildren {
+  Task<void>* tasks;
+  std::size_t count;
+  std::size_t size() const noexcept { return count; }
+  detail::PromiseBase& promise(std::size_t i) noexcept { return tasks[i].handle().promise(); }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks[i].handle(); }
+};
+
+Task<void> run_calls(lowered::CallsBox* calls, std::int64_t limit, const char* label, bool settle,
                      const trt_type* out_type, void** out) {
   const trt_task& task = *calls->task;
   auto params = static_cast<std::size_t>(task.param_count);
@@ -434,19 +443,18 @@ Task<void> run_calls(const lowered::CallsBox* calls, std::int64_t limit, const c
   auto* list = new lowered::ListBox;
   list->type = out_type;
   list->items.assign(calls->filled, 0);
-  std::vector<Task<void>> running;
-  running.reserve(calls->filled);
-  for (std::size_t i = 0; i < calls->filled; ++i) {
-    running.push_back(run_task(task, const_cast<std::uint64_t*>(calls->args.data()) + i * params, &list->items[i]));
+  for (; calls->made < calls->filled; ++calls->made) {
+    std::size_t i = calls->made;
+    new (&calls->tasks[i]) Task<void>(run_task(task, calls->args + i * params, &list->items[i]));
   }
   // The gather's own group, in this frame (as taskrt::gather runs it).
-  detail::VectorChildren<void> children{running};
+  CallsChildren children{calls->tasks, calls->made};
   detail::TaskGroup group(children, static_cast<std::size_t>(limit),
                           settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
   co_await group;
   if (settle && out != nullptr) {
-    for (std::size_t i = 0; i < running.size(); ++i) {
-      list->items[i] = lowered::new_result(out_type->args[0], list->items[i], running[i].handle().promise().error());
+    for (std::size_t i = 0; i < children.count; ++i) {
+      list->items[i] = lowered::new_result(out_type->args[0], list->items[i], children.promise(i).error());
     }
   } else if (group.first_error()) {
     // The results of the calls that finished before the failure.
@@ -872,16 +880,12 @@ bool trt_completed_new(void* call, void* branch, void* captures, void* items, st
 }
 
 void* trt_calls_new(void* task, std::int64_t count) {
-  auto* calls = new taskrt::lowered::CallsBox;
-  calls->type = &taskrt::lowered::kCallsType;
-  calls->task = static_cast<const trt_task*>(task);
-  calls->args.resize(static_cast<std::size_t>(count * calls->task->param_count));
-  return calls;
+  return taskrt::lowered::CallsBox::make(static_cast<const trt_task*>(task), static_cast<std::size_t>(count));
 }
 
 void* trt_calls_args(void* calls) {
   auto* box = static_cast<taskrt::lowered::CallsBox*>(calls);
-  return box->args.data() + box->filled * static_cast<std::size_t>(box->task->param_count);
+  return box->args + box->filled * static_cast<std::size_t>(box->task->param_count);
 }
 
 void trt_calls_filled(void* calls) {
@@ -893,7 +897,7 @@ std::int64_t trt_range_count(std::int64_t from, std::int64_t to, bool inclusive)
 }
 
 void trt_await_calls(void* call, void* calls, std::int64_t limit, void* label, bool settle, void* out_type, void* out) {
-  call_of(call).pending.emplace(taskrt::run_calls(static_cast<const taskrt::lowered::CallsBox*>(calls), limit,
+  call_of(call).pending.emplace(taskrt::run_calls(static_cast<taskrt::lowered::CallsBox*>(calls), limit,
                                                   static_cast<const char*>(label), settle,
                                                   static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
 }

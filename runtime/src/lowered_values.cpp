@@ -53,17 +53,7 @@ void destroy(Box* box) {
       return;
     }
     case trt_kind_str: delete static_cast<StrBox*>(box); return;
-    case trt_kind_calls: {
-      auto* calls = static_cast<CallsBox*>(box);
-      auto params = static_cast<std::size_t>(calls->task->param_count);
-      for (std::size_t p = 0; p < params; ++p) {
-        const trt_type* param = calls->task->param_types[p];
-        if (!is_boxed(param)) continue;
-        for (std::size_t i = 0; i < calls->filled; ++i) release(box_of(calls->args[i * params + p]));
-      }
-      delete calls;
-      return;
-    }
+    case trt_kind_calls: CallsBox::destroy(static_cast<CallsBox*>(box)); return;
     case trt_kind_result: {
       auto* result = static_cast<ResultBox*>(box);
       if (!result->error) release_slot(type->args[0], result->value);
@@ -214,6 +204,31 @@ Slot new_result(const trt_type* type, Slot value, std::exception_ptr error) {
   result->value = error ? 0 : value;
   result->error = std::move(error);
   return slot(result);
+}
+
+CallsBox* CallsBox::make(const trt_task* task, std::size_t count) {
+  auto params = static_cast<std::size_t>(task->param_count);
+  std::size_t size = sizeof(CallsBox) + count * params * sizeof(Slot) + count * sizeof(Task<void>);
+  static_assert(alignof(Task<void>) <= alignof(Slot) && sizeof(CallsBox) % alignof(Slot) == 0);
+  auto* calls = new (::operator new(size)) CallsBox;
+  calls->type = &kCallsType;
+  calls->task = task;
+  calls->count = count;
+  calls->args = reinterpret_cast<Slot*>(calls + 1);
+  calls->tasks = reinterpret_cast<Task<void>*>(calls->args + count * params);
+  return calls;
+}
+
+void CallsBox::destroy(CallsBox* calls) {
+  for (std::size_t i = 0; i < calls->made; ++i) calls->tasks[i].~Task();
+  auto params = static_cast<std::size_t>(calls->task->param_count);
+  for (std::size_t p = 0; p < params; ++p) {
+    const trt_type* param = calls->task->param_types[p];
+    if (!is_boxed(param)) continue;
+    for (std::size_t i = 0; i < calls->filled; ++i) release(box_of(calls->args[i * params + p]));
+  }
+  calls->~CallsBox();
+  ::operator delete(calls);
 }
 
 StrBox* new_str(std::string text) {

@@ -14,6 +14,7 @@
 
 #include "taskrt/channel.hpp"
 #include "taskrt/lowered.hpp"
+#include "taskrt/task.hpp"
 
 namespace taskrt::lowered {
 
@@ -61,10 +62,18 @@ struct ResultBox : Box {
 // front by the body that starts them (as the C++ backend makes every call
 // before the gather runs): param_count slots per call. A box, so that the
 // body holds it as a temporary and a failure on the way releases it.
+// One allocation holds the box, the arguments and the calls' tasks.
 struct CallsBox : Box {
   const trt_task* task = nullptr;
-  std::vector<Slot> args;
+  std::size_t count = 0;   // the calls there is room for
   std::size_t filled = 0;  // calls whose arguments are all there
+  std::size_t made = 0;    // tasks made (by the runtime, when it runs them)
+  Slot* args = nullptr;    // count * task->param_count slots
+  Task<void>* tasks = nullptr;
+
+  static CallsBox* make(const trt_task* task, std::size_t count);
+  // Releases the arguments, destroys the tasks, frees the allocation.
+  static void destroy(CallsBox* calls);
 };
 
 // A slot holding its own reference, released unless taken: what channels carry.
