@@ -385,8 +385,8 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
     }
     case ir::BinaryOp::kAnd: return fmt::format("({} && {})", left, right);
     case ir::BinaryOp::kOr: return fmt::format("({} || {})", left, right);
-    case ir::BinaryOp::kIn: return fmt::format("taskrt::contains({}, {})", right, left);
-    case ir::BinaryOp::kNotIn: return fmt::format("(!taskrt::contains({}, {}))", right, left);
+    case ir::BinaryOp::kIn: return fmt::format("taskrt::is_in({}, {})", left, right);
+    case ir::BinaryOp::kNotIn: return fmt::format("(!taskrt::is_in({}, {}))", left, right);
   }
   TASKC_UNREACHABLE("a binary operator without a C++ lowering");
 }

@@ -59,6 +59,12 @@ bool contains(const Map<K, V>& map, const K& key) {
 inline bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
+// `x in c`: the item first, as the program reads (generated code evaluates
+// a call's arguments in order).
+template <typename Item, typename Container>
+bool is_in(const Item& item, const Container& container) {
+  return contains(container, item);
+}
 
 // --- indexing ----------------------------------------------------------------------
 
