@@ -334,24 +334,13 @@ llvm::Value* Lowering::keyed_builtin(const ir::Expr& e) {
   llvm::Value* count = abi("list_len", {items});
   llvm::Value* keys = abi("list_new", {descriptor(keys_type), count});
   body_->temporaries.push_back(keys);
-  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
-  builder_.CreateStore(builder_.getInt64(0), counter);
-  llvm::BasicBlock* head = block("key");
-  llvm::BasicBlock* compute = block("compute_key");
-  llvm::BasicBlock* done = block("keys_done");
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(head);
-  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
-  builder_.CreateCondBr(builder_.CreateICmpSLT(i, count), compute, done);
-  builder_.SetInsertPoint(compute);
   const ir::Type* element_type = list_type->element();
-  llvm::Value* element = from_slot(abi("list_at", {items, i}), element_type);
-  if (is_boxed(element_type)) abi("retain", {element});
-  bind(key.bindings, element, element_type);
-  abi("list_append", {keys, to_slot(expr(*key.operands[0]), key.type)});
-  builder_.CreateStore(builder_.CreateAdd(i, builder_.getInt64(1)), counter);
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(done);
+  count_loop(count, "key", [&](llvm::Value* i) {
+    llvm::Value* element = from_slot(abi("list_at", {items, i}), element_type);
+    if (is_boxed(element_type)) abi("retain", {element});
+    bind(key.bindings, element, element_type);
+    abi("list_append", {keys, to_slot(expr(*key.operands[0]), key.type)});
+  });
   std::vector<const ir::Type*> types{list_type, keys_type};
   std::vector<llvm::Value*> values{items, keys};
   for (std::size_t i = 2; i < e.operands.size(); ++i) types.push_back(e.operands[i]->type);
@@ -884,42 +873,31 @@ llvm::Value* Lowering::gather_calls(const ir::Expr& e) {
                            : abi("range_count", {elements.from, elements.to, builder_.getInt1(elements.inclusive)});
   llvm::Value* calls = abi("calls_new", {builder_.CreateBitCast(task_descriptors_[id.index], ptr()), count});
   body_->temporaries.push_back(calls);
-  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
-  builder_.CreateStore(builder_.getInt64(0), counter);
-  llvm::BasicBlock* head = block("call_args");
-  llvm::BasicBlock* make = block("make_call");
-  llvm::BasicBlock* done = block("calls_made");
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(head);
-  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
-  builder_.CreateCondBr(builder_.CreateICmpSLT(i, count), make, done);
-  builder_.SetInsertPoint(make);
-  llvm::Value* element = nullptr;
-  if (elements.items_type != nullptr) {
-    element = from_slot(abi("list_at", {elements.items, i}), elements.type);
-    if (is_boxed(elements.type)) abi("retain", {element});
-  } else {
-    element = builder_.CreateAdd(elements.from, i);
-  }
-  bind(e.bindings, element, elements.type);
-  // The arguments are the box's once the block is complete; until then a
-  // failure releases them as temporaries.
   llvm::ArrayType* params = args_type(task);
-  std::vector<llvm::Value*> values;
-  for (const ir::ExprPtr& operand : work.operands) {
-    values.push_back(expr(*operand));
-    if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
-  }
-  llvm::Value* args = builder_.CreateBitCast(abi("calls_args", {calls}), params->getPointerTo());
-  for (std::size_t j = 0; j < values.size(); ++j) {
-    builder_.CreateStore(to_slot(values[j], work.operands[j]->type),
-                         builder_.CreateConstGEP2_32(params, args, 0, static_cast<unsigned>(j)));
-    if (is_boxed(work.operands[j]->type)) forget_temporary(values[j]);
-  }
-  abi("calls_filled", {calls});
-  builder_.CreateStore(builder_.CreateAdd(i, builder_.getInt64(1)), counter);
-  builder_.CreateBr(head);
-  builder_.SetInsertPoint(done);
+  count_loop(count, "call_args", [&](llvm::Value* i) {
+    llvm::Value* element = nullptr;
+    if (elements.items_type != nullptr) {
+      element = from_slot(abi("list_at", {elements.items, i}), elements.type);
+      if (is_boxed(elements.type)) abi("retain", {element});
+    } else {
+      element = builder_.CreateAdd(elements.from, i);
+    }
+    bind(e.bindings, element, elements.type);
+    // The arguments are the box's once the block is complete; until then a
+    // failure releases them as temporaries.
+    std::vector<llvm::Value*> values;
+    for (const ir::ExprPtr& operand : work.operands) {
+      values.push_back(expr(*operand));
+      if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
+    }
+    llvm::Value* args = builder_.CreateBitCast(abi("calls_args", {calls}), params->getPointerTo());
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      builder_.CreateStore(to_slot(values[j], work.operands[j]->type),
+                           builder_.CreateConstGEP2_32(params, args, 0, static_cast<unsigned>(j)));
+      if (is_boxed(work.operands[j]->type)) forget_temporary(values[j]);
+    }
+    abi("calls_filled", {calls});
+  });
   std::string label = program_.task(id).name + " " + where(e.span);
   llvm::Value* out = entry_alloca(ptr());
   builder_.CreateStore(llvm::ConstantPointerNull::get(ptr()), out);
@@ -933,6 +911,25 @@ llvm::Value* Lowering::gather_calls(const ir::Expr& e) {
   abi("release", {calls});
   if (elements.items_type != nullptr) abi("release", {elements.items});
   return has_result ? builder_.CreateLoad(ptr(), out) : nullptr;
+}
+
+// for i in 0..count { at(i) }, in the body being emitted (no break, and no
+// cancellation check: the steps do not wait).
+void Lowering::count_loop(llvm::Value* count, const char* name, const std::function<void(llvm::Value*)>& at) {
+  llvm::Value* counter = entry_alloca(builder_.getInt64Ty());
+  builder_.CreateStore(builder_.getInt64(0), counter);
+  llvm::BasicBlock* head = block(name);
+  llvm::BasicBlock* step = block("step");
+  llvm::BasicBlock* done = block("counted");
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* i = builder_.CreateLoad(builder_.getInt64Ty(), counter);
+  builder_.CreateCondBr(builder_.CreateICmpSLT(i, count), step, done);
+  builder_.SetInsertPoint(step);
+  at(i);
+  builder_.CreateStore(builder_.CreateAdd(i, builder_.getInt64(1)), counter);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(done);
 }
 
 // r.ok, r.value (fails as the call did), r.error, r.kind of a result[T].

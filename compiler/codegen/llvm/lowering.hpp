@@ -245,6 +245,7 @@ class Lowering {
   llvm::Constant* result_descriptor(const ir::Type* type);
   llvm::Value* gather_each(const ir::Expr& e);
   llvm::Value* gather_calls(const ir::Expr& e);
+  void count_loop(llvm::Value* count, const char* name, const std::function<void(llvm::Value*)>& at);
   llvm::Value* result_part(const ir::Expr& e);
   llvm::Function* define_branch(const ir::Expr& work, const std::vector<ir::LocalId>& bindings,
                                 const ir::Type* element_type);
