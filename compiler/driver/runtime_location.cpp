@@ -8,6 +8,16 @@ namespace taskc::driver {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+RuntimeLocation located(const fs::path& include_dir, const fs::path& library) {
+  std::error_code error;
+  fs::path bitcode = library.parent_path() / "taskrt-hot.bc";
+  return {include_dir.string(), library.string(), fs::exists(bitcode, error) ? bitcode.string() : std::string()};
+}
+
+}  // namespace
+
 RuntimeLocation find_runtime() {
   std::error_code error;
   fs::path self = fs::read_symlink("/proc/self/exe", error);
@@ -16,10 +26,10 @@ RuntimeLocation find_runtime() {
     fs::path include_dir = prefix / "include";
     fs::path library = prefix / "lib" / "libtaskrt.a";
     if (fs::exists(include_dir / "taskrt" / "taskrt.hpp", error) && fs::exists(library, error)) {
-      return {include_dir.string(), library.string()};
+      return located(include_dir, library);
     }
   }
-  return {kRuntimeIncludeDir, kRuntimeLibrary};
+  return located(kRuntimeIncludeDir, kRuntimeLibrary);
 }
 
 }  // namespace taskc::driver

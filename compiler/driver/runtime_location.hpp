@@ -11,6 +11,9 @@ namespace taskc::driver {
 struct RuntimeLocation {
   std::string include_dir;  // holds taskrt/taskrt.hpp
   std::string library;      // libtaskrt.a
+  // taskrt-hot.bc beside libtaskrt.a, for the LLVM backend to inline (empty:
+  // not there, as in sanitizer builds).
+  std::string inlined_bitcode;
 };
 
 RuntimeLocation find_runtime();

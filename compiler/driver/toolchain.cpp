@@ -317,6 +317,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   std::uint64_t key = fnv1a(text);
   key = fnv1a(fmt::format("llvm O{} {} {} {}", options.optimization, cxx, flags, kVersion), key);
   key = fnv1a(runtime_identity, key);
+  key = fnv1a(runtime.inlined_bitcode, key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
   result.executable = executable.string();
@@ -341,7 +342,11 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   auto milliseconds_since = [](std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
   };
-  if (!module.write_object(object.string(), options.optimization, problem)) {
+  if (options.verbose && options.optimization > 0 && runtime.inlined_bitcode.empty()) {
+    err << "taskc: no taskrt-hot.bc beside the runtime library: the program calls the runtime's hot paths, "
+           "not inlined\n";
+  }
+  if (!module.write_object(object.string(), options.optimization, runtime.inlined_bitcode, problem)) {
     err << "taskc: internal error: the LLVM backend could not write the program: " << problem
         << "\nplease report this as a taskc bug\n";
     return result;

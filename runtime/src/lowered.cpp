@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "lowered_call.hpp"
 #include "lowered_values.hpp"
 #include "taskrt/as_completed.hpp"
 #include "taskrt/builtins.hpp"
@@ -46,63 +47,10 @@ namespace {
 using lowered::new_str;
 using lowered::text_of;
 
-// A body's sleep, apart from its frame (most bodies never sleep), from the
-// runtime's recycling frame allocator.
-struct Sleep {
-  explicit Sleep(std::int64_t ns) : awaiter(std::chrono::nanoseconds(ns)) {}
-  static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
-  static void operator delete(void* sleep, std::size_t size) noexcept { detail::free_frame(sleep, size); }
-  SleepAwaiter awaiter;
-};
-
-// One running body: what it waits for, and how it failed. It lives in the
-// body's own coroutine frame, after the promise (LoweredFrame), and watches
-// what the body waits for (as C++ awaiters do, in trt_suspend).
-struct LoweredCall final : detail::CompletionObserver {
-  Context* context = nullptr;
-  std::int64_t attempt = 1;
-  // The task whose body this is (null for flow nodes, branches and init).
-  const trt_task* task = nullptr;
-  std::coroutine_handle<detail::Promise<void>> handle;
-  std::optional<TaskSpan> span;
-  // What the body waits for, one at a time: a task, a sleep, or the hop of
-  // a cpu task to the CPU pool.
-  std::optional<Task<void>> pending;
-  std::unique_ptr<Sleep> sleeping;
-  // How the body failed; set before it finishes.
-  std::exception_ptr error;
-  // The permits its `with` blocks hold, innermost last.
-  std::unique_ptr<std::vector<Semaphore::Permit>> held;  // made by the first `with`
-  // Waiting for `pending`: whether it finished before the body suspended.
-  static constexpr int kRunning = 0;
-  static constexpr int kParentSuspended = 1;
-  static constexpr int kDone = 2;
-  std::atomic<int> state{kRunning};
-  Executor* executor = nullptr;
-
-  std::coroutine_handle<> on_child_done(detail::PromiseBase&) noexcept override {
-    int running = kRunning;
-    if (state.compare_exchange_strong(running, kDone, std::memory_order_acq_rel)) return std::noop_coroutine();
-    if (executor == nullptr || executor == current_executor()) return handle;
-    executor->schedule(handle);
-    return std::noop_coroutine();
-  }
-};
-
-// The head of a lowered body's coroutine frame, where a C++ coroutine keeps
-// its promise (the LLVM backend places it there, trt_frame_header bytes): so
-// the runtime holds a running body as a Task<void>, with no frame around it.
-struct LoweredFrame {
-  detail::Promise<void> promise;
-  LoweredCall call;
-};
-static_assert(sizeof(LoweredFrame) <= static_cast<std::size_t>(trt_frame_header_size),
-              "trt_frame_header_size in taskrt/lowered.hpp must hold a LoweredFrame");
-static_assert(alignof(LoweredFrame) <= 16);
-
-LoweredCall& call_of(void* call) {
-  return *static_cast<LoweredCall*>(call);
-}
+using lowered::call_of;
+using lowered::LoweredCall;
+using lowered::LoweredFrame;
+using lowered::Sleep;
 
 void fail_with(void* call, auto&& operation) {
   try {
@@ -115,8 +63,45 @@ void fail_with(void* call, auto&& operation) {
 }  // namespace
 
 namespace lowered {
+
+// How deep completions resume their awaiters inline on this thread; deeper
+// ones go through the executor's queue, so no chain of them grows the stack
+// (and no tail call of generated code is relied on).
+namespace {
+thread_local int completion_depth = 0;
+}  // namespace
+
+void resume_awaiter(std::coroutine_handle<> next) {
+  if (completion_depth >= 16) {
+    if (Executor* executor = current_executor(); executor != nullptr) {
+      executor->schedule(next);
+      return;
+    }
+  }
+  ++completion_depth;
+  next.resume();
+  --completion_depth;
+}
+
+void record_failure(LoweredCall& running) {
+  try {
+    std::rethrow_exception(running.error);
+  } catch (Error& error) {
+    if (running.task != nullptr) {
+      running.span->mark_ended_by(error);
+      error.add_frame(running.task->site);
+    }
+    running.handle.promise().unhandled_exception();
+  } catch (...) {
+    running.handle.promise().unhandled_exception();
+  }
+}
+
+}  // namespace lowered
+
+namespace lowered {
 void await_task(void* call, Task<void> task) {
-  call_of(call).pending.emplace(std::move(task));
+  call_of(call).wait_for(std::move(task));
 }
 
 void set_error(void* call, std::exception_ptr error) {
@@ -125,23 +110,6 @@ void set_error(void* call, std::exception_ptr error) {
 }  // namespace lowered
 
 namespace {
-
-// How deep completions resume their awaiters inline on this thread; deeper
-// ones go through the executor's queue, so no chain of them grows the stack
-// (and no tail call of generated code is relied on).
-thread_local int completion_depth = 0;
-
-void resume_next(std::coroutine_handle<> next) {
-  if (next.address() == std::noop_coroutine().address()) return;
-  Executor* executor = current_executor();
-  if (completion_depth >= 16 && executor != nullptr) {
-    executor->schedule(next);
-    return;
-  }
-  ++completion_depth;
-  next.resume();
-  --completion_depth;
-}
 
 using Body = void* (*)(void* args, void* result, std::int64_t attempt, const void* task);
 
@@ -233,9 +201,12 @@ std::deque<RateLimit>& rate_limits() {
 Task<void> run_with_clauses(const trt_task& task, void* args, void* result);
 
 // A call: straight to its attempt when it has no clauses (no frame of its own).
+bool has_clauses(const trt_task& task) {
+  return task.semaphore >= 0 || task.rate_limit >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
+}
+
 Task<void> run_task(const trt_task& task, void* args, void* result) {
-  bool clauses = task.semaphore >= 0 || task.rate_limit >= 0 || task.timeout_ns >= 0 || task.retry_extra >= 0;
-  if (clauses) return run_with_clauses(task, args, result);
+  if (has_clauses(task)) return run_with_clauses(task, args, result);
   return task.process_index >= 0 ? run_remote(task, args, result, 1) : run_attempt(task, args, result, 1);
 }
 
@@ -443,9 +414,14 @@ Task<void> run_calls(lowered::CallsBox* calls, std::int64_t limit, const char* l
   auto* list = new lowered::ListBox;
   list->type = out_type;
   list->items.assign(calls->filled, 0);
+  // Without clauses each call is its body's frame, made here.
+  bool plain = !has_clauses(task) && task.process_index < 0;
+  auto body = reinterpret_cast<Body>(task.body);
   for (; calls->made < calls->filled; ++calls->made) {
     std::size_t i = calls->made;
-    new (&calls->tasks[i]) Task<void>(run_task(task, calls->args + i * params, &list->items[i]));
+    void* args = calls->args + i * params;
+    new (&calls->tasks[i])
+        Task<void>(plain ? body_task(body, args, &list->items[i], 1, &task) : run_task(task, args, &list->items[i]));
   }
   // The gather's own group, in this frame (as taskrt::gather runs it).
   CallsChildren children{calls->tasks, calls->made};
@@ -585,18 +561,10 @@ Task<int> run_main(const trt_task& main, void* args, Body init) {
 }  // namespace
 }  // namespace taskrt
 
-using taskrt::call_of;
+using taskrt::lowered::call_of;
 using taskrt::lowered::text_of;
 
 extern "C" {
-
-void* trt_frame_alloc(std::int64_t size) {
-  return taskrt::detail::allocate_frame(static_cast<std::size_t>(size));
-}
-
-void trt_frame_free(void* frame, std::int64_t size) {
-  if (frame != nullptr) taskrt::detail::free_frame(frame, static_cast<std::size_t>(size));
-}
 
 void* trt_str_new(void* data, std::int64_t size) {
   return taskrt::lowered::new_str(std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)));
@@ -735,7 +703,7 @@ bool trt_map_get(void* call, void* map, std::int64_t key, void* out) {
 bool trt_check_cancelled(void* call) {
   bool failed = true;
   taskrt::fail_with(call, [&] {
-    call_of(call).context->check_cancelled();
+    call_of(call).context().check_cancelled();
     failed = false;
   });
   return failed;
@@ -768,7 +736,7 @@ std::int64_t trt_attempt(void* call) {
 }
 
 void trt_await_call(void* call, void* task, void* args, void* result) {
-  call_of(call).pending.emplace(taskrt::run_task(*static_cast<const trt_task*>(task), args, result));
+  call_of(call).wait_for(taskrt::run_task(*static_cast<const trt_task*>(task), args, result));
 }
 
 void trt_await_sleep(void* call, std::int64_t ns) {
@@ -776,12 +744,12 @@ void trt_await_sleep(void* call, std::int64_t ns) {
 }
 
 void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* locals) {
-  call_of(call).pending.emplace(taskrt::run_flow(nodes, static_cast<const taskrt::Body*>(node_bodies), locals));
+  call_of(call).wait_for(taskrt::run_flow(nodes, static_cast<const taskrt::Body*>(node_bodies), locals));
 }
 
 void trt_await_node(void* call, void* flow, std::int32_t node) {
   auto& events = static_cast<taskrt::Flow*>(flow)->done;
-  call_of(call).pending.emplace(taskrt::wait_for(events[static_cast<std::size_t>(node)]));
+  call_of(call).wait_for(taskrt::wait_for(events[static_cast<std::size_t>(node)]));
 }
 
 void trt_node_done(void* flow, std::int32_t node) {
@@ -790,29 +758,28 @@ void trt_node_done(void* flow, std::int32_t node) {
 
 void trt_await_gather(void* call, std::int64_t count, void* branches, void* captures, void* types, bool settle,
                       void* results) {
-  call_of(call).pending.emplace(taskrt::run_gather(count, static_cast<const taskrt::Body*>(branches), captures,
-                                                   static_cast<const trt_type* const*>(types), settle,
-                                                   static_cast<std::uint64_t*>(results)));
+  call_of(call).wait_for(taskrt::run_gather(count, static_cast<const taskrt::Body*>(branches), captures,
+                                            static_cast<const trt_type* const*>(types), settle,
+                                            static_cast<std::uint64_t*>(results)));
 }
 
 void trt_await_timeout(void* call, void* branch, void* captures, void* type, std::int64_t ns, void* out) {
-  call_of(call).pending.emplace(taskrt::run_timeout(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
-                                                    static_cast<const trt_type*>(type), ns,
-                                                    static_cast<std::uint64_t*>(out)));
+  call_of(call).wait_for(taskrt::run_timeout(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
+                                             static_cast<const trt_type*>(type), ns, static_cast<std::uint64_t*>(out)));
 }
 
 void trt_await_work(void* call, void* branch, void* captures, void* type, void* out) {
-  call_of(call).pending.emplace(taskrt::run_work(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
-                                                 static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
+  call_of(call).wait_for(taskrt::run_work(reinterpret_cast<taskrt::Body>(branch), {captures, 0},
+                                          static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
 }
 
 void trt_await_race(void* call, std::int64_t count, void* branches, void* captures, void* type, void* out) {
-  call_of(call).pending.emplace(taskrt::run_race(count, static_cast<const taskrt::Body*>(branches), captures,
-                                                 static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
+  call_of(call).wait_for(taskrt::run_race(count, static_cast<const taskrt::Body*>(branches), captures,
+                                          static_cast<const trt_type*>(type), static_cast<std::uint64_t*>(out)));
 }
 
 void trt_await_rate_limit(void* call, std::int32_t index) {
-  call_of(call).pending.emplace(taskrt::rate_limits()[static_cast<std::size_t>(index)].acquire());
+  call_of(call).wait_for(taskrt::rate_limits()[static_cast<std::size_t>(index)].acquire());
 }
 
 namespace {
@@ -841,12 +808,12 @@ void trt_await_each(void* call, void* branch, void* captures, void* items, std::
   taskrt::fail_with(call, [&] { limit = has_limit ? taskrt::gather_limit(limit) : 0; });
   if (call_of(call).error) {
     // Failing at once: what the body waits for is that failure.
-    call_of(call).pending.emplace(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
+    call_of(call).wait_for(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
     return;
   }
   taskrt::lowered::ChannelBox* queue = queue_of(items);
   const trt_type* element_type = queue != nullptr ? queue->type->args[0] : nullptr;
-  call_of(call).pending.emplace(taskrt::run_each(
+  call_of(call).wait_for(taskrt::run_each(
       reinterpret_cast<taskrt::Body>(branch), captures, elements_of(items, from, to, inclusive), queue, limit,
       static_cast<const char*>(label), mode, element_type, static_cast<const trt_type*>(value_type),
       static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
@@ -883,23 +850,14 @@ void* trt_calls_new(void* task, std::int64_t count) {
   return taskrt::lowered::CallsBox::make(static_cast<const trt_task*>(task), static_cast<std::size_t>(count));
 }
 
-void* trt_calls_args(void* calls) {
-  auto* box = static_cast<taskrt::lowered::CallsBox*>(calls);
-  return box->args + box->filled * static_cast<std::size_t>(box->task->param_count);
-}
-
-void trt_calls_filled(void* calls) {
-  ++static_cast<taskrt::lowered::CallsBox*>(calls)->filled;
-}
-
 std::int64_t trt_range_count(std::int64_t from, std::int64_t to, bool inclusive) {
   return static_cast<std::int64_t>(taskrt::IntRange(from, to, inclusive).size());
 }
 
 void trt_await_calls(void* call, void* calls, std::int64_t limit, void* label, bool settle, void* out_type, void* out) {
-  call_of(call).pending.emplace(taskrt::run_calls(static_cast<taskrt::lowered::CallsBox*>(calls), limit,
-                                                  static_cast<const char*>(label), settle,
-                                                  static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
+  call_of(call).wait_for(taskrt::run_calls(static_cast<taskrt::lowered::CallsBox*>(calls), limit,
+                                           static_cast<const char*>(label), settle,
+                                           static_cast<const trt_type*>(out_type), static_cast<void**>(out)));
 }
 
 bool trt_gather_limit(void* call, std::int64_t limit, void* out) {
@@ -907,13 +865,13 @@ bool trt_gather_limit(void* call, std::int64_t limit, void* out) {
 }
 
 void trt_await_completed_next(void* call, void* loop, void* out, void* got) {
-  call_of(call).pending.emplace(static_cast<taskrt::CompletedLoop*>(loop)->next(static_cast<std::uint64_t*>(out),
-                                                                                static_cast<std::int64_t*>(got)));
+  call_of(call).wait_for(static_cast<taskrt::CompletedLoop*>(loop)->next(static_cast<std::uint64_t*>(out),
+                                                                         static_cast<std::int64_t*>(got)));
 }
 
 void trt_await_completed_finish(void* call, void* loop) {
   // The body's failure, if it is failing: rethrown once the calls are over.
-  call_of(call).pending.emplace(
+  call_of(call).wait_for(
       taskrt::finish_loop(static_cast<taskrt::CompletedLoop*>(loop), std::exchange(call_of(call).error, nullptr)));
 }
 
@@ -928,12 +886,12 @@ bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity
 void trt_await_send(void* call, void* channel, std::int64_t slot) {
   auto* box = static_cast<taskrt::lowered::ChannelBox*>(channel);
   taskrt::lowered::Owned value(box->type->args[0], static_cast<std::uint64_t>(slot));
-  call_of(call).pending.emplace(taskrt::send_on(box, std::move(value)));
+  call_of(call).wait_for(taskrt::send_on(box, std::move(value)));
 }
 
 void trt_await_recv(void* call, void* channel, void* out, void* got) {
-  call_of(call).pending.emplace(taskrt::receive_from(static_cast<taskrt::lowered::ChannelBox*>(channel),
-                                                     static_cast<std::int64_t*>(out), static_cast<std::int64_t*>(got)));
+  call_of(call).wait_for(taskrt::receive_from(static_cast<taskrt::lowered::ChannelBox*>(channel),
+                                              static_cast<std::int64_t*>(out), static_cast<std::int64_t*>(got)));
 }
 
 void trt_channel_close(void* channel) {
@@ -971,102 +929,16 @@ void trt_shared_store(std::int32_t index, std::int64_t slot) {
 
 void trt_await_shared_lock(void* call, std::int32_t index) {
   taskrt::SharedValue& shared = taskrt::shared_values()[static_cast<std::size_t>(index)];
-  call_of(call).pending.emplace(taskrt::hold(call_of(call), shared.writer));
+  call_of(call).wait_for(taskrt::hold(call_of(call), shared.writer));
 }
 
 void trt_await_permits(void* call, std::int32_t semaphore, std::int64_t permits) {
   taskrt::Semaphore& held = taskrt::semaphores()[static_cast<std::size_t>(semaphore)];
-  call_of(call).pending.emplace(taskrt::hold(call_of(call), held, permits));
+  call_of(call).wait_for(taskrt::hold(call_of(call), held, permits));
 }
 
 void trt_let_go(void* call) {
   call_of(call).held->pop_back();
-}
-
-void* trt_body_init(void* header, void* task, std::int64_t attempt) {
-  auto* frame = new (header) taskrt::LoweredFrame;
-  taskrt::LoweredCall& call = frame->call;
-  call.handle = std::coroutine_handle<taskrt::detail::Promise<void>>::from_promise(frame->promise);
-  call.context = &frame->promise.context();
-  call.task = static_cast<const trt_task*>(task);
-  call.attempt = attempt;
-  return &call;
-}
-
-bool trt_body_begin(void* call, bool hops_to_cpu) {
-  taskrt::LoweredCall& running = call_of(call);
-  if (running.task != nullptr) running.span.emplace(running.task->site);
-  // A cpu task moves to the CPU pool first, unless it is there already.
-  return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
-}
-
-bool trt_suspend(void* call) {
-  taskrt::LoweredCall& running = call_of(call);
-  if (running.sleeping) {
-    running.sleeping->awaiter.await_suspend(running.handle);
-    return true;
-  }
-  if (!running.pending) {
-    std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
-    std::abort();
-  }
-  // When what it waits for finishes without suspending,
-  // the body goes on without suspending (no resumption nested in the child).
-  taskrt::detail::Promise<void>& promise = running.handle.promise();
-  running.executor = promise.context().executor;
-  running.state.store(taskrt::LoweredCall::kRunning, std::memory_order_relaxed);
-  auto child = running.pending->handle();
-  child.promise().set_context(promise.context());
-  child.promise().set_observer(&running);
-  child.resume();
-  int state = taskrt::LoweredCall::kRunning;
-  return running.state.compare_exchange_strong(state, taskrt::LoweredCall::kParentSuspended, std::memory_order_acq_rel);
-}
-
-bool trt_await_failed(void* call) {
-  taskrt::LoweredCall& running = call_of(call);
-  std::exception_ptr failure;
-  try {
-    if (running.sleeping) {
-      running.sleeping->awaiter.await_resume();
-    } else if (running.pending) {
-      running.pending->take_result();
-    }
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  running.sleeping.reset();
-  running.pending.reset();
-  if (!failure) return false;
-  running.error = std::move(failure);
-  return true;
-}
-
-void trt_body_end(void* call) {
-  taskrt::LoweredCall& running = call_of(call);
-  if (running.error) {
-    // As the C++ backend's task functions: the call's place joins the trace.
-    try {
-      std::rethrow_exception(running.error);
-    } catch (taskrt::Error& error) {
-      if (running.task != nullptr) {
-        running.span->mark_ended_by(error);
-        error.add_frame(running.task->site);
-      }
-      running.handle.promise().unhandled_exception();
-    } catch (...) {
-      running.handle.promise().unhandled_exception();
-    }
-  }
-  running.span.reset();
-  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle);
-  // The body is suspended for good: its frame may be gone from here on.
-  taskrt::resume_next(next);
-}
-
-void trt_body_destroy(void* call) {
-  auto* frame = reinterpret_cast<taskrt::LoweredFrame*>(reinterpret_cast<char*>(&call_of(call).handle.promise()));
-  frame->~LoweredFrame();
 }
 
 std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) {

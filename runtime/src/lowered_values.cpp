@@ -25,10 +25,6 @@ bool is_boxed(const trt_type* type) {
   }
 }
 
-void retain(Box* box) {
-  if (box != nullptr) box->references.fetch_add(1, std::memory_order_relaxed);
-}
-
 namespace {
 
 Box* box_of(Slot slot) {
@@ -38,44 +34,6 @@ Box* box_of(Slot slot) {
 // The type of each slot of a tuple, record or optional box.
 const trt_type* field_type(const trt_type* type, std::size_t i) {
   return type->kind == trt_kind_optional ? type->args[0] : type->args[i];
-}
-
-void destroy(Box* box) {
-  const trt_type* type = box->type;
-  switch (type->kind) {
-    case trt_kind_map: {
-      auto* map = static_cast<MapBox*>(box);
-      for (auto& [key, value] : map->entries) {
-        release_slot(type->args[0], key);
-        release_slot(type->args[1], value);
-      }
-      delete map;
-      return;
-    }
-    case trt_kind_str: delete static_cast<StrBox*>(box); return;
-    case trt_kind_calls: CallsBox::destroy(static_cast<CallsBox*>(box)); return;
-    case trt_kind_result: {
-      auto* result = static_cast<ResultBox*>(box);
-      if (!result->error) release_slot(type->args[0], result->value);
-      delete result;
-      return;
-    }
-    case trt_kind_channel: delete static_cast<ChannelBox*>(box); return;
-    case trt_kind_list: {
-      auto* list = static_cast<ListBox*>(box);
-      if (is_boxed(type->args[0])) {
-        for (Slot item : list->items) release(box_of(item));
-      }
-      delete list;
-      return;
-    }
-    default: {
-      auto* tuple = static_cast<TupleBox*>(box);
-      for (std::size_t i = 0; i < tuple->fields.size(); ++i) release_slot(field_type(type, i), tuple->fields[i]);
-      delete tuple;
-      return;
-    }
-  }
 }
 
 Box* copy(const Box* box) {
@@ -126,6 +84,44 @@ std::int64_t int_of(Slot slot) {
 }
 
 }  // namespace
+
+void destroy(Box* box) {
+  const trt_type* type = box->type;
+  switch (type->kind) {
+    case trt_kind_map: {
+      auto* map = static_cast<MapBox*>(box);
+      for (auto& [key, value] : map->entries) {
+        release_slot(type->args[0], key);
+        release_slot(type->args[1], value);
+      }
+      delete map;
+      return;
+    }
+    case trt_kind_str: delete static_cast<StrBox*>(box); return;
+    case trt_kind_calls: CallsBox::destroy(static_cast<CallsBox*>(box)); return;
+    case trt_kind_result: {
+      auto* result = static_cast<ResultBox*>(box);
+      if (!result->error) release_slot(type->args[0], result->value);
+      delete result;
+      return;
+    }
+    case trt_kind_channel: delete static_cast<ChannelBox*>(box); return;
+    case trt_kind_list: {
+      auto* list = static_cast<ListBox*>(box);
+      if (is_boxed(type->args[0])) {
+        for (Slot item : list->items) release(box_of(item));
+      }
+      delete list;
+      return;
+    }
+    default: {
+      auto* tuple = static_cast<TupleBox*>(box);
+      for (std::size_t i = 0; i < tuple->fields.size(); ++i) release_slot(field_type(type, i), tuple->fields[i]);
+      delete tuple;
+      return;
+    }
+  }
+}
 
 Owned& Owned::operator=(Owned&& other) noexcept {
   if (this != &other) {
@@ -184,10 +180,6 @@ void MapBox::reindex() {
       int_keys.emplace(int_of(entries[i].first), i);
     }
   }
-}
-
-void release(Box* box) {
-  if (box != nullptr && box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(box);
 }
 
 void retain_slot(const trt_type* type, Slot slot) {
@@ -508,14 +500,6 @@ using taskrt::lowered::Slot;
 using taskrt::lowered::TupleBox;
 
 extern "C" {
-
-void trt_retain(void* box) {
-  taskrt::lowered::retain(static_cast<Box*>(box));
-}
-
-void trt_release(void* box) {
-  taskrt::lowered::release(static_cast<Box*>(box));
-}
 
 void trt_text_value(void* text, void* type, std::int64_t slot) {
   taskrt::lowered::append_value(*static_cast<std::string*>(text), static_cast<const trt_type*>(type),

@@ -108,8 +108,14 @@ extern const trt_type kCallsType;
 Slot new_result(const trt_type* type, Slot value, std::exception_ptr error);
 
 bool is_boxed(const trt_type* type);
-void retain(Box* box);
-void release(Box* box);
+// Frees a box whose last reference is gone, and releases what it holds.
+void destroy(Box* box);
+inline void retain(Box* box) {
+  if (box != nullptr) box->references.fetch_add(1, std::memory_order_relaxed);
+}
+inline void release(Box* box) {
+  if (box != nullptr && box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(box);
+}
 // A slot of `type` given a reference of its own (or released).
 void retain_slot(const trt_type* type, Slot slot);
 void release_slot(const trt_type* type, Slot slot);

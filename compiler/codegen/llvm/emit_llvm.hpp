@@ -34,8 +34,10 @@ class LlvmModule {
   // The module as LLVM assembly: the build cache's key, and for reading.
   std::string text() const;
   // Runs the optimisation pipeline (with the coroutine passes) and writes a
-  // native object file; false with `error` set when LLVM cannot.
-  bool write_object(const std::string& path, int optimization, std::string& error);
+  // native object file; false with `error` set when LLVM cannot. Optimised,
+  // the runtime's hot paths from `inlined_runtime` (taskrt-hot.bc, or empty:
+  // none) are inlined into the program.
+  bool write_object(const std::string& path, int optimization, const std::string& inlined_runtime, std::string& error);
 
  private:
   std::unique_ptr<Impl> impl_;

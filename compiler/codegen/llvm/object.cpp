@@ -1,11 +1,14 @@
 // The LLVM backend: from the lowered module to a native object file. The
 // optimisation pipeline is LLVM's own, which includes the coroutine passes
 // that split each body into its ramp, resume and destroy functions.
+#include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/IR/LegacyPassManager.h>
+#include <llvm/Linker/Linker.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Host.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -27,6 +30,54 @@ llvm::OptimizationLevel level(int optimization) {
   }
 }
 
+// Links the runtime's hot entry points (taskrt-hot.bc, lowered_hot.cpp) into
+// the program, so that the optimiser inlines them into the bodies. They stay
+// libtaskrt's: a linked-in definition is available_externally, a copy to
+// inline from, and a call left uninlined goes to the library as before.
+bool link_inlined_runtime(llvm::Module& module, const std::string& bitcode, std::string& error) {
+  auto buffer = llvm::MemoryBuffer::getFile(bitcode);
+  if (!buffer) {
+    error = "cannot read " + bitcode + ": " + buffer.getError().message();
+    return false;
+  }
+  auto parsed = llvm::parseBitcodeFile((*buffer)->getMemBufferRef(), module.getContext());
+  if (!parsed) {
+    error = bitcode + ": " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  std::unique_ptr<llvm::Module> runtime = std::move(*parsed);
+  // The runtime has no state of its own there, or a program would get a copy.
+  for (const llvm::GlobalVariable& global : runtime->globals()) {
+    if (global.hasLocalLinkage() && !global.isConstant()) {
+      error = bitcode + " holds state of its own (" + global.getName().str() + ")";
+      return false;
+    }
+  }
+  runtime->setDataLayout(module.getDataLayout());
+  runtime->setTargetTriple(module.getTargetTriple());
+  std::vector<std::string> entry_points;
+  for (llvm::Function& function : *runtime) {
+    // Compiled for clang's default CPU; inlined, it takes the program's.
+    function.removeFnAttr("target-cpu");
+    function.removeFnAttr("target-features");
+    function.removeFnAttr("tune-cpu");
+    if (!function.isDeclaration() && function.getName().startswith("trt_")) {
+      entry_points.push_back(function.getName().str());
+    }
+  }
+  if (llvm::Linker::linkModules(module, std::move(runtime), llvm::Linker::Flags::LinkOnlyNeeded)) {
+    error = "cannot link " + bitcode + " into the program";
+    return false;
+  }
+  for (const std::string& name : entry_points) {
+    if (llvm::Function* function = module.getFunction(name); function != nullptr && !function->isDeclaration()) {
+      function->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
+      function->setComdat(nullptr);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string LlvmModule::text() const {
@@ -36,7 +87,8 @@ std::string LlvmModule::text() const {
   return stream.str();
 }
 
-bool LlvmModule::write_object(const std::string& path, int optimization, std::string& error) {
+bool LlvmModule::write_object(const std::string& path, int optimization, const std::string& inlined_runtime,
+                              std::string& error) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -57,6 +109,10 @@ bool LlvmModule::write_object(const std::string& path, int optimization, std::st
   }
   module.setDataLayout(machine->createDataLayout());
   module.setTargetTriple(triple);
+  // Unoptimised builds would not inline: they call the runtime.
+  if (optimization > 0 && !inlined_runtime.empty() && !link_inlined_runtime(module, inlined_runtime, error)) {
+    return false;
+  }
 
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;

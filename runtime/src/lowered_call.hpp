@@ -1,0 +1,99 @@
+// A running body of a program built by the LLVM backend: the state at the
+// head of its coroutine frame (docs/backends.md, "The frame is the task").
+// Shared by lowered.cpp (what bodies wait for) and lowered_hot.cpp (a body's
+// life, which the LLVM backend inlines into programs).
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "taskrt/executor.hpp"
+#include "taskrt/lowered.hpp"
+#include "taskrt/semaphore.hpp"
+#include "taskrt/sleep.hpp"
+#include "taskrt/task.hpp"
+#include "taskrt/trace.hpp"
+
+namespace taskrt::lowered {
+
+// A body's sleep, apart from its frame (most bodies never sleep), from the
+// runtime's recycling frame allocator.
+struct Sleep {
+  explicit Sleep(std::int64_t ns) : awaiter(std::chrono::nanoseconds(ns)) {}
+  static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
+  static void operator delete(void* sleep, std::size_t size) noexcept { detail::free_frame(sleep, size); }
+  SleepAwaiter awaiter;
+};
+
+// One running body: what it waits for, and how it failed. It lives in the
+// body's own coroutine frame, after the promise (LoweredFrame), and watches
+// what the body waits for (as C++ awaiters do, in trt_suspend).
+struct LoweredCall final : detail::CompletionObserver {
+  std::int64_t attempt = 1;
+  // The task whose body this is (null for flow nodes, branches and init).
+  const trt_task* task = nullptr;
+  std::coroutine_handle<detail::Promise<void>> handle;
+  std::optional<TaskSpan> span;
+  // What the body waits for, one at a time: a task (when valid), a sleep, or
+  // the hop of a cpu task to the CPU pool.
+  Task<void> pending;
+  std::unique_ptr<Sleep> sleeping;
+  // How the body failed; set before it finishes.
+  std::exception_ptr error;
+  // The permits its `with` blocks hold, innermost last.
+  std::unique_ptr<std::vector<Semaphore::Permit>> held;  // made by the first `with`
+  // Waiting for `pending`: whether it finished before the body suspended.
+  static constexpr int kRunning = 0;
+  static constexpr int kParentSuspended = 1;
+  static constexpr int kDone = 2;
+  std::atomic<int> state{kRunning};
+  Executor* executor = nullptr;
+
+  LoweredCall() = default;
+  LoweredCall(const LoweredCall&) = delete;
+  LoweredCall& operator=(const LoweredCall&) = delete;
+  // Inlined into each body's destroy function (lowered_hot.cpp).
+  [[gnu::always_inline]] ~LoweredCall() {}
+
+  Context& context() noexcept { return handle.promise().context(); }
+  void wait_for(Task<void> task) noexcept { pending = std::move(task); }
+
+  std::coroutine_handle<> on_child_done(detail::PromiseBase&) noexcept override {
+    int running = kRunning;
+    if (state.compare_exchange_strong(running, kDone, std::memory_order_acq_rel)) return std::noop_coroutine();
+    if (executor == nullptr || executor == current_executor()) return handle;
+    executor->schedule(handle);
+    return std::noop_coroutine();
+  }
+};
+
+// The head of a lowered body's coroutine frame, where a C++ coroutine keeps
+// its promise (the LLVM backend places it there, trt_frame_header bytes): so
+// the runtime holds a running body as a Task<void>, with no frame around it.
+struct LoweredFrame {
+  [[gnu::always_inline]] ~LoweredFrame() {}
+  detail::Promise<void> promise;
+  LoweredCall call;
+};
+static_assert(sizeof(LoweredFrame) <= static_cast<std::size_t>(trt_frame_header_size),
+              "trt_frame_header_size in taskrt/lowered.hpp must hold a LoweredFrame");
+static_assert(alignof(LoweredFrame) <= 16);
+
+inline LoweredCall& call_of(void* call) {
+  return *static_cast<LoweredCall*>(call);
+}
+
+// Resumes the awaiter a finished body's completion gave (lowered.cpp): inline
+// up to a depth, then through the executor's queue.
+void resume_awaiter(std::coroutine_handle<> next);
+
+// A body ends failing: the call's place joins the error's trace, and the error
+// becomes the task's (lowered.cpp; kept out of every body's fast path).
+void record_failure(LoweredCall& running);
+
+}  // namespace taskrt::lowered

@@ -1,0 +1,147 @@
+// The entry points every call of a lowered body goes through: its frame, its
+// life (init, begin, end, destroy), its waits, and counted boxes.
+//
+// They are part of libtaskrt like the rest of the C ABI, and this file is also
+// compiled to LLVM bitcode (runtime/CMakeLists.txt) that the LLVM backend
+// links into an optimised program, so that they are inlined into each body as
+// a C++ coroutine's promise code is (docs/backends.md, "Inlined runtime").
+// Hence two rules here: no state of its own (no static or thread_local
+// variable: a program would get a copy), and only the fast path in line — a
+// rare path is a call into the rest of the runtime.
+#include <coroutine>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+#include "lowered_call.hpp"
+#include "lowered_values.hpp"
+#include "taskrt/lowered.hpp"
+#include "taskrt/schedule.hpp"
+#include "taskrt/task.hpp"
+
+// Inlined into each body by the LLVM backend whatever their size (clang reads
+// the attribute; GCC, building the runtime, need not).
+#if defined(__clang__)
+#define TRT_INLINE [[gnu::always_inline]]
+#else
+#define TRT_INLINE
+#endif
+
+using taskrt::lowered::call_of;
+using taskrt::lowered::LoweredCall;
+using taskrt::lowered::LoweredFrame;
+
+namespace {
+
+[[noreturn, gnu::cold]] void suspended_without_a_wait() {
+  std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
+  std::abort();
+}
+
+// A sleep is over: whether it was cancelled (SleepAwaiter throws then).
+[[gnu::cold, gnu::noinline]] std::exception_ptr sleep_outcome(LoweredCall& running) {
+  try {
+    running.sleeping->awaiter.await_resume();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+TRT_INLINE void* trt_frame_alloc(std::int64_t size) {
+  return taskrt::detail::allocate_frame(static_cast<std::size_t>(size));
+}
+
+TRT_INLINE void trt_frame_free(void* frame, std::int64_t size) {
+  if (frame != nullptr) taskrt::detail::free_frame(frame, static_cast<std::size_t>(size));
+}
+
+TRT_INLINE void* trt_body_init(void* header, void* task, std::int64_t attempt) {
+  auto* frame = new (header) LoweredFrame;
+  LoweredCall& call = frame->call;
+  call.handle = std::coroutine_handle<taskrt::detail::Promise<void>>::from_promise(frame->promise);
+  call.task = static_cast<const trt_task*>(task);
+  call.attempt = attempt;
+  return &call;
+}
+
+TRT_INLINE bool trt_body_begin(void* call, bool hops_to_cpu) {
+  LoweredCall& running = call_of(call);
+  if (running.task != nullptr) running.span.emplace(running.task->site);
+  // A cpu task moves to the CPU pool first, unless it is there already.
+  return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
+}
+
+TRT_INLINE bool trt_suspend(void* call) {
+  LoweredCall& running = call_of(call);
+  if (running.sleeping) {
+    running.sleeping->awaiter.await_suspend(running.handle);
+    return true;
+  }
+  if (!running.pending.valid()) suspended_without_a_wait();
+  // When what it waits for finishes without suspending, the body goes on
+  // without suspending (no resumption nested in the child).
+  taskrt::Context& context = running.context();
+  running.executor = context.executor;
+  running.state.store(LoweredCall::kRunning, std::memory_order_relaxed);
+  auto child = running.pending.handle();
+  child.promise().set_context(context);
+  child.promise().set_observer(&running);
+  child.resume();
+  int state = LoweredCall::kRunning;
+  return running.state.compare_exchange_strong(state, LoweredCall::kParentSuspended, std::memory_order_acq_rel);
+}
+
+TRT_INLINE bool trt_await_failed(void* call) {
+  LoweredCall& running = call_of(call);
+  std::exception_ptr failure;
+  if (running.sleeping) {
+    failure = sleep_outcome(running);
+    running.sleeping.reset();
+  } else if (running.pending.valid()) {
+    // A Task<void>'s result is its error, if any.
+    failure = running.pending.handle().promise().error();
+    running.pending = taskrt::Task<void>();
+  }
+  if (!failure) return false;
+  running.error = std::move(failure);
+  return true;
+}
+
+TRT_INLINE void trt_body_end(void* call) {
+  LoweredCall& running = call_of(call);
+  if (running.error) taskrt::lowered::record_failure(running);
+  running.span.reset();
+  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle);
+  // The body is suspended for good: its frame may be gone from here on.
+  if (next.address() != std::noop_coroutine().address()) taskrt::lowered::resume_awaiter(next);
+}
+
+TRT_INLINE void trt_body_destroy(void* call) {
+  auto* frame = reinterpret_cast<LoweredFrame*>(reinterpret_cast<char*>(&call_of(call).handle.promise()));
+  frame->~LoweredFrame();
+}
+
+TRT_INLINE void trt_retain(void* box) {
+  taskrt::lowered::retain(static_cast<taskrt::lowered::Box*>(box));
+}
+
+TRT_INLINE void trt_release(void* box) {
+  taskrt::lowered::release(static_cast<taskrt::lowered::Box*>(box));
+}
+
+TRT_INLINE void* trt_calls_args(void* calls) {
+  auto* box = static_cast<taskrt::lowered::CallsBox*>(calls);
+  return box->args + box->filled * static_cast<std::size_t>(box->task->param_count);
+}
+
+TRT_INLINE void trt_calls_filled(void* calls) {
+  ++static_cast<taskrt::lowered::CallsBox*>(calls)->filled;
+}
+
+}  // extern "C"
