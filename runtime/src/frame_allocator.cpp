@@ -96,30 +96,49 @@ class SlabPool {
   std::vector<char*> slabs_;  // guarded by mutex_
 };
 
-struct ThreadCache {
-  FreeList lists[kClasses];
+// The lists are trivially destructible, so reaching them costs no
+// thread_local guard; what gives them back at thread exit is registered on
+// the slow paths: when a list is refilled, and when a frame joins an empty one.
+thread_local FreeList cache[kClasses];
 
-  ~ThreadCache() {
+struct ThreadCacheReturn {
+  ~ThreadCacheReturn() {
     for (std::size_t c = 0; c < kClasses; ++c) {
-      if (lists[c].count > 0) SlabPool::instance().give_back(c, lists[c], lists[c].count);
+      if (cache[c].count > 0) SlabPool::instance().give_back(c, cache[c], cache[c].count);
     }
   }
 };
 
-thread_local ThreadCache cache;
-
 std::size_t size_class(std::size_t size) {
   return (size + kGranule - 1) / kGranule - 1;
+}
+
+void return_at_thread_exit() {
+  thread_local ThreadCacheReturn returns;
+  (void)returns;
+}
+
+// The slow paths apart, so that the fast ones save no registers.
+[[gnu::noinline]] void* allocate_slow(std::size_t size) {
+  std::size_t c = size_class(size);
+  if (c >= kClasses) return ::operator new(size);
+  return_at_thread_exit();
+  SlabPool::instance().refill(c, cache[c]);
+  return cache[c].pop();
+}
+
+// After a frame of class c joined this thread's list.
+[[gnu::noinline]] void after_free_slow(std::size_t c) noexcept {
+  return_at_thread_exit();
+  if (cache[c].count > kThreadCacheLimit) SlabPool::instance().give_back(c, cache[c], kBatch);
 }
 
 }  // namespace
 
 void* allocate_frame(std::size_t size) {
   std::size_t c = size_class(size);
-  if (c >= kClasses) return ::operator new(size);
-  FreeList& list = cache.lists[c];
-  if (list.head == nullptr) SlabPool::instance().refill(c, list);
-  return list.pop();
+  if (c < kClasses && cache[c].head != nullptr) return cache[c].pop();
+  return allocate_slow(size);
 }
 
 void free_frame(void* frame, std::size_t size) noexcept {
@@ -128,9 +147,10 @@ void free_frame(void* frame, std::size_t size) noexcept {
     ::operator delete(frame);
     return;
   }
-  FreeList& list = cache.lists[c];
+  FreeList& list = cache[c];
+  bool was_empty = list.head == nullptr;
   list.push(static_cast<FreeFrame*>(frame));
-  if (list.count > kThreadCacheLimit) SlabPool::instance().give_back(c, list, kBatch);
+  if (was_empty || list.count > kThreadCacheLimit) after_free_slow(c);
 }
 
 #else

@@ -84,6 +84,9 @@ void resume_awaiter(std::coroutine_handle<> next) {
 }
 
 void record_failure(LoweredCall& running) {
+  // Permits a failing `with` block still held go back first.
+  running.held.reset();
+  if (!running.error) return;
   try {
     std::rethrow_exception(running.error);
   } catch (Error& error) {
@@ -95,6 +98,7 @@ void record_failure(LoweredCall& running) {
   } catch (...) {
     running.handle.promise().unhandled_exception();
   }
+  running.error = nullptr;
 }
 
 }  // namespace lowered
@@ -848,10 +852,6 @@ bool trt_completed_new(void* call, void* branch, void* captures, void* items, st
 
 void* trt_calls_new(void* task, std::int64_t count) {
   return taskrt::lowered::CallsBox::make(static_cast<const trt_task*>(task), static_cast<std::size_t>(count));
-}
-
-std::int64_t trt_range_count(std::int64_t from, std::int64_t to, bool inclusive) {
-  return static_cast<std::int64_t>(taskrt::IntRange(from, to, inclusive).size());
 }
 
 void trt_await_calls(void* call, void* calls, std::int64_t limit, void* label, bool settle, void* out_type, void* out) {

@@ -154,19 +154,6 @@ TRT_BUILTIN(random_int) {
   out = of(taskrt::random_int(in.integer(0), in.integer(1)));
 }
 
-TRT_BUILTIN(sum) {
-  const trt_type* element = in.type(0)->args[0];
-  if (element->kind == trt_kind_float) {
-    double total = 0;
-    for (Slot x : in.items(0)) total += std::bit_cast<double>(x);
-    out = of(total);
-  } else {
-    std::int64_t total = 0;
-    for (Slot x : in.items(0)) total = taskrt::checked_add(total, static_cast<std::int64_t>(x));
-    out = of(total);
-  }
-}
-
 TRT_BUILTIN(abs) {
   switch (in.type(0)->kind) {
     case trt_kind_float: out = of(taskrt::abs(in.real(0))); return;

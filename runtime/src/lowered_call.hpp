@@ -53,6 +53,8 @@ struct LoweredCall final : detail::CompletionObserver {
   static constexpr int kDone = 2;
   std::atomic<int> state{kRunning};
   Executor* executor = nullptr;
+  // The body has ended (trt_body_end): it holds nothing any more.
+  bool ended = false;
 
   LoweredCall() = default;
   LoweredCall(const LoweredCall&) = delete;
@@ -92,8 +94,9 @@ inline LoweredCall& call_of(void* call) {
 // up to a depth, then through the executor's queue.
 void resume_awaiter(std::coroutine_handle<> next);
 
-// A body ends failing: the call's place joins the error's trace, and the error
-// becomes the task's (lowered.cpp; kept out of every body's fast path).
+// A body ends failing, or holding permits: the permits go back, the call's
+// place joins the error's trace, and the error becomes the task's. After it
+// the call holds nothing (lowered.cpp; kept out of every body's fast path).
 void record_failure(LoweredCall& running);
 
 }  // namespace taskrt::lowered

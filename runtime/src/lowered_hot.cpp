@@ -8,6 +8,7 @@
 // Hence two rules here: no state of its own (no static or thread_local
 // variable: a program would get a copy), and only the fast path in line — a
 // rare path is a call into the rest of the runtime.
+#include <bit>
 #include <coroutine>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 
 #include "lowered_call.hpp"
 #include "lowered_values.hpp"
+#include "taskrt/builtins.hpp"
 #include "taskrt/lowered.hpp"
 #include "taskrt/schedule.hpp"
 #include "taskrt/task.hpp"
@@ -47,6 +49,12 @@ namespace {
     return std::current_exception();
   }
   return nullptr;
+}
+
+// A body destroyed before it ended (never started, or cancelled at a wait):
+// what its call still holds goes too.
+[[gnu::cold, gnu::noinline]] void destroy_unended(LoweredFrame* frame) {
+  frame->~LoweredFrame();
 }
 
 }  // namespace
@@ -115,8 +123,9 @@ TRT_INLINE bool trt_await_failed(void* call) {
 
 TRT_INLINE void trt_body_end(void* call) {
   LoweredCall& running = call_of(call);
-  if (running.error) taskrt::lowered::record_failure(running);
+  if (running.error || running.held) taskrt::lowered::record_failure(running);
   running.span.reset();
+  running.ended = true;
   std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle);
   // The body is suspended for good: its frame may be gone from here on.
   if (next.address() != std::noop_coroutine().address()) taskrt::lowered::resume_awaiter(next);
@@ -124,7 +133,13 @@ TRT_INLINE void trt_body_end(void* call) {
 
 TRT_INLINE void trt_body_destroy(void* call) {
   auto* frame = reinterpret_cast<LoweredFrame*>(reinterpret_cast<char*>(&call_of(call).handle.promise()));
-  frame->~LoweredFrame();
+  // An ended body's call is empty (trt_body_end): only the promise, which
+  // holds the outcome, has anything to let go of.
+  if (frame->call.ended) {
+    frame->promise.~Promise();
+  } else {
+    destroy_unended(frame);
+  }
 }
 
 TRT_INLINE void trt_retain(void* box) {
@@ -136,12 +151,40 @@ TRT_INLINE void trt_release(void* box) {
 }
 
 TRT_INLINE void* trt_calls_args(void* calls) {
-  auto* box = static_cast<taskrt::lowered::CallsBox*>(calls);
-  return box->args + box->filled * static_cast<std::size_t>(box->task->param_count);
+  return static_cast<taskrt::lowered::CallsBox*>(calls)->args;
 }
 
-TRT_INLINE void trt_calls_filled(void* calls) {
-  ++static_cast<taskrt::lowered::CallsBox*>(calls)->filled;
+TRT_INLINE void trt_calls_filled(void* calls, std::int64_t filled) {
+  static_cast<taskrt::lowered::CallsBox*>(calls)->filled = static_cast<std::size_t>(filled);
+}
+
+TRT_INLINE std::int64_t trt_range_count(std::int64_t from, std::int64_t to, bool inclusive) {
+  return static_cast<std::int64_t>(taskrt::IntRange(from, to, inclusive).size());
+}
+
+// sum(xs), as taskrt::sum adds (in order; ints checked, failing as
+// checked_add does), here so that the loop is the body's own.
+TRT_INLINE bool trt_builtin_sum(void* call, void* types, void* args, void* out, void*) {
+  const trt_type* list_type = static_cast<const trt_type* const*>(types)[0];
+  const auto* list = reinterpret_cast<const taskrt::lowered::ListBox*>(static_cast<const std::uint64_t*>(args)[0]);
+  if (list_type->args[0]->kind == trt_kind_float) {
+    double total = 0;
+    for (std::uint64_t x : list->items) total += std::bit_cast<double>(x);
+    *static_cast<double*>(out) = total;
+    return false;
+  }
+  std::int64_t total = 0;
+  for (std::uint64_t slot : list->items) {
+    auto x = static_cast<std::int64_t>(slot);
+    std::int64_t next = 0;
+    if (__builtin_add_overflow(total, x, &next)) {
+      trt_int_overflow(call, trt_op_add, total, x);
+      return true;
+    }
+    total = next;
+  }
+  *static_cast<std::int64_t*>(out) = total;
+  return false;
 }
 
 }  // extern "C"

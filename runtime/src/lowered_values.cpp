@@ -198,11 +198,17 @@ Slot new_result(const trt_type* type, Slot value, std::exception_ptr error) {
   return slot(result);
 }
 
+namespace {
+std::size_t calls_size(const trt_task* task, std::size_t count) {
+  auto params = static_cast<std::size_t>(task->param_count);
+  return sizeof(CallsBox) + count * params * sizeof(Slot) + count * sizeof(Task<void>);
+}
+}  // namespace
+
 CallsBox* CallsBox::make(const trt_task* task, std::size_t count) {
   auto params = static_cast<std::size_t>(task->param_count);
-  std::size_t size = sizeof(CallsBox) + count * params * sizeof(Slot) + count * sizeof(Task<void>);
   static_assert(alignof(Task<void>) <= alignof(Slot) && sizeof(CallsBox) % alignof(Slot) == 0);
-  auto* calls = new (::operator new(size)) CallsBox;
+  auto* calls = ::new (detail::allocate_frame(calls_size(task, count))) CallsBox;
   calls->type = &kCallsType;
   calls->task = task;
   calls->count = count;
@@ -219,8 +225,9 @@ void CallsBox::destroy(CallsBox* calls) {
     if (!is_boxed(param)) continue;
     for (std::size_t i = 0; i < calls->filled; ++i) release(box_of(calls->args[i * params + p]));
   }
+  std::size_t size = calls_size(calls->task, calls->count);
   calls->~CallsBox();
-  ::operator delete(calls);
+  detail::free_frame(calls, size);
 }
 
 StrBox* new_str(std::string text) {

@@ -21,6 +21,11 @@ namespace taskrt::lowered {
 using Slot = std::uint64_t;
 
 struct Box {
+  // From the runtime's recycling allocator, as coroutine frames: boxes come
+  // and go as often as calls. Each is deleted as its own kind (sized).
+  static void* operator new(std::size_t size) { return detail::allocate_frame(size); }
+  static void operator delete(void* box, std::size_t size) noexcept { detail::free_frame(box, size); }
+
   std::atomic<std::int64_t> references{1};
   const trt_type* type = nullptr;
 };
@@ -114,7 +119,13 @@ inline void retain(Box* box) {
   if (box != nullptr) box->references.fetch_add(1, std::memory_order_relaxed);
 }
 inline void release(Box* box) {
-  if (box != nullptr && box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(box);
+  if (box == nullptr) return;
+  // The last reference (most releases: temporaries) needs no atomic write: no
+  // one else holds the box, so no one else can change its count.
+  if (box->references.load(std::memory_order_acquire) == 1 ||
+      box->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    destroy(box);
+  }
 }
 // A slot of `type` given a reference of its own (or released).
 void retain_slot(const trt_type* type, Slot slot);

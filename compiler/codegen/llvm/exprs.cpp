@@ -307,16 +307,30 @@ llvm::Value* Lowering::receive(llvm::Value* channel) {
 
 // A builtin: its runtime wrapper gets the operands as slots with their
 // descriptors (the list ends with a null).
+// A variable given to a builtin that does not wait, with nothing else but
+// variables and constants, is lent, not copied: nothing can change it before
+// the builtin returns.
 llvm::Value* Lowering::call_builtin(const std::string& wrapper, const ir::Expr& e) {
   std::size_t held = body_->temporaries.size();
+  bool lends = !ir::builtin_info(e.as<ir::Builtin>()).suspends;
+  for (const ir::ExprPtr& operand : e.operands) {
+    lends = lends && (operand->kind == ir::ExprKind::kLocal || operand->kind == ir::ExprKind::kConst ||
+                      operand->kind == ir::ExprKind::kIntLiteral || operand->kind == ir::ExprKind::kFloatLiteral ||
+                      operand->kind == ir::ExprKind::kBoolLiteral || operand->kind == ir::ExprKind::kStrLiteral);
+  }
   std::vector<const ir::Type*> types;
   std::vector<llvm::Value*> values;
+  std::vector<bool> lent;
   for (const ir::ExprPtr& operand : e.operands) {
-    values.push_back(expr(*operand));
+    bool borrowed = lends && operand->kind == ir::ExprKind::kLocal && is_boxed(operand->type);
+    values.push_back(borrowed
+                         ? builder_.CreateLoad(type(operand->type), body_->locals[operand->as<ir::LocalId>().index])
+                         : expr(*operand));
     types.push_back(operand->type);
-    if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
+    lent.push_back(borrowed);
+    if (is_boxed(operand->type) && !borrowed) body_->temporaries.push_back(values.back());
   }
-  return call_wrapper(wrapper, types, values, held, e);
+  return call_wrapper(wrapper, types, values, held, e, lent);
 }
 
 // sorted(xs, x => key [, reverse]), min/max(xs, x => key): the keys are
@@ -352,9 +366,10 @@ llvm::Value* Lowering::keyed_builtin(const ir::Expr& e) {
 }
 
 // Calls a builtin's wrapper with owned operands (the boxed ones held as
-// temporaries since `held`), and releases them after.
+// temporaries since `held`), and releases them after, but for those `lent`.
 llvm::Value* Lowering::call_wrapper(const std::string& wrapper, const std::vector<const ir::Type*>& types,
-                                    const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e) {
+                                    const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e,
+                                    const std::vector<bool>& lent) {
   std::vector<llvm::Constant*> descriptors;
   for (const ir::Type* t : types) descriptors.push_back(descriptor(t));
   descriptors.push_back(llvm::ConstantPointerNull::get(ptr()));
@@ -381,7 +396,9 @@ llvm::Value* Lowering::call_wrapper(const std::string& wrapper, const std::vecto
     branch_on_failure(outcome);
   }
   body_->temporaries.resize(held);
-  for (std::size_t i = 0; i < values.size(); ++i) release(values[i], types[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i >= lent.size() || !lent[i]) release(values[i], types[i]);
+  }
   if (!has_result) return nullptr;
   return from_slot(builder_.CreateLoad(builder_.getInt64Ty(), out), e.type);
 }
@@ -874,6 +891,7 @@ llvm::Value* Lowering::gather_calls(const ir::Expr& e) {
   llvm::Value* calls = abi("calls_new", {builder_.CreateBitCast(task_descriptors_[id.index], ptr()), count});
   body_->temporaries.push_back(calls);
   llvm::ArrayType* params = args_type(task);
+  llvm::Value* blocks = builder_.CreateBitCast(abi("calls_args", {calls}), params->getPointerTo());
   count_loop(count, "call_args", [&](llvm::Value* i) {
     llvm::Value* element = nullptr;
     if (elements.items_type != nullptr) {
@@ -890,13 +908,13 @@ llvm::Value* Lowering::gather_calls(const ir::Expr& e) {
       values.push_back(expr(*operand));
       if (is_boxed(operand->type)) body_->temporaries.push_back(values.back());
     }
-    llvm::Value* args = builder_.CreateBitCast(abi("calls_args", {calls}), params->getPointerTo());
+    llvm::Value* args = builder_.CreateGEP(params, blocks, i);
     for (std::size_t j = 0; j < values.size(); ++j) {
       builder_.CreateStore(to_slot(values[j], work.operands[j]->type),
                            builder_.CreateConstGEP2_32(params, args, 0, static_cast<unsigned>(j)));
       if (is_boxed(work.operands[j]->type)) forget_temporary(values[j]);
     }
-    abi("calls_filled", {calls});
+    abi("calls_filled", {calls, builder_.CreateAdd(i, builder_.getInt64(1))});
   });
   std::string label = program_.task(id).name + " " + where(e.span);
   llvm::Value* out = entry_alloca(ptr());

@@ -216,7 +216,8 @@ class Lowering {
   llvm::Value* call_builtin(const std::string& wrapper, const ir::Expr& e);
   llvm::Value* keyed_builtin(const ir::Expr& e);
   llvm::Value* call_wrapper(const std::string& wrapper, const std::vector<const ir::Type*>& types,
-                            const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e);
+                            const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e,
+                            const std::vector<bool>& lent = {});
   llvm::Value* change_in_place(const ir::Expr& e);
   llvm::Value* receive(llvm::Value* channel);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
