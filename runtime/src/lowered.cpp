@@ -64,25 +64,6 @@ void fail_with(void* call, auto&& operation) {
 
 namespace lowered {
 
-// How deep completions resume their awaiters inline on this thread; deeper
-// ones go through the executor's queue, so no chain of them grows the stack
-// (and no tail call of generated code is relied on).
-namespace {
-thread_local int completion_depth = 0;
-}  // namespace
-
-void resume_awaiter(std::coroutine_handle<> next) {
-  if (completion_depth >= 16) {
-    if (Executor* executor = current_executor(); executor != nullptr) {
-      executor->schedule(next);
-      return;
-    }
-  }
-  ++completion_depth;
-  next.resume();
-  --completion_depth;
-}
-
 void record_failure(LoweredCall& running) {
   // Permits a failing `with` block still held go back first.
   running.held.reset();

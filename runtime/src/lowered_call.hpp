@@ -4,7 +4,6 @@
 // life, which the LLVM backend inlines into programs).
 #pragma once
 
-#include <atomic>
 #include <coroutine>
 #include <cstdint>
 #include <exception>
@@ -12,7 +11,6 @@
 #include <optional>
 #include <vector>
 
-#include "taskrt/executor.hpp"
 #include "taskrt/lowered.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/sleep.hpp"
@@ -31,9 +29,8 @@ struct Sleep {
 };
 
 // One running body: what it waits for, and how it failed. It lives in the
-// body's own coroutine frame, after the promise (LoweredFrame), and watches
-// what the body waits for (as C++ awaiters do, in trt_suspend).
-struct LoweredCall final : detail::CompletionObserver {
+// body's own coroutine frame, after the promise (LoweredFrame).
+struct LoweredCall {
   std::int64_t attempt = 1;
   // The task whose body this is (null for flow nodes, branches and init).
   const trt_task* task = nullptr;
@@ -47,12 +44,6 @@ struct LoweredCall final : detail::CompletionObserver {
   std::exception_ptr error;
   // The permits its `with` blocks hold, innermost last.
   std::unique_ptr<std::vector<Semaphore::Permit>> held;  // made by the first `with`
-  // Waiting for `pending`: whether it finished before the body suspended.
-  static constexpr int kRunning = 0;
-  static constexpr int kParentSuspended = 1;
-  static constexpr int kDone = 2;
-  std::atomic<int> state{kRunning};
-  Executor* executor = nullptr;
   // The body has ended (trt_body_end): it holds nothing any more.
   bool ended = false;
 
@@ -64,14 +55,6 @@ struct LoweredCall final : detail::CompletionObserver {
 
   Context& context() noexcept { return handle.promise().context(); }
   void wait_for(Task<void> task) noexcept { pending = std::move(task); }
-
-  std::coroutine_handle<> on_child_done(detail::PromiseBase&) noexcept override {
-    int running = kRunning;
-    if (state.compare_exchange_strong(running, kDone, std::memory_order_acq_rel)) return std::noop_coroutine();
-    if (executor == nullptr || executor == current_executor()) return handle;
-    executor->schedule(handle);
-    return std::noop_coroutine();
-  }
 };
 
 // The head of a lowered body's coroutine frame, where a C++ coroutine keeps
@@ -89,10 +72,6 @@ static_assert(alignof(LoweredFrame) <= 16);
 inline LoweredCall& call_of(void* call) {
   return *static_cast<LoweredCall*>(call);
 }
-
-// Resumes the awaiter a finished body's completion gave (lowered.cpp): inline
-// up to a depth, then through the executor's queue.
-void resume_awaiter(std::coroutine_handle<> next);
 
 // A body ends failing, or holding permits: the permits go back, the call's
 // place joins the error's trace, and the error becomes the task's. After it

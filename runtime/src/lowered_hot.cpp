@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "frame_cache.hpp"
 #include "lowered_call.hpp"
 #include "lowered_values.hpp"
 #include "taskrt/builtins.hpp"
@@ -62,11 +63,11 @@ namespace {
 extern "C" {
 
 TRT_INLINE void* trt_frame_alloc(std::int64_t size) {
-  return taskrt::detail::allocate_frame(static_cast<std::size_t>(size));
+  return taskrt::detail::allocate_frame_inline(static_cast<std::size_t>(size));
 }
 
 TRT_INLINE void trt_frame_free(void* frame, std::int64_t size) {
-  if (frame != nullptr) taskrt::detail::free_frame(frame, static_cast<std::size_t>(size));
+  if (frame != nullptr) taskrt::detail::free_frame_inline(frame, static_cast<std::size_t>(size));
 }
 
 TRT_INLINE void* trt_body_init(void* header, void* task, std::int64_t attempt) {
@@ -85,24 +86,20 @@ TRT_INLINE bool trt_body_begin(void* call, bool hops_to_cpu) {
   return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
 }
 
-TRT_INLINE bool trt_suspend(void* call) {
+TRT_INLINE void* trt_suspend(void* call) {
   LoweredCall& running = call_of(call);
   if (running.sleeping) {
     running.sleeping->awaiter.await_suspend(running.handle);
-    return true;
+    return std::noop_coroutine().address();
   }
   if (!running.pending.valid()) suspended_without_a_wait();
-  // When what it waits for finishes without suspending, the body goes on
-  // without suspending (no resumption nested in the child).
+  // As Task's awaiter: the task runs now, in the body's place, and resumes
+  // the body when it is done.
   taskrt::Context& context = running.context();
-  running.executor = context.executor;
-  running.state.store(LoweredCall::kRunning, std::memory_order_relaxed);
   auto child = running.pending.handle();
   child.promise().set_context(context);
-  child.promise().set_observer(&running);
-  child.resume();
-  int state = LoweredCall::kRunning;
-  return running.state.compare_exchange_strong(state, LoweredCall::kParentSuspended, std::memory_order_acq_rel);
+  child.promise().set_continuation(running.handle, context.executor);
+  return child.address();
 }
 
 TRT_INLINE bool trt_await_failed(void* call) {
@@ -121,14 +118,13 @@ TRT_INLINE bool trt_await_failed(void* call) {
   return true;
 }
 
-TRT_INLINE void trt_body_end(void* call) {
+TRT_INLINE void* trt_body_end(void* call) {
   LoweredCall& running = call_of(call);
   if (running.error || running.held) taskrt::lowered::record_failure(running);
   running.span.reset();
   running.ended = true;
-  std::coroutine_handle<> next = taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle);
-  // The body is suspended for good: its frame may be gone from here on.
-  if (next.address() != std::noop_coroutine().address()) taskrt::lowered::resume_awaiter(next);
+  // The body is suspended for good: its frame may be gone once the awaiter runs.
+  return taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle).address();
 }
 
 TRT_INLINE void trt_body_destroy(void* call) {

@@ -35,6 +35,10 @@ class LlvmModule::Impl {
   std::unique_ptr<llvm::Module> module;
 };
 
+// The metadata that marks a body's symmetric transfers (Lowering::transfer_to),
+// each of which must have become a tail call once the coroutines are split.
+inline constexpr const char* kTransferMetadata = "taskc.transfer";
+
 }  // namespace taskc::codegen
 
 namespace taskc::codegen::llvm_backend {
@@ -144,6 +148,7 @@ class Lowering {
   void await_and_check();
   // Suspends until what the body asked for is over; continues in the block
   // of its resumption.
+  void transfer_to(llvm::Value* next);
   void suspend();
   void branch_on_failure(llvm::Value* failed);
   void release(llvm::Value* value, const ir::Type* type);

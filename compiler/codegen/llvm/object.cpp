@@ -78,6 +78,25 @@ bool link_inlined_runtime(llvm::Module& module, const std::string& bitcode, std:
   return true;
 }
 
+// Every symmetric transfer left in the program is a tail call, or a chain
+// of completions would grow the stack without bound (LLVM 14's CoroSplit makes
+// them so; this says so if it ever does not).
+bool check_transfers(const llvm::Module& module, std::string& error) {
+  for (const llvm::Function& function : module) {
+    for (const llvm::BasicBlock& block : function) {
+      for (const llvm::Instruction& instruction : block) {
+        const auto* call = llvm::dyn_cast<llvm::CallInst>(&instruction);
+        if (call == nullptr || call->getMetadata(kTransferMetadata) == nullptr) continue;
+        if (!call->isMustTailCall()) {
+          error = "a resumption in " + function.getName().str() + " is not a tail call";
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string LlvmModule::text() const {
@@ -109,6 +128,10 @@ bool LlvmModule::write_object(const std::string& path, int optimization, const s
   }
   module.setDataLayout(machine->createDataLayout());
   module.setTargetTriple(triple);
+  // The program is linked as a position-independent executable: thread-locals
+  // (the runtime's, once inlined) need no call to reach.
+  module.setPICLevel(llvm::PICLevel::BigPIC);
+  module.setPIELevel(llvm::PIELevel::Large);
   // Unoptimised builds would not inline: they call the runtime.
   if (optimization > 0 && !inlined_runtime.empty() && !link_inlined_runtime(module, inlined_runtime, error)) {
     return false;
@@ -127,6 +150,7 @@ bool LlvmModule::write_object(const std::string& path, int optimization, const s
   llvm::ModulePassManager passes = optimization == 0 ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
                                                      : builder.buildPerModuleDefaultPipeline(level(optimization));
   passes.run(module, modules);
+  if (!check_transfers(module, error)) return false;
 
   std::error_code code;
   llvm::raw_fd_ostream out(path, code, llvm::sys::fs::OF_None);

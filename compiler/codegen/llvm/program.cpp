@@ -485,7 +485,7 @@ void Lowering::end_body(Body& body) {
   // Suspended for good before whoever awaits the body is resumed (by
   // body_end), which may destroy the frame at once.
   llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body.handle});
-  abi("body_end", {body.call});
+  transfer_to(abi("body_end", {body.call}));
   llvm::Value* final_suspend = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getTrue()});
   llvm::BasicBlock* never = block("resumed_after_end");
   llvm::SwitchInst* choice = builder_.CreateSwitch(final_suspend, body.exit, 2);
@@ -695,14 +695,26 @@ llvm::Function* Lowering::define_branch(const ir::Expr& work, const std::vector<
   return function;
 }
 
-// As co_await with a bool await_suspend: the state is saved first, since
-// once the wait starts another thread may resume the body.
+// Symmetric transfer, as a C++ coroutine's await_suspend returning a handle:
+// the frame to run next is resumed by a call that CoroSplit makes a tail
+// call (the call right before a suspend, in the resume function), so that
+// no chain of completions grows the stack. The call is marked: after the
+// pipeline, LlvmModule::write_object checks that every one is a tail call.
+void Lowering::transfer_to(llvm::Value* next) {
+  llvm::Value* resume = builder_.CreateIntrinsic(llvm::Intrinsic::coro_subfn_addr, {}, {next, builder_.getInt8(0)});
+  auto* resume_type = llvm::FunctionType::get(builder_.getVoidTy(), {ptr()}, false);
+  llvm::CallInst* call =
+      builder_.CreateCall(resume_type, builder_.CreateBitCast(resume, resume_type->getPointerTo()), {next});
+  call->setCallingConv(llvm::CallingConv::Fast);
+  call->setMetadata(kTransferMetadata, llvm::MDNode::get(context_, {}));
+}
+
+// As co_await with an await_suspend returning a handle: the state is saved
+// first, since once the wait starts another thread may resume the body.
 void Lowering::suspend() {
   llvm::Value* save = builder_.CreateIntrinsic(llvm::Intrinsic::coro_save, {}, {body_->handle});
-  llvm::BasicBlock* suspending = block("suspending");
   llvm::BasicBlock* resumed = block("resumed");
-  builder_.CreateCondBr(abi("suspend", {body_->call}), suspending, resumed);
-  builder_.SetInsertPoint(suspending);
+  transfer_to(abi("suspend", {body_->call}));
   llvm::Value* suspended = builder_.CreateIntrinsic(llvm::Intrinsic::coro_suspend, {}, {save, builder_.getFalse()});
   llvm::SwitchInst* choice = builder_.CreateSwitch(suspended, body_->exit, 2);
   choice->addCase(builder_.getInt8(0), resumed);
