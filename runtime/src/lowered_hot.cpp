@@ -24,7 +24,9 @@
 #include "taskrt/task.hpp"
 
 // Inlined into each body by the LLVM backend whatever their size (clang reads
-// the attribute; GCC, building the runtime, need not).
+// the attribute; GCC, building the runtime, need not). Before the coroutine
+// passes: split first and inlined after, the same calls cost 4% more
+// instructions on skynet, for builds of a large program 40% shorter.
 #if defined(__clang__)
 #define TRT_INLINE [[gnu::always_inline]]
 #else
@@ -40,6 +42,11 @@ namespace {
 [[noreturn, gnu::cold]] void suspended_without_a_wait() {
   std::fputs("taskrt: internal error: a lowered task suspended without waiting for anything\n", stderr);
   std::abort();
+}
+
+// A sleep starts: its timer will resume the body.
+[[gnu::noinline]] void start_sleep(LoweredCall& running) {
+  running.sleeping->awaiter.await_suspend(running.handle);
 }
 
 // A sleep is over: whether it was cancelled (SleepAwaiter throws then).
@@ -89,7 +96,7 @@ TRT_INLINE bool trt_body_begin(void* call, bool hops_to_cpu) {
 TRT_INLINE void* trt_suspend(void* call) {
   LoweredCall& running = call_of(call);
   if (running.sleeping) {
-    running.sleeping->awaiter.await_suspend(running.handle);
+    start_sleep(running);
     return std::noop_coroutine().address();
   }
   if (!running.pending.valid()) suspended_without_a_wait();
