@@ -29,8 +29,9 @@ struct Sleep {
 };
 
 // One running body: what it waits for, and how it failed. It lives in the
-// body's own coroutine frame, after the promise (LoweredFrame).
-struct LoweredCall {
+// body's own coroutine frame, after the promise (LoweredFrame), and resumes
+// the body when what it waits for is done (on_child_done, lowered.cpp).
+struct LoweredCall final : detail::CompletionObserver {
   std::int64_t attempt = 1;
   // The task whose body this is (null for flow nodes, branches and init).
   const trt_task* task = nullptr;
@@ -52,6 +53,10 @@ struct LoweredCall {
   LoweredCall& operator=(const LoweredCall&) = delete;
   // Inlined into each body's destroy function (lowered_hot.cpp).
   [[gnu::always_inline]] ~LoweredCall() {}
+
+  // What the body waited for is done: the body runs next, on its executor,
+  // unless the stack is deep already (lowered.cpp).
+  std::coroutine_handle<> on_child_done(detail::PromiseBase& child) noexcept override;
 
   Context& context() noexcept { return handle.promise().context(); }
   void wait_for(Task<void> task) noexcept { pending = std::move(task); }

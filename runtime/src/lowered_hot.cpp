@@ -101,11 +101,10 @@ TRT_INLINE void* trt_suspend(void* call) {
   }
   if (!running.pending.valid()) suspended_without_a_wait();
   // As Task's awaiter: the task runs now, in the body's place, and resumes
-  // the body when it is done.
-  taskrt::Context& context = running.context();
+  // the body when it is done (LoweredCall::on_child_done).
   auto child = running.pending.handle();
-  child.promise().set_context(context);
-  child.promise().set_continuation(running.handle, context.executor);
+  child.promise().set_context(running.context());
+  child.promise().set_observer(&running);
   return child.address();
 }
 
