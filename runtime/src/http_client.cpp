@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <string_view>
 
 #include "taskrt/error.hpp"
@@ -36,10 +35,9 @@ bool has_line_break_or_nul(std::string_view text) {
 }
 
 void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw IoError("libcurl could not be initialised");
-  });
+  // A static's initialiser, not std::call_once around a throw: see Runtime::processes.
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!initialised) throw IoError("libcurl could not be initialised");
 }
 
 [[noreturn]] void throw_errno(const char* what) {

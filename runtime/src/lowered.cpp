@@ -1004,8 +1004,12 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
       }
     }
   }
+  // Given the table, the runtime starts the workers with itself, as the C++
+  // backend's programs do: a slow or interrupted start is start-up, not a call's.
+  taskrt::RuntimeOptions options = args.options();
+  options.process_tasks = process_table;
   int status =
-      taskrt::run_program(args.options(), [&] { return taskrt::run_main(*program.main, slots.data(), program.init); });
+      taskrt::run_program(options, [&] { return taskrt::run_main(*program.main, slots.data(), program.init); });
   for (std::int64_t i = 0; i < program.param_count; ++i) {
     taskrt::lowered::release_slot(program.params[i].value_type, static_cast<std::uint64_t>(slots[i]));
   }

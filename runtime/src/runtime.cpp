@@ -51,14 +51,24 @@ Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
 }
 
 ProcessPool& Runtime::processes() {
-  std::call_once(processes_started_, [this] {
+  // Not std::call_once: a start that fails (interrupted, fork refused) must
+  // fail every later caller the same way, and an exception leaving
+  // pthread_once keeps the flag taken under ThreadSanitizer's interceptor, so
+  // the next caller would wait forever.
+  std::lock_guard lock(processes_mutex_);
+  if (!processes_ && !processes_failure_) {
     ProcessPoolOptions pool;
     pool.workers = options_.procs;
     pool.memory_limit = options_.proc_memory;
     pool.tasks = options_.process_tasks;
     pool.interrupt = options_.interrupt;
-    processes_ = std::make_unique<ProcessPool>(pool);
-  });
+    try {
+      processes_ = std::make_unique<ProcessPool>(pool);
+    } catch (...) {
+      processes_failure_ = std::current_exception();
+    }
+  }
+  if (processes_failure_) std::rethrow_exception(processes_failure_);
   return *processes_;
 }
 

@@ -315,3 +315,17 @@ TEST_CASE("start-up stops at an interrupt, and a pool past its bound is refused,
   options.interrupt = {};
   CHECK_THROWS_AS(ProcessPool(options), FailedError);
 }
+
+TEST_CASE("a pool that could not start fails every caller the same way, and none waits forever") {
+  NoChildrenLeft no_children_left;
+  std::stop_source interrupt;
+  interrupt.request_stop();
+  RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.procs = 2;
+  options.interrupt = interrupt.get_token();  // no process_tasks: the pool starts on first use
+  auto runtime = Runtime::create(options);
+  for (int caller = 0; caller < 3; ++caller) {
+    CHECK_THROWS_WITH(runtime->processes(), "starting the worker processes was interrupted");
+  }
+}

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -112,8 +113,9 @@ class Runtime {
   std::unique_ptr<BlockingPool> blocking_;
   std::unique_ptr<ProcessPool> processes_;
   std::unique_ptr<detail::HttpClient> http_;
-  std::once_flag processes_started_;
-  std::mutex stop_mutex_;  // cancel() comes from other threads; run() replaces stop_
+  std::mutex processes_mutex_;            // the pool starts on first use unless process_tasks are given
+  std::exception_ptr processes_failure_;  // why it could not start: every caller is told
+  std::mutex stop_mutex_;                 // cancel() comes from other threads; run() replaces stop_
   std::stop_source stop_;
   // The root task's token; tasks point at it through their Context.
   std::stop_token root_token_;
