@@ -29,7 +29,7 @@ constexpr const char* kDescription =
     "\n"
     "A .task program declares io tasks (run on an event loop), cpu tasks (run on a\n"
     "work-stealing thread pool) and flows (graphs of tasks). taskc checks it and\n"
-    "compiles it to C++, or through LLVM, against the taskrt runtime.";
+    "compiles it through LLVM, or to C++, against the taskrt runtime.";
 
 struct Options {
   std::string file;
@@ -42,7 +42,7 @@ struct Options {
   std::string explain;
   std::string output;
   std::string cxx;
-  std::string backend = "cpp";
+  std::string backend = "llvm";
   int optimization = -1;  // unset: the backend's default
   bool verbose = false;
   bool no_main = false;
@@ -276,14 +276,14 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
                        "The C++ compiler for the program (default: $TASKC_CXX, else clang++ where installed)");
     command
         .add_option("--backend", options.backend,
-                    "cpp (generated C++, compiled by clang++) or llvm (straight to machine code: a first run in a "
-                    "tenth of a second; a program that imports C++ headers is built by the C++ backend, said "
-                    "under -v)")
+                    "llvm (straight to machine code: a first run in a tenth of a second; a program that imports "
+                    "C++ headers is built by the C++ backend, said under -v) or cpp (generated C++, compiled "
+                    "by clang++)")
         ->check(CLI::IsMember({"cpp", "llvm"}))
-        ->default_str("cpp");
+        ->default_str("llvm");
     command.add_option("-O", options.optimization, "Optimisation level of the build, 0 to 3")
         ->check(CLI::Range(0, 3))
-        ->default_str("2; `run --backend llvm`: 0");
+        ->default_str("2; `run` with the LLVM backend: 0");
     command.add_flag("-v,--verbose", options.verbose, "Print the commands run");
     add_diagnostic_options(command, options);
   };
