@@ -343,7 +343,7 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
   }
   out_->print(
       "taskrt::TaskClauses clauses_{$clauses$};\n"
-      "auto attempt_ = [&](std::int64_t number_) { return attempts_::$name$($args$number_); };\n"
+      "auto attempt_ = [&](std::int64_t number_) { return attempts_::$name$_attempt_($args$number_); };\n"
       "co_return co_await taskrt::with_clauses(clauses_, attempt_);",
       {{"clauses", clauses}, {"name", identifier(task.name)}, {"args", args}});
 }
@@ -379,7 +379,9 @@ void CppEmitter::process_task_definition(const ir::Task& task) {
       type(task.result), identifier(task.name), args);
   if (clauses) {
     out_->line("namespace attempts_ {");
-    out_->print("$sig$ {", {{"sig", signature(task, "", "std::int64_t attempt_number_")}});
+    // Named apart from the task: a call of a task from an attempt's body must
+    // not find another task's attempt (the C++ lookup stops at attempts_).
+    out_->print("$sig$ {", {{"sig", signature(task, "_attempt_", "std::int64_t attempt_number_")}});
     {
       Printer::Indent indent(*out_);
       out_->print(remote, {});
@@ -465,7 +467,9 @@ void CppEmitter::task_definition(const ir::Task& task) {
   if (clauses) {
     // The body, one attempt at a time; the wrapper applies the clauses.
     out_->line("namespace attempts_ {");
-    out_->print("$sig$ {", {{"sig", signature(task, "", "std::int64_t attempt_number_")}});
+    // Named apart from the task: a call of a task from an attempt's body must
+    // not find another task's attempt (the C++ lookup stops at attempts_).
+    out_->print("$sig$ {", {{"sig", signature(task, "_attempt_", "std::int64_t attempt_number_")}});
     {
       Printer::Indent indent(*out_);
       attempt_name_ = "attempt_number_";

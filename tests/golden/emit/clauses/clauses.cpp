@@ -16,7 +16,7 @@ constexpr taskrt::TaskSite main{"main", "flow", "tests/golden/run/clauses.task",
 }  // namespace sites_
 
 namespace attempts_ {
-taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
+taskrt::Task<std::int64_t> flaky_attempt_(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::flaky};
   try {
 #line 13 "tests/golden/run/clauses.task"
@@ -40,12 +40,12 @@ taskrt::Task<std::int64_t> flaky(std::int64_t attempt_number_) {
 taskrt::Task<std::int64_t> flaky() {
   taskrt::TaskClauses clauses_{
       .retry = taskrt::RetryPolicy{.extra_attempts = 3, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kFailed)}};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::flaky(number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::flaky_attempt_(number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
 namespace attempts_ {
-taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
+taskrt::Task<std::int64_t> slow_attempt_(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::slow};
   try {
 #line 21 "tests/golden/run/clauses.task"
@@ -63,12 +63,12 @@ taskrt::Task<std::int64_t> slow(std::int64_t attempt_number_) {
 // io slow  timeout 20ms
 taskrt::Task<std::int64_t> slow() {
   taskrt::TaskClauses clauses_{.timeout = 20ms};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::slow(number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::slow_attempt_(number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
 namespace attempts_ {
-taskrt::Task<void> limited(std::int64_t attempt_number_) {
+taskrt::Task<void> limited_attempt_(std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::limited};
   try {
 #line 26 "tests/golden/run/clauses.task"
@@ -112,7 +112,7 @@ taskrt::Task<void> limited(std::int64_t attempt_number_) {
 // io limited  uses pair
 taskrt::Task<void> limited() {
   taskrt::TaskClauses clauses_{.semaphore = &pair};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::limited(number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::limited_attempt_(number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 

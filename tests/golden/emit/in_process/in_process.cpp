@@ -114,7 +114,7 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
 }
 
 namespace attempts_ {
-taskrt::Task<std::int64_t> crash_once(std::int64_t n, std::int64_t attempt_number_) {
+taskrt::Task<std::int64_t> crash_once_attempt_(std::int64_t n, std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::crash_once};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::crash_once, n);
 }
@@ -125,7 +125,7 @@ taskrt::Task<std::int64_t> crash_once(std::int64_t n) {
   taskrt::TaskClauses clauses_{
       .retry =
           taskrt::RetryPolicy{.extra_attempts = 2, .retry_on = taskrt::kind_bit(taskrt::ErrorKind::kWorkerCrashed)}};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::crash_once(n, number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::crash_once_attempt_(n, number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
@@ -180,7 +180,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
 }  // namespace in_worker_
 
 namespace attempts_ {
-taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_number_) {
+taskrt::Task<std::int64_t> third_time_attempt_(std::int64_t n, std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::third_time};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::third_time, n, attempt_number_);
 }
@@ -189,7 +189,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
 // cpu third_time  retry 3  in process
 taskrt::Task<std::int64_t> third_time(std::int64_t n) {
   taskrt::TaskClauses clauses_{.retry = taskrt::RetryPolicy{.extra_attempts = 3, .backoff = 1ms}};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::third_time(n, number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::third_time_attempt_(n, number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 

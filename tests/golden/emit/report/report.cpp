@@ -13,7 +13,7 @@ constexpr taskrt::TaskSite main{"main", "flow", "examples/report.task", 22};
 }  // namespace sites_
 
 namespace attempts_ {
-taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_number_) {
+taskrt::Task<std::int64_t> fetch_data_attempt_(std::int64_t x, std::int64_t attempt_number_) {
   taskrt::TaskSpan span_{sites_::fetch_data};
   try {
 #line 12 "examples/report.task"
@@ -31,7 +31,7 @@ taskrt::Task<std::int64_t> fetch_data(std::int64_t x, std::int64_t attempt_numbe
 // io fetch_data  uses net  timeout 2s
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x) {
   taskrt::TaskClauses clauses_{.semaphore = &net, .timeout = 2s};
-  auto attempt_ = [&](std::int64_t number_) { return attempts_::fetch_data(x, number_); };
+  auto attempt_ = [&](std::int64_t number_) { return attempts_::fetch_data_attempt_(x, number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
 
