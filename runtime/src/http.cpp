@@ -10,7 +10,7 @@ namespace {
 // The await of one transfer: started, finished and aborted on the loop.
 class HttpAwaiter final : public detail::LoopOperation {
  public:
-  explicit HttpAwaiter(HttpRequest request) { transfer_.request = std::move(request); }
+  explicit HttpAwaiter(OutgoingRequest request) { transfer_.request = std::move(request); }
 
   HttpResponse await_resume() {
     rethrow_failure("cancelled during an HTTP request");
@@ -33,18 +33,18 @@ class HttpAwaiter final : public detail::LoopOperation {
 
 }  // namespace
 
-Task<HttpResponse> http(HttpRequest request) {
+Task<HttpResponse> http(OutgoingRequest request) {
   co_return co_await HttpAwaiter(std::move(request));
 }
 
 Task<HttpResponse> http_get(std::string url) {
-  HttpRequest request;
+  OutgoingRequest request;
   request.url = std::move(url);
   co_return co_await HttpAwaiter(std::move(request));
 }
 
 Task<HttpResponse> http(std::string method, std::string url, std::string body, Map<std::string, std::string> headers) {
-  HttpRequest request{std::move(method), std::move(url), std::move(body), std::move(headers)};
+  OutgoingRequest request{std::move(method), std::move(url), std::move(body), std::move(headers)};
   co_return co_await HttpAwaiter(std::move(request));
 }
 

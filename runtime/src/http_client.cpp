@@ -242,7 +242,7 @@ void HttpClient::release(Easy* easy) noexcept {
 }
 
 void HttpClient::start(HttpTransfer* transfer) {
-  const HttpRequest& request = transfer->request;
+  const OutgoingRequest& request = transfer->request;
   auto reject = [&](const std::string& why) {
     throw IoError(fmt::format("{} {}: {}", request.method, request.url, why));
   };
@@ -380,7 +380,7 @@ void HttpClient::collect_done() {
 }
 
 std::exception_ptr HttpClient::failure(const Easy& easy, CURLcode code) const {
-  const HttpRequest& request = easy.transfer->request;
+  const OutgoingRequest& request = easy.transfer->request;
   auto message = [&](const std::string& cause) { return fmt::format("{} {}: {}", request.method, request.url, cause); };
   // Limits of ours first: curl reports them as a write error or out of memory.
   if (easy.body_too_large) {

@@ -26,7 +26,7 @@ namespace taskrt::detail {
 
 // One request in flight, owned by the awaiting task.
 struct HttpTransfer {
-  HttpRequest request;
+  OutgoingRequest request;
   HttpResponse response;
   std::exception_ptr error;
   // Called on the loop thread when the transfer ends (not after abort()).

@@ -4,29 +4,13 @@
 #include <algorithm>
 #include <cstring>
 
-namespace taskrt::http {
+#include "http_syntax.hpp"
+
+namespace taskrt::http1 {
 namespace {
 
 constexpr std::size_t kMostMethodBytes = 32;
 constexpr std::size_t kMostChunkLineBytes = 1024;
-
-// tchar (RFC 9110 §5.6.2): what a method or a field name is made of.
-bool is_tchar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
-}
-
-// A field value may hold visible characters, obs-text, spaces and tabs.
-bool is_field_value(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u == '\t' || u >= 0x20 ? u != 0x7f : false;
-  });
-}
 
 std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -403,4 +387,4 @@ std::size_t RequestParser::feed(std::string_view input) {
   return used;
 }
 
-}  // namespace taskrt::http
+}  // namespace taskrt::http1

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace taskrt::http {
+namespace taskrt::http1 {
 
 struct RequestLimits {
   std::size_t max_header = 16 * 1024;      // request line and headers (and trailers), bytes: 431
@@ -90,4 +90,4 @@ class RequestParser {
   std::string error_reason_;
 };
 
-}  // namespace taskrt::http
+}  // namespace taskrt::http1

@@ -10,9 +10,9 @@ using namespace std::string_literals;
 #include <string>
 #include <vector>
 
-using taskrt::http::ParsedRequest;
-using taskrt::http::RequestLimits;
-using taskrt::http::RequestParser;
+using taskrt::http1::ParsedRequest;
+using taskrt::http1::RequestLimits;
+using taskrt::http1::RequestParser;
 
 namespace {
 

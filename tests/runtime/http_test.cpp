@@ -311,7 +311,7 @@ TEST_CASE("an endless body stops at the body limit with an HttpError that names 
 TEST_CASE("the body limit counts the decoded size: a gzip bomb is refused") {
   TestHttpServer server;
   auto runtime = limited_runtime(std::uint64_t{8} << 20, 60s);
-  HttpRequest request;
+  OutgoingRequest request;
   request.url = server.url("/gzip-bomb/64");  // about 64 KB sent, 64 MiB decoded
   request.headers = {{"Accept-Encoding", "gzip"}};
   CHECK_THROWS_WITH(runtime->run(http(request)), Catch::Contains("larger than 8 MiB"));

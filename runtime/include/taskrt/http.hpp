@@ -27,7 +27,7 @@
 
 namespace taskrt {
 
-struct HttpRequest {
+struct OutgoingRequest {
   std::string method = "GET";
   std::string url;
   std::string body;
@@ -42,7 +42,7 @@ struct HttpResponse {
 };
 
 // Sends `request` on the calling task's runtime and waits for the response.
-Task<HttpResponse> http(HttpRequest request);
+Task<HttpResponse> http(OutgoingRequest request);
 Task<HttpResponse> http_get(std::string url);
 // The language's http(method, url, body, headers).
 Task<HttpResponse> http(std::string method, std::string url, std::string body, Map<std::string, std::string> headers);

@@ -33,6 +33,16 @@ namespace detail {
 class HttpClient;
 }  // namespace detail
 
+// The limits of `serve` (http_server.hpp), each a command-line option of the
+// program; the defaults are safe for a server facing the internet.
+struct ServerLimits {
+  std::size_t max_header = 16 * 1024;              // request line and headers: 431 beyond
+  std::uint64_t max_body = 8 * 1024 * 1024;        // decoded request body: 413 beyond
+  std::chrono::milliseconds read_timeout{30'000};  // to receive a request, or send an answer: 408
+  std::size_t max_conns = 10'000;                  // open connections; more are answered 503
+  std::chrono::milliseconds grace{5'000};          // for requests in flight at SIGINT/SIGTERM
+};
+
 struct RuntimeOptions {
   // CPU pool workers; 0: one per hardware thread.
   unsigned cpu_threads = 0;
@@ -64,6 +74,7 @@ struct RuntimeOptions {
   std::vector<std::pair<std::string, std::int64_t>> limits;
   // `--seed N`: the random generators' seed (random.hpp).
   std::optional<std::uint64_t> seed;
+  ServerLimits server;
   // A request to stop from outside (InterruptWatcher::token()): start-up,
   // which can take seconds with many worker processes, then ends with
   // CancelledError.

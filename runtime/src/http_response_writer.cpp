@@ -1,0 +1,128 @@
+// Answers of `serve` as bytes (http_response_writer.hpp).
+#include "http_response_writer.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "http_syntax.hpp"
+
+namespace taskrt::http1 {
+namespace {
+
+// Fields whose meaning is the framing of the connection: the server writes them.
+bool is_framing_field(std::string_view lower_name) {
+  return lower_name == "content-length" || lower_name == "transfer-encoding" || lower_name == "connection" ||
+         lower_name == "date" || lower_name == "keep-alive" || lower_name == "upgrade" || lower_name == "trailer";
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// RFC 9110 §6.4.1: no content in these; §8.6: no Content-Length in 1xx or 204
+// (and in a 304 it would describe the GET answer, which we do not know).
+bool has_no_content(std::int64_t status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
+}  // namespace
+
+std::string_view reason_phrase(std::int64_t status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "";
+  }
+}
+
+std::string_view http_date() {
+  // One formatting a second per thread; the loop thread is the only caller in practice.
+  thread_local std::time_t formatted_at = -1;
+  thread_local char text[64];
+  std::time_t now = std::time(nullptr);
+  if (now != formatted_at) {
+    std::tm utc{};
+    ::gmtime_r(&now, &utc);
+    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    formatted_at = now;
+  }
+  return text;
+}
+
+std::string check_answer(const Answer& answer) {
+  if (answer.status < 200 || answer.status > 599) {
+    return fmt::format("the handler answered status {}, which is not a final HTTP status (200 to 599)", answer.status);
+  }
+  if (has_no_content(answer.status) && !answer.body.empty()) {
+    return fmt::format("the handler answered status {} with a body, which that status cannot have", answer.status);
+  }
+  if (answer.headers == nullptr) return {};
+  for (const auto& [name, value] : *answer.headers) {
+    if (!is_token(name))
+      return fmt::format("the handler answered a header named `{}`, which is not a field name", name);
+    if (!is_field_value(value)) {
+      return fmt::format("the handler answered header `{}` with a value holding a line break or control character",
+                         name);
+    }
+  }
+  return {};
+}
+
+void append_answer(std::string& out, const Answer& answer) {
+  std::string_view reason = reason_phrase(answer.status);
+  fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\nDate: {}\r\n", answer.status, reason, http_date());
+  if (!has_no_content(answer.status))
+    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", answer.body.size());
+  if (answer.close) out += "Connection: close\r\n";
+  if (answer.headers != nullptr) {
+    for (const auto& [name, value] : *answer.headers) {
+      if (is_framing_field(lower(name))) continue;
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
+    }
+  }
+  out += "\r\n";
+  if (!answer.head && !has_no_content(answer.status)) out += answer.body;
+}
+
+}  // namespace taskrt::http1

@@ -1,0 +1,29 @@
+// The character classes of HTTP fields (RFC 9110 §5), shared by the request
+// parser and the answer writer.
+#pragma once
+
+#include <algorithm>
+#include <string_view>
+
+namespace taskrt::http1 {
+
+// tchar: what a method or a field name is made of.
+inline bool is_tchar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+inline bool is_token(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+}
+
+// A field value may hold visible characters, obs-text, spaces and tabs: no
+// CR, LF, NUL or other control character.
+inline bool is_field_value(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u == '\t' || (u >= 0x20 && u != 0x7f);
+  });
+}
+
+}  // namespace taskrt::http1

@@ -1,0 +1,94 @@
+// ServerSocket: one accepted connection of `serve`, on the event loop. It is
+// registered with epoll once, edge-triggered, for as long as it is open, so a
+// keep-alive connection costs no epoll_ctl per request: a read or write that
+// would block suspends the task until the next edge, the socket's deadline,
+// or its cancellation, whichever comes first. The deadline is one timer of a
+// fixed delay per socket (the loop queues timers of one delay in O(1)), armed
+// per request rather than per wait. Loop thread only.
+#pragma once
+
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+
+#include "taskrt/detail/loop_operation.hpp"
+#include "taskrt/event_loop.hpp"
+#include "taskrt/time.hpp"
+
+namespace taskrt::detail {
+
+class ServerSocket {
+ public:
+  // Takes `fd` (non-blocking, connected) and closes it when destroyed.
+  ServerSocket(EventLoop& loop, int fd);
+  ~ServerSocket();
+  ServerSocket(const ServerSocket&) = delete;
+  ServerSocket& operator=(const ServerSocket&) = delete;
+
+  // What a read or a write did: bytes moved (> 0), or one of these.
+  static constexpr ssize_t kWouldBlock = -1;
+  static constexpr ssize_t kClosed = 0;  // the peer closed or reset the connection
+
+  ssize_t read_some(char* buffer, std::size_t size) noexcept;
+  ssize_t write_some(const iovec* parts, int count) noexcept;
+  // No more answers: the peer reads the end of the stream after what was sent.
+  void shut_down_writing() noexcept;
+
+  // From now, waits end `after` from now (re-arming moves it); then
+  // deadline_passed() is true until the next arm.
+  void arm_deadline(Clock::duration after);
+  void disarm_deadline() noexcept;
+  bool deadline_passed() const noexcept { return deadline_passed_; }
+  // The deadline passes now (the server is shutting down).
+  void expire_deadline() noexcept;
+
+  enum class Ready { kYes, kTimedOut };
+  class ReadyAwaiter;
+  // After read_some or write_some said kWouldBlock: waits for the socket to
+  // become readable (writable), or for the deadline. CancelledError when
+  // cancelled.
+  ReadyAwaiter readable() noexcept;
+  ReadyAwaiter writable() noexcept;
+
+  class ReadyAwaiter final : public detail::LoopOperation {
+   public:
+    ReadyAwaiter(ServerSocket& socket, bool for_reading) noexcept : socket_(socket), for_reading_(for_reading) {}
+    Ready await_resume() {
+      rethrow_failure("cancelled while waiting for the client");
+      return result_;
+    }
+
+   private:
+    friend class ServerSocket;
+    void start() override;
+    void stop() noexcept override;
+    void end(Ready result) noexcept;
+
+    ServerSocket& socket_;
+    bool for_reading_;
+    Ready result_ = Ready::kYes;
+  };
+
+ private:
+  static void on_events(FdWaiter* waiter, std::uint32_t events);
+  static void on_deadline(TimerNode* timer);
+
+  EventLoop& loop_;
+  FdWaiter watch_;
+  // Edges seen since the last read (write) that would have blocked.
+  bool readable_ = true;
+  bool writable_ = true;
+  ReadyAwaiter* waiting_ = nullptr;
+  TimerNode deadline_;
+  bool deadline_passed_ = false;
+};
+
+inline ServerSocket::ReadyAwaiter ServerSocket::readable() noexcept {
+  return ReadyAwaiter(*this, true);
+}
+inline ServerSocket::ReadyAwaiter ServerSocket::writable() noexcept {
+  return ReadyAwaiter(*this, false);
+}
+
+}  // namespace taskrt::detail
