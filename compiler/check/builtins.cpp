@@ -107,6 +107,53 @@ ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
   return out;
 }
 
+ir::ExprPtr Checker::serve_call(const ast::Expr& node) {
+  auto out = make(ir::ExprKind::kServe, types_->void_type(), node.span);
+  out->operands.push_back(expr_as(*node.operands[0], types_->str_type(), "the address of `serve`"));
+  const ast::Expr& handler = *node.operands[1];
+  const ir::Type* request = types_->record(http_request_record_);
+  const ir::Type* response = types_->record(http_response_record_);
+  const std::string wanted = "io task handle(req: HttpRequest) -> HttpResponse";
+  const Symbol* symbol = nullptr;
+  if (handler.kind == ast::ExprKind::kName && find_local(handler.name) == nullptr) symbol = find_symbol(handler.name);
+  if (symbol == nullptr || symbol->kind != Symbol::Kind::kTask) {
+    error(diag::Code::kTypeMismatch, handler.span, "the handler of `serve` is the name of a task")
+        .with_label("not a task's name")
+        .help(fmt::format("declare `{} {{ … }}` and write `serve(addr, handle)`", wanted));
+    return error_expr(node.span);
+  }
+  const ir::Task& task = program_->tasks[symbol->index];
+  if (task.kind == ir::TaskKind::kCpu) {
+    error(diag::Code::kTypeMismatch, handler.span,
+          fmt::format("`{}` is a cpu task; a handler is an io task or a flow", task.name))
+        .with_label("a cpu task")
+        .label(task.span, "declared here")
+        .help(fmt::format("answer in an io task that calls `{}` for the work", task.name));
+    return error_expr(node.span);
+  }
+  if (task.params.size() != 1 || task.params[0].type != request || task.result != response) {
+    error(diag::Code::kTypeMismatch, handler.span,
+          fmt::format("`{}` does not take an HttpRequest and return an HttpResponse", task.name))
+        .with_label("the handler of `serve`")
+        .label(task.span, "declared here")
+        .note(fmt::format("a handler is declared `{}`", wanted));
+    return error_expr(node.span);
+  }
+  // The handler's call, one per request: its argument is a local of the
+  // call's own, as a gather's element is.
+  push_scope();
+  ir::LocalId bound = declare_local("request", request, handler.span, false);
+  pop_scope();
+  auto argument = make(ir::ExprKind::kLocal, request, handler.span);
+  argument->payload = bound;
+  auto call = make(ir::ExprKind::kCallTask, response, handler.span);
+  call->payload = ir::TaskId{symbol->index};
+  call->operands.push_back(std::move(argument));
+  out->bindings.push_back(bound);
+  out->operands.push_back(std::move(call));
+  return out;
+}
+
 void Checker::require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what) {
   // push, pop, remove and shuffle change their argument in place, so it must be a place.
   const ir::Expr* base = &argument;
@@ -143,6 +190,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     for (const ast::ExprPtr& arg : node.operands) expr(*arg);
     return error_expr(node.span);
   }
+  if (info.builtin == ir::Builtin::kServe) return serve_call(node);
   auto arg_as = [&](std::size_t i, const ir::Type* type) {
     out->operands.push_back(expr_as(*node.operands[i], type, fmt::format("argument {} of `{}`", i + 1, info.name)));
     return out->operands.back()->type;
@@ -208,6 +256,31 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       return done(types_->record(exec_result_record_));
     case ir::Builtin::kNow: return done(floating);
     case ir::Builtin::kEnv: arg_as(0, str); return done(types_->optional(str));
+    case ir::Builtin::kServe: TASKC_UNREACHABLE("serve is checked by serve_call");
+    case ir::Builtin::kRoute: {
+      arg_as(0, str);
+      const ast::Expr& pattern = *node.operands[1];
+      if (pattern.kind != ast::ExprKind::kStringLiteral) {
+        arg_as(1, str);
+        return done(types_->optional(types_->map(str, str)));
+      }
+      // A pattern literal is taken as written: its `{name}` is a segment
+      // to capture, not an interpolation.
+      std::string text;
+      for (const ast::StringPart& part : pattern.parts) {
+        if (!part.expr) {
+          text += part.text;
+          continue;
+        }
+        text += "{" + std::string(sources_.get(part.expr->span.file).text(part.expr->span));
+        if (part.spec) text += ":" + *part.spec;
+        text += "}";
+      }
+      auto literal = make(ir::ExprKind::kStrLiteral, str, pattern.span);
+      literal->payload = std::move(text);
+      out->operands.push_back(std::move(literal));
+      return done(types_->optional(types_->map(str, str)));
+    }
     case ir::Builtin::kSend: {
       require_channel_place(info, node.name_span);
       const ir::Type* channel = arg_any(0);

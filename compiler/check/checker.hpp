@@ -31,6 +31,9 @@ struct LocalBinding {
   const ir::Type* narrowed = nullptr;
 };
 
+// A new IR expression of `kind`, its operands to add.
+ir::ExprPtr make(ir::ExprKind kind, const ir::Type* type, source::Span span);
+
 class Checker {
  public:
   Checker(const source::SourceMap& sources, diag::DiagnosticSink& sink);
@@ -107,6 +110,8 @@ class Checker {
 
   // --- builtins.cpp -----------------------------------------------------------
   ir::ExprPtr key_function(const ast::Expr& node, const ir::Type* list);
+  // serve(addr, handler): the handler is a task's name, not a value.
+  ir::ExprPtr serve_call(const ast::Expr& node);
   // The first part of `e` that waits (a task call, a suspending builtin, a construct), or null.
   static const ir::Expr* first_wait(const ir::Expr& e);
   void require_place_argument(const ir::Expr& argument, std::string_view builtin, std::string_view what);
@@ -158,6 +163,7 @@ class Checker {
   const ir::RecordDef* error_record_ = nullptr;
   const ir::RecordDef* http_response_record_ = nullptr;
   const ir::RecordDef* exec_result_record_ = nullptr;
+  const ir::RecordDef* http_request_record_ = nullptr;
 
   // The task being checked and where we are inside it.
   ir::Task* task_ = nullptr;

@@ -5,7 +5,6 @@
 #include "compiler/check/checker.hpp"
 
 namespace taskc::check {
-namespace {
 
 ir::ExprPtr make(ir::ExprKind kind, const ir::Type* type, source::Span span) {
   auto expr = std::make_unique<ir::Expr>();
@@ -14,6 +13,8 @@ ir::ExprPtr make(ir::ExprKind kind, const ir::Type* type, source::Span span) {
   expr->span = span;
   return expr;
 }
+
+namespace {
 
 ir::ExprPtr wrap(ir::ExprKind kind, ir::ExprPtr inner, const ir::Type* type) {
   auto outer = make(kind, type, inner->span);

@@ -46,6 +46,12 @@ void Checker::declare_builtin_records() {
   const ir::Type* integer = types_->int_type();
   http_response_record_ = add(ir::RecordOrigin::kHttpResponse, "HttpResponse",
                               {{"status", integer}, {"body", str}, {"headers", types_->map(str, str)}});
+  http_request_record_ = add(ir::RecordOrigin::kHttpRequest, "HttpRequest",
+                             {{"method", str},
+                              {"path", str},
+                              {"query", types_->map(str, str)},
+                              {"headers", types_->map(str, str)},
+                              {"body", str}});
   exec_result_record_ =
       add(ir::RecordOrigin::kExecResult, "ExecResult", {{"code", integer}, {"stdout", str}, {"stderr", str}});
   error_record_ = add(ir::RecordOrigin::kError, "Error", {{"kind", str}, {"message", str}});

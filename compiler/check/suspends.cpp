@@ -24,7 +24,8 @@ bool is_construct(const ir::Expr& e) {
     case ir::ExprKind::kRaceEach:
     case ir::ExprKind::kRace:
     case ir::ExprKind::kTimeout:
-    case ir::ExprKind::kTryElse: return true;
+    case ir::ExprKind::kTryElse:
+    case ir::ExprKind::kServe: return true;
     default: return false;
   }
 }

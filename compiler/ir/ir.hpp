@@ -140,6 +140,7 @@ enum class ExprKind {
   kRace,             // operands: the competitors
   kTimeout,          // operands[0]: work, [1]: duration, [2]: else value or null
   kTryElse,          // operands[0]: work, [1]: fallback
+  kServe,            // operands[0]: the address; [1]: the handler's call, reading bindings[0] (the request)
   kToFloat,          // operands[0]: an int, promoted in arithmetic
   kWrapOptional,     // operands[0]: a T where a T? is expected
   kUnwrapOptional,   // operands[0]: a T? known not to be none (narrowed by `if x != none`)

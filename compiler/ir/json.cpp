@@ -331,7 +331,7 @@ class IrJson {
         "new_channel",   "field",   "result_field", "tuple_element", "index",         "unary",
         "binary",        "range",   "slice",        "conditional",   "key_function",  "list",
         "map",           "tuple",   "record",       "gather",        "gather_each",   "race_each",
-        "race",          "timeout", "try_else",     "to_float",      "wrap_optional", "unwrap_optional"};
+        "race",          "timeout", "try_else",     "serve",         "to_float",      "wrap_optional", "unwrap_optional"};
     // One name per kind: a kind added without its name fails here, not in a golden file.
     static_assert(std::size(kNames) == static_cast<std::size_t>(ExprKind::kUnwrapOptional) + 1);
     if (e == nullptr) {

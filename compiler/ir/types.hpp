@@ -43,13 +43,14 @@ struct Field {
 };
 
 // A record type: user-declared (`type Page {…}`) or builtin (HttpResponse,
-// ExecResult, Error).
+// HttpRequest, ExecResult, Error).
 // Where a record type comes from.
 enum class RecordOrigin {
   kProgram,       // a `type` item
   kError,         // the builtin Error record; backends define it like a program's
   kHttpResponse,  // builtin, and the runtime's own type (taskrt::HttpResponse)
   kExecResult,    // builtin, and the runtime's own type (taskrt::ExecResult)
+  kHttpRequest,   // builtin, and the runtime's own type (taskrt::HttpRequest): what `serve` hands its handler
 };
 
 struct RecordDef {
@@ -60,7 +61,10 @@ struct RecordDef {
 
   bool builtin() const { return origin != RecordOrigin::kProgram; }
   // A builtin the runtime defines: backends use its type and field names as they are.
-  bool from_runtime() const { return origin == RecordOrigin::kHttpResponse || origin == RecordOrigin::kExecResult; }
+  bool from_runtime() const {
+    return origin == RecordOrigin::kHttpResponse || origin == RecordOrigin::kExecResult ||
+           origin == RecordOrigin::kHttpRequest;
+  }
 
   const Field* field(std::string_view name) const;
 };

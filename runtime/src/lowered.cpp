@@ -572,6 +572,15 @@ Task<int> run_main(const trt_task& main, void* args, Body init) {
 }
 
 }  // namespace
+
+namespace lowered {
+
+Task<Owned> run_branch_on(void* branch, void* captures, Owned element, const trt_type* type) {
+  BranchEnv env{captures, element.peek()};
+  co_return co_await run_branch(reinterpret_cast<Body>(branch), &env, type);
+}
+
+}  // namespace lowered
 }  // namespace taskrt
 
 using taskrt::lowered::call_of;

@@ -19,6 +19,7 @@
 #include "taskrt/encoding.hpp"
 #include "taskrt/files.hpp"
 #include "taskrt/http.hpp"
+#include "taskrt/http_server.hpp"
 #include "taskrt/random.hpp"
 #include "taskrt/regex.hpp"
 #include "taskrt/subprocess.hpp"
@@ -105,6 +106,31 @@ Slot response_of(const trt_type* type, const HttpResponse& response) {
     if (field == "body") return of(response.body);
     return map_of(field_type, response.headers);
   });
+}
+
+Slot request_of(const trt_type* type, HttpRequest& request) {
+  return record_of(type, [&](std::string_view field, const trt_type* field_type) {
+    if (field == "method") return of(std::move(request.method));
+    if (field == "path") return of(std::move(request.path));
+    if (field == "query") return map_of(field_type, request.query);
+    if (field == "headers") return map_of(field_type, request.headers);
+    return of(std::move(request.body));
+  });
+}
+
+Map<std::string, std::string> strs_map(Slot slot);
+
+HttpResponse response_from(const trt_type* type, Slot record) {
+  const auto& fields = reinterpret_cast<const TupleBox*>(record)->fields;
+  HttpResponse response;
+  for (std::int64_t i = 0; i < type->count; ++i) {
+    std::string_view field = type->names[i];
+    Slot value = fields[static_cast<std::size_t>(i)];
+    if (field == "status") response.status = static_cast<std::int64_t>(value);
+    if (field == "body") response.body = text_of(reinterpret_cast<const void*>(value));
+    if (field == "headers") response.headers = strs_map(value);
+  }
+  return response;
 }
 
 Map<std::string, std::string> strs_map(Slot slot) {
@@ -412,7 +438,9 @@ TRT_BUILTIN(env) {
 // body's LoweredCall (lowered.cpp), whose task writes the result to `out`.
 namespace taskrt::lowered {
 void await_task(void* call, taskrt::Task<void> task);
-}
+// A branch of the body's (lowered.cpp), run for an element it owns meanwhile.
+Task<Owned> run_branch_on(void* branch, void* captures, Owned element, const trt_type* type);
+}  // namespace taskrt::lowered
 
 #define TRT_AWAIT_BUILTIN(name)                                                                                        \
   static taskrt::Task<void> await_##name(Operands in, Slot* out, const trt_type* result_type);                         \
@@ -433,6 +461,30 @@ TRT_AWAIT_BUILTIN(http) {
   auto response = taskrt::http(in.str(0), in.str(1), in.str(2), strs_map(in.slot(3)));
   *out = response_of(result_type, co_await std::move(response));
 }
+namespace {
+
+// One request of serve: the handler's call as the body's branch, from the
+// request's record to the answer's.
+taskrt::Task<taskrt::HttpResponse> answer_request(void* branch, void* captures, const trt_type* request_type,
+                                                  const trt_type* response_type, taskrt::HttpRequest request) {
+  taskrt::lowered::Owned element(request_type, request_of(request_type, request));
+  taskrt::lowered::Owned answer =
+      co_await taskrt::lowered::run_branch_on(branch, captures, std::move(element), response_type);
+  co_return response_from(response_type, answer.peek());
+}
+
+}  // namespace
+
+extern "C" void trt_await_serve(void* call, void* branch, void* captures, void* address, void* request_type,
+                                void* response_type) {
+  const auto* request = static_cast<const trt_type*>(request_type);
+  const auto* response = static_cast<const trt_type*>(response_type);
+  taskrt::HttpHandler handler = [=](taskrt::HttpRequest each) {
+    return answer_request(branch, captures, request, response, std::move(each));
+  };
+  taskrt::lowered::await_task(call, taskrt::serve(text_of(address), std::move(handler)));
+}
+
 TRT_AWAIT_BUILTIN(read_file) {
   auto text = taskrt::read_file(in.str(0));
   *out = of(co_await std::move(text));
@@ -556,6 +608,10 @@ TRT_BUILTIN(url_encode) {
 }
 TRT_BUILTIN(url_decode) {
   out = of(taskrt::url_decode(in.str(0)));
+}
+TRT_BUILTIN(route) {
+  std::optional<taskrt::Map<std::string, std::string>> found = taskrt::route(in.str(0), in.str(1));
+  out = optional_of(result_type, found ? std::optional<Slot>(map_of(result_type->args[0], *found)) : std::nullopt);
 }
 TRT_BUILTIN(url_join) {
   out = of(taskrt::url_join(in.str(0), in.str(1)));

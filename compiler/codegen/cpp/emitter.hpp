@@ -150,6 +150,8 @@ class CppEmitter {
     std::string label;
   };
   EachCall each_call(const ir::Expr& e);
+  // serve(addr, handler): the handler's call as a lambda from the request.
+  std::string serve(const ir::Expr& e);
   // `for x in gather … as completed { … }`.
   void completed_loop(const ir::Stmt& s);
   // `return` and `return value` (the C++ expression; empty: none), wherever

@@ -260,6 +260,7 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     }
     case ir::ExprKind::kTryElse:
       return fmt::format("(co_await taskrt::try_else({}, {}))", task_of(*e.operands[0]), fallback(*e.operands[1]));
+    case ir::ExprKind::kServe: return serve(e);
     case ir::ExprKind::kToFloat: return "static_cast<double>(" + expr(*e.operands[0]) + ")";
     case ir::ExprKind::kWrapOptional: return fmt::format("{}({})", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kUnwrapOptional: return "taskrt::unwrap(" + expr(*e.operands[0]) + ")";
@@ -451,6 +452,37 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
   std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
   if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
   return EachCall{iterable, element, limit, label};
+}
+
+std::string CppEmitter::serve(const ir::Expr& e) {
+  std::string address = expr(*e.operands[0]);
+  const ir::Expr& call = *e.operands[1];
+  std::string handler = fresh("handle");
+  LocalScope scope(*this);
+  std::string param = "taskrt::HttpRequest " + declare(e.bindings[0]);
+  // A direct call makes its task (with its clauses) from the request; a
+  // blocking task's call is awaited in a coroutine of its own, as in a gather.
+  bool direct = !program_.task(call.as<ir::TaskId>()).blocking;
+  std::vector<std::string> statements;
+  std::string head;
+  {
+    PreludeScope inner(*this);
+    std::string value = direct ? call_task(call, false) : expr(call);
+    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+    if (direct) {
+      head = fmt::format("auto {} = [&]({})", handler, param);
+      statements.push_back("return " + value + ";");
+    } else {
+      head = fmt::format("auto {} = [&]({}) -> taskrt::Task<taskrt::HttpResponse>", handler, param);
+      statements.push_back("co_return " + value + ";");
+    }
+  }
+  if (statements.size() == 1) {
+    prelude_.push_back(head + " { " + statements[0] + " };");
+  } else {
+    prelude_.push_back(braced(head, statements, ";"));
+  }
+  return fmt::format("(co_await taskrt::serve({}, {}))", address, handler);
 }
 
 std::string CppEmitter::key_function(const ir::Expr& e) {

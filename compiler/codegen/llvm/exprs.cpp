@@ -73,6 +73,7 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
     }
     case ir::ExprKind::kGatherEach:
     case ir::ExprKind::kRaceEach: return gather_each(e);
+    case ir::ExprKind::kServe: return serve(e);
     case ir::ExprKind::kResultField: return result_part(e);
     case ir::ExprKind::kTimeout:
     case ir::ExprKind::kTryElse:
@@ -867,6 +868,23 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   if (!has_result) return nullptr;
   llvm::Value* value = builder_.CreateLoad(ptr(), out);
   return race ? from_slot(builder_.CreatePtrToInt(value, builder_.getInt64Ty()), e.type) : value;
+}
+
+// serve(addr, handler): the runtime serves, and runs a branch (the handler's
+// call) per request, with the request as its element.
+llvm::Value* Lowering::serve(const ir::Expr& e) {
+  std::size_t held = body_->temporaries.size();
+  llvm::Value* address = expr(*e.operands[0]);
+  body_->temporaries.push_back(address);
+  const ir::Expr& call = *e.operands[1];
+  const ir::Type* request = program_.task(call.as<ir::TaskId>()).params[0].type;
+  llvm::Function* branch = define_branch(call, e.bindings, request);
+  abi("await_serve", {body_->call, llvm::ConstantExpr::getBitCast(branch, ptr()), captures(), address,
+                      descriptor(request), descriptor(call.type)});
+  await_and_check();
+  body_->temporaries.resize(held);
+  abi("release", {address});
+  return nullptr;
 }
 
 // gather f(args) for x in ITEMS [limit n] [settle], no argument waiting:

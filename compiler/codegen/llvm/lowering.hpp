@@ -250,6 +250,7 @@ class Lowering {
   llvm::Value* work(const ir::Expr& e);
   llvm::Constant* result_descriptor(const ir::Type* type);
   llvm::Value* gather_each(const ir::Expr& e);
+  llvm::Value* serve(const ir::Expr& e);
   llvm::Value* gather_calls(const ir::Expr& e);
   void count_loop(llvm::Value* count, const char* name, const std::function<void(llvm::Value*)>& at);
   llvm::Value* result_part(const ir::Expr& e);

@@ -35,7 +35,13 @@ struct HttpRequest {
   Map<std::string, std::string> query;    // percent-decoded; the first of a repeated name
   Map<std::string, std::string> headers;  // names lower-case; repeated fields joined by ", "
   std::string body;                       // decoded (chunked bodies are joined)
+  friend bool operator==(const HttpRequest&, const HttpRequest&) = default;
 };
+
+// As a record's: printed, and passed to `in process` tasks.
+std::string format_value(const HttpRequest& request);
+void encode(Writer& out, const HttpRequest& request);
+void decode(Reader& in, HttpRequest& request);
 
 // The handler answers an HttpResponse (http.hpp), the record http() gives
 // too; its Content-Length, Date and Connection headers are the server's.

@@ -21,6 +21,7 @@
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"
 #include "taskrt/http.hpp"
+#include "taskrt/http_server.hpp"
 #include "taskrt/interrupts.hpp"
 #include "taskrt/json.hpp"
 #include "taskrt/print.hpp"

@@ -1,10 +1,11 @@
-// route and percent_decode (http_server.hpp): what a handler uses to read a
-// request's path and query.
+// HttpRequest (http_server.hpp): what a handler uses to read one — route,
+// percent_decode — and its printing and serialization, as a record's.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "taskrt/http_server.hpp"
+#include "taskrt/print.hpp"
 
 namespace taskrt {
 namespace {
@@ -63,6 +64,28 @@ std::optional<Map<std::string, std::string>> route(std::string_view path, std::s
     }
   }
   return captured;
+}
+
+std::string format_value(const HttpRequest& request) {
+  return "HttpRequest { method: " + format_value(request.method) + ", path: " + format_value(request.path) +
+         ", query: " + format_value(request.query) + ", headers: " + format_value(request.headers) +
+         ", body: " + format_value(request.body) + " }";
+}
+
+void encode(Writer& out, const HttpRequest& request) {
+  encode(out, request.method);
+  encode(out, request.path);
+  encode(out, request.query);
+  encode(out, request.headers);
+  encode(out, request.body);
+}
+
+void decode(Reader& in, HttpRequest& request) {
+  decode(in, request.method);
+  decode(in, request.path);
+  decode(in, request.query);
+  decode(in, request.headers);
+  decode(in, request.body);
 }
 
 }  // namespace taskrt
