@@ -151,6 +151,7 @@ ir::ExprPtr Checker::serve_call(const ast::Expr& node) {
   call->operands.push_back(std::move(argument));
   out->bindings.push_back(bound);
   out->operands.push_back(std::move(call));
+  program_->serves = true;
   return out;
 }
 

@@ -372,6 +372,8 @@ struct Program {
   std::vector<Task> tasks;
   // `flow main`, if the program has one.
   std::optional<TaskId> main;
+  // Some task calls `serve`: the program takes the server's options.
+  bool serves = false;
 
   const RecordDef* find_record(std::string_view name) const;
   const Task& task(TaskId id) const { return tasks[id.index]; }

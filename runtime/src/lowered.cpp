@@ -991,6 +991,7 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
                       param.default_source});
   }
   taskrt::ProgramArgs args(program.name, program.description, params, std::move(limits));
+  if (program.serves != 0) args.take_server_options();
   if (auto status = args.parse(argc, static_cast<char**>(argv))) return *status;
   // main's arguments, one slot each, as any call's.
   std::vector<std::int64_t> slots;

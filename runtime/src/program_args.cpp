@@ -156,6 +156,14 @@ std::string ProgramArgs::usage() const {
                                                          : "calls per period of a rate limit";
     out += fmt::format("  --limit NAME=N       {} (this program's: {})\n", what, semaphores);
   }
+  if (serves_) {
+    out +=
+        "  --max-header SIZE    largest request head serve reads; larger: 431 (default: 16K)\n"
+        "  --max-body SIZE      largest request body serve reads; larger: 413 (default: 8M)\n"
+        "  --read-timeout D     longest a client may take to send a request or read an answer; then 408 (default: 30s)\n"
+        "  --max-conns N        most open connections; more are answered 503 (default: 10000)\n"
+        "  --grace D            at SIGINT/SIGTERM, how long requests in flight may finish (default: 5s)\n";
+  }
   out +=
       "  --seed N             seed the random generators (random(), random_int(), shuffle())\n"
       "  --trace FILE         write every task call to FILE as Chrome trace JSON\n"
@@ -238,6 +246,41 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
       if (!size) return fail(fmt::format("{} needs a size, like 64M or 2G (0: no limit)", arg));
       (arg == "--http-max-body" ? options_.http_max_body : options_.file_max_size) = *size;
+      ++i;
+      continue;
+    }
+    if (!options_done && serves_ && (arg == "--max-header" || arg == "--max-body")) {
+      std::optional<std::uint64_t> size = i + 1 < argc ? parse_size(argv[i + 1]) : std::nullopt;
+      if (!size || *size == 0 || (arg == "--max-header" && *size > (std::uint64_t{1} << 30))) {
+        return fail(fmt::format("{} needs a size, like 16K or 8M", arg));
+      }
+      if (arg == "--max-header") {
+        options_.server.max_header = static_cast<std::size_t>(*size);
+      } else {
+        options_.server.max_body = *size;
+      }
+      ++i;
+      continue;
+    }
+    if (!options_done && serves_ && (arg == "--read-timeout" || arg == "--grace")) {
+      std::string text = i + 1 < argc ? argv[i + 1] : "";
+      std::optional<Duration> limit;
+      if (check("duration", text).empty()) limit = parse_duration(text);
+      bool positive = arg == "--read-timeout";
+      if (!limit || limit->count() < 0 || (positive && limit->count() == 0)) {
+        return fail(fmt::format("{} needs a duration, like {}", arg, positive ? "30s (more than 0)" : "5s (0s: none)"));
+      }
+      (arg == "--read-timeout" ? options_.server.read_timeout : options_.server.grace) =
+          std::chrono::ceil<std::chrono::milliseconds>(*limit);
+      ++i;
+      continue;
+    }
+    if (!options_done && serves_ && arg == "--max-conns") {
+      unsigned value = 0;
+      if (i + 1 >= argc || !parse_unsigned(argv[i + 1], value) || value == 0) {
+        return fail("--max-conns needs a positive number");
+      }
+      options_.server.max_conns = value;
       ++i;
       continue;
     }

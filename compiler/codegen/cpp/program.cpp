@@ -578,6 +578,7 @@ void CppEmitter::entry_point() {
       "int main(int argc, char** argv) {\n"
       "$workers$"
       "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$}$limits$);\n"
+      "$serves$"
       "  if (auto status = args.parse(argc, argv)) return *status;\n"
       "$set_options$"
       "  return taskrt::run_program($options$, [&]() -> taskrt::Task<int> {\n"
@@ -587,6 +588,7 @@ void CppEmitter::entry_point() {
       {{"name", options_.name},
        {"workers", workers},
        {"set_options", set_options},
+       {"serves", program_.serves ? "  args.take_server_options();\n" : ""},
        {"options", options},
        {"file", escaped(sources_.get(main_flow.span.file).path())},
        {"specs", specs},

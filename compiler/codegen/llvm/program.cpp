@@ -357,7 +357,7 @@ void Lowering::define_main() {
       new llvm::GlobalVariable(module_, process_array_type, true, llvm::GlobalValue::InternalLinkage,
                                llvm::ConstantArray::get(process_array_type, process_tasks), "process_tasks");
   auto* program_type = llvm::StructType::create(
-      context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), i64, ptr()}, "trt_program");
+      context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), i64, ptr(), i64}, "trt_program");
   llvm::Function* init = define_init();
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
@@ -374,6 +374,7 @@ void Lowering::define_main() {
       llvm::ConstantExpr::getBitCast(rate_limit_table, ptr()),
       llvm::ConstantInt::get(i64, process_tasks.size()),
       llvm::ConstantExpr::getBitCast(process_table, ptr()),
+      llvm::ConstantInt::get(i64, program_.serves ? 1 : 0),
   };
   auto* program = new llvm::GlobalVariable(module_, program_type, true, llvm::GlobalValue::InternalLinkage,
                                            llvm::ConstantStruct::get(program_type, fields), "program");

@@ -141,6 +141,8 @@ struct trt_program {
   // The `in process` tasks, in the order of their process_index.
   std::int64_t process_task_count;
   const trt_task* const* process_tasks;
+  // 1 when the program calls serve: it takes the server's options.
+  std::int64_t serves;
 };
 
 // Each line of the list becomes a declaration: `TRT_FN(PTR, str_new, PTR data,

@@ -47,6 +47,10 @@ class ProgramArgs {
         params_(std::move(params)),
         limits_(std::move(limits)) {}
 
+  // The program serves HTTP: it takes --max-header, --max-body,
+  // --read-timeout, --max-conns and --grace, and --help lists them.
+  void take_server_options() { serves_ = true; }
+
   // Parses and checks argv, then resizes the semaphores `--limit` names.
   // Returns an exit status when the program should stop now: 0 after
   // --help, 2 after a usage error (printed to stderr).
@@ -78,6 +82,7 @@ class ProgramArgs {
   std::vector<std::string> values_;
   std::vector<std::string> rest_;
   RuntimeOptions options_;
+  bool serves_ = false;
 };
 
 }  // namespace taskrt
