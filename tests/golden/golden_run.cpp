@@ -18,6 +18,8 @@
 //   // args: <a> <b> …           its command-line arguments
 //   // server: http              start the test HTTP server first; `{server}`
 //                                in the arguments becomes its base URL
+//   // run: build only (<why>)   built, not run: a server, which runs until
+//                                stopped (tests/golden/serve drives it)
 // Programs are built at -O0 into the cache named by TASKC_CACHE_DIR, so a
 // second run of the suite does not compile again. A program without a
 // `flow main` (a library of tasks for embedding) is only compiled: its
@@ -54,6 +56,7 @@ struct Expectations {
   int exit_status = 0;
   std::string args;
   bool http_server = false;
+  bool build_only = false;
 };
 
 Expectations read_expectations(const std::string& path) {
@@ -89,6 +92,8 @@ Expectations read_expectations(const std::string& path) {
       expect("", false);
     } else if (after("// args: ", value)) {
       e.args = value;
+    } else if (after("// run: ", value)) {
+      e.build_only = value.rfind("build only", 0) == 0;
     } else if (after("// server: ", value)) {
       e.http_server = value == "http";
     }
@@ -281,6 +286,10 @@ int main(int argc, char** argv) {
     ::unlink(executable.c_str());
     std::cerr << path << ": the LLVM backend " << err.substr(fallback, err.find('\n', fallback) - fallback) << "\n";
     return kSkipped;
+  }
+  if (expected.build_only) {
+    ::unlink(executable.c_str());
+    return 0;
   }
   out.clear();
   err.clear();
