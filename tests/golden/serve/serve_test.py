@@ -6,6 +6,7 @@ chunked and 1 MB bodies, HEAD, malformed requests, each limit, slowloris,
 with requests in flight (within and past the grace period).
 
     serve_test.py PROGRAM
+    serve_test.py --examples NOTES_API FANOUT_PROXY PROGRAM   (the examples' servers)
 """
 import http.client
 import re
@@ -18,7 +19,6 @@ import sys
 import threading
 import time
 
-PROGRAM = sys.argv[1]
 failures = []
 
 
@@ -31,8 +31,8 @@ def check(condition, what):
 class Server:
     """The program, serving on a free port; its stderr collected."""
 
-    def __init__(self, *options):
-        self.proc = subprocess.Popen([PROGRAM, *options, "127.0.0.1:0"], stdout=subprocess.DEVNULL,
+    def __init__(self, program, *options, after=()):
+        self.proc = subprocess.Popen([program, *options, "127.0.0.1:0", *after], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stderr.readline()
         match = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
@@ -95,12 +95,12 @@ def status_of(answer):
     return answer.split(b"\r\n", 1)[0].decode(errors="replace")
 
 
-def main():
+def main(program):
     # Room for a thousand client sockets in this process.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
 
-    server = Server()
+    server = Server(program)
     port = server.port
 
     # Routes, percent-decoding, the query and headers.
@@ -194,7 +194,7 @@ def main():
     check("interrupted by SIGTERM" in log, "SIGTERM is said")
 
     # The limits, each answered with its status.
-    server = Server("--max-header", "1K", "--max-body", "1K", "--read-timeout", "1s", "--max-conns", "3",
+    server = Server(program, "--max-header", "1K", "--max-body", "1K", "--read-timeout", "1s", "--max-conns", "3",
                     "--grace", "200ms")
     port = server.port
     answer = exchange(port, b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 2000 + b"\r\n\r\n")
@@ -249,9 +249,41 @@ def main():
     for status_text in ("431", "413", "408"):
         check(f": {status_text} " in log, f"the {status_text} is logged")
 
-    if failures:
-        sys.exit(f"serve_test: {len(failures)} failed")
-    print("serve: ok")
 
 
-main()
+def examples(notes_api, fanout_proxy, program):
+    """examples/notes_api.task and examples/fanout_proxy.task, as their comments use them."""
+    notes = Server(notes_api)
+    created = curl("-d", '{"title": "milk", "body": "buy oat milk"}', notes.url("/notes"))
+    check(created == '{"id":1,"title":"milk","body":"buy oat milk"}', f"notes_api: create: {created!r}")
+    refused = curl("-w", "%{http_code}", "-o", "/dev/null", "-d", '{"title": 3}', notes.url("/notes"))
+    check(refused == "400", f"notes_api: a body that is not a note: {refused!r}")
+    curl("-d", '{"title": "bread", "body": ""}', notes.url("/notes"))
+    listed = curl(notes.url("/notes"))
+    check(listed == '[{"id":1,"title":"milk","body":"buy oat milk"},{"id":2,"title":"bread","body":""}]',
+          f"notes_api: list: {listed!r}")
+    check(curl(notes.url("/notes/2")) == '{"id":2,"title":"bread","body":""}', "notes_api: get")
+    check(curl(notes.url("/notes/x")) == "no note x\n", "notes_api: a note that is not there")
+    check(notes.stop() == 143, "notes_api: SIGTERM")
+
+    upstream = Server(program)
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connections to it are refused
+    dead_url = f"http://127.0.0.1:{dead.getsockname()[1]}"
+    proxy = Server(fanout_proxy, after=(upstream.url(""), dead_url, upstream.url("")))
+    answer = curl(proxy.url("/echo/hi"))
+    lines = answer.splitlines()
+    check(len(lines) == 3 and lines[0] == f"{upstream.url('')}: 200 GET hi a=- x-test=- body=0" and
+          lines[1].startswith(f"{dead_url}: IoError: ") and lines[2] == lines[0], f"fanout_proxy: {answer!r}")
+    check(proxy.stop() == 143, "fanout_proxy: SIGTERM")
+    upstream.stop()
+    dead.close()
+
+
+if sys.argv[1] == "--examples":
+    examples(*sys.argv[2:5])
+else:
+    main(sys.argv[1])
+if failures:
+    sys.exit(f"serve_test: {len(failures)} failed")
+print("serve: ok")
