@@ -1,6 +1,7 @@
 // Answers of `serve` as bytes (http_response_writer.hpp).
 #include "http_response_writer.hpp"
 
+#include <charconv>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -107,10 +108,25 @@ std::string check_answer(const Answer& answer) {
 }
 
 void append_answer(std::string& out, const Answer& answer) {
-  std::string_view reason = reason_phrase(answer.status);
-  fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\nDate: {}\r\n", answer.status, reason, http_date());
-  if (!has_no_content(answer.status))
-    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", answer.body.size());
+  // Appended piece by piece: this runs once per answer, and a format string
+  // costs as much as the rest.
+  char number[24];
+  auto decimal = [&](std::uint64_t value) {
+    auto end = std::to_chars(number, number + sizeof number, value).ptr;
+    out.append(number, static_cast<std::size_t>(end - number));
+  };
+  out += "HTTP/1.1 ";
+  decimal(static_cast<std::uint64_t>(answer.status));
+  out += ' ';
+  out += reason_phrase(answer.status);
+  out += "\r\nDate: ";
+  out += http_date();
+  out += "\r\n";
+  if (!has_no_content(answer.status)) {
+    out += "Content-Length: ";
+    decimal(answer.body.size());
+    out += "\r\n";
+  }
   if (answer.close) out += "Connection: close\r\n";
   if (answer.headers != nullptr) {
     for (const auto& [name, value] : *answer.headers) {

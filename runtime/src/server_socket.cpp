@@ -34,7 +34,10 @@ ServerSocket::~ServerSocket() {
 ssize_t ServerSocket::read_some(char* buffer, std::size_t size) noexcept {
   while (true) {
     ssize_t got = ::recv(watch_.fd, buffer, size, 0);
-    if (got > 0) return got;
+    if (got > 0) {
+      if (static_cast<std::size_t>(got) < size) readable_ = false;
+      return got;
+    }
     if (got == 0) return kClosed;
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {

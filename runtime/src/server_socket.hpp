@@ -30,7 +30,12 @@ class ServerSocket {
   static constexpr ssize_t kWouldBlock = -1;
   static constexpr ssize_t kClosed = 0;  // the peer closed or reset the connection
 
+  // A read that fills less than `size` takes everything there was: the
+  // socket counts as drained, and the next read waits for an edge first
+  // (as nginx does), which saves the read that would say EAGAIN.
   ssize_t read_some(char* buffer, std::size_t size) noexcept;
+  // Whether a read may find data without waiting for an edge first.
+  bool may_read() const noexcept { return readable_; }
   ssize_t write_some(const iovec* parts, int count) noexcept;
   // No more answers: the peer reads the end of the stream after what was sent.
   void shut_down_writing() noexcept;
