@@ -150,6 +150,12 @@ class CppEmitter {
     std::string label;
   };
   EachCall each_call(const ir::Expr& e);
+  // Defines `name` in the prelude: a lambda from `param` to the Task of
+  // `body` (after `statements`). A direct task call copies its arguments into
+  // its task, so the lambda is plain; anything else (a blocking task's call,
+  // an expression) becomes a coroutine lambda. Returns whether it was direct.
+  bool task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
+                   std::vector<std::string> statements);
   // serve(addr, handler): the handler's call as a lambda from the request.
   std::string serve(const ir::Expr& e);
   // `for x in gather … as completed { … }`.

@@ -392,6 +392,31 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
   TASKC_UNREACHABLE("a binary operator without a C++ lowering");
 }
 
+bool CppEmitter::task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
+                             std::vector<std::string> statements) {
+  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
+  std::string head;
+  {
+    PreludeScope inner(*this);
+    std::string value = direct ? call_task(body, false) : expr(body);
+    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+    if (direct) {
+      head = fmt::format("auto {} = [&]({})", name, param);
+      statements.push_back("return " + value + ";");
+    } else {
+      head = fmt::format("auto {} = [&]({}) -> taskrt::Task<{}>", name, param, type(body.type));
+      statements.push_back(body.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;" : "co_return " + value + ";");
+    }
+  }
+  // A one-line body stays on one line.
+  if (statements.size() == 1 && statements[0].find('\n') == std::string::npos) {
+    prelude_.push_back(head + " { " + statements[0] + " };");
+  } else {
+    prelude_.push_back(braced(head, statements, ";"));
+  }
+  return direct;
+}
+
 CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
   const ir::Expr& body = *e.operands[0];
   const ir::Expr& items = *e.operands[1];
@@ -425,26 +450,7 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
   for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
     statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
   }
-  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
-  std::string head;
-  {
-    PreludeScope inner(*this);
-    std::string value = direct ? call_task(body, false) : expr(body);
-    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
-    if (direct) {
-      head = fmt::format("auto {} = [&]({})", element, param);
-      statements.push_back("return " + value + ";");
-    } else {
-      head = fmt::format("auto {} = [&]({}) -> taskrt::Task<{}>", element, param, type(body.type));
-      statements.push_back(body.type->is(ir::TypeKind::kVoid) ? value + ";\nco_return;" : "co_return " + value + ";");
-    }
-  }
-  // A one-line body stays on one line.
-  if (statements.size() == 1 && statements[0].find('\n') == std::string::npos) {
-    prelude_.push_back(head + " { " + statements[0] + " };");
-  } else {
-    prelude_.push_back(braced(head, statements, ";"));
-  }
+  bool direct = task_lambda(element, param, body, std::move(statements));
   // No limit is 0; a limit given is checked (at least 1) when the gather starts.
   std::string limit = e.operands[2] ? "taskrt::gather_limit(" + expr(*e.operands[2]) + ")" : "std::int64_t{0}";
   // The progress bar's label: what is gathered, and where.
@@ -456,32 +462,10 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
 
 std::string CppEmitter::serve(const ir::Expr& e) {
   std::string address = expr(*e.operands[0]);
-  const ir::Expr& call = *e.operands[1];
   std::string handler = fresh("handle");
   LocalScope scope(*this);
   std::string param = "taskrt::HttpRequest " + declare(e.bindings[0]);
-  // A direct call makes its task (with its clauses) from the request; a
-  // blocking task's call is awaited in a coroutine of its own, as in a gather.
-  bool direct = !program_.task(call.as<ir::TaskId>()).blocking;
-  std::vector<std::string> statements;
-  std::string head;
-  {
-    PreludeScope inner(*this);
-    std::string value = direct ? call_task(call, false) : expr(call);
-    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
-    if (direct) {
-      head = fmt::format("auto {} = [&]({})", handler, param);
-      statements.push_back("return " + value + ";");
-    } else {
-      head = fmt::format("auto {} = [&]({}) -> taskrt::Task<taskrt::HttpResponse>", handler, param);
-      statements.push_back("co_return " + value + ";");
-    }
-  }
-  if (statements.size() == 1) {
-    prelude_.push_back(head + " { " + statements[0] + " };");
-  } else {
-    prelude_.push_back(braced(head, statements, ";"));
-  }
+  task_lambda(handler, param, *e.operands[1], {});
   return fmt::format("(co_await taskrt::serve({}, {}))", address, handler);
 }
 
