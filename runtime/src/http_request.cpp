@@ -4,18 +4,12 @@
 #include <string_view>
 #include <vector>
 
+#include "http_syntax.hpp"
 #include "taskrt/http_server.hpp"
 #include "taskrt/print.hpp"
 
 namespace taskrt {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> segments(std::string_view text) {
   std::vector<std::string_view> out;
@@ -35,8 +29,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%' && i + 2 < text.size()) {
-      int high = hex_digit(text[i + 1]);
-      int low = hex_digit(text[i + 2]);
+      int high = http1::hex_digit(text[i + 1]);
+      int low = http1::hex_digit(text[i + 2]);
       if (high >= 0 && low >= 0) {
         out.push_back(static_cast<char>(high * 16 + low));
         i += 2;

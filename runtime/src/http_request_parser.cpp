@@ -294,10 +294,7 @@ bool RequestParser::chunk_size_line(std::string_view line) {
   }
   std::uint64_t value = 0;
   for (char c : size) {
-    int digit = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
+    int digit = hex_digit(c);
     if (digit < 0) {
       fail(400, "a malformed chunk size");
       return false;

@@ -26,4 +26,12 @@ inline bool is_field_value(std::string_view s) {
   });
 }
 
+// The value of a hexadecimal digit (a chunk size, a %XX escape), or -1.
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace taskrt::http1
