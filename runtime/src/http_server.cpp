@@ -409,8 +409,8 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
       } else {
         // Answers made so far go out before we wait for more.
         if (!out.empty() && !co_await send_all(socket, out)) co_return;
-        ssize_t got = socket.may_read() ? socket.read_some(server.read_buffer(), kReadBufferSize)
-                                        : ServerSocket::kWouldBlock;
+        ssize_t got =
+            socket.may_read() ? socket.read_some(server.read_buffer(), kReadBufferSize) : ServerSocket::kWouldBlock;
         if (got == ServerSocket::kClosed) co_return;
         if (got == ServerSocket::kWouldBlock) {
           if (!started && server.draining()) co_return;

@@ -160,7 +160,8 @@ std::string ProgramArgs::usage() const {
     out +=
         "  --max-header SIZE    largest request head serve reads; larger: 431 (default: 16K)\n"
         "  --max-body SIZE      largest request body serve reads; larger: 413 (default: 8M)\n"
-        "  --read-timeout D     longest a client may take to send a request or read an answer; then 408 (default: 30s)\n"
+        "  --read-timeout D     longest a client may take to send a request or read an answer; then 408 (default: "
+        "30s)\n"
         "  --max-conns N        most open connections; more are answered 503 (default: 10000)\n"
         "  --grace D            at SIGINT/SIGTERM, how long requests in flight may finish (default: 5s)\n";
   }

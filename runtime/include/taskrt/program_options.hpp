@@ -10,10 +10,25 @@
 namespace taskrt {
 
 inline constexpr std::string_view kRuntimeOptionNames[] = {
-    "threads", "io-threads", "procs", "proc-mem", "http-timeout", "http-max-body", "file-max-size",
-    "limit",   "seed",       "trace", "stats",    "progress",     "help",
+    "threads",
+    "io-threads",
+    "procs",
+    "proc-mem",
+    "http-timeout",
+    "http-max-body",
+    "file-max-size",
+    "limit",
+    "seed",
+    "trace",
+    "stats",
+    "progress",
+    "help",
     // serve's, for the programs that serve (the names stay out of main's options in every program)
-    "max-header", "max-body", "read-timeout", "max-conns", "grace",
+    "max-header",
+    "max-body",
+    "read-timeout",
+    "max-conns",
+    "grace",
 };
 
 // An option's name on the command line: `dry_run` is `--dry-run`.
