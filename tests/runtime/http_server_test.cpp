@@ -175,7 +175,7 @@ TEST_CASE("serve answers a request with what the handler returns: path, query, h
   CHECK(answer.find("\r\nContent-Type: text/plain\r\n") != std::string::npos);
 }
 
-TEST_CASE("keep-alive: one connection serves request after request; pipelined ones are answered in order") {
+TEST_CASE("keep-alive: one connection serves request after request, and pipelined ones are answered in order") {
   ServerUnderTest server(echo);
   Client client(server.port());
   for (int i = 0; i < 3; ++i) {
@@ -245,25 +245,26 @@ TEST_CASE("malformed requests are answered 400 (or their status) and their conne
 }
 
 TEST_CASE("each limit is answered with its status: 431, 413, 408, 503") {
+  // One server per limit: a connection the server has just refused may still
+  // count against --max-conns while it lingers, which would race with the next.
   ServerLimits limits;
   limits.max_header = 256;
   limits.max_body = 1000;
   limits.read_timeout = 300ms;
-  limits.max_conns = 2;
-  ServerUnderTest server(echo, limits);
-  {
+  SECTION("a header block over --max-header is 431") {
+    ServerUnderTest server(echo, limits);
     Client client(server.port());
     client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(300, 'a') + "\r\n\r\n");
     CHECK(status_line(client.read_all()) == "HTTP/1.1 431 Request Header Fields Too Large");
   }
-  {
+  SECTION("a body over --max-body is 413") {
+    ServerUnderTest server(echo, limits);
     Client client(server.port());
     client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n");
     CHECK(status_line(client.read_all()) == "HTTP/1.1 413 Content Too Large");
   }
-  {
-    // Slowloris: a request that never ends is cut at the read timeout,
-    // while another client is served.
+  SECTION("slowloris: a request that never ends is cut at the read timeout, while another client is served") {
+    ServerUnderTest server(echo, limits);
     Client slow(server.port());
     slow.send("GET / HTTP/1.1\r\nHost: t\r\n");
     Client other(server.port());
@@ -271,9 +272,10 @@ TEST_CASE("each limit is answered with its status: 431, 413, 408, 503") {
     CHECK(body_of(other.read_answer()) == "GET /other body=0");
     CHECK(status_line(slow.read_all()) == "HTTP/1.1 408 Request Timeout");
   }
-  {
-    // Over --max-conns 2: the third connection while two are open (accepted
-    // in the order they connected).
+  SECTION("over --max-conns, the next connection is 503") {
+    limits.max_conns = 2;
+    ServerUnderTest server(echo, limits);
+    // Accepted in the order they connected: the third while two are open.
     Client first(server.port());
     Client second(server.port());
     Client third(server.port());
@@ -281,7 +283,7 @@ TEST_CASE("each limit is answered with its status: 431, 413, 408, 503") {
   }
 }
 
-TEST_CASE("a handler that fails is answered 500, one that times out 504; nothing internal reaches the client") {
+TEST_CASE("a handler that fails is answered 500, one that times out 504, and nothing internal reaches the client") {
   ServerUnderTest server([](HttpRequest request) -> Task<HttpResponse> {
     if (request.path == "/fail") throw FailedError("secret detail");
     if (request.path == "/timeout") throw TimeoutError("handle timed out after 5s");

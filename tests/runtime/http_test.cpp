@@ -115,7 +115,7 @@ TEST_CASE("compressed bodies are decoded when the request asks for compression")
   CHECK(raw.body.starts_with("\x1f\x8b"));
 }
 
-TEST_CASE("redirects are followed; the headers are those of the last response") {
+TEST_CASE("redirects are followed, and the headers are those of the last response") {
   TestHttpServer server;
   HttpResponse response = run(http_get(server.url("/redirect/3")));
   CHECK(response.status == 200);

@@ -180,7 +180,7 @@ TEST_CASE("a worker that crashes fails only its call and is replaced") {
   CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{5})) == 10);
 }
 
-TEST_CASE("a worker killed from outside fails its call; the others go on") {
+TEST_CASE("a worker killed from outside fails its call and the others go on") {
   NoChildrenLeft no_children_left;
   auto runtime = make_runtime(2);
   auto outcome = runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {

@@ -34,7 +34,7 @@ std::vector<ProgramArgs::Param> params() {
 
 }  // namespace
 
-TEST_CASE("main's parameters with defaults are options; the others are arguments") {
+TEST_CASE("main's parameters with defaults are options, the others are arguments") {
   ProgramArgs defaults("demo", "", params());
   REQUIRE_FALSE(parse(defaults, {"in.txt"}).has_value());
   CHECK(defaults.get_str(0) == "in.txt");
@@ -125,7 +125,7 @@ TEST_CASE("every program takes --seed and --file-max-size") {
   }
 }
 
-TEST_CASE("with a seed, the draws repeat; each new thread gets the next stream") {
+TEST_CASE("with a seed, the draws repeat, and each new thread gets the next stream") {
   auto draws = [] {
     std::vector<std::int64_t> out;
     // A thread of its own, so that its generator is seeded now.
