@@ -396,9 +396,10 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
   std::string pending;  // read past the current request: the next, pipelined
   std::string out;      // answers not yet sent
   IdleConnection idle{&socket};
+  // Each request must arrive within the read timeout, armed here for the
+  // first and, for each next one, when the answer before it is made.
+  socket.arm_deadline(limits.read_timeout);
   while (true) {
-    // Receive one request, within the read timeout.
-    socket.arm_deadline(limits.read_timeout);
     bool started = false;  // a byte of this request has arrived
     bool continued = false;
     while (parser.state() != http1::RequestParser::State::kComplete &&
@@ -469,7 +470,7 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
       co_return;
     }
     bool head = request.method == "HEAD";
-    std::string line = fmt::format("{} {}", request.method, request.path);
+    std::string method = request.method;  // for the log, if the handler fails
     // The handler's time is its own (its timeout clause); the deadline is for the client.
     socket.disarm_deadline();
     HttpResponse response;
@@ -499,7 +500,8 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
       }
     }
     if (!failure.empty()) {
-      write_stderr_line(fmt::format("{}\n  answering {} from {} with {}", failure, line, peer, answer.status));
+      write_stderr_line(
+          fmt::format("{}\n  answering {} {} from {} with {}", failure, method, parsed.target, peer, answer.status));
       answer.headers = nullptr;
       answer.body = answer.status == 504 ? "504 Gateway Timeout\n" : "500 Internal Server Error\n";
     }

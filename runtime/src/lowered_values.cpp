@@ -44,12 +44,11 @@ Box* copy(const Box* box) {
       auto* map = new MapBox;
       map->type = type;
       map->entries = original->entries;
-      map->int_keys = original->int_keys;
-      map->str_keys = original->str_keys;
       for (auto& [key, value] : map->entries) {
         retain_slot(type->args[0], key);
         retain_slot(type->args[1], value);
       }
+      map->reindex();  // the index views the keys' texts, which are shared
       return map;
     }
     case trt_kind_str: return new_str(static_cast<const StrBox*>(box)->text);
@@ -138,7 +137,14 @@ Owned::~Owned() {
 }
 
 std::pair<Slot, Slot>* MapBox::find(Slot key) {
-  if (type->args[0]->kind == trt_kind_str) {
+  bool str_key = type->args[0]->kind == trt_kind_str;
+  if (!indexed()) {
+    for (auto& entry : entries) {
+      if (str_key ? text_of(box_of(entry.first)) == text_of(box_of(key)) : entry.first == key) return &entry;
+    }
+    return nullptr;
+  }
+  if (str_key) {
     auto it = str_keys.find(text_of(box_of(key)));
     return it == str_keys.end() ? nullptr : &entries[it->second];
   }
@@ -153,12 +159,12 @@ void MapBox::put(Slot key, Slot value) {
     entry->second = value;
     return;
   }
-  if (type->args[0]->kind == trt_kind_str) {
-    str_keys.emplace(text_of(box_of(key)), entries.size());
-  } else {
-    int_keys.emplace(int_of(key), entries.size());
-  }
   entries.emplace_back(key, value);
+  if (entries.size() == kIndexedFrom) {
+    reindex();
+  } else if (indexed()) {
+    index_entry(entries.size() - 1);
+  }
 }
 
 void MapBox::erase(Slot key) {
@@ -173,12 +179,16 @@ void MapBox::erase(Slot key) {
 void MapBox::reindex() {
   int_keys.clear();
   str_keys.clear();
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (type->args[0]->kind == trt_kind_str) {
-      str_keys.emplace(text_of(box_of(entries[i].first)), i);
-    } else {
-      int_keys.emplace(int_of(entries[i].first), i);
-    }
+  if (!indexed()) return;
+  for (std::size_t i = 0; i < entries.size(); ++i) index_entry(i);
+}
+
+void MapBox::index_entry(std::size_t position) {
+  Slot key = entries[position].first;
+  if (type->args[0]->kind == trt_kind_str) {
+    str_keys.emplace(text_of(box_of(key)), position);
+  } else {
+    int_keys.emplace(int_of(key), position);
   }
 }
 

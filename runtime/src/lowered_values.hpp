@@ -40,16 +40,29 @@ struct ListBox : Box {
 
 // A map keyed by int or str, in insertion order, as taskrt::Map.
 struct MapBox : Box {
+  // Up to this many entries a key is found by walking them: most maps are
+  // small (headers, records of options, a request's query) and a walk beats
+  // hashing and an index's allocations there.
+  static constexpr std::size_t kIndexedFrom = 9;
+
   std::vector<std::pair<Slot, Slot>> entries;
+  // The position of each key, only while there are kIndexedFrom entries or
+  // more. A str key is a view of the text of its entry's key box, which the
+  // map holds (and a box shared with the map is never changed in place).
   std::unordered_map<std::int64_t, std::size_t> int_keys;
-  std::unordered_map<std::string, std::size_t> str_keys;
+  std::unordered_map<std::string_view, std::size_t> str_keys;
 
   // The entry of `key`, or null.
   std::pair<Slot, Slot>* find(Slot key);
   // Sets the value of `key` (both slots are the map's then).
   void put(Slot key, Slot value);
   void erase(Slot key);
+  // Builds the index from the entries, or drops it if they are few.
   void reindex();
+
+ private:
+  bool indexed() const { return entries.size() >= kIndexedFrom; }
+  void index_entry(std::size_t position);
 };
 
 // Tuples, records and optionals (one slot, the value; none is a null box).

@@ -33,6 +33,32 @@ TEST_CASE("maps keep insertion order and index by key") {
   CHECK(map.begin()->first == "b");
 }
 
+TEST_CASE("a map finds its keys while it grows past its index and shrinks below it") {
+  // Small maps are walked and large ones indexed: every key must be found,
+  // in order, across both changes.
+  Map<std::string, int> map;
+  for (int i = 0; i < 40; ++i) {
+    map["key " + std::to_string(i)] = i;
+    for (int j = 0; j <= i; ++j) REQUIRE(map.find("key " + std::to_string(j)) != nullptr);
+    REQUIRE(!map.contains("key " + std::to_string(i + 1)));
+  }
+  for (int i = 0; i < 40; i += 2) map.erase("key " + std::to_string(i));
+  CHECK(map.size() == 20);
+  for (int i = 0; i < 40; ++i) CHECK(map.contains("key " + std::to_string(i)) == (i % 2 == 1));
+  for (int i = 1; i < 36; i += 2) map.erase("key " + std::to_string(i));
+  CHECK(map.size() == 2);
+  CHECK(map.begin()->first == "key 37");
+  CHECK(*map.find("key 39") == 39);
+  map["key 0"] = 100;
+  CHECK(map.size() == 3);
+  std::vector<std::string> order;
+  for (const auto& [key, value] : map) order.push_back(key);
+  CHECK(order == std::vector<std::string>{"key 37", "key 39", "key 0"});
+  Map<std::string, int> copy = map;
+  CHECK(copy == map);
+  CHECK(*copy.find("key 0") == 100);
+}
+
 TEST_CASE("checked arithmetic fails with Arithmetic instead of overflowing") {
   CHECK(checked_add(1, 2) == 3);
   CHECK_THROWS_AS(checked_add(INT64_MAX, 1), ArithmeticError);

@@ -27,28 +27,32 @@ class Map {
 
   // The value for `key`, inserted (default-constructed) at the end if absent.
   V& operator[](const K& key) {
-    auto [it, inserted] = index_.try_emplace(key, entries_.size());
-    if (inserted) entries_.emplace_back(key, V{});
-    return entries_[it->second].second;
+    if (V* value = find(key)) return *value;
+    entries_.emplace_back(key, V{});
+    added();
+    return entries_.back().second;
   }
   const V* find(const K& key) const {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &entries_[it->second].second;
+    std::size_t at = position(key);
+    return at == kAbsent ? nullptr : &entries_[at].second;
   }
   V* find(const K& key) {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &entries_[it->second].second;
+    std::size_t at = position(key);
+    return at == kAbsent ? nullptr : &entries_[at].second;
   }
-  bool contains(const K& key) const { return index_.count(key) != 0; }
+  bool contains(const K& key) const { return position(key) != kAbsent; }
   // Removes the entry for `key`, if there is one; the others keep their
   // order. Linear in the entries after it.
   void erase(const K& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return;
-    std::size_t at = it->second;
-    index_.erase(it);
+    std::size_t at = position(key);
+    if (at == kAbsent) return;
+    if (indexed()) index_.erase(entries_[at].first);
     entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(at));
-    for (std::size_t i = at; i < entries_.size(); ++i) index_[entries_[i].first] = i;
+    if (!indexed()) {
+      index_.clear();
+    } else {
+      for (std::size_t i = at; i < entries_.size(); ++i) index_[entries_[i].first] = i;
+    }
   }
   std::size_t size() const noexcept { return entries_.size(); }
   bool empty() const noexcept { return entries_.empty(); }
@@ -61,8 +65,34 @@ class Map {
   friend bool operator==(const Map& a, const Map& b) { return a.entries_ == b.entries_; }
 
  private:
+  // Up to this many entries a key is found by walking them: most maps are
+  // small (headers, a query, options), and there a walk beats hashing and the
+  // index's allocations.
+  static constexpr std::size_t kIndexedFrom = 9;
+  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+
+  bool indexed() const noexcept { return entries_.size() >= kIndexedFrom; }
+  std::size_t position(const K& key) const {
+    if (!indexed()) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].first == key) return i;
+      }
+      return kAbsent;
+    }
+    auto it = index_.find(key);
+    return it == index_.end() ? kAbsent : it->second;
+  }
+  // Indexes the entry just added, or all of them once there are enough.
+  void added() {
+    if (entries_.size() == kIndexedFrom) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+    } else if (indexed()) {
+      index_.emplace(entries_.back().first, entries_.size() - 1);
+    }
+  }
+
   std::vector<Entry> entries_;
-  std::unordered_map<K, std::size_t> index_;
+  std::unordered_map<K, std::size_t> index_;  // only while indexed()
 };
 
 }  // namespace taskrt
