@@ -18,18 +18,6 @@ std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
-
 // The comma-separated elements of a list-valued field, trimmed, empty ones left out.
 std::vector<std::string_view> list_elements(std::string_view value) {
   std::vector<std::string_view> out;
@@ -60,6 +48,8 @@ bool parse_decimal(std::string_view s, std::uint64_t most, std::uint64_t& out, b
 }
 
 }  // namespace
+
+constexpr std::size_t kUsualHeaders = 12;
 
 const std::string* ParsedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -196,6 +186,8 @@ bool RequestParser::header_line(std::string_view line) {
     fail(400, "a control character in a header value");
     return false;
   }
+  // Room for a browser's usual dozen at once, not a reallocation every few.
+  if (request_.headers.empty()) request_.headers.reserve(kUsualHeaders);
   request_.headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
   return true;
 }
@@ -327,19 +319,23 @@ std::size_t RequestParser::feed(std::string_view input) {
       case Phase::kTrailerLine: {
         std::string_view line;
         if (!take_line(input, used, line)) return used;
-        std::string copy(line);  // `line` may live in line_, cleared next
-        line_.clear();
+        // `line` may be a view of line_ (a line that came in pieces): line_
+        // is cleared for the next line only when this block is left.
+        struct ClearWhenDone {
+          std::string& line;
+          ~ClearWhenDone() { line.clear(); }
+        } clear_when_done{line_};
         if (phase_ == Phase::kRequestLine) {
           // An empty line before a request is allowed (RFC 9112 §2.2).
-          if (copy.empty()) continue;
-          if (!request_line(copy)) return used;
+          if (line.empty()) continue;
+          if (!request_line(line)) return used;
         } else if (phase_ == Phase::kHeaderLine) {
-          if (copy.empty()) {
+          if (line.empty()) {
             head_done();  // the head is complete, refused, or followed by a body
             return used;
           }
-          if (!header_line(copy)) return used;
-        } else if (copy.empty()) {
+          if (!header_line(line)) return used;
+        } else if (line.empty()) {
           state_ = State::kComplete;
           return used;
         }

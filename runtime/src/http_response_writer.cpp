@@ -9,20 +9,18 @@
 #include "http_syntax.hpp"
 
 namespace taskrt::http1 {
+
+using namespace std::string_view_literals;
+
 namespace {
 
 // Fields whose meaning is the framing of the connection: the server writes them.
-bool is_framing_field(std::string_view lower_name) {
-  return lower_name == "content-length" || lower_name == "transfer-encoding" || lower_name == "connection" ||
-         lower_name == "date" || lower_name == "keep-alive" || lower_name == "upgrade" || lower_name == "trailer";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+bool is_framing_field(std::string_view name) {
+  for (std::string_view framing :
+       {"content-length", "transfer-encoding", "connection", "date", "keep-alive", "upgrade", "trailer"}) {
+    if (equals_ignoring_case(name, framing)) return true;
   }
-  return out;
+  return false;
 }
 
 // RFC 9110 §6.4.1: no content in these; §8.6: no Content-Length in 1xx or 204
@@ -78,14 +76,15 @@ std::string_view http_date() {
   // One formatting a second per thread; the loop thread is the only caller in practice.
   thread_local std::time_t formatted_at = -1;
   thread_local char text[64];
+  thread_local std::size_t length = 0;
   std::time_t now = std::time(nullptr);
   if (now != formatted_at) {
     std::tm utc{};
     ::gmtime_r(&now, &utc);
-    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
     formatted_at = now;
   }
-  return text;
+  return {text, length};
 }
 
 std::string check_answer(const Answer& answer) {
@@ -115,29 +114,29 @@ void append_answer(std::string& out, const Answer& answer) {
     auto end = std::to_chars(number, number + sizeof number, value).ptr;
     out.append(number, static_cast<std::size_t>(end - number));
   };
-  out += "HTTP/1.1 ";
+  out += "HTTP/1.1 "sv;
   decimal(static_cast<std::uint64_t>(answer.status));
   out += ' ';
   out += reason_phrase(answer.status);
-  out += "\r\nDate: ";
+  out += "\r\nDate: "sv;
   out += http_date();
-  out += "\r\n";
+  out += "\r\n"sv;
   if (!has_no_content(answer.status)) {
-    out += "Content-Length: ";
+    out += "Content-Length: "sv;
     decimal(answer.body.size());
-    out += "\r\n";
+    out += "\r\n"sv;
   }
-  if (answer.close) out += "Connection: close\r\n";
+  if (answer.close) out += "Connection: close\r\n"sv;
   if (answer.headers != nullptr) {
     for (const auto& [name, value] : *answer.headers) {
-      if (is_framing_field(lower(name))) continue;
+      if (is_framing_field(name)) continue;
       out += name;
-      out += ": ";
+      out += ": "sv;
       out += value;
-      out += "\r\n";
+      out += "\r\n"sv;
     }
   }
-  out += "\r\n";
+  out += "\r\n"sv;
   if (!answer.head && !has_no_content(answer.status)) out += answer.body;
 }
 

@@ -22,6 +22,7 @@
 
 #include "http_request_parser.hpp"
 #include "http_response_writer.hpp"
+#include "http_syntax.hpp"
 #include "server_socket.hpp"
 #include "taskrt/fd_wait.hpp"
 #include "taskrt/print.hpp"
@@ -374,11 +375,7 @@ bool make_request(http1::ParsedRequest& parsed, HttpRequest& request, std::strin
 
 bool asks_to_close(const HttpResponse& response) {
   for (const auto& [name, value] : response.headers) {
-    if (name.size() != 10) continue;
-    std::string lower_name = name, lower_value = value;
-    for (char& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (char& c : lower_value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower_name == "connection" && lower_value.find("close") != std::string::npos) return true;
+    if (http1::equals_ignoring_case(name, "connection") && http1::contains_ignoring_case(value, "close")) return true;
   }
   return false;
 }
