@@ -146,7 +146,7 @@ TEST_CASE("with a seed, the draws repeat, and each new thread gets the next stre
   CHECK(draws() != first);
 }
 
-TEST_CASE("random() is in [0, 1) and random_int covers both ends, evenly") {
+TEST_CASE("random() is at least 0 and below 1, and random_int covers both ends, evenly") {
   std::vector<int> counts(6, 0);
   for (int i = 0; i < 60'000; ++i) {
     double x = taskrt::random();
