@@ -13,6 +13,7 @@
 #include <coroutine>
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include "taskrt/runtime.hpp"
 
@@ -65,9 +66,10 @@ class LoopOperation {
     }
   }
   // For await_resume: rethrows the error that start() threw, or
-  // CancelledError (with `what`) if the task was cancelled.
-  void rethrow_failure(const std::string& what) const {
-    if (cancelled_) throw CancelledError(what);
+  // CancelledError (with `what`) if the task was cancelled. A view, so that
+  // the common case, no failure, costs no string.
+  void rethrow_failure(std::string_view what) const {
+    if (cancelled_) throw CancelledError(std::string(what));
     if (error_) std::rethrow_exception(error_);
   }
 
