@@ -137,8 +137,11 @@ void EventLoop::wait_for_events() {
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
     timeout_ms = ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 60'000));
   }
-  epoll_event events[64];
-  int count = ::epoll_wait(epoll_fd_, events, 64, timeout_ms);
+  // As many as nginx takes at once: a server with hundreds of busy
+  // connections then needs one epoll_wait a round, not one per 64.
+  constexpr int kMostEvents = 512;
+  epoll_event events[kMostEvents];
+  int count = ::epoll_wait(epoll_fd_, events, kMostEvents, timeout_ms);
   if (count < 0) {
     if (errno == EINTR) return;
     throw_errno("epoll_wait");
