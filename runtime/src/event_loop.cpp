@@ -55,6 +55,7 @@ void EventLoop::schedule(std::coroutine_handle<> handle) noexcept {
     std::lock_guard lock(remote_mutex_);
     was_empty = remote_ready_.empty() && remote_posts_.empty();
     remote_ready_.push_back(handle);
+    remote_pending_.store(true);
   }
   if (was_empty) wake();
 }
@@ -65,6 +66,7 @@ void EventLoop::post(std::function<void()> fn) {
     std::lock_guard lock(remote_mutex_);
     was_empty = remote_ready_.empty() && remote_posts_.empty();
     remote_posts_.push_back(std::move(fn));
+    remote_pending_.store(true);
   }
   if (was_empty) wake();
 }
@@ -97,15 +99,22 @@ void EventLoop::run() {
 }
 
 void EventLoop::run_ready() {
-  std::vector<std::coroutine_handle<>> incoming;
-  std::vector<std::function<void()>> posts;
-  {
-    std::lock_guard lock(remote_mutex_);
-    incoming.swap(remote_ready_);
-    posts.swap(remote_posts_);
+  if (remote_pending_.load()) {
+    {
+      std::lock_guard lock(remote_mutex_);
+      taken_ready_.swap(remote_ready_);
+      taken_posts_.swap(remote_posts_);
+      remote_pending_.store(false);
+    }
+    for (std::coroutine_handle<> handle : taken_ready_) ready_.push_back(handle);
+    taken_ready_.clear();
+    // Cleared even if a post throws, so none runs twice.
+    struct ClearWhenDone {
+      std::vector<std::function<void()>>& posts;
+      ~ClearWhenDone() { posts.clear(); }
+    } clear_when_done{taken_posts_};
+    for (std::function<void()>& fn : taken_posts_) fn();
   }
-  for (std::coroutine_handle<> handle : incoming) ready_.push_back(handle);
-  for (std::function<void()>& fn : posts) fn();
   // Only what is ready now: coroutines scheduled while we run wait for the
   // next step, so timers and I/O are never starved.
   for (std::size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) {
@@ -126,10 +135,7 @@ void EventLoop::fire_timers() {
 
 void EventLoop::wait_for_events() {
   int timeout_ms = -1;
-  {
-    std::lock_guard lock(remote_mutex_);
-    if (!remote_ready_.empty() || !remote_posts_.empty()) timeout_ms = 0;
-  }
+  if (remote_pending_.load()) timeout_ms = 0;
   if (!ready_.empty()) timeout_ms = 0;
   if (timeout_ms != 0 && !heap_.empty()) {
     auto until = heap_.front().deadline - Clock::now();

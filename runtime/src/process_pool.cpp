@@ -24,6 +24,9 @@ extern char** environ;
 namespace taskrt {
 namespace {
 
+// One read from a worker: a large result in few reads, a small one in one.
+constexpr std::size_t kReadBufferBytes = 64 * 1024;
+
 unsigned worker_count(const ProcessPoolOptions& options) {
   if (options.workers > 0) return options.workers;
   unsigned cores = std::thread::hardware_concurrency();
@@ -251,10 +254,10 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
           worker.outbox.clear();
         }
       }
-      char chunk[65536];
-      ssize_t n = ::read(worker.fd, chunk, sizeof chunk);
+      if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
+      ssize_t n = ::read(worker.fd, read_buffer_.get(), kReadBufferBytes);
       if (n > 0) {
-        worker.inbox.append(chunk, static_cast<std::size_t>(n));
+        worker.inbox.append(read_buffer_.get(), static_cast<std::size_t>(n));
       } else if (n == 0) {
         crashed = true;  // end of file: the worker died
       } else if (errno == EAGAIN) {

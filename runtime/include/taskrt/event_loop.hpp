@@ -165,6 +165,13 @@ class EventLoop final : public Executor {
   std::mutex remote_mutex_;
   std::vector<std::coroutine_handle<>> remote_ready_;
   std::vector<std::function<void()>> remote_posts_;
+  // True while either remote queue holds something (set and cleared under
+  // remote_mutex_): a step with nothing from other threads takes no lock.
+  std::atomic<bool> remote_pending_{false};
+  // The loop's side of the swap: the two pairs of vectors trade places each
+  // step, so neither ever gives up its capacity.
+  std::vector<std::coroutine_handle<>> taken_ready_;
+  std::vector<std::function<void()>> taken_posts_;
 };
 
 }  // namespace taskrt

@@ -121,6 +121,9 @@ class ProcessPool {
   std::vector<std::unique_ptr<Worker>> workers_;
   Semaphore slots_;  // calls in flight: workers × kDepth
   std::size_t spawned_ = 0;
+  // What finish_front reads into: the pool's, not each call's frame, which
+  // would then be 64 KiB (calls run on the loop thread, one read at a time).
+  std::unique_ptr<char[]> read_buffer_;
 };
 
 // Call first in main(): when this process was started as a worker, serves
