@@ -90,6 +90,18 @@ void ProcessPool::stop_all() {
   for (auto& worker : workers_) {
     if (worker->pid > 0) stop(*worker, !worker->queue.empty());
   }
+  reap_killed(true);  // no worker outlives the pool, not even as a zombie
+}
+
+void ProcessPool::reap_killed(bool wait) {
+  std::erase_if(killed_, [wait](pid_t pid) {
+    while (true) {
+      int status = 0;
+      pid_t done = ::waitpid(pid, &status, wait ? 0 : WNOHANG);
+      if (done < 0 && errno == EINTR) continue;
+      return done != 0;  // reaped, or not ours to reap any more
+    }
+  });
 }
 
 void ProcessPool::spawn(Worker& worker) {
@@ -147,8 +159,17 @@ void ProcessPool::spawn(Worker& worker) {
 std::string ProcessPool::stop(Worker& worker, bool kill) {
   if (worker.fd >= 0) ::close(worker.fd);
   worker.fd = -1;
+  reap_killed(false);
   if (worker.pid <= 0) return "was not running";  // never waitpid(-1): that reaps any child
-  if (kill) ::kill(worker.pid, SIGKILL);
+  if (kill) {
+    // We know how it ends, and nobody needs its status: the kernel's tearing
+    // down of a large worker can take a while, and this runs on the event
+    // loop's thread, so it is reaped later (at the latest when the pool goes).
+    ::kill(worker.pid, SIGKILL);
+    killed_.push_back(worker.pid);
+    worker.pid = -1;
+    return "was killed by the pool";
+  }
   int status = 0;
   // A worker whose connection closed is exiting; give it a second, then kill it.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);

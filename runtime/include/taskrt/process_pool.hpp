@@ -100,8 +100,11 @@ class ProcessPool {
   void spawn(Worker& worker);
   // Closes every connection, then stops and reaps every worker.
   void stop_all();
-  // Kills (when `kill`) and reaps the worker; returns how it ended.
+  // Stops the worker and returns how it ended: reaped at once when it ends by
+  // itself; killed (when `kill`) and reaped later, by reap_killed.
   std::string stop(Worker& worker, bool kill);
+  // Reaps the workers killed so far that have ended (all of them, when `wait`).
+  void reap_killed(bool wait);
   Worker& least_loaded();
   // Queues `request` to the worker, writing what the socket takes now.
   void submit(Worker& worker, Pending& pending, std::string_view request);
@@ -124,6 +127,7 @@ class ProcessPool {
   // What finish_front reads into: the pool's, not each call's frame, which
   // would then be 64 KiB (calls run on the loop thread, one read at a time).
   std::unique_ptr<char[]> read_buffer_;
+  std::vector<pid_t> killed_;  // killed by stop(), not reaped yet
 };
 
 // Call first in main(): when this process was started as a worker, serves
