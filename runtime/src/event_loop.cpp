@@ -100,6 +100,7 @@ void EventLoop::run() {
 
 void EventLoop::run_ready() {
   if (remote_pending_.load()) {
+    taken_posts_.clear();  // what a post that threw left behind: none runs twice
     {
       std::lock_guard lock(remote_mutex_);
       taken_ready_.swap(remote_ready_);
@@ -108,12 +109,8 @@ void EventLoop::run_ready() {
     }
     for (std::coroutine_handle<> handle : taken_ready_) ready_.push_back(handle);
     taken_ready_.clear();
-    // Cleared even if a post throws, so none runs twice.
-    struct ClearWhenDone {
-      std::vector<std::function<void()>>& posts;
-      ~ClearWhenDone() { posts.clear(); }
-    } clear_when_done{taken_posts_};
     for (std::function<void()>& fn : taken_posts_) fn();
+    taken_posts_.clear();
   }
   // Only what is ready now: coroutines scheduled while we run wait for the
   // next step, so timers and I/O are never starved.

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "http_syntax.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/version.hpp"
@@ -51,14 +52,6 @@ bool is_token(std::string_view text) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
   });
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::string_view trim(std::string_view text) {
@@ -130,7 +123,7 @@ struct HttpClient::Easy {
         easy->headers_too_large = true;
         return 0;
       } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
-        std::string name = lower(trim(line.substr(0, colon)));
+        std::string name = http1::lower(trim(line.substr(0, colon)));
         std::string_view value = trim(line.substr(colon + 1));
         std::string& slot = headers[name];
         if (!slot.empty()) slot += ", ";
@@ -272,7 +265,7 @@ void HttpClient::start(HttpTransfer* transfer) {
     // body; servers rarely send it, so never ask.
     easy->headers = curl_slist_append(easy->headers, "Expect:");
     for (const auto& [name, value] : request.headers) {
-      if (lower(name) == "accept-encoding") {
+      if (http1::equals_ignoring_case(name, "accept-encoding")) {
         accept_encoding = &value;
         continue;
       }

@@ -47,9 +47,10 @@ bool parse_decimal(std::string_view s, std::uint64_t most, std::uint64_t& out, b
   return true;
 }
 
-}  // namespace
-
+// Room reserved for a request's headers: a browser's usual dozen.
 constexpr std::size_t kUsualHeaders = 12;
+
+}  // namespace
 
 const std::string* ParsedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -186,7 +187,7 @@ bool RequestParser::header_line(std::string_view line) {
     fail(400, "a control character in a header value");
     return false;
   }
-  // Room for a browser's usual dozen at once, not a reallocation every few.
+  // Room for all at once, not a reallocation every few.
   if (request_.headers.empty()) request_.headers.reserve(kUsualHeaders);
   request_.headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
   return true;
@@ -308,6 +309,22 @@ bool RequestParser::chunk_size_line(std::string_view line) {
   return true;
 }
 
+bool RequestParser::head_line(std::string_view line) {
+  if (phase_ == Phase::kRequestLine) {
+    // An empty line before a request is allowed (RFC 9112 §2.2).
+    return line.empty() || request_line(line);
+  }
+  if (phase_ == Phase::kHeaderLine) {
+    if (!line.empty()) return header_line(line);
+    head_done();  // the head is complete, refused, or followed by a body
+    return false;
+  }
+  // A trailer field is read past (they are not part of the request here).
+  if (!line.empty()) return true;
+  state_ = State::kComplete;
+  return false;
+}
+
 std::size_t RequestParser::feed(std::string_view input) {
   if (state_ == State::kError || state_ == State::kComplete) return 0;
   if (state_ == State::kHeaders) state_ = State::kNeedMore;
@@ -319,27 +336,9 @@ std::size_t RequestParser::feed(std::string_view input) {
       case Phase::kTrailerLine: {
         std::string_view line;
         if (!take_line(input, used, line)) return used;
-        // `line` may be a view of line_ (a line that came in pieces): line_
-        // is cleared for the next line only when this block is left.
-        struct ClearWhenDone {
-          std::string& line;
-          ~ClearWhenDone() { line.clear(); }
-        } clear_when_done{line_};
-        if (phase_ == Phase::kRequestLine) {
-          // An empty line before a request is allowed (RFC 9112 §2.2).
-          if (line.empty()) continue;
-          if (!request_line(line)) return used;
-        } else if (phase_ == Phase::kHeaderLine) {
-          if (line.empty()) {
-            head_done();  // the head is complete, refused, or followed by a body
-            return used;
-          }
-          if (!header_line(line)) return used;
-        } else if (line.empty()) {
-          state_ = State::kComplete;
-          return used;
-        }
-        // A trailer field is read past (they are not part of the request here).
+        bool go_on = head_line(line);
+        line_.clear();  // only now: `line` may be a view of it (a line that came in pieces)
+        if (!go_on) return used;
         break;
       }
       case Phase::kBody:

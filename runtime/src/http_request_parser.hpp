@@ -71,6 +71,8 @@ class RequestParser {
 
   // One line of the head, without its CRLF (bare LF is refused).
   bool take_line(std::string_view input, std::size_t& used, std::string_view& line);
+  // One whole line of the head or the trailers; false when feeding stops here.
+  bool head_line(std::string_view line);
   bool request_line(std::string_view line);
   bool header_line(std::string_view line);
   bool head_done();

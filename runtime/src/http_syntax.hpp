@@ -1,5 +1,5 @@
-// The character classes of HTTP fields (RFC 9110 §5), shared by the request
-// parser and the answer writer.
+// The character classes of HTTP fields (RFC 9110 §5) and their case-blind
+// comparisons, shared by the server's parser and writer and the client.
 #pragma once
 
 #include <algorithm>
