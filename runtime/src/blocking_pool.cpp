@@ -37,6 +37,11 @@ bool BlockingPool::submit(std::function<void()> job) {
   return true;
 }
 
+bool BlockingPool::busy() const {
+  std::lock_guard lock(mutex_);
+  return !jobs_.empty() || idle_ < live_;
+}
+
 void BlockingPool::thread_main() {
   std::unique_lock lock(mutex_);
   while (true) {

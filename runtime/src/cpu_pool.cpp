@@ -37,6 +37,21 @@ bool CpuPool::in_pool() const noexcept {
   return tls_pool == this;
 }
 
+bool CpuPool::quiescent() const noexcept {
+  // A worker counts itself a sleeper before its last look for work, and out
+  // again before it takes any: all asleep with nothing queued, read twice
+  // around the queues, means no worker held work in between — or one ran
+  // it to its end, whose effects (a coroutine scheduled on the loop) the
+  // caller checks after this.
+  auto all_asleep = [this] { return sleepers_.load(std::memory_order_seq_cst) == workers_.size(); };
+  if (!all_asleep()) return false;
+  if (injected_count_.load(std::memory_order_seq_cst) != 0) return false;
+  for (const auto& worker : workers_) {
+    if (!worker->deque.empty()) return false;
+  }
+  return all_asleep();
+}
+
 void CpuPool::schedule(std::coroutine_handle<> handle) noexcept {
   if (tls_pool == this) {
     workers_[tls_worker]->deque.push(handle.address());

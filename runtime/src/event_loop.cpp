@@ -140,6 +140,7 @@ void EventLoop::wait_for_events() {
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
     timeout_ms = ms <= 0 ? 0 : static_cast<int>(std::min<long long>(ms, 60'000));
   }
+  if (timeout_ms < 0 && fd_waiter_count_ == 0 && idle_check_) timeout_ms = idle_check_();
   // As many as nginx takes at once: a server with hundreds of busy
   // connections then needs one epoll_wait a round, not one per 64.
   constexpr int kMostEvents = 512;
@@ -157,7 +158,11 @@ void EventLoop::wait_for_events() {
     }
     auto* waiter = static_cast<FdWaiter*>(events[i].data.ptr);
     // One-shot: the registration is spent; forget it before calling back.
-    if (!waiter->persistent) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
+    if (!waiter->persistent) {
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
+      waiter->registered = false;
+      --fd_waiter_count_;
+    }
     waiter->ready(waiter, events[i].events);
   }
 }
@@ -324,10 +329,18 @@ void EventLoop::add_fd_waiter(FdWaiter* waiter) {
       throw_errno("epoll_ctl");
     }
   }
+  if (!waiter->registered) {
+    waiter->registered = true;
+    ++fd_waiter_count_;
+  }
 }
 
 void EventLoop::remove_fd_waiter(FdWaiter* waiter) noexcept {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
+  if (waiter->registered) {
+    waiter->registered = false;
+    --fd_waiter_count_;
+  }
 }
 
 }  // namespace taskrt

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "http_syntax.hpp"
 #include "taskrt/error.hpp"
@@ -91,6 +92,8 @@ struct HttpClient::Easy {
   bool headers_too_large = false;
   std::size_t header_bytes = 0;
   char error[CURL_ERROR_SIZE] = {};
+  // Added to the multi handle, and counted in in_flight_.
+  bool in_flight = false;
 
   // Bodies arrive decoded (gzip): the limit counts what the caller would get.
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
@@ -160,13 +163,6 @@ HttpClient::HttpClient(EventLoop& loop, HttpLimits limits) : loop_(loop), limits
   watch_.persistent = true;
   watch_.ready = &HttpClient::on_ready;
   watch_.owner = this;
-  try {
-    loop_.add_fd_waiter(&watch_);
-  } catch (...) {
-    curl_multi_cleanup(multi_);
-    ::close(epoll_fd_);
-    throw;
-  }
 }
 
 HttpClient::~HttpClient() {
@@ -217,6 +213,7 @@ HttpClient::Easy* HttpClient::take_easy() {
 
 void HttpClient::release(Easy* easy) noexcept {
   curl_multi_remove_handle(multi_, easy->handle);
+  if (std::exchange(easy->in_flight, false) && --in_flight_ == 0) loop_.remove_fd_waiter(&watch_);
   curl_slist_free_all(easy->headers);
   easy->headers = nullptr;
   easy->transfer->easy = nullptr;
@@ -293,6 +290,17 @@ void HttpClient::start(HttpTransfer* transfer) {
   if (CURLMcode code = curl_multi_add_handle(multi_, h); code != CURLM_OK) {
     release(easy);
     reject(curl_multi_strerror(code));
+  }
+  // The sockets are watched only while a transfer is in flight: an idle
+  // client's watch would keep the loop from ever finding a deadlock.
+  easy->in_flight = true;
+  if (in_flight_++ == 0) {
+    try {
+      loop_.add_fd_waiter(&watch_);
+    } catch (...) {
+      release(easy);
+      throw;
+    }
   }
 }
 

@@ -75,7 +75,8 @@ class HttpClient {
   HttpLimits limits_;
   CURLM* multi_ = nullptr;
   int epoll_fd_ = -1;
-  FdWaiter watch_;
+  FdWaiter watch_;  // registered while in_flight_ > 0
+  std::size_t in_flight_ = 0;
   TimerNode timer_;
   // The request headers of a request without headers of its own.
   curl_slist* no_expect_ = nullptr;

@@ -228,6 +228,7 @@ Task<void> run_with_clauses(const trt_task& task, void* args, void* result) {
   if (task.semaphore >= 0) {
     clause.semaphore = &semaphores()[static_cast<std::size_t>(task.semaphore)];
     clause.permits = task.permits;
+    clause.semaphore_site = task.semaphore_site;
   }
   if (task.rate_limit >= 0) clause.rate_limit = &rate_limits()[static_cast<std::size_t>(task.rate_limit)];
   if (task.timeout_ns >= 0) clause.timeout = std::chrono::nanoseconds(task.timeout_ns);
@@ -264,14 +265,14 @@ std::deque<SharedValue>& shared_values() {
   return all;
 }
 
-Task<void> hold(LoweredCall& call, Semaphore& semaphore, std::int64_t permits) {
-  Semaphore::Permit permit = co_await semaphore.acquire(permits);
+Task<void> hold(LoweredCall& call, Semaphore& semaphore, std::int64_t permits, const char* site) {
+  Semaphore::Permit permit = co_await semaphore.acquire(permits, site);
   if (!call.held) call.held = std::make_unique<std::vector<Semaphore::Permit>>();
   call.held->push_back(std::move(permit));
 }
 
-Task<void> hold(LoweredCall& call, Mutex& mutex) {
-  Semaphore::Permit permit = co_await mutex.lock();
+Task<void> hold(LoweredCall& call, Mutex& mutex, const char* site) {
+  Semaphore::Permit permit = co_await mutex.lock(site);
   if (!call.held) call.held = std::make_unique<std::vector<Semaphore::Permit>>();
   call.held->push_back(std::move(permit));
 }
@@ -281,18 +282,18 @@ Task<void> rethrow(std::exception_ptr error) {
   co_return;
 }
 
-Task<void> send_on(lowered::ChannelBox* box, lowered::Owned value) {
-  co_await box->channel.send(std::move(value));
+Task<void> send_on(lowered::ChannelBox* box, lowered::Owned value, const char* site) {
+  co_await box->channel.send(std::move(value), site);
 }
 
-Task<void> receive_from(lowered::ChannelBox* box, std::int64_t* out, std::int64_t* got) {
-  std::optional<lowered::Owned> value = co_await box->channel.recv();
+Task<void> receive_from(lowered::ChannelBox* box, std::int64_t* out, std::int64_t* got, const char* site) {
+  std::optional<lowered::Owned> value = co_await box->channel.recv(site);
   *got = value ? 1 : 0;
   if (value) *out = static_cast<std::int64_t>(value->take());
 }
 
-Task<void> wait_for(Event& event) {
-  co_await event.wait();
+Task<void> wait_for(Event& event, const char* site) {
+  co_await event.wait(site);
 }
 
 Task<void> run_flow(std::int32_t nodes, const Body* bodies, void* locals) {
@@ -773,9 +774,9 @@ void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* loc
   call_of(call).wait_for(taskrt::run_flow(nodes, static_cast<const taskrt::Body*>(node_bodies), locals));
 }
 
-void trt_await_node(void* call, void* flow, std::int32_t node) {
+void trt_await_node(void* call, void* flow, std::int32_t node, void* site) {
   auto& events = static_cast<taskrt::Flow*>(flow)->done;
-  call_of(call).wait_for(taskrt::wait_for(events[static_cast<std::size_t>(node)]));
+  call_of(call).wait_for(taskrt::wait_for(events[static_cast<std::size_t>(node)], static_cast<const char*>(site)));
 }
 
 void trt_node_done(void* flow, std::int32_t node) {
@@ -905,15 +906,16 @@ bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity
   });
 }
 
-void trt_await_send(void* call, void* channel, std::int64_t slot) {
+void trt_await_send(void* call, void* channel, std::int64_t slot, void* site) {
   auto* box = static_cast<taskrt::lowered::ChannelBox*>(channel);
   taskrt::lowered::Owned value(box->type->args[0], static_cast<std::uint64_t>(slot));
-  call_of(call).wait_for(taskrt::send_on(box, std::move(value)));
+  call_of(call).wait_for(taskrt::send_on(box, std::move(value), static_cast<const char*>(site)));
 }
 
-void trt_await_recv(void* call, void* channel, void* out, void* got) {
+void trt_await_recv(void* call, void* channel, void* out, void* got, void* site) {
   call_of(call).wait_for(taskrt::receive_from(static_cast<taskrt::lowered::ChannelBox*>(channel),
-                                              static_cast<std::int64_t*>(out), static_cast<std::int64_t*>(got)));
+                                              static_cast<std::int64_t*>(out), static_cast<std::int64_t*>(got),
+                                              static_cast<const char*>(site)));
 }
 
 void trt_channel_close(void* channel) {
@@ -949,14 +951,14 @@ void trt_shared_store(std::int32_t index, std::int64_t slot) {
   taskrt::lowered::release_slot(shared.type, old);
 }
 
-void trt_await_shared_lock(void* call, std::int32_t index) {
+void trt_await_shared_lock(void* call, std::int32_t index, void* site) {
   taskrt::SharedValue& shared = taskrt::shared_values()[static_cast<std::size_t>(index)];
-  call_of(call).wait_for(taskrt::hold(call_of(call), shared.writer));
+  call_of(call).wait_for(taskrt::hold(call_of(call), shared.writer, static_cast<const char*>(site)));
 }
 
-void trt_await_permits(void* call, std::int32_t semaphore, std::int64_t permits) {
+void trt_await_permits(void* call, std::int32_t semaphore, std::int64_t permits, void* site) {
   taskrt::Semaphore& held = taskrt::semaphores()[static_cast<std::size_t>(semaphore)];
-  call_of(call).wait_for(taskrt::hold(call_of(call), held, permits));
+  call_of(call).wait_for(taskrt::hold(call_of(call), held, permits, static_cast<const char*>(site)));
 }
 
 void trt_let_go(void* call) {

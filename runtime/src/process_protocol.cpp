@@ -87,6 +87,7 @@ std::exception_ptr decode_error(std::string_view payload) {
     case ErrorKind::kWorkerCrashed: return make<WorkerCrashedError>(message, trace);
     case ErrorKind::kArithmetic: return make<ArithmeticError>(message, trace);
     case ErrorKind::kValueError: return make<ValueError>(message, trace);
+    case ErrorKind::kDeadlock: return make<DeadlockError>(message, trace);
     case ErrorKind::kFailed: break;
   }
   return make<FailedError>(message, trace);

@@ -27,6 +27,23 @@ class RootObserver final : public detail::CompletionObserver {
   EventLoop& loop_;
 };
 
+// While another thread still works, the loop looks for a deadlock again this
+// often (ms): the other thread's last task may park without waking the loop.
+constexpr int kDeadlockRecheckMs = 100;
+// A report names this many waits, then counts the rest.
+constexpr std::size_t kDeadlockReportWaits = 20;
+
+std::string deadlock_report(const std::vector<std::string>& waits) {
+  std::string report = "no task can go on: " + std::to_string(waits.size()) +
+                       (waits.size() == 1 ? " task waits" : " tasks wait") +
+                       ", and nothing pending (a timer, I/O, other work) could wake one:";
+  for (std::size_t i = 0; i < waits.size() && i < kDeadlockReportWaits; ++i) report += "\n  " + waits[i];
+  if (waits.size() > kDeadlockReportWaits) {
+    report += "\n  … and " + std::to_string(waits.size() - kDeadlockReportWaits) + " more";
+  }
+  return report;
+}
+
 }  // namespace
 
 std::unique_ptr<Runtime> Runtime::create(const RuntimeOptions& options) {
@@ -45,6 +62,7 @@ Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
   }
   if (trace_out_ || options.stats) TaskRecorder::start();
   loop_ = EventLoop::create();
+  parked_ = std::make_unique<ParkedWaits>(*loop_);
   cpu_ = CpuPool::create(options.cpu_threads);
   blocking_ = BlockingPool::create(options.io_threads);
   if (!options.process_tasks.empty()) processes();
@@ -120,11 +138,34 @@ void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> han
   }
   promise.set_context(Context{this, loop_.get(), &root_token_});
   promise.set_observer(&observer);
+  deadlock_.reset();
+  if (options_.detect_deadlocks) loop_->set_idle_check([this] { return check_for_deadlock(); });
   loop_->schedule(handle);
   loop_->run();
-  // A new stop source for the next run(), so one cancel() does not poison it.
-  std::lock_guard lock(stop_mutex_);
-  stop_ = std::stop_source();
+  loop_->set_idle_check(nullptr);
+  {
+    // A new stop source for the next run(), so one cancel() does not poison it.
+    std::lock_guard lock(stop_mutex_);
+    stop_ = std::stop_source();
+  }
+  // Whatever the root made of its cancellation, the program deadlocked.
+  if (deadlock_) throw DeadlockError(*std::exchange(deadlock_, std::nullopt));
+}
+
+int Runtime::check_for_deadlock() {
+  if (deadlock_ || foreign_waits_.load(std::memory_order_acquire) > 0) return -1;
+  // A blocking job or a cpu task wakes the loop (queues its coroutine there)
+  // before it counts itself idle; so once both pools are idle, everything
+  // they did is in the loop's queue, which is read last. The blocking pool
+  // is asked again because a cpu task may have handed it a job meanwhile.
+  if (blocking_->busy() || !cpu_->quiescent() || blocking_->busy()) return kDeadlockRecheckMs;
+  if (loop_->has_remote_work()) return 0;
+  if (parked_->empty()) return -1;  // nothing waits: the root is about to end
+  deadlock_ = deadlock_report(parked_->describe());
+  // Every wait is on something that gives way to cancellation: the tasks
+  // unwind as at SIGINT, and run() then fails with the report.
+  cancel();
+  return 0;
 }
 
 }  // namespace taskrt

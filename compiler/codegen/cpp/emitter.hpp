@@ -15,6 +15,7 @@
 #include "compiler/codegen/cpp/emit_cpp.hpp"
 #include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/codegen/cpp/printer.hpp"
+#include "compiler/ir/wait_sites.hpp"
 #include "compiler/support/check.hpp"
 
 namespace taskc::codegen {
@@ -200,6 +201,10 @@ class CppEmitter {
   const ir::Program& program_;
   const source::SourceMap& sources_;
   const CppOptions& options_;
+  // What each wait is called in a deadlock report.
+  const ir::WaitSites wait_sites_{program_, sources_};
+  // The characters of a C++ string literal, quotes included: "a\"b".
+  static std::string quoted(std::string_view value);
   // Every record type the program uses (the builtin ones are emitted only then).
   void find_used_records();
   std::set<const ir::RecordDef*> used_records_;

@@ -45,8 +45,9 @@ std::string CppEmitter::call_task(const ir::Expr& e, bool await) {
     // The generated caller's side sends the call to a worker process.
     call = fmt::format("{}({})", identifier(callee.name), arguments(e));
   } else if (callee.is_extern && callee.kind == ir::TaskKind::kIo && !callee.blocking) {
-    // An extern io task is a C++ coroutine already.
-    call = fmt::format("{}({})", callee.extern_symbol, arguments(e));
+    // An extern io task is a C++ coroutine already, which may wait on
+    // anything: a foreign wait, never taken for a deadlock.
+    call = fmt::format("taskrt::foreign({}({}))", callee.extern_symbol, arguments(e));
   } else if (callee.is_extern && callee.blocking) {
     // The blocking pool runs it: capture the arguments by value, since a
     // cancelled caller may be gone before the call ends.
@@ -493,8 +494,12 @@ std::string CppEmitter::builtin(const ir::Expr& e) {
   auto first = [&] { return expr(*e.operands[0]); };
   switch (info.builtin) {
     // Channels are objects; conversions and attempt() have names of their own.
-    case ir::Builtin::kSend: return fmt::format("(co_await {}.send({}))", first(), expr(*e.operands[1]));
-    case ir::Builtin::kRecv: return fmt::format("(co_await {}.recv())", first());
+    case ir::Builtin::kSend:
+      return fmt::format("(co_await {}.send({}, {}))", first(), expr(*e.operands[1]),
+                         quoted(wait_sites_.send(*task_, *e.operands[0], e.span)));
+    case ir::Builtin::kRecv:
+      return fmt::format("(co_await {}.recv({}))", first(),
+                         quoted(wait_sites_.receive(*task_, *e.operands[0], e.span)));
     case ir::Builtin::kClose: return first() + ".close()";
     case ir::Builtin::kStr: return "taskrt::to_str(" + arguments(e) + ")";
     case ir::Builtin::kInt: return "taskrt::to_int(" + arguments(e) + ")";

@@ -47,28 +47,6 @@ std::string CppEmitter::field_identifier(const ir::RecordDef& record, const std:
 
 namespace {
 
-// The characters of a C++ string literal, quotes included: "a\"b".
-std::string quoted(const std::string& value) {
-  std::string out = "\"";
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '?': out += "\\?"; break;  // no trigraphs
-      default:
-        if (c < 0x20 || c >= 0x7f) {
-          // Octal escapes stop after three digits, unlike hex ones.
-          out += fmt::format("\\{:03o}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
-
 bool has_nul(const std::string& value) {
   return value.find('\0') != std::string::npos;
 }
@@ -116,6 +94,27 @@ std::string CppEmitter::line_directive(source::Span span) const {
   if (!options_.line_directives || !span.valid()) return {};
   const source::SourceFile& file = sources_.get(span.file);
   return fmt::format("#line {} \"{}\"", file.line_column(span.begin).line, escaped(file.path()));
+}
+
+std::string CppEmitter::quoted(std::string_view value) {
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '?': out += "\\?"; break;  // no trigraphs
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          // Octal escapes stop after three digits, unlike hex ones.
+          out += fmt::format("\\{:03o}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
 }
 
 std::string CppEmitter::escaped(std::string_view text) {

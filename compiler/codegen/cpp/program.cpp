@@ -261,8 +261,10 @@ void CppEmitter::flow_body(const ir::Task& task) {
       for (const ir::Edge& edge : node.deps) {
         std::string why =
             edge.kind == ir::EdgeKind::kEffect ? "order" : std::string(ir::edge_kind_name(edge.kind)) + " " + edge.via;
-        out_->print("co_await node_$from$_done_.wait();  // $why$",
-                    {{"from", std::to_string(edge.from)}, {"why", why}});
+        out_->print("co_await node_$from$_done_.wait($site$);  // $why$",
+                    {{"from", std::to_string(edge.from)},
+                     {"site", quoted(wait_sites_.flow_step(task, node, task.graph.nodes[edge.from]))},
+                     {"why", why}});
       }
       if (nested_returns && !node.deps.empty()) {
         out_->print("if (returned_) {\n  node_$id$_done_.set();\n  co_return;\n}", {{"id", std::to_string(node.id)}});
@@ -331,6 +333,7 @@ void CppEmitter::clauses_wrapper(const ir::Task& task) {
   if (task.semaphore) {
     clauses += ".semaphore = &" + identifier(program_.semaphore(*task.semaphore).name);
     if (task.permits != 1) clauses += fmt::format(", .permits = {}", task.permits);
+    clauses += ", .semaphore_site = " + quoted(wait_sites_.uses(task));
   }
   auto add = [&](const std::string& clause) { clauses += (clauses.empty() ? "" : ", ") + clause; };
   if (task.rate_limit) add(".rate_limit = &" + identifier(program_.rate_limit(*task.rate_limit).name));

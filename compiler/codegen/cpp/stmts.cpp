@@ -180,8 +180,10 @@ void CppEmitter::stmt(const ir::Stmt& s) {
       out_->line("{");
       {
         Printer::Indent indent(*out_);
-        out_->print("auto $p$ = co_await $s$.acquire();",
-                    {{"p", fresh("permit")}, {"s", identifier(program_.semaphore(s.semaphore).name)}});
+        out_->print("auto $p$ = co_await $s$.acquire(1, $site$);",
+                    {{"p", fresh("permit")},
+                     {"s", identifier(program_.semaphore(s.semaphore).name)},
+                     {"site", quoted(wait_sites_.with_semaphore(*task_, s.semaphore, s.span))}});
         block(s.body);
       }
       out_->line("}");
@@ -353,8 +355,11 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
     std::string value = fresh("received");
     out_->line("while (true) {");
     out_->indent();
-    out_->print("auto $v$ = co_await $ch$.recv();\nif (!$v$) break;\nauto $x$ = std::move(*$v$);",
-                {{"v", value}, {"ch", items}, {"x", declare(s.bindings[0])}});
+    out_->print("auto $v$ = co_await $ch$.recv($site$);\nif (!$v$) break;\nauto $x$ = std::move(*$v$);",
+                {{"v", value},
+                 {"ch", items},
+                 {"site", quoted(wait_sites_.receive(*task_, *s.value, s.span))},
+                 {"x", declare(s.bindings[0])}});
     out_->outdent();
   } else {
     // Iterate over a copy: the body may change the collection it walks.
@@ -432,7 +437,9 @@ void CppEmitter::with_shared(const ir::Stmt& s) {
   out_->line("{");
   {
     Printer::Indent indent(*out_);
-    out_->print("auto $g$ = co_await $n$.lock();\nauto $v$ = $n$.load();", {{"g", guard}, {"n", name}, {"v", value}});
+    out_->print(
+        "auto $g$ = co_await $n$.lock($site$);\nauto $v$ = $n$.load();",
+        {{"g", guard}, {"n", name}, {"site", quoted(wait_sites_.with_shared(*task_, s.shared, s.span))}, {"v", value}});
     held_shared_[s.shared] = value;
     open_shared_.emplace_back(name, value);
     block(s.body);

@@ -198,7 +198,8 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       body_->temporaries.push_back(channel);
       llvm::Value* value = to_slot(expr(*e.operands[1]), e.operands[1]->type);
       // The value is the channel's now, sent or (if the send fails) released.
-      abi("await_send", {body_->call, channel, value});
+      abi("await_send",
+          {body_->call, channel, value, string_constant(wait_sites_.send(*body_->task, *e.operands[0], e.span))});
       await_and_check();
       body_->temporaries.resize(held);
       abi("release", {channel});
@@ -208,7 +209,7 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
       llvm::Value* channel = expr(*e.operands[0]);
       std::size_t held = body_->temporaries.size();
       body_->temporaries.push_back(channel);
-      llvm::Value* got = receive(channel);
+      llvm::Value* got = receive(channel, wait_sites_.receive(*body_->task, *e.operands[0], e.span));
       body_->temporaries.resize(held);
       abi("release", {channel});
       // Some(value) or none.
@@ -296,12 +297,12 @@ llvm::Value* Lowering::change_in_place(const ir::Expr& e) {
 }
 
 // Waits for the next value of `channel`: true with it in received_, false
-// when the channel is closed and empty.
-llvm::Value* Lowering::receive(llvm::Value* channel) {
+// when the channel is closed and empty. `site` names the wait (WaitSites).
+llvm::Value* Lowering::receive(llvm::Value* channel, const std::string& site) {
   received_ = entry_alloca(builder_.getInt64Ty());
   llvm::Value* got = entry_alloca(builder_.getInt64Ty());
-  abi("await_recv",
-      {body_->call, channel, builder_.CreateBitCast(received_, ptr()), builder_.CreateBitCast(got, ptr())});
+  abi("await_recv", {body_->call, channel, builder_.CreateBitCast(received_, ptr()), builder_.CreateBitCast(got, ptr()),
+                     string_constant(site)});
   await_and_check();
   return builder_.CreateICmpNE(builder_.CreateLoad(builder_.getInt64Ty(), got), builder_.getInt64(0));
 }

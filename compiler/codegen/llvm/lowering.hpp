@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "compiler/codegen/llvm/emit_llvm.hpp"
+#include "compiler/ir/wait_sites.hpp"
 
 namespace taskc::codegen {
 
@@ -224,7 +225,7 @@ class Lowering {
                             const std::vector<llvm::Value*>& values, std::size_t held, const ir::Expr& e,
                             const std::vector<bool>& lent = {});
   llvm::Value* change_in_place(const ir::Expr& e);
-  llvm::Value* receive(llvm::Value* channel);
+  llvm::Value* receive(llvm::Value* channel, const std::string& site);
   void append_text(llvm::Value* text, llvm::Value* value, const ir::Type* type);
   llvm::Value* joined_text(const std::vector<const ir::Expr*>& pieces, const char* separator);
   llvm::Value* checked(llvm::Intrinsic::ID intrinsic, int op, llvm::Value* left, llvm::Value* right,
@@ -262,6 +263,8 @@ class Lowering {
   const ir::Program& program_;
   const source::SourceMap& sources_;
   const LlvmOptions& options_;
+  // What each wait is called in a deadlock report.
+  const ir::WaitSites wait_sites_{program_, sources_};
   llvm::LLVMContext& context_;
   llvm::Module& module_;
   llvm::IRBuilder<> builder_;

@@ -196,7 +196,7 @@ void Lowering::declare_abi() {
   // trt_task and trt_semaphore (lowered.hpp): a TaskSite (three pointers and
   // an int), then the body and the clauses.
   task_type_ = llvm::StructType::create(
-      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, p, p},
+      context_, {p, p, p, builder_.getInt32Ty(), p, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, p, p, p},
       "trt_task");
   semaphore_type_ = llvm::StructType::create(context_, {p, i64, i64}, "trt_semaphore");
   type_type_ = llvm::StructType::create(context_, {i64, i64, p, p, p, p}, "trt_type");
@@ -280,6 +280,8 @@ void Lowering::define_descriptors() {
         param_types(task),
         task.result->is(ir::TypeKind::kVoid) ? static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr()))
                                              : descriptor(task.result),
+        task.semaphore ? string_constant(wait_sites_.uses(task))
+                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
     };
     task_descriptors_[i]->setInitializer(llvm::ConstantStruct::get(task_type_, fields));
   }
@@ -605,7 +607,8 @@ llvm::Function* Lowering::define_node(const ir::Task& flow, const ir::FlowNode& 
   body.node = node.id;
   start_body(false);
   for (const ir::Edge& edge : node.deps) {
-    abi("await_node", {body.call, body.flow, builder_.getInt32(edge.from)});
+    abi("await_node", {body.call, body.flow, builder_.getInt32(edge.from),
+                       string_constant(wait_sites_.flow_step(flow, node, flow.graph.nodes[edge.from]))});
     await_and_check();
   }
   if (!node.deps.empty()) {

@@ -25,13 +25,15 @@ void Lowering::with_stmt(const ir::Stmt& s) {
   std::uint32_t index = is_shared ? s.shared.index : s.semaphore.index;
   if (is_shared) {
     shared_type = program_.shared_value(s.shared).type;
-    abi("await_shared_lock", {body_->call, builder_.getInt32(index)});
+    abi("await_shared_lock", {body_->call, builder_.getInt32(index),
+                              string_constant(wait_sites_.with_shared(*body_->task, s.shared, s.span))});
     await_and_check();
     copy = entry_alloca(type(shared_type));
     builder_.CreateStore(from_slot(abi("shared_load", {builder_.getInt32(index)}), shared_type), copy);
     body_->held_shared[index] = copy;
   } else {
-    abi("await_permits", {body_->call, builder_.getInt32(index), builder_.getInt64(1)});
+    abi("await_permits", {body_->call, builder_.getInt32(index), builder_.getInt64(1),
+                          string_constant(wait_sites_.with_semaphore(*body_->task, s.semaphore, s.span))});
     await_and_check();
   }
   // Completing the block (also by return, break or continue) stores the
@@ -364,7 +366,7 @@ void Lowering::for_channel(const ir::Stmt& s) {
   llvm::BasicBlock* after = block("endfor");
   builder_.CreateBr(head);
   builder_.SetInsertPoint(head);
-  llvm::Value* got = receive(channel);
+  llvm::Value* got = receive(channel, wait_sites_.receive(*body_->task, *s.value, s.span));
   llvm::Value* received = received_;
   builder_.CreateCondBr(got, loop, after);
   builder_.SetInsertPoint(loop);

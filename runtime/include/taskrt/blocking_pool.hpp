@@ -29,6 +29,10 @@ class BlockingPool {
   void shutdown();
 
   unsigned live_threads() const;
+  // Whether a job is queued or running (or a thread is just starting). A
+  // job's thread counts itself idle only after the job has ended, so once
+  // this is false the jobs' wake-ups are already queued where they go.
+  bool busy() const;
   unsigned max_threads() const noexcept { return max_threads_; }
 
  private:

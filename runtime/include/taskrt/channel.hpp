@@ -22,6 +22,7 @@
 #include <string>
 
 #include "taskrt/error.hpp"
+#include "taskrt/parked_waits.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -117,7 +118,7 @@ class Channel {
 
   class [[nodiscard]] SendAwaiter {
    public:
-    SendAwaiter(State& state, T value) : state_(state) {
+    SendAwaiter(State& state, T value, const char* site) : state_(state), site_(site) {
       waiter_.state = &state;
       waiter_.value.emplace(std::move(value));
     }
@@ -132,6 +133,7 @@ class Channel {
         if (try_locked()) return false;
         state_.senders.push(&waiter_);
       }
+      parking_.enter(context, site_, state_.capacity == 0 ? "nobody receives" : "full");
       on_stop_.emplace(context.stop_token(), StopHandler{&waiter_, &state_.senders});
       std::lock_guard lock(state_.mutex);
       waiter_.arming = false;
@@ -139,6 +141,7 @@ class Channel {
     }
     void await_resume() {
       on_stop_.reset();
+      parking_.leave();
       if (waiter_.status == Waiter::Status::kCancelled) throw CancelledError("cancelled while sending");
       if (waiter_.status == Waiter::Status::kClosed) throw FailedError("send on a closed channel");
     }
@@ -172,13 +175,15 @@ class Channel {
     }
 
     State& state_;
+    const char* const site_;
     Waiter waiter_;
     std::optional<std::stop_callback<StopHandler>> on_stop_;
+    Parking parking_;
   };
 
   class [[nodiscard]] RecvAwaiter {
    public:
-    RecvAwaiter(State& state, bool work) : state_(state), work_(work) {
+    RecvAwaiter(State& state, bool work, const char* site) : state_(state), work_(work), site_(site) {
       waiter_.state = &state;
       waiter_.work = work;
     }
@@ -196,6 +201,7 @@ class Channel {
         if (try_locked()) return false;
         state_.receivers.push(&waiter_);
       }
+      parking_.enter(context, site_, "empty");
       on_stop_.emplace(context.stop_token(), StopHandler{&waiter_, &state_.receivers});
       std::lock_guard lock(state_.mutex);
       waiter_.arming = false;
@@ -203,6 +209,7 @@ class Channel {
     }
     std::optional<T> await_resume() {
       on_stop_.reset();
+      parking_.leave();
       if (waiter_.status == Waiter::Status::kCancelled) throw CancelledError("cancelled while receiving");
       return std::move(waiter_.value);
     }
@@ -240,20 +247,23 @@ class Channel {
 
     State& state_;
     const bool work_;
+    const char* const site_;
     Waiter waiter_;
     std::optional<std::stop_callback<StopHandler>> on_stop_;
+    Parking parking_;
   };
 
   // Suspends while full; throws FailedError if the channel is closed.
-  SendAwaiter send(T value) { return SendAwaiter(*state_, std::move(value)); }
+  // `site` names the wait in a deadlock report (ParkedWait::site).
+  SendAwaiter send(T value, const char* site = nullptr) { return SendAwaiter(*state_, std::move(value), site); }
   // Suspends while empty; nullopt once closed and drained.
-  RecvAwaiter recv() { return RecvAwaiter(*state_, false); }
+  RecvAwaiter recv(const char* site = nullptr) { return RecvAwaiter(*state_, false, site); }
 
   // As a work queue (Python's Queue.get() and task_done(), join() built in):
   // recv_work() takes a value that counts as work in progress until
   // work_done(); once the channel is empty with no work in progress, nothing
   // can add to it any more, so it closes and recv_work() gives nullopt.
-  RecvAwaiter recv_work() { return RecvAwaiter(*state_, true); }
+  RecvAwaiter recv_work(const char* site = nullptr) { return RecvAwaiter(*state_, true, site); }
   void work_done() {
     std::lock_guard lock(state_->mutex);
     if (state_->busy > 0) --state_->busy;

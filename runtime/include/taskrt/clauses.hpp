@@ -19,6 +19,8 @@ namespace taskrt {
 struct TaskClauses {
   Semaphore* semaphore = nullptr;
   std::int64_t permits = 1;
+  // Names the semaphore's wait in a deadlock report (ParkedWait::site).
+  const char* semaphore_site = nullptr;
   RateLimit* rate_limit = nullptr;
   std::optional<Duration> timeout;
   std::optional<RetryPolicy> retry;
@@ -34,7 +36,8 @@ using AttemptTask = decltype(std::declval<MakeAttempt&>()(std::int64_t{1}));
 template <typename MakeAttempt>
 AttemptTask<MakeAttempt> one_attempt(const TaskClauses& clauses, MakeAttempt& make_attempt, std::int64_t attempt) {
   std::optional<Semaphore::Permit> permit;
-  if (clauses.semaphore != nullptr) permit.emplace(co_await clauses.semaphore->acquire(clauses.permits));
+  if (clauses.semaphore != nullptr)
+    permit.emplace(co_await clauses.semaphore->acquire(clauses.permits, clauses.semaphore_site));
   if (clauses.rate_limit != nullptr) co_await clauses.rate_limit->acquire();
   auto work = make_attempt(attempt);
   if (clauses.timeout) {

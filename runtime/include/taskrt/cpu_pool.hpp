@@ -43,6 +43,10 @@ class CpuPool final : public Executor {
   unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
   // Whether the calling thread is one of this pool's workers.
   bool in_pool() const noexcept;
+  // Whether every worker sleeps and no coroutine is queued: nothing runs on
+  // the pool until someone schedules. Exact only when every thread that
+  // could schedule here is idle (the deadlock check); otherwise a hint.
+  bool quiescent() const noexcept;
 
  private:
   explicit CpuPool(unsigned threads);

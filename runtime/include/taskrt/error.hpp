@@ -91,6 +91,11 @@ class ValueError : public Error {
  public:
   explicit ValueError(std::string message) : Error(ErrorKind::kValueError, std::move(message)) {}
 };
+// Every task waits on another and nothing can wake one (parked_waits.hpp).
+class DeadlockError : public Error {
+ public:
+  explicit DeadlockError(std::string message) : Error(ErrorKind::kDeadlock, std::move(message)) {}
+};
 
 // The kind of any exception: an Error's own kind; any other C++ exception is
 // `Failed` (an extern task's C++ exception, per the language).

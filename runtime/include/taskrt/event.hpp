@@ -11,6 +11,7 @@
 #include <optional>
 #include <stop_token>
 
+#include "taskrt/parked_waits.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -23,7 +24,7 @@ class Event {
 
   class [[nodiscard]] WaitAwaiter {
    public:
-    explicit WaitAwaiter(Event& event) noexcept : event_(event) {}
+    WaitAwaiter(Event& event, const char* site) noexcept : event_(event), site_(site) {}
     WaitAwaiter(const WaitAwaiter&) = delete;
 
     bool await_ready() noexcept { return event_.is_set(); }
@@ -38,6 +39,7 @@ class Event {
         if (event_.set_) return false;
         event_.push(this);
       }
+      parking_.enter(context, site_, nullptr);
       on_stop_.emplace(context.stop_token(), StopHandler{this});
       std::lock_guard lock(event_.mutex_);
       arming_ = false;
@@ -46,6 +48,7 @@ class Event {
 
     void await_resume() {
       on_stop_.reset();
+      parking_.leave();
       if (status_ == Status::kCancelled) throw CancelledError("cancelled while waiting");
     }
 
@@ -58,6 +61,8 @@ class Event {
     };
 
     Event& event_;
+    const char* const site_;
+    Parking parking_;
     std::coroutine_handle<> handle_;
     Executor* executor_ = nullptr;
     std::optional<std::stop_callback<StopHandler>> on_stop_;
@@ -68,7 +73,8 @@ class Event {
     WaitAwaiter* previous_ = nullptr;
   };
 
-  WaitAwaiter wait() noexcept { return WaitAwaiter(*this); }
+  // `site` names the wait in a deadlock report (ParkedWait::site).
+  WaitAwaiter wait(const char* site = nullptr) noexcept { return WaitAwaiter(*this, site); }
 
   void set() noexcept {
     std::lock_guard lock(mutex_);

@@ -71,6 +71,8 @@ struct FdWaiter {
   void (*ready)(FdWaiter* self, std::uint32_t events) = nullptr;
   // For the owner's use in `ready`, typically a pointer back to itself.
   void* owner = nullptr;
+  // The loop's bookkeeping: whether epoll holds this registration.
+  bool registered = false;
 };
 
 class EventLoop final : public Executor {
@@ -100,6 +102,14 @@ class EventLoop final : public Executor {
   // `waiter->persistent`; throws IoError.
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
+  std::size_t watched_fds() const noexcept { return fd_waiter_count_; }
+  // Whether other threads have queued work the loop has not taken yet.
+  bool has_remote_work() const noexcept { return remote_pending_.load(); }
+  // Set before run(): asked on the loop thread whenever the loop would sleep
+  // with nothing of its own that could wake it — no ready coroutine, timer or
+  // watched descriptor. It returns how long to sleep before asking again, in
+  // milliseconds (-1: until woken). The runtime's deadlock check.
+  void set_idle_check(std::function<int()> check) { idle_check_ = std::move(check); }
   // Calls waiter->cancel (on this thread, later) when `scope` is stopped.
   void add_cancel_waiter(CancelWaiter* waiter, const std::stop_token* scope);
   // Does nothing if the waiter was already cancelled or removed.
@@ -155,6 +165,8 @@ class EventLoop final : public Executor {
   std::vector<HeapEntry> heap_;
   std::unordered_map<Clock::rep, Lane> lanes_;
   std::size_t timer_count_ = 0;
+  std::size_t fd_waiter_count_ = 0;
+  std::function<int()> idle_check_;
   // Keyed by the scope's token, which outlives every task in the scope; the
   // generation tells a scope from a later one at the same address.
   std::unordered_map<const std::stop_token*, CancelScope> cancel_scopes_;

@@ -45,6 +45,8 @@ struct trt_task {
   std::int64_t param_count;
   const trt_type* const* param_types;
   const trt_type* result_type;
+  // Names the wait for the semaphore in a deadlock report (null: none).
+  const char* semaphore_site;
 };
 
 struct trt_rate_limit {

@@ -8,6 +8,7 @@
 // or the destructor stops every pool and wakes every thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -24,6 +25,7 @@
 #include "taskrt/blocking_pool.hpp"
 #include "taskrt/cpu_pool.hpp"
 #include "taskrt/event_loop.hpp"
+#include "taskrt/parked_waits.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/task.hpp"
 
@@ -75,6 +77,12 @@ struct RuntimeOptions {
   // `--seed N`: the random generators' seed (random.hpp).
   std::optional<std::uint64_t> seed;
   ServerLimits server;
+  // Fail the root task with DeadlockError when every task waits on another
+  // and nothing else can wake one (docs/runtime.md, "Deadlocks"). C++ code
+  // that suspends a task on something of its own — a thread, a library's
+  // callback — holds a ForeignWait while it does, or it could be taken for
+  // a deadlock.
+  bool detect_deadlocks = true;
   // A request to stop from outside (InterruptWatcher::token()): start-up,
   // which can take seconds with many worker processes, then ends with
   // CancelledError.
@@ -111,15 +119,29 @@ class Runtime {
   const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
+  // The tasks parked on channels, semaphores, locks and flow steps.
+  ParkedWaits& parked_waits() noexcept { return *parked_; }
+  // Waits the runtime cannot see the end of (ForeignWait): while any is
+  // pending, no deadlock is declared.
+  void begin_foreign_wait() noexcept { foreign_waits_.fetch_add(1, std::memory_order_relaxed); }
+  void end_foreign_wait() noexcept { foreign_waits_.fetch_sub(1, std::memory_order_release); }
+
  private:
   explicit Runtime(const RuntimeOptions& options);
   void run_root(detail::PromiseBase& promise, std::coroutine_handle<> handle);
 
   void finish_recording();
+  // The loop's idle check: the sleep before asking again (-1: none needed).
+  int check_for_deadlock();
 
   RuntimeOptions options_;
   std::unique_ptr<std::ofstream> trace_out_;
   std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<ParkedWaits> parked_;
+  std::atomic<int> foreign_waits_{0};
+  // Set on the loop thread when a deadlock is found: the report the root
+  // fails with once cancellation has unwound every task.
+  std::optional<std::string> deadlock_;
   std::unique_ptr<CpuPool> cpu_;
   std::unique_ptr<BlockingPool> blocking_;
   std::unique_ptr<ProcessPool> processes_;

@@ -15,6 +15,7 @@
 #include <stop_token>
 #include <utility>
 
+#include "taskrt/parked_waits.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -52,7 +53,9 @@ class Semaphore {
 
   class [[nodiscard]] AcquireAwaiter {
    public:
-    AcquireAwaiter(Semaphore& semaphore, std::int64_t count) noexcept : semaphore_(semaphore), count_(count) {}
+    // `site` and `state` describe the wait in a deadlock report (ParkedWait).
+    AcquireAwaiter(Semaphore& semaphore, std::int64_t count, const char* site, const char* state) noexcept
+        : semaphore_(semaphore), count_(count), site_(site), state_text_(state) {}
     AcquireAwaiter(const AcquireAwaiter&) = delete;
 
     bool await_ready() noexcept { return semaphore_.try_acquire(count_); }
@@ -64,12 +67,14 @@ class Semaphore {
       executor_ = context.executor;
       stop_ = context.stop_token();
       if (!semaphore_.enqueue(this)) return false;  // granted while queueing
+      parking_.enter(context, site_, state_text_);
       on_stop_.emplace(context.stop_token(), StopHandler{this});
       return semaphore_.finish_arming(this);
     }
 
     Permit await_resume() {
       on_stop_.reset();
+      parking_.leave();
       if (state_ == State::kCancelled) throw CancelledError("cancelled while waiting for a semaphore");
       Permit permit(&semaphore_, count_);
       // Cancelled just as the permits arrived: give them back, do not run.
@@ -91,6 +96,9 @@ class Semaphore {
 
     Semaphore& semaphore_;
     const std::int64_t count_;
+    const char* const site_;
+    const char* const state_text_;
+    Parking parking_;
     std::coroutine_handle<> handle_;
     Executor* executor_ = nullptr;
     std::stop_token stop_;
@@ -103,7 +111,9 @@ class Semaphore {
   };
 
   // Suspends until `count` permits are free and it is this waiter's turn.
-  AcquireAwaiter acquire(std::int64_t count = 1) noexcept { return AcquireAwaiter(*this, count); }
+  AcquireAwaiter acquire(std::int64_t count = 1, const char* site = nullptr) noexcept {
+    return AcquireAwaiter(*this, count, site, "no permit free");
+  }
   // Takes `count` permits if that needs no waiting (and nobody is queued).
   bool try_acquire(std::int64_t count = 1) noexcept;
   void release(std::int64_t count = 1) noexcept;
@@ -133,7 +143,9 @@ class Mutex {
  public:
   Mutex() noexcept = default;
   // co_await mutex.lock() gives a Guard that unlocks when destroyed.
-  Semaphore::AcquireAwaiter lock() noexcept { return semaphore_.acquire(1); }
+  Semaphore::AcquireAwaiter lock(const char* site = nullptr) noexcept {
+    return Semaphore::AcquireAwaiter(semaphore_, 1, site, "held");
+  }
   bool try_lock() noexcept { return semaphore_.try_acquire(1); }
   void unlock() noexcept { semaphore_.release(1); }
   using Guard = Semaphore::Permit;

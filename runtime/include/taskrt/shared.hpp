@@ -28,7 +28,8 @@ class Shared {
     value_ = std::move(value);
   }
   // co_await shared.lock() for the duration of a `with` block.
-  Semaphore::AcquireAwaiter lock() noexcept { return writer_.lock(); }
+  // `site` names the wait in a deadlock report (ParkedWait::site).
+  Semaphore::AcquireAwaiter lock(const char* site = nullptr) noexcept { return writer_.lock(site); }
 
  private:
   Mutex writer_;

@@ -17,6 +17,7 @@
 #include "taskrt/fallback.hpp"
 #include "taskrt/fd_wait.hpp"
 #include "taskrt/files.hpp"
+#include "taskrt/foreign_wait.hpp"
 #include "taskrt/format.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"

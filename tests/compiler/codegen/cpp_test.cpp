@@ -113,8 +113,9 @@ io task f(ch: channel[int]) -> int {
     return one(2)
 })");
   CHECK(has(cpp, "(co_await taskrt::sleep(1ms));"));
-  CHECK(has(cpp, "(co_await ch.send(std::int64_t{1}));"));
-  CHECK(has(cpp, "(co_await ch.recv())"));
+  // Each wait names itself for a deadlock report: task, wait, line.
+  CHECK(has(cpp, R"x((co_await ch.send(std::int64_t{1}, "task f: send on channel `ch` (t.task:5)"));)x"));
+  CHECK(has(cpp, R"x((co_await ch.recv("task f: receive on channel `ch` (t.task:6)")))x"));
   CHECK(has(cpp, "ch.close();"));
   CHECK(has(cpp, R"(taskrt::to_str(taskrt::len(std::string("abc"))))"));
   CHECK(has(cpp, "co_return (co_await one(std::int64_t{2}));"));

@@ -73,13 +73,13 @@ taskrt::Task<void> limited_attempt_(std::int64_t attempt_number_) {
   try {
 #line 26 "tests/golden/run/clauses.task"
     {
-      auto guard_1_ = co_await running.lock();
+      auto guard_1_ = co_await running.lock("task limited: `with running` (tests/golden/run/clauses.task:26)");
       auto running_2_ = running.load();
 #line 27 "tests/golden/run/clauses.task"
       running_2_ = taskrt::checked_add(running_2_, std::int64_t{1});
 #line 28 "tests/golden/run/clauses.task"
       {
-        auto guard_3_ = co_await most.lock();
+        auto guard_3_ = co_await most.lock("task limited: `with most` (tests/golden/run/clauses.task:28)");
         auto most_4_ = most.load();
 #line 28 "tests/golden/run/clauses.task"
         if (running_2_ > most_4_) {
@@ -94,7 +94,7 @@ taskrt::Task<void> limited_attempt_(std::int64_t attempt_number_) {
     (co_await taskrt::sleep(20ms));
 #line 31 "tests/golden/run/clauses.task"
     {
-      auto guard_5_ = co_await running.lock();
+      auto guard_5_ = co_await running.lock("task limited: `with running` (tests/golden/run/clauses.task:31)");
       auto running_6_ = running.load();
 #line 31 "tests/golden/run/clauses.task"
       running_6_ = taskrt::checked_sub(running_6_, std::int64_t{1});
@@ -111,7 +111,8 @@ taskrt::Task<void> limited_attempt_(std::int64_t attempt_number_) {
 
 // io limited  uses pair
 taskrt::Task<void> limited() {
-  taskrt::TaskClauses clauses_{.semaphore = &pair};
+  taskrt::TaskClauses clauses_{.semaphore = &pair,
+                               .semaphore_site = "task limited: `uses pair` (tests/golden/run/clauses.task:25)"};
   auto attempt_ = [&](std::int64_t number_) { return attempts_::limited_attempt_(number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
@@ -130,7 +131,9 @@ taskrt::Task<void> main() {
     };
     // try { print(slow()) } catch e { print("slow c...
     auto node_1_ = [&]() -> taskrt::Task<void> {
-      co_await node_0_done_.wait();  // order
+      co_await node_0_done_.wait(
+          "flow main: `try { print(slow()) } catch e { print(\"slow c...` (tests/golden/run/clauses.task:36) waits for "
+          "`print(\"succeeded on attempt\", flaky())`");  // order
 #line 36 "tests/golden/run/clauses.task"
       std::exception_ptr error_7_;
       try {
@@ -153,7 +156,9 @@ taskrt::Task<void> main() {
     };
     // gather limited() for i in 0..6
     auto node_2_ = [&]() -> taskrt::Task<void> {
-      co_await node_1_done_.wait();  // order
+      co_await node_1_done_.wait(
+          "flow main: `gather limited() for i in 0..6` (tests/golden/run/clauses.task:37) waits for `try { "
+          "print(slow()) } catch e { print(\"slow c...`");  // order
 #line 37 "tests/golden/run/clauses.task"
       auto each_8_ = [&](std::int64_t i) { return limited(); };
       (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{6}, false), each_8_, std::int64_t{0},
@@ -163,7 +168,9 @@ taskrt::Task<void> main() {
     };
     // print("most at once:", most)
     auto node_3_ = [&]() -> taskrt::Task<void> {
-      co_await node_2_done_.wait();  // order
+      co_await node_2_done_.wait(
+          "flow main: `print(\"most at once:\", most)` (tests/golden/run/clauses.task:38) waits for `gather limited() "
+          "for i in 0..6`");  // order
 #line 38 "tests/golden/run/clauses.task"
       taskrt::print(std::string("most at once:"), most.load());
       node_3_done_.set();

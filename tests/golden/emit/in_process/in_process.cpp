@@ -230,7 +230,9 @@ taskrt::Task<void> main() {
     };
     // print(summarize(["a", "b", "c"], [1, 2, 3], t...
     auto node_1_ = [&]() -> taskrt::Task<void> {
-      co_await node_0_done_.wait();  // data tags
+      co_await node_0_done_.wait(
+          "flow main: `print(summarize([\"a\", \"b\", \"c\"], [1, 2, 3], t...` (tests/golden/run/in_process.task:54) "
+          "waits for `let tags = {\"x\": 1.5}`");  // data tags
 #line 54 "tests/golden/run/in_process.task"
       taskrt::print((co_await summarize(
           taskrt::make_list<std::string>(std::string("a"), std::string("b"), std::string("c")),
@@ -240,7 +242,9 @@ taskrt::Task<void> main() {
     };
     // greet()
     auto node_2_ = [&]() -> taskrt::Task<void> {
-      co_await node_1_done_.wait();  // order
+      co_await node_1_done_.wait(
+          "flow main: `greet()` (tests/golden/run/in_process.task:55) waits for `print(summarize([\"a\", \"b\", "
+          "\"c\"], [1, 2, 3], t...`");  // order
 #line 55 "tests/golden/run/in_process.task"
       (co_await greet());
       node_2_done_.set();
@@ -248,7 +252,9 @@ taskrt::Task<void> main() {
     };
     // try { print(checked(-1)) } catch e { print("c...
     auto node_3_ = [&]() -> taskrt::Task<void> {
-      co_await node_2_done_.wait();  // order
+      co_await node_2_done_.wait(
+          "flow main: `try { print(checked(-1)) } catch e { print(\"c...` (tests/golden/run/in_process.task:56) waits "
+          "for `greet()`");  // order
 #line 56 "tests/golden/run/in_process.task"
       std::exception_ptr error_3_;
       try {
@@ -271,7 +277,9 @@ taskrt::Task<void> main() {
     };
     // try { print(checked(2)) } catch Arithmetic { ...
     auto node_4_ = [&]() -> taskrt::Task<void> {
-      co_await node_3_done_.wait();  // order
+      co_await node_3_done_.wait(
+          "flow main: `try { print(checked(2)) } catch Arithmetic { ...` (tests/golden/run/in_process.task:57) waits "
+          "for `try { print(checked(-1)) } catch e { print(\"c...`");  // order
 #line 57 "tests/golden/run/in_process.task"
       std::exception_ptr error_4_;
       try {
@@ -293,7 +301,9 @@ taskrt::Task<void> main() {
     };
     // print("crash_once retried:", crash_once(21))
     auto node_5_ = [&]() -> taskrt::Task<void> {
-      co_await node_4_done_.wait();  // order
+      co_await node_4_done_.wait(
+          "flow main: `print(\"crash_once retried:\", crash_once(21))` (tests/golden/run/in_process.task:58) waits for "
+          "`try { print(checked(2)) } catch Arithmetic { ...`");  // order
 #line 58 "tests/golden/run/in_process.task"
       taskrt::print(std::string("crash_once retried:"), (co_await crash_once(std::int64_t{21})));
       node_5_done_.set();
@@ -301,7 +311,9 @@ taskrt::Task<void> main() {
     };
     // print("spin stopped:", spin(1000000000000) ti...
     auto node_6_ = [&]() -> taskrt::Task<void> {
-      co_await node_5_done_.wait();  // order
+      co_await node_5_done_.wait(
+          "flow main: `print(\"spin stopped:\", spin(1000000000000) ti...` (tests/golden/run/in_process.task:59) waits "
+          "for `print(\"crash_once retried:\", crash_once(21))`");  // order
 #line 59 "tests/golden/run/in_process.task"
       taskrt::print(
           std::string("spin stopped:"),
@@ -311,7 +323,9 @@ taskrt::Task<void> main() {
     };
     // print("attempts", third_time(0))
     auto node_7_ = [&]() -> taskrt::Task<void> {
-      co_await node_6_done_.wait();  // order
+      co_await node_6_done_.wait(
+          "flow main: `print(\"attempts\", third_time(0))` (tests/golden/run/in_process.task:60) waits for "
+          "`print(\"spin stopped:\", spin(1000000000000) ti...`");  // order
 #line 60 "tests/golden/run/in_process.task"
       taskrt::print(std::string("attempts"), (co_await third_time(std::int64_t{0})));
       node_7_done_.set();
@@ -319,7 +333,9 @@ taskrt::Task<void> main() {
     };
     // print("squares", gather square(i) for i in 0....
     auto node_8_ = [&]() -> taskrt::Task<void> {
-      co_await node_7_done_.wait();  // order
+      co_await node_7_done_.wait(
+          "flow main: `print(\"squares\", gather square(i) for i in 0....` (tests/golden/run/in_process.task:61) waits "
+          "for `print(\"attempts\", third_time(0))`");  // order
 #line 61 "tests/golden/run/in_process.task"
       auto each_5_ = [&](std::int64_t i) { return square(i); };
       taskrt::print(std::string("squares"),

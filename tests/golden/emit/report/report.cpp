@@ -30,7 +30,8 @@ taskrt::Task<std::int64_t> fetch_data_attempt_(std::int64_t x, std::int64_t atte
 
 // io fetch_data  uses net  timeout 2s
 taskrt::Task<std::int64_t> fetch_data(std::int64_t x) {
-  taskrt::TaskClauses clauses_{.semaphore = &net, .timeout = 2s};
+  taskrt::TaskClauses clauses_{
+      .semaphore = &net, .semaphore_site = "task fetch_data: `uses net` (examples/report.task:11)", .timeout = 2s};
   auto attempt_ = [&](std::int64_t number_) { return attempts_::fetch_data_attempt_(x, number_); };
   co_return co_await taskrt::with_clauses(clauses_, attempt_);
 }
@@ -82,8 +83,10 @@ taskrt::Task<void> main() {
     };
     // let c = crunch(a + b)
     auto node_2_ = [&]() -> taskrt::Task<void> {
-      co_await node_0_done_.wait();  // data a
-      co_await node_1_done_.wait();  // data b
+      co_await node_0_done_.wait(
+          "flow main: `let c = crunch(a + b)` (examples/report.task:25) waits for `let a = fetch_data(1)`");  // data a
+      co_await node_1_done_.wait(
+          "flow main: `let c = crunch(a + b)` (examples/report.task:25) waits for `let b = fetch_data(2)`");  // data b
 #line 25 "examples/report.task"
       c.emplace((co_await crunch(taskrt::checked_add((*a), (*b)))));
       node_2_done_.set();
@@ -91,7 +94,8 @@ taskrt::Task<void> main() {
     };
     // print(c)
     auto node_3_ = [&]() -> taskrt::Task<void> {
-      co_await node_2_done_.wait();  // data c
+      co_await node_2_done_.wait(
+          "flow main: `print(c)` (examples/report.task:26) waits for `let c = crunch(a + b)`");  // data c
 #line 26 "examples/report.task"
       taskrt::print((*c));
       node_3_done_.set();
