@@ -117,7 +117,8 @@ class EventLoop final : public Executor {
 
  private:
   EventLoop(int epoll_fd, int wake_fd);
-  void run_ready();
+  // Runs what is ready now; returns how many coroutines it resumed.
+  std::size_t run_ready();
   void fire_timers();
   void wait_for_events();
   void wake() noexcept;
