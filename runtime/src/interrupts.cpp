@@ -18,6 +18,7 @@ sigset_t interrupt_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGQUIT);
   return set;
 }
 
@@ -58,6 +59,11 @@ void InterruptWatcher::run() {
     if (::read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
     int signal = static_cast<int>(info.ssi_signo);
     std::lock_guard lock(mutex_);
+    if (signal == SIGQUIT) {
+      // Not an interrupt: the program reports what it waits on, and goes on.
+      if (runtime_ != nullptr) runtime_->report_waits();
+      continue;
+    }
     int none = 0;
     if (!received_.compare_exchange_strong(none, signal)) {
       // The second interrupt: do not wait for cancellation. Worker processes

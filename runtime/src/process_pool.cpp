@@ -116,9 +116,12 @@ void ProcessPool::spawn(Worker& worker) {
   ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawnattr_t attributes;
   ::posix_spawnattr_init(&attributes);
-  // The runtime's threads may block signals (SIGINT handling); workers start clean.
+  // The runtime's threads may block signals (SIGINT handling); workers start
+  // clean, but for SIGQUIT: Ctrl-\ reaches the whole process group, and asks
+  // the program for its report (interrupts.hpp), not the workers to dump core.
   sigset_t none;
   sigemptyset(&none);
+  sigaddset(&none, SIGQUIT);
   sigset_t defaults;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGINT);

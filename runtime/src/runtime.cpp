@@ -152,6 +152,25 @@ void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> han
   if (deadlock_) throw DeadlockError(*std::exchange(deadlock_, std::nullopt));
 }
 
+void Runtime::report_waits() {
+  loop_->post([this] {
+    std::vector<std::string> waits = parked_->describe();
+    std::string report = "SIGQUIT: what the program waits on (it goes on):";
+    report += "\n  " + std::to_string(waits.size()) + (waits.size() == 1 ? " task waits" : " tasks wait") +
+              " on a channel, semaphore, lock or flow step";
+    report += waits.empty() ? "" : ":";
+    for (const std::string& wait : waits) report += "\n    " + wait;
+    report +=
+        "\n  timers pending (sleeps, timeouts, rate limits, deadlines): " + std::to_string(loop_->pending_timers());
+    report +=
+        "\n  descriptors watched (sockets, pipes of workers and children): " + std::to_string(loop_->watched_fds());
+    report += std::string("\n  CPU pool: ") + (cpu_->quiescent() ? "idle" : "busy") +
+              "; blocking pool: " + (blocking_->busy() ? "busy" : "idle") +
+              "; foreign waits (extern io tasks): " + std::to_string(foreign_waits_.load());
+    write_stderr_line(std::move(report));
+  });
+}
+
 int Runtime::check_for_deadlock() {
   if (deadlock_ || foreign_waits_.load(std::memory_order_acquire) > 0) return -1;
   // A blocking job or a cpu task wakes the loop (queues its coroutine there)

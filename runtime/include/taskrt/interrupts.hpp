@@ -2,6 +2,8 @@
 // cancels everything (the root task and all it started, worker processes
 // included: a cancelled `in process` call kills its worker), the program then
 // exits with 128 + the signal's number (130, 143); a second one exits at once.
+// SIGQUIT (Ctrl-\) is not an interrupt: the program prints what its tasks
+// wait on (Runtime::report_waits) and goes on.
 //
 // Construct before Runtime::create(): the signals are blocked in the calling
 // thread, so every thread the runtime starts inherits the block, and a thread
