@@ -30,18 +30,22 @@ class RootObserver final : public detail::CompletionObserver {
 // While another thread still works, the loop looks for a deadlock again this
 // often (ms): the other thread's last task may park without waking the loop.
 constexpr int kDeadlockRecheckMs = 100;
-// A report names this many waits, then counts the rest.
+// A report (deadlock or SIGQUIT) names this many waits, then counts the rest.
 constexpr std::size_t kDeadlockReportWaits = 20;
 
-std::string deadlock_report(const std::vector<std::string>& waits) {
-  std::string report = "no task can go on: " + std::to_string(waits.size()) +
-                       (waits.size() == 1 ? " task waits" : " tasks wait") +
-                       ", and nothing pending (a timer, I/O, other work) could wake one:";
-  for (std::size_t i = 0; i < waits.size() && i < kDeadlockReportWaits; ++i) report += "\n  " + waits[i];
+// The first kDeadlockReportWaits of `waits`, one per line after `indent`.
+std::string wait_lines(const std::vector<std::string>& waits, const std::string& indent) {
+  std::string lines;
+  for (std::size_t i = 0; i < waits.size() && i < kDeadlockReportWaits; ++i) lines += "\n" + indent + waits[i];
   if (waits.size() > kDeadlockReportWaits) {
-    report += "\n  … and " + std::to_string(waits.size() - kDeadlockReportWaits) + " more";
+    lines += "\n" + indent + "… and " + std::to_string(waits.size() - kDeadlockReportWaits) + " more";
   }
-  return report;
+  return lines;
+}
+
+std::string deadlock_report(const std::vector<std::string>& waits) {
+  return "no task can go on: " + std::to_string(waits.size()) + (waits.size() == 1 ? " task waits" : " tasks wait") +
+         ", and nothing pending (a timer, I/O, other work) could wake one:" + wait_lines(waits, "  ");
 }
 
 }  // namespace
@@ -158,8 +162,7 @@ void Runtime::report_waits() {
     std::string report = "SIGQUIT: what the program waits on (it goes on):";
     report += "\n  " + std::to_string(waits.size()) + (waits.size() == 1 ? " task waits" : " tasks wait") +
               " on a channel, semaphore, lock or flow step";
-    report += waits.empty() ? "" : ":";
-    for (const std::string& wait : waits) report += "\n    " + wait;
+    report += waits.empty() ? "" : ":" + wait_lines(waits, "    ");
     report +=
         "\n  timers pending (sleeps, timeouts, rate limits, deadlines): " + std::to_string(loop_->pending_timers());
     report +=
@@ -179,7 +182,9 @@ int Runtime::check_for_deadlock() {
   // is asked again because a cpu task may have handed it a job meanwhile.
   if (blocking_->busy() || !cpu_->quiescent() || blocking_->busy()) return kDeadlockRecheckMs;
   if (loop_->has_remote_work()) return 0;
-  if (parked_->empty()) return -1;  // nothing waits: the root is about to end
+  // Nothing parked, yet nothing pending: whatever the tasks wait for, the
+  // runtime does not know of it (a thread without a ForeignWait); no report.
+  if (parked_->empty()) return -1;
   deadlock_ = deadlock_report(parked_->describe());
   // Every wait is on something that gives way to cancellation: the tasks
   // unwind as at SIGINT, and run() then fails with the report.

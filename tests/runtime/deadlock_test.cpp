@@ -148,3 +148,23 @@ TEST_CASE("with the check turned off, a wake-up the runtime cannot see is waited
   CHECK(runtime->run(reader()) == -1);
   closer.join();
 }
+
+TEST_CASE("a report names the first twenty waits and counts the rest") {
+  auto runtime = testing::make_runtime();
+  Channel<int> channel(1);
+  auto reader = [&]() -> Task<void> { co_await channel.recv("reader"); };
+  auto thirty = [&]() -> Task<void> {
+    std::vector<Task<void>> readers;
+    for (int i = 0; i < 30; ++i) readers.push_back(reader());
+    co_await gather(std::move(readers));
+  };
+  std::string report = deadlock_of(*runtime, thirty());
+  CHECK_THAT(report, Catch::Contains("30 tasks wait"));
+  CHECK_THAT(report, Catch::Contains("… and 10 more"));
+  std::size_t lines = 0;
+  for (std::size_t at = report.find("reader, empty"); at != std::string::npos;
+       at = report.find("reader, empty", at + 1)) {
+    ++lines;
+  }
+  CHECK(lines == 20);
+}
