@@ -16,6 +16,7 @@
 #include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/driver/build_cache.hpp"
 #include "compiler/driver/build_config.hpp"
+#include "compiler/driver/in_process_linker.hpp"
 #include "compiler/driver/runtime_location.hpp"
 #include "compiler/version.hpp"
 
@@ -358,13 +359,14 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   std::vector<std::string> link = link_arguments(cxx, flags, runtime.library, object.string(), partial.string());
   int status = 0;
   if (!link.empty()) {
-    // The linker itself, as the driver would run it: a third faster.
+    // The linker itself, as the driver would run it (a third faster), and
+    // lld inside taskc when it can.
     if (options.verbose) {
       std::string shown;
       for (const std::string& arg : link) shown += (shown.empty() ? "" : " ") + shell_quote(arg);
       err << shown << "\n";
     }
-    status = run_arguments(link, output);
+    status = can_link_in_process(link) ? link_in_process(link, err) : run_arguments(link, output);
   } else {
     std::string command = fmt::format("{} {} {} {} {} -o {}", shell_quote(cxx), flags, shell_quote(object.string()),
                                       shell_quote(runtime.library), kLinkedLibraries, shell_quote(partial.string()));
