@@ -14,10 +14,12 @@
 #include <cstring>
 #include <thread>
 
+#include "pidfd.hpp"
 #include "process_protocol.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/fd_wait.hpp"
 #include "taskrt/schedule.hpp"
+#include "taskrt/timeout.hpp"
 
 extern char** environ;
 
@@ -26,6 +28,31 @@ namespace {
 
 // One read from a worker: a large result in few reads, a small one in one.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
+// How long a worker whose connection closed may take to exit (a crash that
+// writes a core dump takes a while) before the pool kills it.
+constexpr auto kExitGrace = std::chrono::seconds(1);
+
+Task<std::uint32_t> readable(int fd) {
+  co_return co_await wait_readable(fd);
+}
+
+// Waits, as a task (the loop goes on), until the child `pid` has exited:
+// false when it has not within kExitGrace. It is not reaped here.
+Task<bool> exits_within_grace(pid_t pid) {
+  int pidfd = detail::pidfd_open(pid);
+  if (pidfd < 0) co_return true;  // cannot watch it: stop() waits for it, as it did before pidfds
+  bool exited = true;
+  try {
+    co_await with_timeout(kExitGrace, readable(pidfd));
+  } catch (const TimeoutError&) {
+    exited = false;
+  } catch (...) {
+    ::close(pidfd);
+    throw;
+  }
+  ::close(pidfd);
+  co_return exited;
+}
 
 unsigned worker_count(const ProcessPoolOptions& options) {
   if (options.workers > 0) return options.workers;
@@ -174,8 +201,9 @@ std::string ProcessPool::stop(Worker& worker, bool kill) {
     return "was killed by the pool";
   }
   int status = 0;
-  // A worker whose connection closed is exiting; give it a second, then kill it.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  // A worker whose connection closed is exiting (a crashed one has been
+  // waited for as a task already: it has exited); give it a second, then kill it.
+  auto deadline = std::chrono::steady_clock::now() + kExitGrace;
   while (true) {
     pid_t done = ::waitpid(worker.pid, &status, WNOHANG);
     if (done == worker.pid || (done < 0 && errno != EINTR)) break;
@@ -290,6 +318,14 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
       } else if (errno != EINTR) {
         crashed = true;
       }
+    }
+    // The worker closed its connection: it is exiting. Its status says how
+    // it ended; waiting for it must not stop the loop.
+    if (crashed && !co_await exits_within_grace(worker.pid)) {
+      pid_t pid = worker.pid;
+      replace(worker, true);
+      throw WorkerCrashedError("the worker process (pid " + std::to_string(pid) + ") running `" + task_name(index) +
+                               "` closed its connection but did not exit; it was killed by the pool");
     }
   } catch (const CancelledError&) {
     // A running call cannot be interrupted more gently: its worker goes.

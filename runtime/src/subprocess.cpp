@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pidfd.hpp"
 #include "taskrt/detail/loop_operation.hpp"
 #include "taskrt/print.hpp"
 
@@ -20,14 +21,8 @@ extern char** environ;
 namespace taskrt {
 namespace {
 
-// glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37), so C++
-// cannot link against its functions; the system calls are simple enough.
-int pidfd_open(pid_t pid) {
-  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-}
-void pidfd_kill(int pidfd) {
-  ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
-}
+using detail::pidfd_kill;
+using detail::pidfd_open;
 
 // A file descriptor that closes itself.
 class OwnedFd {

@@ -78,9 +78,18 @@ Task<std::string> twice_or_crash(std::string_view arguments) {
   co_return encode_values(n * 2);
 }
 
-const ProcessTask kTasks[] = {{"twice", twice}, {"fail", fail}, {"crash", crash}, {"spin", spin},
-                              {"nap", nap},     {"hog", hog},   {"echo", echo},   {"twice_or_crash", twice_or_crash}};
-enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kHog, kEcho, kTwiceOrCrash };
+// Closes its connection to the pool, then goes on living (as a worker
+// writing a large core dump would), blocking and deaf to its socket.
+Task<std::string> linger(std::string_view) {
+  ::close(3);  // detail::kChannelFd
+  ::sleep(30);
+  co_return "";
+}
+
+const ProcessTask kTasks[] = {{"twice", twice},  {"fail", fail}, {"crash", crash}, {"spin", spin},
+                              {"nap", nap},      {"hog", hog},   {"echo", echo},   {"twice_or_crash", twice_or_crash},
+                              {"linger", linger}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kHog, kEcho, kTwiceOrCrash, kLinger };
 
 std::unique_ptr<Runtime> make_runtime(unsigned procs, std::uint64_t memory = 0) {
   RuntimeOptions options;
@@ -178,6 +187,39 @@ TEST_CASE("a worker that crashes fails only its call and is replaced") {
   CHECK(fine.value() == 42);
   CHECK(runtime->processes().spawned() == 3);
   CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{5})) == 10);
+}
+
+TEST_CASE("waiting for a worker whose connection closed does not stop the event loop") {
+  NoChildrenLeft no_children_left;
+  auto runtime = make_runtime(2);
+  std::vector<std::string> finished;
+  auto outcome = runtime->run([](std::vector<std::string>& finished) -> Task<std::tuple<Result<int>, Result<int>>> {
+    auto lingering = [](std::vector<std::string>& finished) -> Task<int> {
+      try {
+        co_await call_in_process<std::int64_t>(kLinger);
+      } catch (...) {
+        finished.push_back("linger");
+        throw;
+      }
+      co_return 0;
+    };
+    // Ticks on the loop while the pool waits up to a second for the worker
+    // to exit: with that wait on the loop thread, it ended after the call.
+    auto ticking = [](std::vector<std::string>& finished) -> Task<int> {
+      for (int i = 0; i < 5; ++i) co_await sleep(20ms);
+      finished.push_back("ticker");
+      co_return 0;
+    };
+    co_return co_await gather_settled(lingering(finished), ticking(finished));
+  }(finished));
+  const auto& [lingered, ticked] = outcome;
+  REQUIRE_FALSE(lingered.ok());
+  CHECK(lingered.kind_name() == "WorkerCrashed");
+  CHECK_THAT(lingered.error_message(), Catch::Contains("`linger` closed its connection but did not exit") &&
+                                           Catch::Contains("killed by the pool"));
+  CHECK(ticked.ok());
+  CHECK(finished == std::vector<std::string>{"ticker", "linger"});
+  CHECK(runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{4})) == 8);
 }
 
 TEST_CASE("a worker killed from outside fails its call and the others go on") {
