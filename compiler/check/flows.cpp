@@ -36,7 +36,8 @@ std::optional<ir::LocalId> place_root(const ir::Expr& place) {
 void collect(const ir::Expr& expr, Uses& uses) {
   if (expr.kind == ir::ExprKind::kLocal) uses.reads.insert(expr.as<ir::LocalId>());
   if (expr.kind == ir::ExprKind::kCallTask) uses.calls.push_back(expr.as<ir::TaskId>());
-  if ((expr.is_builtin(ir::Builtin::kPush) || expr.is_builtin(ir::Builtin::kPop)) && !expr.operands.empty()) {
+  if (expr.kind == ir::ExprKind::kCallBuiltin && ir::changes_first_argument(expr.as<ir::Builtin>()) &&
+      !expr.operands.empty()) {
     if (auto root = place_root(*expr.operands[0])) uses.writes.insert(*root);
   }
   for (ir::LocalId binding : expr.bindings) uses.defines.insert(binding);

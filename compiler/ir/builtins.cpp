@@ -32,4 +32,14 @@ std::span<const BuiltinInfo> all_builtins() {
   return kBuiltins;
 }
 
+bool changes_first_argument(Builtin builtin) {
+  switch (builtin) {
+    case Builtin::kPush:
+    case Builtin::kPop:
+    case Builtin::kRemove:
+    case Builtin::kShuffle: return true;
+    default: return false;
+  }
+}
+
 }  // namespace taskc::ir

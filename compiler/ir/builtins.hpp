@@ -42,5 +42,9 @@ std::optional<BuiltinInfo> find_builtin(std::string_view name);
 const BuiltinInfo& builtin_info(Builtin builtin);
 // Every builtin, in the table's order.
 std::span<const BuiltinInfo> all_builtins();
+// Whether a call changes its first argument (a variable, or a place in one)
+// in place: push, pop, remove, shuffle. Every analysis of what a statement
+// writes asks this, so a new such builtin is one line here.
+bool changes_first_argument(Builtin builtin);
 
 }  // namespace taskc::ir

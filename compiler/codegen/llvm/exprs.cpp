@@ -177,6 +177,7 @@ llvm::Value* Lowering::call_task(const ir::Expr& e) {
 }
 
 llvm::Value* Lowering::builtin(const ir::Expr& e) {
+  if (ir::changes_first_argument(e.as<ir::Builtin>())) return change_in_place(e);
   switch (e.as<ir::Builtin>()) {
     case ir::Builtin::kPrint:
     case ir::Builtin::kEprint: {
@@ -248,10 +249,6 @@ llvm::Value* Lowering::builtin(const ir::Expr& e) {
         return length;
       }
       break;
-    case ir::Builtin::kRemove:
-    case ir::Builtin::kPush:
-    case ir::Builtin::kPop:
-    case ir::Builtin::kShuffle: return change_in_place(e);
     case ir::Builtin::kStr: {
       std::vector<const ir::Expr*> pieces{e.operands[0].get()};
       if (e.operands[0]->kind == ir::ExprKind::kStrLiteral) return expr(*e.operands[0]);
@@ -290,7 +287,8 @@ llvm::Value* Lowering::change_in_place(const ir::Expr& e) {
       release(operand, operand_type);
       break;
     case ir::Builtin::kShuffle: abi("list_shuffle", {variable}); break;
-    default: result = abi("list_pop", {variable, descriptor(e.type)}); break;
+    case ir::Builtin::kPop: result = abi("list_pop", {variable, descriptor(e.type)}); break;
+    default: unsupported("the builtin `" + std::string(ir::builtin_info(which).name) + "`", e.span);
   }
   release_path(path);
   return result;
