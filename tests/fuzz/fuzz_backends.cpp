@@ -8,11 +8,8 @@
 // when they show a disagreement, which is printed with both outputs. Exits 1
 // on any disagreement, on a program the checker rejects (a generator bug), or
 // on one the LLVM backend does not lower (the generator stays in what it does).
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,41 +17,11 @@
 #include <string>
 
 #include "tests/fuzz/program_generator.hpp"
+#include "tests/fuzz/run_command.hpp"
 
-namespace {
-
-struct Outcome {
-  std::string out;
-  std::string err;
-  int status = 0;
-};
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Runs a shell command with stdout and stderr captured apart.
-Outcome run(const std::string& command, const std::string& scratch) {
-  Outcome outcome;
-  std::string out = scratch + ".out";
-  std::string err = scratch + ".err";
-  int status = std::system((command + " >" + quote(out) + " 2>" + quote(err)).c_str());
-  outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  outcome.out = read_all(out);
-  outcome.err = read_all(err);
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return outcome;
-}
-
-}  // namespace
+using taskc::fuzz::Outcome;
+using taskc::fuzz::quote;
+using taskc::fuzz::run;
 
 int main(int argc, char** argv) {
   if (argc != 4 && argc != 5) {

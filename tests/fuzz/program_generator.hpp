@@ -14,4 +14,14 @@ namespace taskc::fuzz {
 // The program for `seed`: the same seed gives the same program.
 std::string generate_program(std::uint64_t seed);
 
+// A flow and its sequential twin (fuzz_flows.cpp): `flow` has a random body
+// of lets and effects in `flow main`; `sequential` has the same body in an io
+// task that `flow main` calls. A flow reads top to bottom (language.md §7):
+// its lets print nothing, so the two must print the same.
+struct FlowPair {
+  std::string flow;
+  std::string sequential;
+};
+FlowPair generate_flow_pair(std::uint64_t seed);
+
 }  // namespace taskc::fuzz
