@@ -8,62 +8,10 @@
 #include <set>
 
 #include "compiler/check/checker.hpp"
+#include "compiler/ir/uses.hpp"
 
 namespace taskc::check {
 namespace {
-
-// The locals a statement reads, changes and defines, and the tasks it calls.
-struct Uses {
-  std::set<ir::LocalId> reads;
-  std::set<ir::LocalId> writes;
-  std::set<ir::LocalId> defines;
-  std::vector<ir::TaskId> calls;
-};
-
-void collect(const ir::Block& block, Uses& uses);
-
-// The local at the root of a place expression (`xs[i].f` -> xs), if any.
-std::optional<ir::LocalId> place_root(const ir::Expr& place) {
-  const ir::Expr* base = &place;
-  while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
-         base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
-    base = base->operands[0].get();
-  }
-  if (base->kind == ir::ExprKind::kLocal) return base->as<ir::LocalId>();
-  return std::nullopt;
-}
-
-void collect(const ir::Expr& expr, Uses& uses) {
-  if (expr.kind == ir::ExprKind::kLocal) uses.reads.insert(expr.as<ir::LocalId>());
-  if (expr.kind == ir::ExprKind::kCallTask) uses.calls.push_back(expr.as<ir::TaskId>());
-  if (expr.kind == ir::ExprKind::kCallBuiltin && ir::changes_first_argument(expr.as<ir::Builtin>()) &&
-      !expr.operands.empty()) {
-    if (auto root = place_root(*expr.operands[0])) uses.writes.insert(*root);
-  }
-  for (ir::LocalId binding : expr.bindings) uses.defines.insert(binding);
-  for (const ir::ExprPtr& operand : expr.operands) {
-    if (operand) collect(*operand, uses);
-  }
-}
-
-void collect(const ir::Stmt& stmt, Uses& uses) {
-  for (ir::LocalId binding : stmt.bindings) uses.defines.insert(binding);
-  if (stmt.value) collect(*stmt.value, uses);
-  if (stmt.target) {
-    collect(*stmt.target, uses);
-    if (auto root = place_root(*stmt.target)) uses.writes.insert(*root);
-  }
-  collect(stmt.body, uses);
-  if (stmt.else_body) collect(*stmt.else_body, uses);
-  for (const ir::Catch& c : stmt.catches) {
-    if (c.binding) uses.defines.insert(*c.binding);
-    collect(c.body, uses);
-  }
-}
-
-void collect(const ir::Block& block, Uses& uses) {
-  for (const ir::Stmt& stmt : block.stmts) collect(stmt, uses);
-}
 
 // The statement's source on one line, shortened for drawings.
 std::string label_of(std::string_view text) {
@@ -141,8 +89,8 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     }
     if (s.kind == ast::StmtKind::kReturn) returned = true;
 
-    Uses uses;
-    collect(node.stmt, uses);
+    ir::Uses uses;
+    ir::collect_uses(node.stmt, uses);
     node.calls = uses.calls;
     auto name_of = [&](ir::LocalId id) { return task.local(id).name; };
     for (ir::LocalId read : uses.reads) {

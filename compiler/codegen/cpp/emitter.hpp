@@ -100,6 +100,9 @@ class CppEmitter {
   };
   std::optional<IntBounds> int_range(const ir::Expr& e);
   void for_body(const ir::Stmt& s, const std::string& token);
+  // Whether a `for` over a collection may walk it without a copy: it is a
+  // variable, and the loop's body does not change it.
+  static bool walks_in_place(const ir::Stmt& loop);
   void for_loop(const ir::Stmt& s);
   void try_stmt(const ir::Stmt& s);
   void with_shared(const ir::Stmt& s);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compiler/codegen/cpp/emitter.hpp"
+#include "compiler/ir/uses.hpp"
 
 namespace taskc::codegen {
 
@@ -362,9 +363,12 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
                  {"x", declare(s.bindings[0])}});
     out_->outdent();
   } else {
-    // Iterate over a copy: the body may change the collection it walks.
+    // A variable the body does not change is walked where it is; otherwise
+    // a copy is (the body may change the collection it walks). A value
+    // computed for the loop is moved in, not copied.
     std::string copy = fresh("items");
-    out_->print("const auto $c$ = $items$;", {{"c", copy}, {"items", items}});
+    out_->print(walks_in_place(s) ? "const auto& $c$ = $items$;" : "const auto $c$ = $items$;",
+                {{"c", copy}, {"items", items}});
     if (s.for_kind == ir::ForKind::kMapPairs) {
       std::string entry = fresh("entry");
       out_->print("for (const auto& $e$ : $c$) {", {{"e", entry}, {"c", copy}});
@@ -392,6 +396,13 @@ void CppEmitter::for_loop(const ir::Stmt& s) {
     }
   }
   for_body(s, token);
+}
+
+bool CppEmitter::walks_in_place(const ir::Stmt& loop) {
+  if (loop.value->kind != ir::ExprKind::kLocal) return false;
+  ir::Uses uses;
+  ir::collect_uses(loop.body, uses);
+  return uses.writes.count(loop.value->as<ir::LocalId>()) == 0;
 }
 
 void CppEmitter::for_body(const ir::Stmt& s, const std::string& token) {
