@@ -274,6 +274,13 @@ std::vector<std::string> link_arguments(const std::string& cxx, const std::strin
   std::vector<std::string> args;
   std::ifstream in(saved);
   for (std::string line; std::getline(in, line);) args.push_back(line);
+  // A toolchain upgrade moves files (crtbegin.o lives under the GCC version):
+  // a saved line that names a file no longer there is asked for again.
+  std::error_code missing;
+  if (std::any_of(args.begin(), args.end(),
+                  [&](const std::string& arg) { return arg.starts_with('/') && !fs::exists(arg, missing); })) {
+    args.clear();
+  }
   if (args.empty()) {
     std::string request = fmt::format("{} -### {} {} {} {} -o {}", shell_quote(cxx), flags, shell_quote(object),
                                       shell_quote(library), kLinkedLibraries, shell_quote(output));
