@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 
@@ -54,17 +55,23 @@ std::string cxx_of(const BuildOptions& options) {
   return configured != nullptr && *configured != '\0' ? configured : kDefaultCxx;
 }
 
-// Whether `program` is an executable on PATH.
-bool on_path(const std::string& program) {
+// Where `program` is: itself when it names a path, else its first
+// executable on PATH; empty when there is none.
+fs::path find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0 ? program : "";
   const char* path = std::getenv("PATH");
   std::string_view dirs = path != nullptr ? path : "";
   while (!dirs.empty()) {
     std::size_t colon = dirs.find(':');
     fs::path candidate = fs::path(std::string(dirs.substr(0, colon))) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
   }
-  return false;
+  return {};
+}
+
+bool on_path(const std::string& program) {
+  return !find_program(program).empty();
 }
 
 // Runs a program with `args` (no shell), capturing stdout and stderr together.
@@ -143,6 +150,34 @@ bool write_file(const fs::path& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+// What `cxx --version` prints: part of every C++ build's cache key. Kept in
+// the build cache under the compiler's file, size and time, since running
+// it costs a cache hit ~0.1 s; a compiler that changes is asked again.
+bool identify_compiler(const std::string& cxx, std::string& identity) {
+  std::error_code error;
+  fs::path program = fs::canonical(find_program(cxx), error);
+  fs::path saved;
+  if (!error) {
+    auto time = fs::last_write_time(program, error);
+    std::uintmax_t size = fs::file_size(program, error);
+    if (!error) {
+      std::string key = fmt::format("{} {} {} {}", cxx, program.string(), size, time.time_since_epoch().count());
+      saved = cache_root() / fmt::format("compiler-{:016x}.id", fnv1a(key));
+      std::ifstream in(saved, std::ios::binary);
+      identity.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (!identity.empty()) return true;
+    }
+  }
+  if (run_capture(shell_quote(cxx) + " --version", identity) != 0) return false;
+  if (!saved.empty()) {
+    fs::create_directories(saved.parent_path(), error);
+    fs::path partial = saved;
+    partial += ".partial." + std::to_string(::getpid());
+    if (write_file(partial, identity)) fs::rename(partial, saved, error);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string namespace_for(const std::string& path) {
@@ -189,7 +224,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   std::string cxx = cxx_of(options);
 
   std::string compiler_identity;
-  if (run_capture(shell_quote(cxx) + " --version", compiler_identity) != 0) {
+  if (!identify_compiler(cxx, compiler_identity)) {
     err << fmt::format("taskc: error: cannot run the C++ compiler `{}` (choose one with --cxx or TASKC_CXX)\n", cxx);
     return result;
   }
