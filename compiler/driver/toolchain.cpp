@@ -150,6 +150,17 @@ bool write_file(const fs::path& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+// Stores what taskc learnt about the toolchain in the build cache: written to
+// a file of this process's own and renamed into place, so that another taskc
+// reads all of it or nothing.
+void remember(const fs::path& path, const std::string& text) {
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  fs::path partial = path;
+  partial += ".partial." + std::to_string(::getpid());
+  if (write_file(partial, text)) fs::rename(partial, path, error);
+}
+
 // What `cxx --version` prints: part of every C++ build's cache key. Kept in
 // the build cache under the compiler's file, size and time, since running
 // it costs a cache hit ~0.1 s; a compiler that changes is asked again.
@@ -169,12 +180,7 @@ bool identify_compiler(const std::string& cxx, std::string& identity) {
     }
   }
   if (run_capture(shell_quote(cxx) + " --version", identity) != 0) return false;
-  if (!saved.empty()) {
-    fs::create_directories(saved.parent_path(), error);
-    fs::path partial = saved;
-    partial += ".partial." + std::to_string(::getpid());
-    if (write_file(partial, identity)) fs::rename(partial, saved, error);
-  }
+  if (!saved.empty()) remember(saved, identity);
   return true;
 }
 
@@ -328,10 +334,7 @@ std::vector<std::string> link_arguments(const std::string& cxx, const std::strin
     if (!complete) return {};
     std::string text;
     for (const std::string& arg : args) text += (arg == object ? "{object}" : arg == output ? "{output}" : arg) + "\n";
-    std::error_code error;
-    fs::path partial = saved;
-    partial += ".partial." + std::to_string(::getpid());
-    if (write_file(partial, text)) fs::rename(partial, saved, error);
+    remember(saved, text);
     return args;
   }
   for (std::string& arg : args) {
