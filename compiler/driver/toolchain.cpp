@@ -165,19 +165,19 @@ void remember(const fs::path& path, const std::string& text) {
 // the build cache under the compiler's file, size and time, since running
 // it costs a cache hit ~0.1 s; a compiler that changes is asked again.
 bool identify_compiler(const std::string& cxx, std::string& identity) {
-  std::error_code error;
-  fs::path program = fs::canonical(find_program(cxx), error);
+  std::error_code path_error;
+  std::error_code size_error;
+  std::error_code time_error;
+  fs::path program = fs::canonical(find_program(cxx), path_error);
+  std::uintmax_t size = path_error ? 0 : fs::file_size(program, size_error);
+  auto time = path_error ? fs::file_time_type{} : fs::last_write_time(program, time_error);
   fs::path saved;
-  if (!error) {
-    auto time = fs::last_write_time(program, error);
-    std::uintmax_t size = fs::file_size(program, error);
-    if (!error) {
-      std::string key = fmt::format("{} {} {} {}", cxx, program.string(), size, time.time_since_epoch().count());
-      saved = cache_root() / fmt::format("compiler-{:016x}.id", fnv1a(key));
-      std::ifstream in(saved, std::ios::binary);
-      identity.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      if (!identity.empty()) return true;
-    }
+  if (!path_error && !size_error && !time_error) {
+    std::string key = fmt::format("{} {} {} {}", cxx, program.string(), size, time.time_since_epoch().count());
+    saved = cache_root() / fmt::format("compiler-{:016x}.id", fnv1a(key));
+    std::ifstream in(saved, std::ios::binary);
+    identity.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!identity.empty()) return true;
   }
   if (run_capture(shell_quote(cxx) + " --version", identity) != 0) return false;
   if (!saved.empty()) remember(saved, identity);
