@@ -411,40 +411,64 @@ Task<void> run_each(Body branch, void* captures, std::vector<std::uint64_t> elem
 // by the body up front: one call per block of arguments, each call straight
 // to its task (no branch between: a gather of tiny calls costs what the C++
 // backend's does).
-// The children of a gather whose tasks live in a calls box.
-struct CallsChildren {
-  Task<void>* tasks;
-  std::size_t count;
-  std::size_t size() const noexcept { return count; }
-  detail::PromiseBase& promise(std::size_t i) noexcept { return tasks[i].handle().promise(); }
-  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks[i].handle(); }
+// The children of a gather whose calls' arguments live in a calls box. A
+// call's task is made when it starts and freed when it finishes (its result
+// is already in the list): a gather with a limit holds the frames of its
+// running calls only, however many calls it makes.
+class CallsChildren {
+ public:
+  CallsChildren(lowered::CallsBox& calls, lowered::ListBox& results, bool keep_errors)
+      : calls_(calls), results_(results), errors_(keep_errors ? calls.filled : 0) {
+    // Empty tasks, so that the box can destroy what is left whatever happens.
+    for (; calls_.made < calls_.filled; ++calls_.made) new (&calls_.tasks[calls_.made]) Task<void>();
+  }
+
+  std::size_t size() const noexcept { return calls_.filled; }
+  detail::PromiseBase& promise(std::size_t i) {
+    if (!calls_.tasks[i].valid()) calls_.tasks[i] = make(i);
+    return calls_.tasks[i].handle().promise();
+  }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return calls_.tasks[i].handle(); }
+  void finished(std::size_t i, detail::PromiseBase& child) noexcept {
+    if (!errors_.empty()) errors_[i] = child.error();
+    calls_.tasks[i] = Task<void>();
+  }
+  void not_made(std::size_t i, std::exception_ptr error) noexcept {
+    if (!errors_.empty()) errors_[i] = std::move(error);
+  }
+  const std::exception_ptr& error(std::size_t i) const noexcept { return errors_[i]; }
+
+ private:
+  Task<void> make(std::size_t i) {
+    const trt_task& task = *calls_.task;
+    void* args = calls_.args + i * static_cast<std::size_t>(task.param_count);
+    // Without clauses each call is its body's frame.
+    if (!has_clauses(task) && task.process_index < 0) {
+      return body_task(reinterpret_cast<Body>(task.body), args, &results_.items[i], 1, &task);
+    }
+    return run_task(task, args, &results_.items[i]);
+  }
+
+  lowered::CallsBox& calls_;
+  lowered::ListBox& results_;
+  std::vector<std::exception_ptr> errors_;
 };
 
 Task<void> run_calls(lowered::CallsBox* calls, std::int64_t limit, const char* label, bool settle,
                      const trt_type* out_type, void** out) {
   const trt_task& task = *calls->task;
-  auto params = static_cast<std::size_t>(task.param_count);
   // The results go straight into the list made (settled: wrapped after).
   auto* list = new lowered::ListBox;
   list->type = out_type;
   list->items.assign(calls->filled, 0);
-  // Without clauses each call is its body's frame, made here.
-  bool plain = !has_clauses(task) && task.process_index < 0;
-  auto body = reinterpret_cast<Body>(task.body);
-  for (; calls->made < calls->filled; ++calls->made) {
-    std::size_t i = calls->made;
-    void* args = calls->args + i * params;
-    new (&calls->tasks[i])
-        Task<void>(plain ? body_task(body, args, &list->items[i], 1, &task) : run_task(task, args, &list->items[i]));
-  }
   // The gather's own group, in this frame (as taskrt::gather runs it).
-  CallsChildren children{calls->tasks, calls->made};
+  CallsChildren children(*calls, *list, settle && out != nullptr);
   detail::TaskGroup group(children, static_cast<std::size_t>(limit),
                           settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
   co_await group;
   if (settle && out != nullptr) {
-    for (std::size_t i = 0; i < children.count; ++i) {
-      list->items[i] = lowered::new_result(out_type->args[0], list->items[i], children.promise(i).error());
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      list->items[i] = lowered::new_result(out_type->args[0], list->items[i], children.error(i));
     }
   } else if (group.first_error()) {
     // The results of the calls that finished before the failure.

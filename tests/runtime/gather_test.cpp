@@ -93,6 +93,57 @@ TEST_CASE("gather with a limit never has more than `limit` children in flight") 
   CHECK(concurrency.peak == 3);
 }
 
+// Alive while a child's frame holds it (a coroutine's parameters live in its
+// frame until the frame is freed).
+struct FrameProbe {
+  std::atomic<int>* alive;
+  explicit FrameProbe(std::atomic<int>& count) : alive(&count) { alive->fetch_add(1); }
+  FrameProbe(const FrameProbe& other) : alive(other.alive) { alive->fetch_add(1); }
+  ~FrameProbe() { alive->fetch_sub(1); }
+};
+
+TEST_CASE("a limited gather frees each child's frame when it finishes, not when the gather ends") {
+  auto runtime = testing::make_runtime();
+  std::atomic<int> alive{0};
+  // Frames alive when the last child starts: the running ones, not the 200 that ran.
+  int alive_at_last = -1;
+  auto child = [&](int i, FrameProbe) -> Task<int> {
+    if (i == 199) alive_at_last = alive.load();
+    co_await sleep(0ms);
+    co_return i;
+  };
+  auto settled_child = [&](int i, FrameProbe) -> Task<int> {
+    if (i == 199) alive_at_last = alive.load();
+    co_await sleep(0ms);
+    if (i % 2 == 1) throw FailedError("odd");
+    co_return i;
+  };
+  SECTION("gather") {
+    auto body = [&]() -> Task<std::vector<int>> {
+      std::vector<Task<int>> tasks;
+      for (int i = 0; i < 200; ++i) tasks.push_back(child(i, FrameProbe(alive)));
+      co_return co_await gather(std::move(tasks), 4);
+    };
+    std::vector<int> results = runtime->run(body());
+    CHECK(results[199] == 199);
+  }
+  SECTION("gather_settled") {
+    auto body = [&]() -> Task<std::vector<Result<int>>> {
+      std::vector<Task<int>> tasks;
+      for (int i = 0; i < 200; ++i) tasks.push_back(settled_child(i, FrameProbe(alive)));
+      co_return co_await gather_settled(std::move(tasks), 4);
+    };
+    std::vector<Result<int>> results = runtime->run(body());
+    CHECK(results[198].value() == 198);
+    CHECK(results[199].error_message() == "odd");
+  }
+  // The unstarted are made up front (their arguments evaluated): 0 of them
+  // are left when the last starts, and at most 4 others run.
+  CHECK(alive_at_last >= 1);
+  CHECK(alive_at_last <= 5);
+  CHECK(alive.load() == 0);
+}
+
 TEST_CASE("fail-fast: the first failure cancels the siblings, waits for them, then rethrows") {
   auto runtime = testing::make_runtime();
   std::atomic<int> alive{0};

@@ -97,15 +97,14 @@ class TaskGroup final : public CompletionObserver {
     // One extra count held while starting, so that no child can resume the
     // parent before the children are all started.
     remaining_.store(count + 1, std::memory_order_relaxed);
-    for (std::size_t i = 1; i < first; ++i) {
-      prepare(i);
-      executor_->schedule(children_.handle(i));
-    }
+    // All made before any starts: a child that cannot be made (out of memory)
+    // fails the await before anything runs.
+    for (std::size_t i = 0; i < first; ++i) prepare(i);
+    for (std::size_t i = 1; i < first; ++i) executor_->schedule(children_.handle(i));
     // The first child runs right here, by symmetric transfer: one queue round
     // trip fewer per gather, and on the loop the children still start in
     // input order (the first now, the rest from the ready queue). It has not
     // started, so the count cannot reach zero while we drop the starter's hold.
-    prepare(0);
     remaining_.fetch_sub(1, std::memory_order_relaxed);
     return children_.handle(0);
   }
@@ -126,15 +125,29 @@ class TaskGroup final : public CompletionObserver {
   void prepare(std::size_t index) {
     PromiseBase& promise = children_.promise(index);
     promise.set_context(Context{runtime_, executor_, &token_});
-    promise.set_observer(this);
+    promise.set_observer(this, index);
   }
 
-  void start(std::size_t index) {
-    prepare(index);
+  // Starts a child as another finishes. Children made only now (lazily) can
+  // fail to be made (out of memory): that child fails, as if it had run.
+  // Returns whether it started.
+  bool start(std::size_t index) noexcept {
+    try {
+      prepare(index);
+    } catch (...) {
+      std::exception_ptr error = std::current_exception();
+      if constexpr (requires { children_.not_made(index, error); }) children_.not_made(index, error);
+      std::lock_guard lock(mutex_);
+      if (!first_error_) first_error_ = error;
+      if (mode_ != GroupMode::kSettle) stop_.request_stop();
+      return false;
+    }
     executor_->schedule(children_.handle(index));
+    return true;
   }
 
   std::coroutine_handle<> on_child_done(PromiseBase& child) noexcept override {
+    std::size_t done = child.group_index();
     if (child.failed()) {
       std::lock_guard lock(mutex_);
       if (!first_error_) first_error_ = child.error();
@@ -142,23 +155,22 @@ class TaskGroup final : public CompletionObserver {
     } else if (mode_ == GroupMode::kRace) {
       std::lock_guard lock(mutex_);
       if (!winner_) {
-        for (std::size_t i = 0; i < children_.size(); ++i) {
-          if (&children_.promise(i) == &child) winner_ = i;
-        }
+        winner_ = done;
         stop_.request_stop();
       }
     }
+    // Children that keep only their results free the finished child's frame
+    // now (its locals and arguments with it), not when the whole group ends.
+    // The child is suspended for good: nothing touches its frame after this.
+    if constexpr (requires { children_.finished(done, child); }) children_.finished(done, child);
     // With a limit, a finished child makes room for the next one. After a
     // fail-fast failure the rest are not started at all.
     std::size_t finished = 1;
     while (limit_ != 0) {
       std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
       if (index >= children_.size()) break;
-      if (mode_ == GroupMode::kSettle || !stop_.stop_requested()) {
-        start(index);
-        break;
-      }
-      mark_not_started(index);
+      if ((mode_ == GroupMode::kSettle || !stop_.stop_requested()) && start(index)) break;
+      if (mode_ != GroupMode::kSettle) mark_not_started(index);
       ++finished;
     }
     if (progress_) progress_->advance();
@@ -194,14 +206,6 @@ class TaskGroup final : public CompletionObserver {
   std::exception_ptr first_error_;     // guarded by mutex_
   std::optional<std::size_t> winner_;  // guarded by mutex_
   std::vector<bool> started_;          // guarded by mutex_; empty: all started
-};
-
-template <typename T>
-struct VectorChildren {
-  std::vector<Task<T>>& tasks;
-  std::size_t size() const noexcept { return tasks.size(); }
-  PromiseBase& promise(std::size_t i) noexcept { return tasks[i].handle().promise(); }
-  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks[i].handle(); }
 };
 
 template <typename... T>
@@ -240,6 +244,45 @@ Result<ValueOf<T>> take_settled(Task<T>& task) {
   return Result<ValueOf<T>>::success(take_value(task));
 }
 
+// The children of a gather or race over a vector of tasks. Each finished
+// child's outcome is moved out and its frame freed at once: a gather with a
+// limit holds the frames of its running children, not of every child that
+// ran (a .task body's frame keeps its locals until it is freed).
+template <typename T>
+class FinishingChildren {
+ public:
+  // `keep_errors`: remember each child's failure (gather_settled).
+  FinishingChildren(std::vector<Task<T>>& tasks, bool keep_errors)
+      : tasks_(tasks), values_(tasks.size()), errors_(keep_errors ? tasks.size() : 0) {}
+
+  std::size_t size() const noexcept { return tasks_.size(); }
+  PromiseBase& promise(std::size_t i) noexcept { return tasks_[i].handle().promise(); }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks_[i].handle(); }
+
+  // Called by the group on the thread where child `i` finished; each child
+  // touches only its own elements, which are all made up front.
+  void finished(std::size_t i, PromiseBase& child) noexcept {
+    if (child.failed()) {
+      if (!errors_.empty()) errors_[i] = child.error();
+    } else {
+      values_[i].emplace(take_value(tasks_[i]));
+    }
+    tasks_[i] = Task<T>();
+  }
+
+  // After the group: child i's value (it succeeded), or its failure.
+  ValueOf<T> take(std::size_t i) { return std::move(*values_[i]); }
+  Result<ValueOf<T>> take_settled(std::size_t i) {
+    if (errors_[i]) return Result<ValueOf<T>>::failure(errors_[i]);
+    return Result<ValueOf<T>>::success(take(i));
+  }
+
+ private:
+  std::vector<Task<T>>& tasks_;
+  std::vector<std::optional<ValueOf<T>>> values_;
+  std::vector<std::exception_ptr> errors_;
+};
+
 }  // namespace detail
 
 // One concurrent child per task, results in input order; fail-fast. With a
@@ -248,7 +291,7 @@ template <typename T>
 Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks,
                                                                          std::size_t limit = 0,
                                                                          const char* progress_label = nullptr) {
-  detail::VectorChildren<T> children{tasks};
+  detail::FinishingChildren<T> children(tasks, false);
   detail::TaskGroup group(children, limit, detail::GroupMode::kFailFast, progress_label);
   co_await group;
   if (group.first_error()) std::rethrow_exception(group.first_error());
@@ -257,7 +300,7 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::ve
   } else {
     std::vector<T> results;
     results.reserve(tasks.size());
-    for (Task<T>& task : tasks) results.push_back(task.take_result());
+    for (std::size_t i = 0; i < tasks.size(); ++i) results.push_back(children.take(i));
     co_return results;
   }
 }
@@ -266,12 +309,12 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::ve
 template <typename T>
 Task<std::vector<Result<detail::ValueOf<T>>>> gather_settled(std::vector<Task<T>> tasks, std::size_t limit = 0,
                                                              const char* progress_label = nullptr) {
-  detail::VectorChildren<T> children{tasks};
+  detail::FinishingChildren<T> children(tasks, true);
   detail::TaskGroup group(children, limit, detail::GroupMode::kSettle, progress_label);
   co_await group;
   std::vector<Result<detail::ValueOf<T>>> results;
   results.reserve(tasks.size());
-  for (Task<T>& task : tasks) results.push_back(detail::take_settled(task));
+  for (std::size_t i = 0; i < tasks.size(); ++i) results.push_back(children.take_settled(i));
   co_return results;
 }
 
@@ -302,11 +345,15 @@ Task<std::tuple<Result<detail::ValueOf<T>>...>> gather_settled(Task<T>... tasks)
 template <typename T>
 Task<T> race(std::vector<Task<T>> tasks, std::size_t limit = 0) {
   if (tasks.empty()) throw FailedError("race of no tasks");
-  detail::VectorChildren<T> children{tasks};
+  detail::FinishingChildren<T> children(tasks, false);
   detail::TaskGroup group(children, limit, detail::GroupMode::kRace);
   co_await group;
   if (!group.winner()) std::rethrow_exception(group.first_error());
-  co_return tasks[*group.winner()].take_result();
+  if constexpr (std::is_void_v<T>) {
+    co_return;
+  } else {
+    co_return children.take(*group.winner());
+  }
 }
 
 template <typename T, typename... More>

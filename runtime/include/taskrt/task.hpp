@@ -78,7 +78,13 @@ class PromiseBase {
     continuation_ = continuation;
     continuation_executor_ = executor;
   }
-  void set_observer(CompletionObserver* observer) noexcept { observer_ = observer; }
+  // `index`: which of the observer's children this is (a gather's element),
+  // read back by the observer with group_index().
+  void set_observer(CompletionObserver* observer, std::size_t index = 0) noexcept {
+    observer_ = observer;
+    group_index_ = index;
+  }
+  std::size_t group_index() const noexcept { return group_index_; }
 
  private:
   std::coroutine_handle<> next_after_completion() noexcept {
@@ -92,7 +98,12 @@ class PromiseBase {
 
   Context context_;
   std::coroutine_handle<> continuation_;
-  Executor* continuation_executor_ = nullptr;
+  // A task is awaited (continuation_) or observed, never both: the index of
+  // an observed one shares the continuation's executor's room in the frame.
+  union {
+    Executor* continuation_executor_ = nullptr;
+    std::size_t group_index_;
+  };
   CompletionObserver* observer_ = nullptr;
   std::exception_ptr error_;
 };
