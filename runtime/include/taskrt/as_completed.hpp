@@ -26,7 +26,6 @@
 #include <optional>
 #include <stop_token>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -137,10 +136,7 @@ class AsCompleted final : public detail::CompletionObserver {
     void operator()() const noexcept { target->request_stop(); }
   };
 
-  void add_locked(Task<T> task) {
-    tasks_.push_back(std::move(task));
-    index_.emplace(&tasks_.back().handle().promise(), tasks_.size() - 1);
-  }
+  void add_locked(Task<T> task) { tasks_.push_back(std::move(task)); }
 
   bool has_room_locked() const noexcept { return stopping_ || limit_ == 0 || running_ < limit_; }
 
@@ -189,13 +185,13 @@ class AsCompleted final : public detail::CompletionObserver {
     return suspend;
   }
 
-  void prepare_locked(detail::PromiseBase& promise) {
+  void prepare_locked(detail::PromiseBase& promise, std::size_t index = 0) {
     promise.set_context(Context{runtime_, executor_, &token_});
-    promise.set_observer(this);
+    promise.set_observer(this, index);
   }
 
   void start_locked(std::size_t index) {
-    prepare_locked(tasks_[index].handle().promise());
+    prepare_locked(tasks_[index].handle().promise(), index);
     ++running_;
     executor_->schedule(tasks_[index].handle());
   }
@@ -211,10 +207,14 @@ class AsCompleted final : public detail::CompletionObserver {
     given_ = index;
     // The caller was cancelled: its calls were too, and it stops here.
     if (parent_stop_.stop_requested()) throw CancelledError("cancelled while waiting for results as they complete");
+    // The call's frame is freed once its result is out (a long loop or a
+    // work queue holds the frames of its running calls only). Its
+    // on_child_done put it in ready_ under the lock and touched it no more.
+    Task<T> done = std::move(tasks_[index]);
     if constexpr (Settled) {
-      return detail::take_settled(tasks_[index]);
+      return detail::take_settled(done);
     } else {
-      return detail::take_value(tasks_[index]);  // rethrows the call's failure
+      return detail::take_value(done);  // rethrows the call's failure
     }
   }
 
@@ -232,7 +232,7 @@ class AsCompleted final : public detail::CompletionObserver {
         feeding_ = false;
       } else {
         --running_;
-        ready_.push_back(index_.at(&child));
+        ready_.push_back(child.group_index());
         if (child.failed() && !Settled) {
           stopping_ = true;  // fail-fast: no more calls start, the running ones stop
           stop_.request_stop();
@@ -261,7 +261,6 @@ class AsCompleted final : public detail::CompletionObserver {
   const std::size_t limit_;
   std::function<void()> call_done_;
   std::optional<Task<void>> feeder_;
-  std::unordered_map<const detail::PromiseBase*, std::size_t> index_;
   Runtime* runtime_ = nullptr;
   Executor* executor_ = nullptr;
   std::stop_source stop_;
