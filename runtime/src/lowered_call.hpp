@@ -70,8 +70,8 @@ struct LoweredFrame {
   detail::Promise<void> promise;
   LoweredCall call;
 };
-static_assert(sizeof(LoweredFrame) <= static_cast<std::size_t>(trt_frame_header_size),
-              "trt_frame_header_size in taskrt/lowered.hpp must hold a LoweredFrame");
+static_assert(sizeof(LoweredFrame) == static_cast<std::size_t>(trt_frame_header_size),
+              "trt_frame_header_size in taskrt/lowered.hpp must be a LoweredFrame's size: no more, no less");
 static_assert(alignof(LoweredFrame) <= 16);
 
 inline LoweredCall& call_of(void* call) {

@@ -106,8 +106,9 @@ enum trt_op : std::int32_t {
   trt_op_shr = 8,
 };
 
-// The bytes at the promise's place in a lowered body's frame (16-aligned).
-inline constexpr std::int64_t trt_frame_header_size = 176;
+// The bytes at the promise's place in a lowered body's frame (16-aligned):
+// exactly a LoweredFrame (lowered_call.hpp), every byte of it in every frame.
+inline constexpr std::int64_t trt_frame_header_size = 144;
 
 // An open bound of a slice: xs[..b] is xs[trt_slice_start..b].
 inline constexpr std::int64_t trt_slice_start = INT64_MIN;
