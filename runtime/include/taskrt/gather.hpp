@@ -114,7 +114,6 @@ class TaskGroup final : public CompletionObserver {
   // After completion: the first failure (fail-fast and race), the winner (race).
   const std::exception_ptr& first_error() const noexcept { return first_error_; }
   std::optional<std::size_t> winner() const noexcept { return winner_; }
-  bool started(std::size_t index) const noexcept { return index < started_.size() ? started_[index] : true; }
 
  private:
   struct ForwardStop {
@@ -170,8 +169,7 @@ class TaskGroup final : public CompletionObserver {
       std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
       if (index >= children_.size()) break;
       if ((mode_ == GroupMode::kSettle || !stop_.stop_requested()) && start(index)) break;
-      if (mode_ != GroupMode::kSettle) mark_not_started(index);
-      ++finished;
+      ++finished;  // not started (or not made): it counts as done
     }
     if (progress_) progress_->advance();
     // The last access to `this`: once the count reaches zero the parent may
@@ -180,12 +178,6 @@ class TaskGroup final : public CompletionObserver {
     if (executor_ == current_executor()) return parent_;
     executor_->schedule(parent_);
     return std::noop_coroutine();
-  }
-
-  void mark_not_started(std::size_t index) {
-    std::lock_guard lock(mutex_);
-    if (started_.empty()) started_.assign(children_.size(), true);
-    started_[index] = false;
   }
 
   Children& children_;
@@ -205,7 +197,6 @@ class TaskGroup final : public CompletionObserver {
   std::mutex mutex_;
   std::exception_ptr first_error_;     // guarded by mutex_
   std::optional<std::size_t> winner_;  // guarded by mutex_
-  std::vector<bool> started_;          // guarded by mutex_; empty: all started
 };
 
 template <typename... T>
