@@ -424,6 +424,11 @@ class CallsChildren {
   }
 
   std::size_t size() const noexcept { return calls_.filled; }
+  // Each call is a cpu task's body, which moves to the pool first (make()).
+  bool starts_on_cpu() const noexcept {
+    const trt_task& task = *calls_.task;
+    return task.is_cpu != 0 && !has_clauses(task) && task.process_index < 0;
+  }
   detail::PromiseBase& promise(std::size_t i) {
     if (!calls_.tasks[i].valid()) calls_.tasks[i] = make(i);
     return calls_.tasks[i].handle().promise();

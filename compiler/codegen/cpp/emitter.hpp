@@ -147,13 +147,26 @@ class CppEmitter {
   };
   // `gather f(x) for x in xs [limit n]` and its kin: the element lambda
   // (added to the prelude), the iterable, the limit and a label for --progress.
+  // `callee`: set when each call is of a plain cpu task (no clauses, not
+  // extern, not in process); `element` then gives the call's arguments as a
+  // tuple, and the runtime makes each call only when it starts.
   struct EachCall {
     std::string iterable;
     std::string element;
     std::string limit;
     std::string label;
+    std::string callee;
   };
-  EachCall each_call(const ir::Expr& e);
+  // `arguments_only`: allow the plain-cpu-call form (a gather; not a race
+  // or a work queue).
+  EachCall each_call(const ir::Expr& e, bool arguments_only = false);
+  // Whether `body` is a call of a cpu task that the runtime may start on the
+  // CPU pool itself (CpuCallChildren): no clauses, not extern, not in process.
+  bool plain_cpu_call(const ir::Expr& body) const;
+  // Defines `name` in the prelude: a lambda from `param` to a tuple of the
+  // arguments of `call` (after `statements`).
+  void arguments_lambda(const std::string& name, const std::string& param, const ir::Expr& call,
+                        std::vector<std::string> statements);
   // Defines `name` in the prelude: a lambda from `param` to the Task of
   // `body` (after `statements`). A direct task call copies its arguments into
   // its task, so the lambda is plain; anything else (a blocking task's call,

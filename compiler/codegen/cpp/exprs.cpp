@@ -236,11 +236,16 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       return fmt::format("(co_await taskrt::{}({}))", e.settle ? "gather_settled" : "gather", tasks);
     }
     case ir::ExprKind::kGatherEach: {
-      EachCall each = each_call(e);
       // A gather over a channel is a work queue: its calls may add to it.
-      const char* runs = e.operands[1]->type->is(ir::TypeKind::kChannel)
-                             ? (e.settle ? "gather_queue_settled" : "gather_queue")
-                             : (e.settle ? "gather_each_settled" : "gather_each");
+      bool queue = e.operands[1]->type->is(ir::TypeKind::kChannel);
+      EachCall each = each_call(e, !queue);
+      if (!each.callee.empty()) {
+        return fmt::format("(co_await taskrt::{}({}, {}, &{}, {}, \"{}\"))",
+                           e.settle ? "gather_cpu_calls_settled" : "gather_cpu_calls", each.iterable, each.element,
+                           each.callee, each.limit, escaped(each.label));
+      }
+      const char* runs = queue ? (e.settle ? "gather_queue_settled" : "gather_queue")
+                               : (e.settle ? "gather_each_settled" : "gather_each");
       return fmt::format("(co_await taskrt::{}({}, {}, {}, \"{}\"))", runs, each.iterable, each.element, each.limit,
                          escaped(each.label));
     }
@@ -418,7 +423,30 @@ bool CppEmitter::task_lambda(const std::string& name, const std::string& param, 
   return direct;
 }
 
-CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
+bool CppEmitter::plain_cpu_call(const ir::Expr& body) const {
+  if (body.kind != ir::ExprKind::kCallTask) return false;
+  const ir::Task& callee = program_.task(body.as<ir::TaskId>());
+  return callee.kind == ir::TaskKind::kCpu && !callee.is_extern && !callee.in_process && !callee.blocking &&
+         !callee.semaphore && !callee.rate_limit && !callee.timeout_ns && !callee.retry;
+}
+
+void CppEmitter::arguments_lambda(const std::string& name, const std::string& param, const ir::Expr& call,
+                                  std::vector<std::string> statements) {
+  {
+    PreludeScope inner(*this);
+    std::string values = arguments(call);
+    for (std::string& statement : inner.take()) statements.push_back(std::move(statement));
+    statements.push_back("return std::make_tuple(" + values + ");");
+  }
+  std::string head = fmt::format("auto {} = [&]({})", name, param);
+  if (statements.size() == 1) {
+    prelude_.push_back(head + " { " + statements[0] + " };");
+  } else {
+    prelude_.push_back(braced(head, statements, ";"));
+  }
+}
+
+CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e, bool arguments_only) {
   const ir::Expr& body = *e.operands[0];
   const ir::Expr& items = *e.operands[1];
   bool map_pairs = items.type->is(ir::TypeKind::kMap) && e.bindings.size() == 2;
@@ -451,14 +479,21 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e) {
   for (std::size_t i = 0; e.bindings.size() > 1 && i < e.bindings.size(); ++i) {
     statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
   }
-  bool direct = task_lambda(element, param, body, std::move(statements));
+  std::string callee;
+  bool direct = true;
+  if (arguments_only && plain_cpu_call(body)) {
+    arguments_lambda(element, param, body, std::move(statements));
+    callee = identifier(program_.task(body.as<ir::TaskId>()).name);
+  } else {
+    direct = task_lambda(element, param, body, std::move(statements));
+  }
   // No limit is 0; a limit given is checked (at least 1) when the gather starts.
   std::string limit = e.operands[2] ? "taskrt::gather_limit(" + expr(*e.operands[2]) + ")" : "std::int64_t{0}";
   // The progress bar's label: what is gathered, and where.
   const source::SourceFile& file = sources_.get(e.span.file);
   std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
   if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
-  return EachCall{iterable, element, limit, label};
+  return EachCall{iterable, element, limit, label, callee};
 }
 
 std::string CppEmitter::serve(const ir::Expr& e) {

@@ -11,6 +11,7 @@
 // Cancelling the caller cancels every child.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <coroutine>
 #include <exception>
@@ -23,7 +24,9 @@
 #include <utility>
 #include <vector>
 
+#include "taskrt/detail/pool_job.hpp"
 #include "taskrt/progress.hpp"
+#include "taskrt/runtime.hpp"
 #include "taskrt/task.hpp"
 
 namespace taskrt {
@@ -71,7 +74,9 @@ enum class GroupMode { kFailFast, kSettle, kRace };
 // Runs the children of a gather or race and resumes the parent when all are
 // done. Lives in the parent's coroutine frame as the awaiter; children report
 // to it from whichever thread they finish on. `Children` gives size(),
-// promise(i) and handle(i).
+// promise(i) and handle(i); optionally finished(i, child) and not_made(i,
+// error), and starts_on_cpu() when every child is a task whose first step is
+// to move to the CPU pool.
 template <typename Children>
 class TaskGroup final : public CompletionObserver {
  public:
@@ -92,6 +97,7 @@ class TaskGroup final : public CompletionObserver {
     parent_link_.emplace(context.stop_token(), ForwardStop{&stop_});
     std::size_t count = children_.size();
     if (progress_label_) progress_ = ProgressBar::for_gather(context, count, progress_label_);
+    if (spreads_on_cpu(count)) return spread(count);
     std::size_t first = limit_ == 0 ? count : std::min(limit_, count);
     next_.store(first, std::memory_order_relaxed);
     // One extra count held while starting, so that no child can resume the
@@ -121,18 +127,79 @@ class TaskGroup final : public CompletionObserver {
     void operator()() const noexcept { target->request_stop(); }
   };
 
-  void prepare(std::size_t index) {
+  void prepare(std::size_t index, Executor* executor) {
     PromiseBase& promise = children_.promise(index);
-    promise.set_context(Context{runtime_, executor_, &token_});
+    promise.set_context(Context{runtime_, executor, &token_});
     promise.set_observer(this, index);
   }
+  void prepare(std::size_t index) { prepare(index, executor_); }
 
-  // Starts a child as another finishes. Children made only now (lazily) can
-  // fail to be made (out of memory): that child fails, as if it had run.
-  // Returns whether it started.
-  bool start(std::size_t index) noexcept {
+  // Children that all go to the CPU pool first (cpu tasks) and no limit:
+  // rather than start each where the parent runs (from the loop, each then
+  // one more trip into the pool's shared queue), jobs on the pool start them,
+  // each job halving its range of children and queueing the other half for
+  // a thief, down to runs of `grain_` started one after another. A child's
+  // frame is made only when its worker is about to run it, so a gather of a
+  // million small cpu calls holds a few frames at a time, not a million.
+  // What it cannot change: every child is queued, none waits for another.
+  bool spreads_on_cpu(std::size_t count) const {
+    if constexpr (requires { children_.starts_on_cpu(); }) {
+      if (limit_ != 0 || runtime_ == nullptr || !children_.starts_on_cpu()) return false;
+      // On the pool already, a few children cost less pushed one by one.
+      return executor_ != &runtime_->cpu() || count > kSpreadFrom;
+    }
+    return false;
+  }
+
+  std::coroutine_handle<> spread(std::size_t count) {
+    CpuPool& cpu = runtime_->cpu();
+    grain_ = std::max<std::size_t>(1, count / (std::size_t{cpu.size()} * 8));
+    remaining_.store(count, std::memory_order_relaxed);
+    PoolJob root = start_range(0, count);
+    // The last use of `this` here: from now on the children may end the group.
+    cpu.schedule(root.handle);
+    return std::noop_coroutine();
+  }
+
+  // On a worker of the pool: starts children [begin, end).
+  PoolJob start_range(std::size_t begin, std::size_t end) {
+    CpuPool& cpu = runtime_->cpu();
+    while (end - begin > grain_) {
+      std::size_t middle = begin + (end - begin) / 2;
+      try {
+        cpu.schedule(start_range(middle, end).handle);
+      } catch (...) {
+        break;  // out of memory for the job: this one starts the rest itself
+      }
+      end = middle;
+    }
+    // Children not started count as done, all at once at the end: until then
+    // the group cannot end under us.
+    std::size_t not_started = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (mode_ != GroupMode::kSettle && stop_.stop_requested()) {
+        ++not_started;
+        continue;
+      }
+      if (!prepared_or_failed(i, &cpu)) {
+        ++not_started;
+        continue;
+      }
+      // The group may be gone once the last child returns here.
+      children_.handle(i).resume();
+    }
+    if (not_started != 0 && remaining_.fetch_sub(not_started, std::memory_order_acq_rel) == not_started) {
+      executor_->schedule(parent_);
+    }
+    co_return;
+  }
+
+  // Prepares a child that starts on `executor`; a child that cannot be made
+  // (out of memory) fails, as if it had run. Returns whether it was prepared.
+  bool prepared_or_failed(std::size_t index, Executor* executor) noexcept {
     try {
-      prepare(index);
+      prepare(index, executor);
+      return true;
     } catch (...) {
       std::exception_ptr error = std::current_exception();
       if constexpr (requires { children_.not_made(index, error); }) children_.not_made(index, error);
@@ -141,6 +208,13 @@ class TaskGroup final : public CompletionObserver {
       if (mode_ != GroupMode::kSettle) stop_.request_stop();
       return false;
     }
+  }
+
+  // Starts a child as another finishes. Children made only now (lazily) can
+  // fail to be made (out of memory): that child fails, as if it had run.
+  // Returns whether it started.
+  bool start(std::size_t index) noexcept {
+    if (!prepared_or_failed(index, executor_)) return false;
     executor_->schedule(children_.handle(index));
     return true;
   }
@@ -180,8 +254,12 @@ class TaskGroup final : public CompletionObserver {
     return std::noop_coroutine();
   }
 
+  // Below this many children, a parent on the pool queues them itself.
+  static constexpr std::size_t kSpreadFrom = 64;
+
   Children& children_;
   const std::size_t limit_;
+  std::size_t grain_ = 1;
   const GroupMode mode_;
   const char* const progress_label_;
   std::unique_ptr<ProgressBar> progress_;
@@ -260,6 +338,10 @@ class FinishingChildren {
     }
     tasks_[i] = Task<T>();
   }
+  // A child made only as it starts (CpuCallChildren) could not be made.
+  void not_made(std::size_t i, std::exception_ptr error) noexcept {
+    if (!errors_.empty()) errors_[i] = std::move(error);
+  }
 
   // After the group: child i's value (it succeeded), or its failure.
   ValueOf<T> take(std::size_t i) { return std::move(*values_[i]); }
@@ -273,6 +355,24 @@ class FinishingChildren {
   std::vector<std::optional<ValueOf<T>>> values_;
   std::vector<std::exception_ptr> errors_;
 };
+
+// After a gather that did not fail: every child's value, in order.
+template <typename T>
+std::vector<T> values_of(FinishingChildren<T>& children) {
+  std::vector<T> results;
+  results.reserve(children.size());
+  for (std::size_t i = 0; i < children.size(); ++i) results.push_back(children.take(i));
+  return results;
+}
+
+// After a gather_settled: every child's outcome, in order.
+template <typename T>
+std::vector<Result<ValueOf<T>>> settled_of(FinishingChildren<T>& children) {
+  std::vector<Result<ValueOf<T>>> results;
+  results.reserve(children.size());
+  for (std::size_t i = 0; i < children.size(); ++i) results.push_back(children.take_settled(i));
+  return results;
+}
 
 }  // namespace detail
 
@@ -289,10 +389,7 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::ve
   if constexpr (std::is_void_v<T>) {
     co_return;
   } else {
-    std::vector<T> results;
-    results.reserve(tasks.size());
-    for (std::size_t i = 0; i < tasks.size(); ++i) results.push_back(children.take(i));
-    co_return results;
+    co_return detail::values_of(children);
   }
 }
 
@@ -303,10 +400,7 @@ Task<std::vector<Result<detail::ValueOf<T>>>> gather_settled(std::vector<Task<T>
   detail::FinishingChildren<T> children(tasks, true);
   detail::TaskGroup group(children, limit, detail::GroupMode::kSettle, progress_label);
   co_await group;
-  std::vector<Result<detail::ValueOf<T>>> results;
-  results.reserve(tasks.size());
-  for (std::size_t i = 0; i < tasks.size(); ++i) results.push_back(children.take_settled(i));
-  co_return results;
+  co_return detail::settled_of(children);
 }
 
 // gather(a, b, c): a tuple of the results (Unit for tasks returning nothing).

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "taskrt/error.hpp"
@@ -22,6 +23,67 @@ auto tasks_for_each(const Iterable& items, Make& make) {
   for (const auto& item : items) tasks.push_back(make(item));
   return tasks;
 }
+// The calls of `gather f(…) for x in xs` when f is a plain cpu task: every
+// call's arguments are evaluated up front, in order, before any call runs
+// (as for every gather), but a call's task is made from them only when it
+// starts — on the worker that runs it, TaskGroup's spread — and freed when
+// it ends: a million calls never hold a million frames at once.
+template <typename T, typename... P>
+class CpuCallChildren : public FinishingChildren<T> {
+ public:
+  using Call = Task<T> (*)(P...);
+
+  // `tasks`: as many empty tasks as there are calls.
+  CpuCallChildren(std::vector<Task<T>>& tasks, std::vector<std::tuple<P...>>& arguments, Call call, bool keep_errors)
+      : FinishingChildren<T>(tasks, keep_errors), tasks_(tasks), arguments_(arguments), call_(call) {}
+
+  bool starts_on_cpu() const noexcept { return true; }
+  PromiseBase& promise(std::size_t i) {
+    if (!tasks_[i].valid()) tasks_[i] = std::apply(call_, std::move(arguments_[i]));
+    return tasks_[i].handle().promise();
+  }
+
+ private:
+  std::vector<Task<T>>& tasks_;
+  std::vector<std::tuple<P...>>& arguments_;
+  Call call_;
+};
+
+template <typename... P, typename Iterable, typename Arguments>
+std::vector<std::tuple<P...>> arguments_for_each(const Iterable& items, Arguments& arguments_of) {
+  std::vector<std::tuple<P...>> all;
+  all.reserve(std::size(items));
+  for (const auto& item : items) all.emplace_back(arguments_of(item));
+  return all;
+}
+
+template <typename T, typename... P>
+Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather_calls(std::vector<std::tuple<P...>> arguments,
+                                                                               Task<T> (*call)(P...), std::size_t limit,
+                                                                               const char* label) {
+  std::vector<Task<T>> tasks(arguments.size());
+  CpuCallChildren<T, P...> children(tasks, arguments, call, false);
+  TaskGroup group(children, limit, GroupMode::kFailFast, label);
+  co_await group;
+  if (group.first_error()) std::rethrow_exception(group.first_error());
+  if constexpr (std::is_void_v<T>) {
+    co_return;
+  } else {
+    co_return values_of(children);
+  }
+}
+
+template <typename T, typename... P>
+Task<std::vector<Result<ValueOf<T>>>> gather_calls_settled(std::vector<std::tuple<P...>> arguments,
+                                                           Task<T> (*call)(P...), std::size_t limit,
+                                                           const char* label) {
+  std::vector<Task<T>> tasks(arguments.size());
+  CpuCallChildren<T, P...> children(tasks, arguments, call, true);
+  TaskGroup group(children, limit, GroupMode::kSettle, label);
+  co_await group;
+  co_return settled_of(children);
+}
+
 }  // namespace detail
 
 // `limit n`: at most n at once, n at least 1 (0 and below would mean "all at
@@ -50,6 +112,23 @@ auto race_each(const Iterable& items, Make& make, std::int64_t limit) {
 template <typename Iterable, typename Make>
 auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
   return gather_settled(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+}
+
+// `gather f(…) for x in xs [limit n]` where f is a cpu task without clauses:
+// `arguments_of(x)` gives a tuple of one call's arguments. As gather_each,
+// but each call's task is made only when it starts (CpuCallChildren).
+template <typename Iterable, typename Arguments, typename T, typename... P>
+auto gather_cpu_calls(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
+                      const char* label = "gather") {
+  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call,
+                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+}
+
+template <typename Iterable, typename Arguments, typename T, typename... P>
+auto gather_cpu_calls_settled(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
+                              const char* label = "gather") {
+  return detail::gather_calls_settled(detail::arguments_for_each<P...>(items, arguments_of), call,
+                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
 }
 
 }  // namespace taskrt

@@ -1,0 +1,133 @@
+// A gather whose children are all cpu tasks, started by jobs on the CPU pool
+// (TaskGroup's spread): each child's frame is made when a worker is about to
+// run it, failures still fail fast, settling still runs every child.
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+#include "tests/runtime/runtime_helpers.hpp"
+
+using namespace taskrt;
+
+namespace {
+
+// Children made only when the group asks for them, as the LLVM backend's
+// calls are, and freed when each finishes; every one a cpu task.
+struct LazyCpuChildren {
+  std::function<Task<int>(std::size_t)> make;
+  std::vector<Task<int>> tasks;
+  std::vector<int> values;
+  std::vector<std::exception_ptr> errors;
+  std::atomic<int> made{0};
+
+  LazyCpuChildren(std::size_t count, std::function<Task<int>(std::size_t)> maker)
+      : make(std::move(maker)), tasks(count), values(count, -1), errors(count) {}
+
+  std::size_t size() const noexcept { return tasks.size(); }
+  bool starts_on_cpu() const noexcept { return true; }
+  detail::PromiseBase& promise(std::size_t i) {
+    if (!tasks[i].valid()) {
+      tasks[i] = make(i);
+      made.fetch_add(1);
+    }
+    return tasks[i].handle().promise();
+  }
+  std::coroutine_handle<> handle(std::size_t i) noexcept { return tasks[i].handle(); }
+  void finished(std::size_t i, detail::PromiseBase& child) noexcept {
+    if (child.failed()) {
+      errors[i] = child.error();
+    } else {
+      values[i] = tasks[i].take_result();
+    }
+    tasks[i] = Task<int>();
+  }
+};
+
+Task<std::exception_ptr> run_group(LazyCpuChildren& children, detail::GroupMode mode) {
+  detail::TaskGroup group(children, 0, mode);
+  co_await group;
+  co_return group.first_error();
+}
+
+}  // namespace
+
+TEST_CASE("a gather of cpu tasks makes each child's frame only when a worker runs it") {
+  auto runtime = testing::make_runtime(2);
+  testing::Concurrency made_not_run;
+  std::atomic<int> off_pool{0};
+  constexpr std::size_t kCount = 20'000;
+  LazyCpuChildren children(kCount, [&](std::size_t i) -> Task<int> {
+    made_not_run.enter();
+    return [](std::size_t i, testing::Concurrency& waiting, std::atomic<int>& off_pool, Runtime& runtime) -> Task<int> {
+      co_await ensure_cpu();
+      if (!runtime.cpu().in_pool()) off_pool.fetch_add(1);
+      waiting.leave();
+      co_return static_cast<int>(i) * 2;
+    }(i, made_not_run, off_pool, *runtime);
+  });
+  std::exception_ptr error;
+  SECTION("from the loop") {
+    error = runtime->run(run_group(children, detail::GroupMode::kFailFast));
+  }
+  SECTION("from a task on the pool") {
+    auto body = [&]() -> Task<std::exception_ptr> {
+      co_await to_cpu();
+      co_return co_await run_group(children, detail::GroupMode::kFailFast);
+    };
+    error = runtime->run(body());
+  }
+  CHECK_FALSE(error);
+  CHECK(children.made.load() == static_cast<int>(kCount));
+  bool all_right = true;
+  for (std::size_t i = 0; i < kCount; ++i) all_right = all_right && children.values[i] == static_cast<int>(i) * 2;
+  CHECK(all_right);
+  CHECK(off_pool.load() == 0);
+  // Each child runs as soon as it is made, and ends before its worker makes
+  // the next: never more made and waiting than workers (made up front, as
+  // before, all 20,000 were).
+  CHECK(made_not_run.peak.load() <= 2);
+}
+
+TEST_CASE("a spread gather fails fast: children after the failure are not started") {
+  auto runtime = testing::make_runtime(2);
+  std::atomic<int> started{0};
+  constexpr std::size_t kCount = 20'000;
+  LazyCpuChildren children(kCount, [&](std::size_t i) -> Task<int> {
+    return [](std::size_t i, std::atomic<int>& started) -> Task<int> {
+      co_await ensure_cpu();
+      started.fetch_add(1);
+      if (i == 10) throw FailedError("child 10");
+      co_return static_cast<int>(i);
+    }(i, started);
+  });
+  std::exception_ptr error = runtime->run(run_group(children, detail::GroupMode::kFailFast));
+  REQUIRE(error);
+  CHECK(message_of(error) == "child 10");
+  // Child 10's worker skips the rest of its run of children at least.
+  CHECK(started.load() < static_cast<int>(kCount));
+  CHECK(children.made.load() == started.load());
+}
+
+TEST_CASE("a spread gather_settled runs every child and keeps each failure") {
+  auto runtime = testing::make_runtime(2);
+  constexpr std::size_t kCount = 5'000;
+  LazyCpuChildren children(kCount, [&](std::size_t i) -> Task<int> {
+    return [](std::size_t i) -> Task<int> {
+      co_await ensure_cpu();
+      if (i % 100 == 7) throw FailedError("bad " + std::to_string(i));
+      co_return static_cast<int>(i);
+    }(i);
+  });
+  runtime->run(run_group(children, detail::GroupMode::kSettle));
+  int failures = 0;
+  bool all_right = true;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    if (i % 100 == 7) {
+      failures += children.errors[i] && message_of(children.errors[i]) == "bad " + std::to_string(i) ? 1 : 0;
+    } else {
+      all_right = all_right && children.values[i] == static_cast<int>(i) && !children.errors[i];
+    }
+  }
+  CHECK(failures == 50);
+  CHECK(all_right);
+}
