@@ -76,7 +76,8 @@ void EventLoop::post(std::function<void()> fn) {
 
 void EventLoop::stop() noexcept {
   stopping_.store(true);
-  wake();
+  // The loop thread looks at stopping_ before it next waits for events.
+  if (!in_loop_thread()) wake();
 }
 
 void EventLoop::wake() noexcept {
@@ -85,8 +86,9 @@ void EventLoop::wake() noexcept {
   [[maybe_unused]] ssize_t written = ::write(wake_fd_, &one, sizeof one);
 }
 
-void EventLoop::run() {
+void EventLoop::run(std::coroutine_handle<> first) {
   loop_thread_.store(std::this_thread::get_id());
+  if (first) ready_.push_back(first);
   Executor* previous = current_executor();
   set_current_executor(this);
   std::size_t resumed_since_poll = 0;

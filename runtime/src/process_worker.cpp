@@ -48,7 +48,10 @@ std::string run_request(Runtime& runtime, std::span<const ProcessTask> tasks, st
 // never end (a loop its caller then cancels).
 int serve(std::span<const ProcessTask> tasks) {
   RuntimeOptions options;
-  options.cpu_threads = 1;  // a worker is one core's worth of work
+  // A worker is one core's worth of work, and runs one call at a time: its
+  // cpu tasks run on the thread that reads the calls (no hand-off per call).
+  options.cpu_threads = 1;
+  options.cpu_work_on_loop = true;
   options.io_threads = 4;
   auto runtime = Runtime::create(options);
   std::string inbox;

@@ -68,6 +68,7 @@ Runtime::Runtime(const RuntimeOptions& options) : options_(options) {
   loop_ = EventLoop::create();
   parked_ = std::make_unique<ParkedWaits>(*loop_);
   cpu_ = CpuPool::create(options.cpu_threads);
+  cpu_work_ = options.cpu_work_on_loop ? static_cast<Executor*>(loop_.get()) : cpu_.get();
   blocking_ = BlockingPool::create(options.io_threads);
   if (!options.process_tasks.empty()) processes();
 }
@@ -144,8 +145,7 @@ void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> han
   promise.set_observer(&observer);
   deadlock_.reset();
   if (options_.detect_deadlocks) loop_->set_idle_check([this] { return check_for_deadlock(); });
-  loop_->schedule(handle);
-  loop_->run();
+  loop_->run(handle);
   loop_->set_idle_check(nullptr);
   {
     // A new stop source for the next run(), so one cancel() does not poison it.

@@ -73,3 +73,25 @@ TEST_CASE("run_blocking passes exceptions through as errors") {
   auto body = []() -> Task<void> { co_await run_blocking([] { throw std::runtime_error("disk on fire"); }); };
   CHECK_THROWS_WITH(runtime->run(body()), "disk on fire");
 }
+
+TEST_CASE("with cpu_work_on_loop (a process-pool worker), cpu tasks run on the loop thread") {
+  RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.cpu_work_on_loop = true;
+  auto runtime = Runtime::create(options);
+  std::thread::id loop_thread = std::this_thread::get_id();
+  auto cpu_task = [&](int i) -> Task<int> {
+    co_await ensure_cpu();
+    co_return std::this_thread::get_id() == loop_thread ? i : -1;
+  };
+  auto body = [&]() -> Task<int> {
+    std::vector<Task<int>> calls;
+    for (int i = 0; i < 100; ++i) calls.push_back(cpu_task(i));
+    int total = 0;
+    for (int value : co_await gather(std::move(calls))) total += value;
+    co_await to_cpu();
+    bool hopped_to_loop = runtime->loop().in_loop_thread();
+    co_return hopped_to_loop ? total : -1;
+  };
+  CHECK(runtime->run(body()) == 4950);
+}

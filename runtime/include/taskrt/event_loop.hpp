@@ -87,8 +87,10 @@ class EventLoop final : public Executor {
   // Runs `fn` on the loop thread soon. Thread-safe.
   void post(std::function<void()> fn);
 
-  // Runs the loop on the calling thread until stop() is called.
-  void run();
+  // Runs the loop on the calling thread until stop() is called; `first`, if
+  // any, is resumed first (scheduled from here, it would wake the loop
+  // through its descriptor: a system call a process-pool worker paid per call).
+  void run(std::coroutine_handle<> first = {});
   // Makes run() return after the current step. Thread-safe.
   void stop() noexcept;
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_.load(); }

@@ -145,8 +145,11 @@ class TaskGroup final : public CompletionObserver {
   bool spreads_on_cpu(std::size_t count) const {
     if constexpr (requires { children_.starts_on_cpu(); }) {
       if (limit_ != 0 || runtime_ == nullptr || !children_.starts_on_cpu()) return false;
+      // Cpu tasks that run on the loop (a process-pool worker) start there.
+      Executor* cpu = &runtime_->cpu();
+      if (&runtime_->cpu_work() != cpu) return false;
       // On the pool already, a few children cost less pushed one by one.
-      return executor_ != &runtime_->cpu() || count > kSpreadFrom;
+      return executor_ != cpu || count > kSpreadFrom;
     }
     return false;
   }

@@ -48,6 +48,10 @@ struct ServerLimits {
 struct RuntimeOptions {
   // CPU pool workers; 0: one per hardware thread.
   unsigned cpu_threads = 0;
+  // Run cpu tasks on the event loop's thread instead of the CPU pool. For a
+  // process-pool worker, which runs one call at a time and is one core's
+  // worth of work: a call then costs no hand-off to a pool thread and back.
+  bool cpu_work_on_loop = false;
   // Most threads the blocking pool may start.
   unsigned io_threads = 512;
   // Draw progress bars for large gathers on stderr when it is a terminal.
@@ -111,6 +115,8 @@ class Runtime {
 
   EventLoop& loop() noexcept { return *loop_; }
   CpuPool& cpu() noexcept { return *cpu_; }
+  // Where cpu tasks run: the CPU pool, or the loop (cpu_work_on_loop).
+  Executor& cpu_work() noexcept { return *cpu_work_; }
   BlockingPool& blocking() noexcept { return *blocking_; }
   // The process pool, started on first use (thread-safe).
   ProcessPool& processes();
@@ -147,6 +153,7 @@ class Runtime {
   // fails with once cancellation has unwound every task.
   std::optional<std::string> deadlock_;
   std::unique_ptr<CpuPool> cpu_;
+  Executor* cpu_work_ = nullptr;
   std::unique_ptr<BlockingPool> blocking_;
   std::unique_ptr<ProcessPool> processes_;
   std::unique_ptr<detail::HttpClient> http_;

@@ -47,7 +47,7 @@ struct HopAwaiter {
 
 namespace detail {
 inline Executor& pick_cpu(Runtime& runtime) {
-  return runtime.cpu();
+  return runtime.cpu_work();
 }
 inline Executor& pick_loop(Runtime& runtime) {
   return runtime.loop();
@@ -69,7 +69,7 @@ struct EnsureCpuAwaiter {
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> handle) noexcept {
     Context& context = handle.promise().context();
-    Executor* cpu = &context.runtime->cpu();
+    Executor* cpu = &context.runtime->cpu_work();
     if (context.executor == cpu) return false;
     context.executor = cpu;
     cpu->schedule(handle);
