@@ -65,18 +65,33 @@ void CpuPool::schedule(std::coroutine_handle<> handle) noexcept {
   notify_one();
 }
 
-void CpuPool::notify_one() noexcept {
+void CpuPool::schedule_all(const std::coroutine_handle<>* handles, std::size_t count) noexcept {
+  if (count == 0) return;
+  if (tls_pool != this) {
+    Executor::schedule_all(handles, count);
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) workers_[tls_worker]->deque.push(handles[i].address());
+  notify(count);
+}
+
+void CpuPool::notify(std::size_t count) noexcept {
   // Pairs with the sleeper's increment of sleepers_: either we see it and wake
   // the sleeper, or the sleeper's re-check sees our work. ThreadSanitizer does
   // not model fences, so its builds use an equivalent read-modify-write.
 #if defined(__SANITIZE_THREAD__)
-  if (sleepers_.fetch_add(0, std::memory_order_seq_cst) == 0) return;
+  std::uint32_t sleeping = sleepers_.fetch_add(0, std::memory_order_seq_cst);
 #else
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+  std::uint32_t sleeping = sleepers_.load(std::memory_order_relaxed);
 #endif
+  if (sleeping == 0) return;
   epoch_.fetch_add(1, std::memory_order_seq_cst);
-  epoch_.notify_one();
+  if (count >= sleeping) {
+    epoch_.notify_all();
+  } else {
+    for (std::size_t i = 0; i < count; ++i) epoch_.notify_one();
+  }
 }
 
 void* CpuPool::pop_injected() {

@@ -38,6 +38,8 @@ class CpuPool final : public Executor {
   CpuPool& operator=(const CpuPool&) = delete;
 
   void schedule(std::coroutine_handle<> handle) noexcept override;
+  // From a worker: all onto its deque, then one look for sleepers to wake.
+  void schedule_all(const std::coroutine_handle<>* handles, std::size_t count) noexcept override;
   // Stops and joins the workers. Idempotent; thread-safe.
   void shutdown();
   unsigned size() const noexcept { return static_cast<unsigned>(workers_.size()); }
@@ -54,7 +56,9 @@ class CpuPool final : public Executor {
   void worker_main(unsigned index);
   void* find_work(unsigned index);
   void* pop_injected();
-  void notify_one() noexcept;
+  void notify_one() noexcept { notify(1); }
+  // Wakes up to `count` sleeping workers.
+  void notify(std::size_t count) noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <stop_token>
 
 #include "taskrt/error.hpp"
@@ -22,6 +23,11 @@ class Executor {
   // Resumes `handle` soon on one of this executor's threads. Never resumes it
   // inline; thread-safe.
   virtual void schedule(std::coroutine_handle<> handle) noexcept = 0;
+  // schedule() for each of `count` handles; an executor may do it for less
+  // than one call each (the CPU pool wakes its sleepers once per batch).
+  virtual void schedule_all(const std::coroutine_handle<>* handles, std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i) schedule(handles[i]);
+  }
 };
 
 // The executor whose thread is calling, or null on a thread of no executor.

@@ -106,7 +106,13 @@ class TaskGroup final : public CompletionObserver {
     // All made before any starts: a child that cannot be made (out of memory)
     // fails the await before anything runs.
     for (std::size_t i = 0; i < first; ++i) prepare(i);
-    for (std::size_t i = 1; i < first; ++i) executor_->schedule(children_.handle(i));
+    // Queued in batches: the CPU pool then looks for sleepers once a batch.
+    std::coroutine_handle<> batch[kScheduleBatch];
+    for (std::size_t i = 1; i < first;) {
+      std::size_t n = 0;
+      for (; n < kScheduleBatch && i < first; ++n, ++i) batch[n] = children_.handle(i);
+      executor_->schedule_all(batch, n);
+    }
     // The first child runs right here, by symmetric transfer: one queue round
     // trip fewer per gather, and on the loop the children still start in
     // input order (the first now, the rest from the ready queue). It has not
@@ -259,6 +265,7 @@ class TaskGroup final : public CompletionObserver {
 
   // Below this many children, a parent on the pool queues them itself.
   static constexpr std::size_t kSpreadFrom = 64;
+  static constexpr std::size_t kScheduleBatch = 32;
 
   Children& children_;
   const std::size_t limit_;
