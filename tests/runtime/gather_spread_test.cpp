@@ -131,3 +131,34 @@ TEST_CASE("a spread gather_settled runs every child and keeps each failure") {
   CHECK(failures == 50);
   CHECK(all_right);
 }
+
+// Children that never look at their token (tiny cpu work) finish without
+// failing after the parent is cancelled; those not yet started never start.
+// The gather must then fail, not end as if every child had given a value.
+TEST_CASE("a gather whose parent is cancelled before every child started fails with Cancelled") {
+  auto runtime = testing::make_runtime(2);
+  SECTION("spread on the pool") {
+    LazyCpuChildren children(20'000, [&](std::size_t i) -> Task<int> {
+      return [](std::size_t i, Runtime& runtime) -> Task<int> {
+        co_await ensure_cpu();
+        if (i == 10) runtime.cancel();
+        co_return static_cast<int>(i);
+      }(i, *runtime);
+    });
+    std::exception_ptr error = runtime->run(run_group(children, detail::GroupMode::kFailFast));
+    REQUIRE(error);
+    CHECK(kind_of(error) == ErrorKind::kCancelled);
+  }
+  SECTION("with a limit") {
+    auto child = [&](int i) -> Task<int> {
+      if (i == 3) runtime->cancel();
+      co_return i;
+    };
+    auto body = [&]() -> Task<std::vector<int>> {
+      std::vector<Task<int>> tasks;
+      for (int i = 0; i < 100; ++i) tasks.push_back(child(i));
+      co_return co_await gather(std::move(tasks), 1);
+    };
+    CHECK_THROWS_AS(runtime->run(body()), CancelledError);
+  }
+}

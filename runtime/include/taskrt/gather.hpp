@@ -187,7 +187,7 @@ class TaskGroup final : public CompletionObserver {
     std::size_t not_started = 0;
     for (std::size_t i = begin; i < end; ++i) {
       if (mode_ != GroupMode::kSettle && stop_.stop_requested()) {
-        ++not_started;
+        if (not_started++ == 0) left_unstarted();
         continue;
       }
       if (!prepared_or_failed(i, &cpu)) {
@@ -201,6 +201,16 @@ class TaskGroup final : public CompletionObserver {
       executor_->schedule(parent_);
     }
     co_return;
+  }
+
+  // A child is not started because the group was stopped: by a failure (the
+  // group fails with it), a race's winner, or the parent's cancellation. In
+  // the last case no child need have failed — those that ran may all have
+  // finished without looking — and the group must not end as if every child
+  // had given a value: it fails with CancelledError.
+  void left_unstarted() noexcept {
+    std::lock_guard lock(mutex_);
+    if (!first_error_) first_error_ = std::make_exception_ptr(CancelledError("cancelled before it started"));
   }
 
   // Prepares a child that starts on `executor`; a child that cannot be made
@@ -251,7 +261,11 @@ class TaskGroup final : public CompletionObserver {
     while (limit_ != 0) {
       std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
       if (index >= children_.size()) break;
-      if ((mode_ == GroupMode::kSettle || !stop_.stop_requested()) && start(index)) break;
+      if (mode_ == GroupMode::kSettle || !stop_.stop_requested()) {
+        if (start(index)) break;
+      } else {
+        left_unstarted();
+      }
       ++finished;  // not started (or not made): it counts as done
     }
     if (progress_) progress_->advance();
