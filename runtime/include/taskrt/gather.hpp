@@ -1,14 +1,16 @@
 // gather, gather_settled and race: structured concurrency over child tasks.
 //
 // All children start concurrently on the caller's executor (at most `limit` at
-// a time when a limit is given) and the caller suspends until every child has
-// finished; nothing started by these functions outlives them.
+// a time when a limit is given; children that all move to the CPU pool first
+// are started there, see TaskGroup::spread) and the caller suspends until
+// every child has finished; nothing started by these functions outlives them.
 //  - gather: results in input order. The first failure cancels the other
 //    children, waits for them to finish cancelling, then rethrows that failure.
 //  - gather_settled: never fails fast; each element is a Result<T>.
 //  - race: the first child to succeed wins and the others are cancelled; fails
 //    (with the first failure) only if every child fails.
-// Cancelling the caller cancels every child.
+// Cancelling the caller cancels every child; children not yet started never
+// start, and the group fails with CancelledError.
 #pragma once
 
 #include <algorithm>
