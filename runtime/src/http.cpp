@@ -10,7 +10,9 @@ namespace {
 // The await of one transfer: started, finished and aborted on the loop.
 class HttpAwaiter final : public detail::LoopOperation {
  public:
-  explicit HttpAwaiter(OutgoingRequest request) { transfer_.request = std::move(request); }
+  explicit HttpAwaiter(OutgoingRequest request) : LoopOperation("waiting on an HTTP response") {
+    transfer_.request = std::move(request);
+  }
 
   HttpResponse await_resume() {
     rethrow_failure("cancelled during an HTTP request");

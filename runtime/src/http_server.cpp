@@ -170,6 +170,7 @@ class Server {
  public:
   Server(Context context, HttpHandler handler)
       : runtime_(*context.runtime),
+        node_(context.node),
         loop_(runtime_.loop()),
         handler_(std::move(handler)),
         limits_(runtime_.options().server),
@@ -256,6 +257,7 @@ class Server {
   }
 
   Runtime& runtime_;
+  TaskNode* node_;  // the call that serves: its connections' parent in the task tree
   EventLoop& loop_;
   HttpHandler handler_;
   ServerLimits limits_;
@@ -285,7 +287,7 @@ Detached Server::run_connection(Server& server, int fd, std::string peer) {
 
 void Server::start(int fd, std::string peer) {
   Detached connection = run_connection(*this, fd, std::move(peer));
-  connection.handle.promise().set_context(Context{&runtime_, &loop_, &token_});
+  connection.handle.promise().set_context(Context{&runtime_, &loop_, &token_, node_});
   ++open_;
   loop_.schedule(connection.handle);
 }

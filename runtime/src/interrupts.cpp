@@ -61,7 +61,7 @@ void InterruptWatcher::run() {
     std::lock_guard lock(mutex_);
     if (signal == SIGQUIT) {
       // Not an interrupt: the program reports what it waits on, and goes on.
-      if (runtime_ != nullptr) runtime_->report_waits();
+      if (runtime_ != nullptr) runtime_->report_task_tree();
       continue;
     }
     int none = 0;

@@ -146,12 +146,12 @@ std::deque<Semaphore>& semaphores() {
 // An `in process` task's attempt, as the caller sees it: its arguments to a
 // worker process, its result back (or its error, or WorkerCrashed).
 Task<void> run_remote(const trt_task& task, void* args, void* result, std::int64_t attempt) {
-  TaskSpan span{task.site};
+  Context& context = co_await current_context();
+  TaskSpan span{task.site, context};
   std::string arguments;
   const auto* slots = static_cast<const std::uint64_t*>(args);
   for (std::int64_t i = 0; i < task.param_count; ++i) lowered::encode_slot(arguments, task.param_types[i], slots[i]);
   arguments.append(reinterpret_cast<const char*>(&attempt), sizeof attempt);
-  Context& context = co_await current_context();
   std::string reply =
       co_await context.runtime->processes().call(static_cast<std::uint32_t>(task.process_index), std::move(arguments));
   if (task.result_type != nullptr) {

@@ -88,7 +88,7 @@ TRT_INLINE void* trt_body_init(void* header, void* task, std::int64_t attempt) {
 
 TRT_INLINE bool trt_body_begin(void* call, bool hops_to_cpu) {
   LoweredCall& running = call_of(call);
-  if (running.task != nullptr) running.span.emplace(running.task->site);
+  if (running.task != nullptr) running.span.emplace(running.task->site, running.context());
   // A cpu task moves to the CPU pool first, unless it is there already.
   return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
 }

@@ -6,6 +6,16 @@
 #include "taskrt/runtime.hpp"
 
 namespace taskrt {
+namespace {
+
+// "task producer: send on channel `ch` (pipeline.task:12), full".
+std::string wait_text(const ParkedWait& wait) {
+  std::string text = wait.site != nullptr ? wait.site : "a wait inside the runtime";
+  if (wait.state != nullptr) text = text + ", " + wait.state;
+  return text;
+}
+
+}  // namespace
 
 void ParkedWaits::List::push(ParkedWait& wait) noexcept {
   wait.previous = tail;
@@ -52,12 +62,7 @@ std::vector<std::string> ParkedWaits::describe() const {
   std::vector<std::string> steps;
   auto add = [&](const List& list) {
     for (const ParkedWait* wait = list.head; wait != nullptr; wait = wait->next) {
-      std::string line = wait->site != nullptr ? wait->site : "a wait inside the runtime";
-      if (wait->state == nullptr) {
-        steps.push_back(std::move(line));
-      } else {
-        lines.push_back(line + ", " + wait->state);
-      }
+      (wait->state == nullptr ? steps : lines).push_back(wait_text(*wait));
     }
   };
   add(loop_waits_);
@@ -69,10 +74,24 @@ std::vector<std::string> ParkedWaits::describe() const {
   return lines;
 }
 
+std::vector<NodeWaitLine> ParkedWaits::describe_by_task() const {
+  std::vector<NodeWaitLine> lines;
+  auto add = [&](const List& list) {
+    for (const ParkedWait* wait = list.head; wait != nullptr; wait = wait->next) {
+      lines.push_back(NodeWaitLine{wait->node, wait_text(*wait)});
+    }
+  };
+  add(loop_waits_);
+  std::lock_guard lock(others_mutex_);
+  add(other_waits_);
+  return lines;
+}
+
 void Parking::enter(const Context& context, const char* site, const char* state) {
   if (context.runtime == nullptr) return;
   wait_.site = site;
   wait_.state = state;
+  wait_.node = context.node;
   waits_ = &context.runtime->parked_waits();
   waits_->enter(wait_);
 }

@@ -9,6 +9,7 @@
 #include "taskrt/files.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/random.hpp"
+#include "taskrt/task_tree.hpp"
 #include "taskrt/trace.hpp"
 
 namespace taskrt {
@@ -30,8 +31,10 @@ class RootObserver final : public detail::CompletionObserver {
 // While another thread still works, the loop looks for a deadlock again this
 // often (ms): the other thread's last task may park without waking the loop.
 constexpr int kDeadlockRecheckMs = 100;
-// A report (deadlock or SIGQUIT) names this many waits, then counts the rest.
+// A deadlock report names this many waits, then counts the rest.
 constexpr std::size_t kDeadlockReportWaits = 20;
+// SIGQUIT's task tree is at most this many lines.
+constexpr std::size_t kTreeReportLines = 200;
 
 // The first kDeadlockReportWaits of `waits`, one per line after `indent`.
 std::string wait_lines(const std::vector<std::string>& waits, const std::string& indent) {
@@ -156,18 +159,20 @@ void Runtime::run_root(detail::PromiseBase& promise, std::coroutine_handle<> han
   if (deadlock_) throw DeadlockError(*std::exchange(deadlock_, std::nullopt));
 }
 
-void Runtime::report_waits() {
+void Runtime::report_task_tree() {
   loop_->post([this] {
-    std::vector<std::string> waits = parked_->describe();
-    std::string report = "SIGQUIT: what the program waits on (it goes on):";
-    report += "\n  " + std::to_string(waits.size()) + (waits.size() == 1 ? " task waits" : " tasks wait") +
-              " on a channel, semaphore, lock or flow step";
-    report += waits.empty() ? "" : ":" + wait_lines(waits, "    ");
+    std::vector<NodeWaitLine> waits = parked_->describe_by_task();
+    std::vector<TaskNodeView> calls = snapshot_task_nodes();
+    std::string report = "SIGQUIT: the live task tree (the program goes on):";
+    report += calls.empty() && waits.empty()
+                  ? "\n  no task call is running"
+                  : render_task_tree(calls, waits, detail::coarse_now_ns(), "  ", kTreeReportLines);
+    report += "\n  pending in the runtime:";
     report +=
-        "\n  timers pending (sleeps, timeouts, rate limits, deadlines): " + std::to_string(loop_->pending_timers());
+        "\n    timers pending (sleeps, timeouts, rate limits, deadlines): " + std::to_string(loop_->pending_timers());
     report +=
-        "\n  descriptors watched (sockets, pipes of workers and children): " + std::to_string(loop_->watched_fds());
-    report += std::string("\n  CPU pool: ") + (cpu_->quiescent() ? "idle" : "busy") +
+        "\n    descriptors watched (sockets, pipes of workers and children): " + std::to_string(loop_->watched_fds());
+    report += std::string("\n    CPU pool: ") + (cpu_->quiescent() ? "idle" : "busy") +
               "; blocking pool: " + (blocking_->busy() ? "busy" : "idle") +
               "; foreign waits (extern io tasks): " + std::to_string(foreign_waits_.load());
     write_stderr_line(std::move(report));

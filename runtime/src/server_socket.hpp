@@ -58,7 +58,10 @@ class ServerSocket {
 
   class ReadyAwaiter final : public detail::LoopOperation {
    public:
-    ReadyAwaiter(ServerSocket& socket, bool for_reading) noexcept : socket_(socket), for_reading_(for_reading) {}
+    ReadyAwaiter(ServerSocket& socket, bool for_reading) noexcept
+        : LoopOperation(for_reading ? "waiting to read from a client" : "waiting to write to a client"),
+          socket_(socket),
+          for_reading_(for_reading) {}
     Ready await_resume() {
       rethrow_failure("cancelled while waiting for the client");
       return result_;

@@ -100,7 +100,7 @@ pid_t spawn(const std::string& command, const std::vector<std::string>& args, in
 class ExecAwaiter final : public detail::LoopOperation {
  public:
   ExecAwaiter(std::string command, std::vector<std::string> args)
-      : command_(std::move(command)), args_(std::move(args)) {}
+      : LoopOperation("waiting on a child process (exec)"), command_(std::move(command)), args_(std::move(args)) {}
 
   ExecResult await_resume() {
     rethrow_failure(fmt::format("cancelled while running `{}`", command_));

@@ -185,7 +185,9 @@ void CppEmitter::globals(Printer& header, Printer& source) {
 }
 
 void CppEmitter::task_body(const ir::Task& task) {
-  out_->print("taskrt::TaskSpan span_{sites_::$n$};", {{"n", identifier(task.name)}});
+  // The span names the call in the live task tree, under its caller's.
+  out_->print("taskrt::TaskSpan span_{sites_::$n$, co_await taskrt::current_context()};",
+              {{"n", identifier(task.name)}});
   if (task.kind == ir::TaskKind::kCpu) out_->line("co_await taskrt::ensure_cpu();");
   // An error leaving the task records where it passed, for the trace.
   out_->line("try {");
@@ -377,7 +379,7 @@ void CppEmitter::process_task_definition(const ir::Task& task) {
   if (numbered) args += ", attempt_number_";
   // The span times the whole round trip, as the caller sees it (--stats).
   std::string remote = fmt::format(
-      "taskrt::TaskSpan span_{{sites_::{1}}};\nco_return co_await "
+      "taskrt::TaskSpan span_{{sites_::{1}, co_await taskrt::current_context()}};\nco_return co_await "
       "taskrt::call_in_process<{0}>(process_tasks_::{1}{2});",
       type(task.result), identifier(task.name), args);
   if (clauses) {

@@ -160,6 +160,7 @@ class AsCompleted final : public detail::CompletionObserver {
         started_ = true;
         runtime_ = context.runtime;
         executor_ = context.executor;
+        node_ = context.node;
         parent_stop_ = context.stop_token();
         parent_link_.emplace(context.stop_token(), ForwardStop{&stop_});
         std::size_t first = limit_ == 0 ? unstarted_ : std::min(limit_, unstarted_);
@@ -186,7 +187,7 @@ class AsCompleted final : public detail::CompletionObserver {
   }
 
   void prepare_locked(detail::PromiseBase& promise, std::size_t index = 0) {
-    promise.set_context(Context{runtime_, executor_, &token_});
+    promise.set_context(Context{runtime_, executor_, &token_, node_});
     promise.set_observer(this, index);
   }
 
@@ -262,6 +263,7 @@ class AsCompleted final : public detail::CompletionObserver {
   std::function<void()> call_done_;
   std::optional<Task<void>> feeder_;
   Runtime* runtime_ = nullptr;
+  TaskNode* node_ = nullptr;  // the loop's call: its tasks' parent in the task tree
   Executor* executor_ = nullptr;
   std::stop_source stop_;
   const std::stop_token token_ = stop_.get_token();

@@ -16,6 +16,7 @@
 namespace taskrt {
 
 class Runtime;
+struct TaskNode;
 
 class Executor {
  public:
@@ -53,6 +54,8 @@ struct Context {
   Executor* executor = nullptr;
   // Requested when the task is cancelled (timeout, failed sibling, SIGINT).
   const std::stop_token* stop = &kNeverStopped;
+  // The innermost task call this runs in, for the live task tree (task_tree.hpp).
+  TaskNode* node = nullptr;
 
   const std::stop_token& stop_token() const noexcept { return *stop; }
   bool cancelled() const noexcept { return stop->stop_requested(); }

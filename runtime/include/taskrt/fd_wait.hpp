@@ -17,7 +17,9 @@ namespace taskrt {
 
 class FdWaitAwaiter final : public detail::LoopOperation {
  public:
-  FdWaitAwaiter(int fd, std::uint32_t events) noexcept {
+  // `waits_on`: what the descriptor is, for the task tree.
+  FdWaitAwaiter(int fd, std::uint32_t events, const char* waits_on = "waiting on a descriptor") noexcept
+      : LoopOperation(waits_on) {
     waiter_.fd = fd;
     waiter_.events = events;
   }

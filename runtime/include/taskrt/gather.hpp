@@ -96,6 +96,7 @@ class TaskGroup final : public CompletionObserver {
     parent_ = parent;
     runtime_ = context.runtime;
     executor_ = context.executor;
+    node_ = context.node;
     parent_link_.emplace(context.stop_token(), ForwardStop{&stop_});
     std::size_t count = children_.size();
     if (progress_label_) progress_ = ProgressBar::for_gather(context, count, progress_label_);
@@ -137,7 +138,7 @@ class TaskGroup final : public CompletionObserver {
 
   void prepare(std::size_t index, Executor* executor) {
     PromiseBase& promise = children_.promise(index);
-    promise.set_context(Context{runtime_, executor, &token_});
+    promise.set_context(Context{runtime_, executor, &token_, node_});
     promise.set_observer(this, index);
   }
   void prepare(std::size_t index) { prepare(index, executor_); }
@@ -291,6 +292,7 @@ class TaskGroup final : public CompletionObserver {
   std::unique_ptr<ProgressBar> progress_;
   std::coroutine_handle<> parent_;
   Runtime* runtime_ = nullptr;
+  TaskNode* node_ = nullptr;  // the parent's call: its children's parent in the task tree
   Executor* executor_ = nullptr;
   std::stop_source stop_;
   // The children's token: they point at it (Context::stop), so it lives here.

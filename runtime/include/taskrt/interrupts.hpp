@@ -3,7 +3,7 @@
 // included: a cancelled `in process` call kills its worker), the program then
 // exits with 128 + the signal's number (130, 143); a second one exits at once.
 // SIGQUIT (Ctrl-\) is not an interrupt: the program prints what its tasks
-// wait on (Runtime::report_waits) and goes on.
+// wait on (Runtime::report_task_tree) and goes on.
 //
 // Construct before Runtime::create(): the signals are blocked in the calling
 // thread, so every thread the runtime starts inherits the block, and a thread

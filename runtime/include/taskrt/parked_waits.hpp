@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "taskrt/executor.hpp"
+#include "taskrt/task_tree.hpp"
 
 namespace taskrt {
 
@@ -30,6 +31,8 @@ struct ParkedWait {
   const char* site = nullptr;
   // Why it cannot go on yet: "full", "no permit free".
   const char* state = nullptr;
+  // The call that waits, for the task tree (null: none known).
+  const TaskNode* node = nullptr;
   // The list's bookkeeping.
   ParkedWait* previous = nullptr;
   ParkedWait* next = nullptr;
@@ -49,6 +52,8 @@ class ParkedWaits {
   // Loop thread, with every other thread of the runtime idle: the waits, one
   // line each — on channels, semaphores and locks first, then flow steps.
   std::vector<std::string> describe() const;
+  // Loop thread, while the program runs: each wait with its call's node.
+  std::vector<NodeWaitLine> describe_by_task() const;
   bool empty() const;
 
  private:

@@ -125,10 +125,11 @@ class Runtime {
   const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
-  // Prints on stderr, from the loop thread as soon as it is free, what the
-  // program waits on: every parked wait, and the timers, descriptors, pool
-  // work and foreign waits pending (SIGQUIT). Thread-safe.
-  void report_waits();
+  // Prints on stderr, from the loop thread as soon as it is free, the live
+  // task tree (every call, nested, with its age and what it waits on) and the
+  // timers, descriptors, pool work and foreign waits pending (SIGQUIT).
+  // Thread-safe.
+  void report_task_tree();
   // The tasks parked on channels, semaphores, locks and flow steps.
   ParkedWaits& parked_waits() noexcept { return *parked_; }
   // Waits the runtime cannot see the end of (ForeignWait): while any is

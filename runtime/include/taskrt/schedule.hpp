@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "taskrt/runtime.hpp"
+#include "taskrt/task_tree.hpp"
 
 namespace taskrt {
 
@@ -123,6 +124,8 @@ class BlockingCallAwaiter {
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> handle) {
     Context& context = handle.promise().context();
+    context_ = &context;
+    mark_waiting(context, kWaitsOn);
     state_->handle = handle;
     state_->executor = context.executor;
     on_stop_.emplace(context.stop_token(), StopHandler{state_});
@@ -166,6 +169,7 @@ class BlockingCallAwaiter {
   }
 
   Raw await_resume() {
+    clear_waiting(*context_, kWaitsOn);
     on_stop_.reset();
     if (state_->phase.load(std::memory_order_acquire) == State::kAbandoned) {
       throw CancelledError("cancelled while waiting for a blocking call");
@@ -175,9 +179,12 @@ class BlockingCallAwaiter {
   }
 
  private:
+  static constexpr char kWaitsOn[] = "in a blocking call";  // in the task tree
+
   Fn fn_;
   std::shared_ptr<State> state_;
   std::optional<std::stop_callback<StopHandler>> on_stop_;
+  Context* context_ = nullptr;
 };
 
 template <typename Fn>

@@ -12,6 +12,7 @@
 #include <coroutine>
 
 #include "taskrt/runtime.hpp"
+#include "taskrt/task_tree.hpp"
 
 namespace taskrt {
 
@@ -44,6 +45,7 @@ class SleepAwaiter {
 
  private:
   enum State : int { kPending, kFired, kCancelled };
+  static constexpr char kSleeping[] = "sleeping";  // in the task tree
 
   // On the loop thread, like everything below: the timer and the cancel scope
   // both report to the loop, so no atomics are needed to pick the winner.
@@ -54,11 +56,13 @@ class SleepAwaiter {
     cancel_.owner = this;
     loop().add_timer(&timer_, timer_.delay);
     loop().add_cancel_waiter(&cancel_, context_->stop);
+    mark_waiting(*context_, kSleeping, detail::coarse_now_ns() + timer_.delay.count());
   }
 
   static void on_timer(TimerNode* node) {
     auto* self = static_cast<SleepAwaiter*>(node->owner);
     self->state_ = kFired;
+    clear_waiting(*self->context_, kSleeping);
     self->loop().remove_cancel_waiter(&self->cancel_);
     self->resume();
   }
@@ -66,6 +70,7 @@ class SleepAwaiter {
   static void on_cancel(CancelWaiter* waiter) {
     auto* self = static_cast<SleepAwaiter*>(waiter->owner);
     self->state_ = kCancelled;
+    clear_waiting(*self->context_, kSleeping);
     self->loop().remove_timer(&self->timer_);
     self->resume();
   }

@@ -81,7 +81,7 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
     // A named awaiter, not a temporary: GCC 12 can destroy temporaries inside
     // a co_await expression twice (seen here under ASan as a use-after-free).
     const std::stop_token token = deadline->stop.get_token();
-    detail::AwaitWithContext<T> awaiter{work, Context{context.runtime, context.executor, &token}};
+    detail::AwaitWithContext<T> awaiter{work, Context{context.runtime, context.executor, &token, context.node}};
     co_await awaiter;
   }
   if (loop.in_loop_thread()) {

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "taskrt/error.hpp"
+#include "taskrt/executor.hpp"
+#include "taskrt/task_tree.hpp"
 
 namespace taskrt {
 
@@ -50,14 +52,23 @@ SpanRecord* begin_span(const TaskSite& site);
 void end_span(SpanRecord* record) noexcept;
 }  // namespace detail
 
-// Records one task call from its construction to its destruction. One
-// pointer in the coroutine frame: null while nothing records.
+// One task call from its construction to its destruction: its node in the
+// live task tree (task_tree.hpp), and its record while a recorder runs (null
+// otherwise).
 class TaskSpan {
  public:
+  // A call with no parent in the tree.
   explicit TaskSpan(const TaskSite& site) {
+    node_.site = &site;
+    detail::enter_node(node_);
     if (detail::g_recording.load(std::memory_order_relaxed)) record_ = detail::begin_span(site);
   }
+  // A call under the one running in `context` (the call's own coroutine's):
+  // this call's node becomes the context's, so the tasks it starts are its
+  // children in the tree.
+  TaskSpan(const TaskSite& site, Context& context) : TaskSpan(site) { adopt(context); }
   ~TaskSpan() {
+    detail::leave_node(node_);
     if (record_) detail::end_span(record_);
   }
   TaskSpan(const TaskSpan&) = delete;
@@ -79,6 +90,12 @@ class TaskSpan {
   }
 
  private:
+  void adopt(Context& context) noexcept {
+    node_.parent = context.node;
+    context.node = &node_;
+  }
+
+  TaskNode node_;
   SpanRecord* record_ = nullptr;
 };
 

@@ -16,12 +16,14 @@
 #include <string_view>
 
 #include "taskrt/runtime.hpp"
+#include "taskrt/task_tree.hpp"
 
 namespace taskrt::detail {
 
 class LoopOperation {
  public:
-  LoopOperation() = default;
+  // `waits_on`: what the task waits on, for the task tree ("a socket").
+  explicit LoopOperation(const char* waits_on) noexcept : waits_on_(waits_on) {}
   LoopOperation(const LoopOperation&) = delete;
   LoopOperation& operator=(const LoopOperation&) = delete;
 
@@ -31,6 +33,7 @@ class LoopOperation {
   void await_suspend(std::coroutine_handle<Promise> handle) {
     handle_ = handle;
     context_ = &handle.promise().context();
+    mark_waiting(*context_, waits_on_);
     // Posting is the last thing we do: from then on the loop may resume us.
     if (loop().in_loop_thread()) {
       arm();
@@ -51,6 +54,7 @@ class LoopOperation {
 
   // On the loop thread; the last thing a derived class does with `this`.
   void finish() noexcept {
+    clear_waiting(*context_, waits_on_);
     loop().remove_cancel_waiter(&cancel_);
     context_->executor->schedule(handle_);
   }
@@ -58,6 +62,7 @@ class LoopOperation {
   // trip through the ready queue sooner. Only for callers that nothing
   // re-enters (the descriptor waits the process pool's calls go through).
   void finish_now() {
+    clear_waiting(*context_, waits_on_);
     loop().remove_cancel_waiter(&cancel_);
     if (context_->executor == &loop()) {
       handle_.resume();
@@ -96,6 +101,7 @@ class LoopOperation {
     self->finish();
   }
 
+  const char* waits_on_;
   CancelWaiter cancel_;
   bool cancelled_ = false;
   std::exception_ptr error_;
