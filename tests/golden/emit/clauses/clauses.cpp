@@ -17,7 +17,7 @@ constexpr taskrt::TaskSite main{"main", "flow", "tests/golden/run/clauses.task",
 
 namespace attempts_ {
 taskrt::Task<std::int64_t> flaky_attempt_(std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::flaky};
+  taskrt::TaskSpan span_{sites_::flaky, co_await taskrt::current_context()};
   try {
 #line 13 "tests/golden/run/clauses.task"
     if (attempt_number_ < std::int64_t{3}) {
@@ -46,7 +46,7 @@ taskrt::Task<std::int64_t> flaky() {
 
 namespace attempts_ {
 taskrt::Task<std::int64_t> slow_attempt_(std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::slow};
+  taskrt::TaskSpan span_{sites_::slow, co_await taskrt::current_context()};
   try {
 #line 21 "tests/golden/run/clauses.task"
     (co_await taskrt::sleep(10s));
@@ -69,7 +69,7 @@ taskrt::Task<std::int64_t> slow() {
 
 namespace attempts_ {
 taskrt::Task<void> limited_attempt_(std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::limited};
+  taskrt::TaskSpan span_{sites_::limited, co_await taskrt::current_context()};
   try {
 #line 26 "tests/golden/run/clauses.task"
     {
@@ -119,7 +119,7 @@ taskrt::Task<void> limited() {
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::TaskSpan span_{sites_::main};
+  taskrt::TaskSpan span_{sites_::main, co_await taskrt::current_context()};
   try {
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_;
     // print("succeeded on attempt", flaky())

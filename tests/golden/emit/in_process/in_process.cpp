@@ -23,7 +23,7 @@ enum : std::uint32_t { summarize, greet, checked, crash_once, spin, third_time, 
 namespace in_worker_ {
 taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts,
                                 taskrt::Map<std::string, double> tags) {
-  taskrt::TaskSpan span_{sites_::summarize};
+  taskrt::TaskSpan span_{sites_::summarize, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 18 "tests/golden/run/in_process.task"
@@ -61,13 +61,13 @@ taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std:
 // cpu summarize  in process
 taskrt::Task<Summary> summarize(std::vector<std::string> names, std::vector<std::int64_t> parts,
                                 taskrt::Map<std::string, double> tags) {
-  taskrt::TaskSpan span_{sites_::summarize};
+  taskrt::TaskSpan span_{sites_::summarize, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<Summary>(process_tasks_::summarize, names, parts, tags);
 }
 
 namespace in_worker_ {
 taskrt::Task<void> greet() {
-  taskrt::TaskSpan span_{sites_::greet};
+  taskrt::TaskSpan span_{sites_::greet, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 27 "tests/golden/run/in_process.task"
@@ -83,13 +83,13 @@ taskrt::Task<void> greet() {
 
 // cpu greet  in process
 taskrt::Task<void> greet() {
-  taskrt::TaskSpan span_{sites_::greet};
+  taskrt::TaskSpan span_{sites_::greet, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<void>(process_tasks_::greet);
 }
 
 namespace in_worker_ {
 taskrt::Task<std::int64_t> checked(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::checked};
+  taskrt::TaskSpan span_{sites_::checked, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 31 "tests/golden/run/in_process.task"
@@ -109,13 +109,13 @@ taskrt::Task<std::int64_t> checked(std::int64_t n) {
 
 // cpu checked  in process
 taskrt::Task<std::int64_t> checked(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::checked};
+  taskrt::TaskSpan span_{sites_::checked, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::checked, n);
 }
 
 namespace attempts_ {
 taskrt::Task<std::int64_t> crash_once_attempt_(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::crash_once};
+  taskrt::TaskSpan span_{sites_::crash_once, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::crash_once, n);
 }
 }  // namespace attempts_
@@ -131,7 +131,7 @@ taskrt::Task<std::int64_t> crash_once(std::int64_t n) {
 
 namespace in_worker_ {
 taskrt::Task<std::int64_t> spin(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::spin};
+  taskrt::TaskSpan span_{sites_::spin, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 38 "tests/golden/run/in_process.task"
@@ -155,13 +155,13 @@ taskrt::Task<std::int64_t> spin(std::int64_t n) {
 
 // cpu spin  in process
 taskrt::Task<std::int64_t> spin(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::spin};
+  taskrt::TaskSpan span_{sites_::spin, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::spin, n);
 }
 
 namespace in_worker_ {
 taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::third_time};
+  taskrt::TaskSpan span_{sites_::third_time, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 44 "tests/golden/run/in_process.task"
@@ -181,7 +181,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n, std::int64_t attempt_numbe
 
 namespace attempts_ {
 taskrt::Task<std::int64_t> third_time_attempt_(std::int64_t n, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::third_time};
+  taskrt::TaskSpan span_{sites_::third_time, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::third_time, n, attempt_number_);
 }
 }  // namespace attempts_
@@ -195,7 +195,7 @@ taskrt::Task<std::int64_t> third_time(std::int64_t n) {
 
 namespace in_worker_ {
 taskrt::Task<std::int64_t> square(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::square};
+  taskrt::TaskSpan span_{sites_::square, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 49 "tests/golden/run/in_process.task"
@@ -210,13 +210,13 @@ taskrt::Task<std::int64_t> square(std::int64_t n) {
 
 // cpu square  in process
 taskrt::Task<std::int64_t> square(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::square};
+  taskrt::TaskSpan span_{sites_::square, co_await taskrt::current_context()};
   co_return co_await taskrt::call_in_process<std::int64_t>(process_tasks_::square, n);
 }
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::TaskSpan span_{sites_::main};
+  taskrt::TaskSpan span_{sites_::main, co_await taskrt::current_context()};
   try {
     std::optional<taskrt::Map<std::string, double>> tags;
     taskrt::Event node_0_done_, node_1_done_, node_2_done_, node_3_done_, node_4_done_, node_5_done_, node_6_done_,

@@ -14,7 +14,7 @@ constexpr taskrt::TaskSite main{"main", "flow", "examples/report.task", 22};
 
 namespace attempts_ {
 taskrt::Task<std::int64_t> fetch_data_attempt_(std::int64_t x, std::int64_t attempt_number_) {
-  taskrt::TaskSpan span_{sites_::fetch_data};
+  taskrt::TaskSpan span_{sites_::fetch_data, co_await taskrt::current_context()};
   try {
 #line 12 "examples/report.task"
     (co_await taskrt::sleep(100ms));
@@ -38,7 +38,7 @@ taskrt::Task<std::int64_t> fetch_data(std::int64_t x) {
 
 // cpu crunch
 taskrt::Task<std::int64_t> crunch(std::int64_t n) {
-  taskrt::TaskSpan span_{sites_::crunch};
+  taskrt::TaskSpan span_{sites_::crunch, co_await taskrt::current_context()};
   co_await taskrt::ensure_cpu();
   try {
 #line 17 "examples/report.task"
@@ -61,7 +61,7 @@ taskrt::Task<std::int64_t> crunch(std::int64_t n) {
 
 // flow main
 taskrt::Task<void> main() {
-  taskrt::TaskSpan span_{sites_::main};
+  taskrt::TaskSpan span_{sites_::main, co_await taskrt::current_context()};
   try {
     std::optional<std::int64_t> a;
     std::optional<std::int64_t> b;
