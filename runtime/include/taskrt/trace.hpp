@@ -2,8 +2,9 @@
 // (Chrome trace JSON, for chrome://tracing or ui.perfetto.dev) and `--stats`
 // (per-task counts and latencies on exit).
 //
-// Generated code gives every task body a TaskSpan. While no recorder is
-// running a span costs one relaxed atomic load; while one is, beginning a span
+// Generated code gives every task body a TaskSpan, which is also the call's
+// node in the live task tree (task_tree.hpp). While no recorder is running,
+// recording costs one relaxed atomic load; while one is, beginning a span
 // appends a record to its thread's buffer (an uncontended lock) and ending it
 // fills in the end.
 #pragma once
