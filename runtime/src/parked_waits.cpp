@@ -91,7 +91,7 @@ void Parking::enter(const Context& context, const char* site, const char* state)
   if (context.runtime == nullptr) return;
   wait_.site = site;
   wait_.state = state;
-  wait_.node = context.node;
+  wait_.node = context.node != nullptr ? *context.node : TaskNode{};
   waits_ = &context.runtime->parked_waits();
   waits_->enter(wait_);
 }

@@ -14,16 +14,16 @@
 namespace taskrt {
 namespace detail {
 
-constinit thread_local NodeList* t_node_list = nullptr;
+constinit thread_local CallTable* t_call_table = nullptr;
 
 namespace {
 
-// Every thread's list, for the dump. A list outlives its thread (a call that
-// began there may end elsewhere later) and is reused by a new thread once it
-// is empty, so a program that starts and ends threads does not grow it.
+// Every thread's table, for the dump. A table outlives its thread (a call that
+// began there may end elsewhere later) and is taken over by a new thread once
+// its own has ended, so a program that starts and ends threads does not grow it.
 struct Registry {
   std::mutex mutex;
-  std::vector<std::unique_ptr<NodeList>> lists;  // guarded by mutex
+  std::vector<std::unique_ptr<CallTable>> tables;  // guarded by mutex
 };
 
 Registry& registry() {
@@ -31,72 +31,143 @@ Registry& registry() {
   return *instance;
 }
 
-// Gives the thread's list back when the thread ends.
-struct ThreadListRelease {
-  ~ThreadListRelease() {
-    if (t_node_list == nullptr) return;
+// Gives the thread's table back when the thread ends.
+struct ThreadTableRelease {
+  ~ThreadTableRelease() {
+    if (t_call_table == nullptr) return;
     std::lock_guard lock(registry().mutex);
-    t_node_list->in_use = false;
-    t_node_list = nullptr;
+    t_call_table->in_use = false;
+    t_call_table = nullptr;
   }
 };
-thread_local ThreadListRelease t_release;
+thread_local ThreadTableRelease t_release;
+
+// Slots looked at for a free one before a table grows by a block.
+constexpr int kFreeSlotSearch = 16;
+
+CallSlot* new_block() {
+  return new CallSlot[CallTable::kBlockSlots];  // never freed: see CallTable
+}
 
 }  // namespace
 
-void NodeList::lock_slowly() noexcept {
-  // Only a dump holds a list for long; spin a little, then let it run.
-  for (int spins = 0;; ++spins) {
-    while (locked_.load(std::memory_order_relaxed)) {
-      if (spins++ < 64) {
-        __builtin_ia32_pause();
-      } else {
-        sched_yield();
-      }
-    }
-    if (!locked_.exchange(true, std::memory_order_acquire)) return;
-  }
+void CallTable::next_block() noexcept {
+  block_ = (block_ + 1) % blocks_.size();
+  cursor_ = blocks_[block_];
+  block_end_ = cursor_ + kBlockSlots;
 }
 
-NodeList& make_thread_node_list() {
+CallSlot& CallTable::take_slowly() noexcept {
+  for (int i = 0; i < kFreeSlotSearch && cursor_ != nullptr; ++i) {
+    CallSlot* slot = cursor_;
+    advance();
+    if (!slot->live.load(std::memory_order_acquire)) return *slot;
+  }
+  // Mostly live calls here (a million sleepers): a fresh block, where the
+  // cursor goes on.
+  CallSlot* block = new_block();
+  {
+    std::lock_guard lock(registry().mutex);
+    blocks_.push_back(block);
+  }
+  block_ = blocks_.size() - 1;
+  cursor_ = block + 1;
+  block_end_ = block + kBlockSlots;
+  return *block;
+}
+
+CallTable& make_thread_call_table() {
   (void)&t_release;  // its destructor runs at this thread's end
   Registry& all = registry();
   std::lock_guard lock(all.mutex);
-  for (auto& list : all.lists) {
-    if (list->in_use) continue;
-    list->lock();
-    bool empty = list->head == nullptr;
-    list->unlock();
-    if (empty) {
-      list->in_use = true;
-      t_node_list = list.get();
-      return *list;
+  for (auto& table : all.tables) {
+    if (!table->in_use) {
+      table->in_use = true;
+      t_call_table = table.get();
+      return *table;
     }
   }
-  all.lists.push_back(std::make_unique<NodeList>());
-  t_node_list = all.lists.back().get();
-  return *t_node_list;
+  all.tables.push_back(std::make_unique<CallTable>());
+  t_call_table = all.tables.back().get();
+  return *t_call_table;
+}
+
+std::vector<CallSlot*> all_call_slots() {
+  std::lock_guard lock(registry().mutex);
+  std::vector<CallSlot*> blocks;
+  for (auto& table : registry().tables) blocks.insert(blocks.end(), table->blocks_.begin(), table->blocks_.end());
+  return blocks;
 }
 
 }  // namespace detail
 
-std::vector<TaskNodeView> snapshot_task_nodes() {
-  detail::Registry& all = detail::registry();
-  std::lock_guard lock(all.mutex);
-  for (auto& list : all.lists) list->lock();
-  std::vector<TaskNodeView> nodes;
-  for (auto& list : all.lists) {
-    std::size_t first = nodes.size();
-    for (const TaskNode* node = list->head; node != nullptr; node = node->next) {
-      nodes.push_back(TaskNodeView{node, node->parent, node->site, node->begin_ns,
-                                   node->waiting_on.load(std::memory_order_relaxed),
-                                   node->until_ns.load(std::memory_order_relaxed)});
-    }
-    // A list is newest first; calls that began in the same clock tick keep
-    // the order they began in.
-    std::reverse(nodes.begin() + static_cast<std::ptrdiff_t>(first), nodes.end());
+namespace {
+
+// call_clock()'s ticks per ns, and a moment on both clocks: measured over a
+// few ms at each dump (a dump is rare; the counter's rate is constant).
+struct ClockScale {
+  double ticks_per_ns = 1;
+  std::uint64_t now_ticks = 0;
+  std::int64_t now_ns = 0;
+
+  static ClockScale measure() {
+    ClockScale scale;
+#if defined(__x86_64__)
+    std::uint64_t first_ticks = detail::call_clock();
+    std::int64_t first_ns = precise_now_ns();
+    do {
+      scale.now_ticks = detail::call_clock();
+      scale.now_ns = precise_now_ns();
+    } while (scale.now_ns - first_ns < 2'000'000);
+    scale.ticks_per_ns = static_cast<double>(scale.now_ticks - first_ticks) / static_cast<double>(scale.now_ns - first_ns);
+#else
+    scale.now_ticks = detail::call_clock();
+    scale.now_ns = static_cast<std::int64_t>(scale.now_ticks);
+#endif
+    return scale;
   }
-  for (auto& list : all.lists) list->unlock();
+
+  std::int64_t to_ns(std::uint64_t ticks) const {
+    // A counter a little ahead on another core reads as now.
+    if (ticks >= now_ticks) return now_ns;
+    return now_ns - static_cast<std::int64_t>(static_cast<double>(now_ticks - ticks) / ticks_per_ns);
+  }
+
+  static std::int64_t precise_now_ns() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+  }
+};
+
+}  // namespace
+
+std::vector<TaskNodeView> snapshot_task_nodes() {
+  ClockScale clock = ClockScale::measure();
+  std::vector<TaskNodeView> nodes;
+  // Blocks are never freed: read after the registry's lock is let go.
+  for (detail::CallSlot* block : detail::all_call_slots()) {
+    for (std::size_t i = 0; i < detail::CallTable::kBlockSlots; ++i) {
+      detail::CallSlot& slot = block[i];
+      // A seqlock's read: what was read counts only if no call began in the
+      // slot meanwhile. A slot being written is left out: its call is new.
+      std::uint64_t before = slot.sequence.load(std::memory_order_acquire);
+      if (before % 2 != 0 || !slot.live.load(std::memory_order_relaxed)) continue;
+      TaskNodeView view{TaskNode{&slot, before},
+                        TaskNode{const_cast<detail::CallSlot*>(slot.parent.load(std::memory_order_acquire)),
+                                 slot.parent_sequence.load(std::memory_order_acquire)},
+                        slot.site.load(std::memory_order_acquire),
+                        clock.to_ns(slot.begin_ticks.load(std::memory_order_acquire)),
+                        slot.waiting_on.load(std::memory_order_acquire),
+                        slot.until_ns.load(std::memory_order_acquire)};
+      if (slot.sequence.load(std::memory_order_relaxed) != before) continue;
+      nodes.push_back(view);
+    }
+  }
+  // Calls that began in the same clock tick: in the order they began on
+  // their thread (a table is filled in order, but its cursor wraps around).
+  std::stable_sort(nodes.begin(), nodes.end(),
+                   [](const TaskNodeView& a, const TaskNodeView& b) { return a.begin_ns < b.begin_ns; });
   return nodes;
 }
 
@@ -127,18 +198,17 @@ class TreeWriter {
   TreeWriter(const std::vector<TaskNodeView>& nodes, const std::vector<NodeWaitLine>& waits, std::int64_t now_ns,
              std::size_t max_lines)
       : nodes_(nodes), now_ns_(now_ns), max_lines_(max_lines) {
-    std::unordered_map<const TaskNode*, std::size_t> index;
-    index.reserve(nodes.size());
-    for (std::size_t i = 0; i < nodes.size(); ++i) index.emplace(nodes[i].node, i);
+    index_.reserve(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) index_.emplace(nodes[i].node.slot, i);
     children_.resize(nodes.size());
     waits_.resize(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      auto parent = nodes[i].parent == nullptr ? index.end() : index.find(nodes[i].parent);
-      (parent == index.end() ? roots_ : children_[parent->second]).push_back(i);
+      std::size_t parent = find(nodes[i].parent);
+      (parent == kNone ? roots_ : children_[parent]).push_back(i);
     }
     for (const NodeWaitLine& wait : waits) {
-      auto owner = wait.node == nullptr ? index.end() : index.find(wait.node);
-      (owner == index.end() ? loose_waits_ : waits_[owner->second]).push_back(&wait.text);
+      std::size_t owner = find(wait.node);
+      (owner == kNone ? loose_waits_ : waits_[owner]).push_back(&wait.text);
     }
     // Oldest first: the order the calls began in.
     auto by_age = [&](std::size_t a, std::size_t b) { return nodes[a].begin_ns < nodes[b].begin_ns; };
@@ -155,6 +225,17 @@ class TreeWriter {
   }
 
  private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  // The call `node` names in the snapshot, if it is there (its slot holds
+  // the same call: the same sequence).
+  std::size_t find(const TaskNode& node) const {
+    if (node.slot == nullptr) return kNone;
+    auto found = index_.find(node.slot);
+    if (found == index_.end() || nodes_[found->second].node.sequence != node.sequence) return kNone;
+    return found->second;
+  }
+
   // A hash of each call's subtree without its ages: equal for calls that
   // look alike. Children before parents, without recursion (a deep
   // recursion of tasks is a deep tree).
@@ -247,6 +328,7 @@ class TreeWriter {
   const std::vector<TaskNodeView>& nodes_;
   std::int64_t now_ns_;
   std::size_t max_lines_;
+  std::unordered_map<const detail::CallSlot*, std::size_t> index_;
   std::vector<std::size_t> roots_;
   std::vector<std::vector<std::size_t>> children_;
   std::vector<std::vector<const std::string*>> waits_;

@@ -128,21 +128,27 @@ TEST_CASE("a deep recursion of calls is cut off, and a tree beyond its line budg
   std::string tree = runtime->run(deep_main());
   INFO(tree);
   CHECK(tree.find("\n" + std::string(80, ' ') + "… 1 call deeper") != std::string::npos);
+  // Slots that are only identities here: the renderer reads no slot.
+  std::vector<detail::CallSlot> slots(31);
   std::vector<TaskNodeView> nodes;
-  TaskNode parent_node;
-  nodes.push_back(TaskNodeView{&parent_node, nullptr, &kMain, 0, nullptr, 0});
-  std::vector<TaskNode> children(30);
-  for (std::size_t i = 0; i < children.size(); ++i) {
-    // Thirty calls of different tasks and states: no two alike.
-    nodes.push_back(TaskNodeView{&children[i], &parent_node, i % 2 ? &kNap : &kSpin, static_cast<std::int64_t>(i),
-                                 i % 3 ? "sleeping" : nullptr, static_cast<std::int64_t>(i) * 1'000'000'000});
+  TaskNode parent{&slots[0], 2};
+  nodes.push_back(TaskNodeView{parent, TaskNode{}, &kMain, 0, nullptr, 0});
+  for (std::size_t i = 1; i < slots.size(); ++i) {
+    // Thirty calls of two tasks in two states each.
+    nodes.push_back(TaskNodeView{TaskNode{&slots[i], 2}, parent, i % 2 ? &kNap : &kSpin,
+                                 static_cast<std::int64_t>(i), i % 3 ? "sleeping" : nullptr,
+                                 static_cast<std::int64_t>(i) * 1'000'000'000});
   }
-  // Main and four kinds of children (two tasks, two states): five lines.
+  // A child whose parent's slot holds a later call is not the parent's child.
+  nodes.push_back(TaskNodeView{TaskNode{&slots[1], 4}, TaskNode{&slots[0], 4}, &kLook, 0, nullptr, 0});
+  // Main and four kinds of children (two tasks, two states): five lines;
+  // and the stray call, a root of its own.
   std::string whole = render_task_tree(nodes, {}, 0, "", 200);
   INFO(whole);
-  CHECK(std::count(whole.begin(), whole.end(), '\n') == 5);
+  CHECK(std::count(whole.begin(), whole.end(), '\n') == 6);
+  CHECK(whole.find("\nlook (io, tree.task:17)") != std::string::npos);
   std::string cut = render_task_tree(nodes, {}, 0, "", 2);
   INFO(cut);
   CHECK(std::count(cut.begin(), cut.end(), '\n') == 3);
-  CHECK(cut.find("\n… and 3 more lines") != std::string::npos);
+  CHECK(cut.find("\n… and 4 more lines") != std::string::npos);
 }

@@ -31,8 +31,8 @@ struct ParkedWait {
   const char* site = nullptr;
   // Why it cannot go on yet: "full", "no permit free".
   const char* state = nullptr;
-  // The call that waits, for the task tree (null: none known).
-  const TaskNode* node = nullptr;
+  // The call that waits, for the task tree (no slot: none known).
+  TaskNode node;
   // The list's bookkeeping.
   ParkedWait* previous = nullptr;
   ParkedWait* next = nullptr;

@@ -1,20 +1,25 @@
-// The live task tree: every task call that has begun and not yet ended is a
-// TaskNode, linked to the call it runs under, so that SIGQUIT can print what
+// The live task tree: every task call that has begun and not yet ended is
+// listed, linked to the call it runs under, so that SIGQUIT can print what
 // the program does, nested as its tasks are (Go's goroutine dump, Python's
 // `asyncio pstree`), while the program goes on.
 //
-// A node lives in its call's TaskSpan (in the coroutine frame). It is listed
-// in the node list of the thread where the call began: a short spin lock per
-// thread, uncontended but for the rare dump, so beginning and ending a call
-// costs two uncontended atomic exchanges and a coarse clock read. A node's
-// parent is the node in its Context when it began; Context is copied from
-// parent to child everywhere a task is started, so gathers, races, timeouts
-// and flows need nothing of their own.
+// A call's TaskNode (in its TaskSpan, in the coroutine frame) names a slot in
+// the table of the thread where the call began. The slot holds everything the
+// dump reads — the site, the parent's slot, the start, what the call waits on
+// — so the dump never reads a frame, which may be freed under it. Slots are
+// never freed, only reused. The owning thread writes a slot under a sequence
+// number (a seqlock: plain stores on x86), any thread ends a call by clearing
+// its slot's `live` flag (one store), and the dump validates what it read
+// against the sequence. Beginning and ending a call costs no atomic
+// read-modify-write and no fence: a cpu task of 100 ns must not pay for a
+// dump that may never come.
 //
-// What a call waits on (a sleep, a socket, a blocking call, a worker process)
-// is written into its node by the awaiter, atomically: the dump reads it from
-// another thread. Waits on channels, semaphores and locks are in ParkedWaits,
-// which names the node of each.
+// A node's parent is the node in its Context when it began; Context is copied
+// from parent to child everywhere a task is started, so gathers, races,
+// timeouts and flows need nothing of their own. What a call waits on (a
+// sleep, a socket, a blocking call, a worker process) is written into its
+// slot by the awaiter. Waits on channels, semaphores and locks are in
+// ParkedWaits, which names the node of each.
 #pragma once
 
 #include <atomic>
@@ -30,82 +35,114 @@ namespace taskrt {
 struct TaskSite;
 
 namespace detail {
-class NodeList;
-}
 
-struct TaskNode {
-  const TaskSite* site = nullptr;
-  // The call this one runs under; null for a root (or a span begun outside a task).
-  const TaskNode* parent = nullptr;
-  std::int64_t begin_ns = 0;  // coarse monotonic clock
+// One call's entry in its thread's table; a cache line, so that a call
+// ending on another thread does not disturb its neighbours.
+struct alignas(64) CallSlot {
+  // Odd while the owning thread fills the slot in; +2 for each call.
+  std::atomic<std::uint64_t> sequence{0};
+  std::atomic<bool> live{false};
+  std::atomic<const TaskSite*> site{nullptr};
+  std::atomic<const CallSlot*> parent{nullptr};
+  std::atomic<std::uint64_t> parent_sequence{0};
+  std::atomic<std::uint64_t> begin_ticks{0};  // call_clock()
   // What the call waits on now, and until when (a sleep; 0: no deadline).
   std::atomic<const char*> waiting_on{nullptr};
   std::atomic<std::int64_t> until_ns{0};
-  // The thread list it is in, and its place there.
-  detail::NodeList* home = nullptr;
-  TaskNode* previous = nullptr;
-  TaskNode* next = nullptr;
+};
+
+class CallTable;
+extern constinit thread_local CallTable* t_call_table;
+CallTable& make_thread_call_table();
+
+}  // namespace detail
+
+// A call's place in the tree: its slot, and the sequence the slot had when the
+// call began (a slot's later calls have other sequences).
+struct TaskNode {
+  detail::CallSlot* slot = nullptr;
+  std::uint64_t sequence = 0;
 };
 
 namespace detail {
 
-// CLOCK_MONOTONIC at the kernel tick's resolution: a few ns through the vDSO,
-// where the precise clock costs tens on a VM. Ages in a dump need no more.
+// CLOCK_MONOTONIC at the kernel tick's resolution: what a dump measures ages
+// and sleeps' deadlines against.
 inline std::int64_t coarse_now_ns() noexcept {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-// The nodes of the calls that began on one thread. Locked by that thread to
-// add or remove a node, by a call that ends on another thread to remove its
-// own, and by the dump.
-class NodeList {
- public:
-  void lock() noexcept {
-    if (locked_.exchange(true, std::memory_order_acquire)) lock_slowly();
-  }
-  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
-
-  // Under the lock.
-  void push(TaskNode& node) noexcept {
-    node.home = this;
-    node.previous = nullptr;
-    node.next = head;
-    if (head != nullptr) head->previous = &node;
-    head = &node;
-  }
-  void unlink(TaskNode& node) noexcept {
-    (node.previous != nullptr ? node.previous->next : head) = node.next;
-    if (node.next != nullptr) node.next->previous = node.previous;
-  }
-
-  TaskNode* head = nullptr;  // guarded by the lock
-  bool in_use = true;        // guarded by the registry's mutex (task_tree.cpp)
-
- private:
-  void lock_slowly() noexcept;
-  std::atomic<bool> locked_{false};
-};
-
-// This thread's list; made (or reused) by the thread's first call.
-extern constinit thread_local NodeList* t_node_list;
-NodeList& make_thread_node_list();
-
-inline void enter_node(TaskNode& node) noexcept {
-  NodeList* list = t_node_list;
-  if (list == nullptr) list = &make_thread_node_list();
-  node.begin_ns = coarse_now_ns();
-  list->lock();
-  list->push(node);
-  list->unlock();
+// When a call begins: the time-stamp counter where there is one (a few ns;
+// even the coarse clock costs ~20 through the vDSO on a VM, 4% of a skynet
+// call), which the dump converts to ns (ticks_per_ns in task_tree.cpp).
+inline std::uint64_t call_clock() noexcept {
+#if defined(__x86_64__)
+  return __builtin_ia32_rdtsc();
+#else
+  return static_cast<std::uint64_t>(coarse_now_ns());
+#endif
 }
 
-inline void leave_node(TaskNode& node) noexcept {
-  NodeList* list = node.home;
-  list->lock();
-  list->unlink(node);
-  list->unlock();
+// The slots of the calls that began on one thread: fixed blocks, never freed
+// (a call that began here may end on another thread, after this one ended).
+class CallTable {
+ public:
+  static constexpr std::size_t kBlockSlots = 256;
+
+  // Owning thread: a slot no live call holds.
+  CallSlot& take() noexcept {
+    CallSlot* slot = cursor_;
+    if (slot != nullptr && !slot->live.load(std::memory_order_acquire)) {
+      advance();
+      return *slot;
+    }
+    return take_slowly();
+  }
+
+ private:
+  friend CallTable& make_thread_call_table();
+  friend std::vector<CallSlot*> all_call_slots();
+  void advance() noexcept {
+    if (++cursor_ == block_end_) next_block();
+  }
+  void next_block() noexcept;
+  CallSlot& take_slowly() noexcept;
+
+  std::vector<CallSlot*> blocks_;  // guarded by the registry's mutex (task_tree.cpp)
+  std::size_t block_ = 0;          // the cursor's block; owning thread only
+  CallSlot* cursor_ = nullptr;
+  CallSlot* block_end_ = nullptr;
+
+ public:
+  bool in_use = true;  // guarded by the registry's mutex
+};
+
+[[gnu::always_inline]] inline void enter_node(TaskNode& node, const TaskNode* parent,
+                                              const TaskSite& site) noexcept {
+  CallTable* table = t_call_table;
+  if (table == nullptr) table = &make_thread_call_table();
+  CallSlot& slot = table->take();
+  // A seqlock's write, without fences (ThreadSanitizer does not model them):
+  // each field's release store keeps the odd sequence before it, and the
+  // dump's acquire loads keep its second look at the sequence after them.
+  std::uint64_t sequence = slot.sequence.load(std::memory_order_relaxed) + 1;
+  slot.sequence.store(sequence, std::memory_order_relaxed);  // odd: being written
+  slot.site.store(&site, std::memory_order_release);
+  slot.parent.store(parent != nullptr ? parent->slot : nullptr, std::memory_order_release);
+  slot.parent_sequence.store(parent != nullptr ? parent->sequence : 0, std::memory_order_release);
+  slot.begin_ticks.store(call_clock(), std::memory_order_release);
+  slot.waiting_on.store(nullptr, std::memory_order_release);
+  slot.live.store(true, std::memory_order_release);
+  slot.sequence.store(sequence + 1, std::memory_order_release);
+  node.slot = &slot;
+  node.sequence = sequence + 1;
+}
+
+// On any thread.
+[[gnu::always_inline]] inline void leave_node(TaskNode& node) noexcept {
+  node.slot->live.store(false, std::memory_order_release);
 }
 
 }  // namespace detail
@@ -114,34 +151,35 @@ inline void leave_node(TaskNode& node) noexcept {
 // string), until `until_ns` on the monotonic clock when it is a sleep.
 inline void mark_waiting(const Context& context, const char* what, std::int64_t until_ns = 0) noexcept {
   if (context.node == nullptr) return;
-  context.node->until_ns.store(until_ns, std::memory_order_relaxed);
-  context.node->waiting_on.store(what, std::memory_order_relaxed);
+  context.node->slot->until_ns.store(until_ns, std::memory_order_relaxed);
+  context.node->slot->waiting_on.store(what, std::memory_order_relaxed);
 }
 // It no longer waits on `what` (left as it is if it has begun to wait on
 // something else meanwhile: a flow's steps share their flow's node).
 inline void clear_waiting(const Context& context, const char* what) noexcept {
   if (context.node == nullptr) return;
-  context.node->waiting_on.compare_exchange_strong(what, nullptr, std::memory_order_relaxed);
+  std::atomic<const char*>& waiting_on = context.node->slot->waiting_on;
+  if (waiting_on.load(std::memory_order_relaxed) == what) waiting_on.store(nullptr, std::memory_order_relaxed);
 }
 
 // One call of the tree as the dump saw it.
 struct TaskNodeView {
-  const TaskNode* node;  // an identity only: never read through after the snapshot
-  const TaskNode* parent;
+  TaskNode node;  // an identity only
+  TaskNode parent;
   const TaskSite* site;
   std::int64_t begin_ns;
   const char* waiting_on;
   std::int64_t until_ns;
 };
 
-// Every live call of the process, taken with every thread's list locked at
-// once, so that no call begins or ends while it is read.
+// Every live call of the process. Calls that begin or end while it reads may
+// be in it or not; every one it has was live at one time.
 std::vector<TaskNodeView> snapshot_task_nodes();
 
 // A wait on a channel, semaphore, lock or flow step, for the tree: the node
 // of the waiting call and one line saying on what.
 struct NodeWaitLine {
-  const TaskNode* node;
+  TaskNode node;
   std::string text;
 };
 

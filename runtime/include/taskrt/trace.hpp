@@ -59,15 +59,14 @@ void end_span(SpanRecord* record) noexcept;
 class TaskSpan {
  public:
   // A call with no parent in the tree.
-  explicit TaskSpan(const TaskSite& site) {
-    node_.site = &site;
-    detail::enter_node(node_);
-    if (detail::g_recording.load(std::memory_order_relaxed)) record_ = detail::begin_span(site);
-  }
+  explicit TaskSpan(const TaskSite& site) { begin(site, nullptr); }
   // A call under the one running in `context` (the call's own coroutine's):
   // this call's node becomes the context's, so the tasks it starts are its
   // children in the tree.
-  TaskSpan(const TaskSite& site, Context& context) : TaskSpan(site) { adopt(context); }
+  TaskSpan(const TaskSite& site, Context& context) {
+    begin(site, context.node);
+    context.node = &node_;
+  }
   ~TaskSpan() {
     detail::leave_node(node_);
     if (record_) detail::end_span(record_);
@@ -91,9 +90,9 @@ class TaskSpan {
   }
 
  private:
-  void adopt(Context& context) noexcept {
-    node_.parent = context.node;
-    context.node = &node_;
+  void begin(const TaskSite& site, const TaskNode* parent) {
+    detail::enter_node(node_, parent, site);
+    if (detail::g_recording.load(std::memory_order_relaxed)) record_ = detail::begin_span(site);
   }
 
   TaskNode node_;
