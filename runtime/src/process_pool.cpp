@@ -313,7 +313,8 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
       } else if (n == 0) {
         crashed = true;  // end of file: the worker died
       } else if (errno == EAGAIN) {
-        FdWaitAwaiter ready(worker.fd, worker.outbox.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT, "waiting on a worker process");
+        FdWaitAwaiter ready(worker.fd, worker.outbox.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT,
+                            "waiting on a worker process");
         co_await ready;
       } else if (errno != EINTR) {
         crashed = true;

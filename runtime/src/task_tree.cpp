@@ -119,7 +119,8 @@ struct ClockScale {
       scale.now_ticks = detail::call_clock();
       scale.now_ns = precise_now_ns();
     } while (scale.now_ns - first_ns < 2'000'000);
-    scale.ticks_per_ns = static_cast<double>(scale.now_ticks - first_ticks) / static_cast<double>(scale.now_ns - first_ns);
+    scale.ticks_per_ns =
+        static_cast<double>(scale.now_ticks - first_ticks) / static_cast<double>(scale.now_ns - first_ns);
 #else
     scale.now_ticks = detail::call_clock();
     scale.now_ns = static_cast<std::int64_t>(scale.now_ticks);

@@ -135,9 +135,8 @@ TEST_CASE("a deep recursion of calls is cut off, and a tree beyond its line budg
   nodes.push_back(TaskNodeView{parent, TaskNode{}, &kMain, 0, nullptr, 0});
   for (std::size_t i = 1; i < slots.size(); ++i) {
     // Thirty calls of two tasks in two states each.
-    nodes.push_back(TaskNodeView{TaskNode{&slots[i], 2}, parent, i % 2 ? &kNap : &kSpin,
-                                 static_cast<std::int64_t>(i), i % 3 ? "sleeping" : nullptr,
-                                 static_cast<std::int64_t>(i) * 1'000'000'000});
+    nodes.push_back(TaskNodeView{TaskNode{&slots[i], 2}, parent, i % 2 ? &kNap : &kSpin, static_cast<std::int64_t>(i),
+                                 i % 3 ? "sleeping" : nullptr, static_cast<std::int64_t>(i) * 1'000'000'000});
   }
   // A child whose parent's slot holds a later call is not the parent's child.
   nodes.push_back(TaskNodeView{TaskNode{&slots[1], 4}, TaskNode{&slots[0], 4}, &kLook, 0, nullptr, 0});

@@ -119,8 +119,7 @@ class CallTable {
   bool in_use = true;  // guarded by the registry's mutex
 };
 
-[[gnu::always_inline]] inline void enter_node(TaskNode& node, const TaskNode* parent,
-                                              const TaskSite& site) noexcept {
+[[gnu::always_inline]] inline void enter_node(TaskNode& node, const TaskNode* parent, const TaskSite& site) noexcept {
   CallTable* table = t_call_table;
   if (table == nullptr) table = &make_thread_call_table();
   CallSlot& slot = table->take();
