@@ -1,7 +1,5 @@
 #include "taskrt/task_tree.hpp"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
