@@ -10,6 +10,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("a rate limit lets a burst through, then one call per interval") {
   auto runtime = testing::make_runtime();
+  // Read before the limiter exists, so no token can predate it.
+  auto t0 = Clock::now();
   RateLimit api(4, 40ms);  // a burst of 4, then one every 10ms
   std::vector<Clock::time_point> starts;
   std::mutex mutex;
@@ -23,18 +25,16 @@ TEST_CASE("a rate limit lets a burst through, then one call per interval") {
     for (int i = 0; i < 20; ++i) calls.push_back(call());
     co_await gather(std::move(calls));
   };
-  auto t0 = Clock::now();
   runtime->run(body());
   REQUIRE(starts.size() == 20);
   std::sort(starts.begin(), starts.end());
-  // 16 calls beyond the burst, one per 10ms.
-  CHECK(starts.back() - t0 >= 159ms);
-  // In any stretch, at most the burst plus one per 10ms started.
-  for (std::size_t i = 0; i < starts.size(); ++i) {
-    for (std::size_t j = i + 1; j < starts.size(); ++j) {
-      auto allowed = 4 + (starts[j] - starts[i] + 1ms) / 10ms;
-      CHECK(static_cast<std::int64_t>(j - i + 1) <= allowed);
-    }
+  // A start is recorded some time after its token was granted, and a loaded
+  // machine delays some records more than others, so gaps between records
+  // prove nothing. Each record is a bound from above on its grant, though:
+  // the k-th call (from 0) can start no sooner than (k - 3) intervals in.
+  for (std::size_t k = 4; k < starts.size(); ++k) {
+    auto earliest = static_cast<std::int64_t>(k - 3) * 10ms - 1ms;
+    CHECK(starts[k] - t0 >= earliest);
   }
 }
 
