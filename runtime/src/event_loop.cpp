@@ -102,8 +102,12 @@ void EventLoop::run(std::coroutine_handle<> first) {
     // step — tasks handing values to each other would pay one per hand-off.
     if (!ready_.empty() && resumed_since_poll < kResumesPerPoll) continue;
     resumed_since_poll = 0;
+    run_poll_hooks();
     wait_for_events();
   }
+  // What waits for a poll belongs to this run: its owners may be gone by the next.
+  for (PollHook* hook : poll_hooks_) hook->queued = false;
+  poll_hooks_.clear();
   set_current_executor(previous);
   loop_thread_.store(std::thread::id());
   // Ready for another run().
@@ -144,6 +148,23 @@ void EventLoop::fire_timers() {
     remove_timer(timer);
     timer->fire(timer);
   }
+}
+
+void EventLoop::before_next_poll(PollHook* hook) {
+  if (hook->queued) return;
+  hook->queued = true;
+  poll_hooks_.push_back(hook);
+}
+
+void EventLoop::run_poll_hooks() {
+  if (poll_hooks_.empty()) return;
+  // Hooks queued while these run wait for the next poll.
+  taken_hooks_.swap(poll_hooks_);
+  for (PollHook* hook : taken_hooks_) {
+    hook->queued = false;
+    hook->run(hook);
+  }
+  taken_hooks_.clear();
 }
 
 void EventLoop::wait_for_events() {

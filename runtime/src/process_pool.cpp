@@ -180,6 +180,8 @@ void ProcessPool::spawn(Worker& worker) {
   ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
   worker.pid = pid;
   worker.fd = fds[0];
+  worker.send_hook.owner = &worker;
+  worker.send_hook.run = [](PollHook* hook) { send_queued(*static_cast<Worker*>(hook->owner)); };
   worker.queue.clear();
   worker.outbox.clear();
   worker.inbox.clear();
@@ -244,19 +246,38 @@ bool ProcessPool::has_frame(const Worker& worker) const {
   return inbox.size() >= 4 && inbox.size() - 4 >= detail::frame_length(inbox);
 }
 
-void ProcessPool::submit(Worker& worker, Pending& pending, std::string_view request) {
+void ProcessPool::submit(Worker& worker, Pending& pending, std::string_view request, EventLoop& loop) {
+  bool front = worker.queue.empty();
   worker.queue.push_back(&pending);
-  if (worker.outbox.empty()) {
-    // Usually the socket takes it all now; the rest waits for the front call,
-    // which writes while it waits for its answer.
-    ssize_t n = ::send(worker.fd, request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) request.remove_prefix(static_cast<std::size_t>(n));
-  }
   worker.outbox.append(request);
+  if (front) {
+    send_queued(worker);  // an idle worker starts at once
+  } else {
+    // The calls queued before the loop next polls go in one write: with tiny
+    // tasks, a system call per call was most of what a call cost.
+    loop.before_next_poll(&worker.send_hook);
+  }
+}
+
+void ProcessPool::send_queued(Worker& worker) {
+  while (!worker.outbox.empty() && worker.fd >= 0) {
+    ssize_t n = ::send(worker.fd, worker.outbox.data(), worker.outbox.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      worker.outbox.erase(0, static_cast<std::size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      return;  // the socket is full: the front call writes the rest while it waits
+    } else {
+      // EPIPE or ECONNRESET: the worker is gone, but the answer to the front
+      // call may be waiting to be read (it died running a later one). The
+      // front call's read tells which.
+      worker.outbox.clear();
+    }
+  }
 }
 
 Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) {
   co_await to_loop();
+  EventLoop& loop = (co_await current_context()).runtime->loop();
   std::string request = detail::frame_request(index, arguments);
   Semaphore::Permit slot = co_await slots_.acquire();
   while (true) {
@@ -264,7 +285,7 @@ Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) 
     if (worker.pid <= 0) spawn(worker);  // an earlier replacement failed to start
     Pending pending;
     bool front = worker.queue.empty();
-    submit(worker, pending, request);
+    submit(worker, pending, request, loop);
     if (!front) {
       try {
         co_await pending.turn.wait();
@@ -293,19 +314,7 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
   bool crashed = false;
   try {
     while (!crashed && !has_frame(worker)) {
-      while (!worker.outbox.empty()) {
-        ssize_t n = ::send(worker.fd, worker.outbox.data(), worker.outbox.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-          worker.outbox.erase(0, static_cast<std::size_t>(n));
-        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-          break;
-        } else {
-          // EPIPE or ECONNRESET: the worker is gone, but the answer to this
-          // call may be waiting to be read (it died running a later one).
-          // The read below tells which.
-          worker.outbox.clear();
-        }
-      }
+      send_queued(worker);
       if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
       ssize_t n = ::read(worker.fd, read_buffer_.get(), kReadBufferBytes);
       if (n > 0) {

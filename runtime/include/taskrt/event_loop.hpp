@@ -75,6 +75,17 @@ struct FdWaiter {
   bool registered = false;
 };
 
+// Work that can wait until the loop next looks at its descriptors, owned by
+// its caller: what many coroutines queue in the steps before (the requests
+// for one process-pool worker) then goes out in one system call. `run` runs
+// on the loop thread, once per before_next_poll().
+struct PollHook {
+  void (*run)(PollHook* self) = nullptr;
+  void* owner = nullptr;
+  // The loop's bookkeeping: whether the hook waits for the next poll.
+  bool queued = false;
+};
+
 class EventLoop final : public Executor {
  public:
   // Creates the epoll instance and the wake-up eventfd; throws IoError.
@@ -105,6 +116,11 @@ class EventLoop final : public Executor {
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
   std::size_t watched_fds() const noexcept { return fd_waiter_count_; }
+  // Loop thread only. Runs `hook` before the loop next looks at descriptors
+  // (at most kResumesPerPoll resumptions from now, or when nothing is
+  // ready); does nothing if it is queued already. `run` must not throw.
+  // Hooks still queued when run() returns are dropped, not run.
+  void before_next_poll(PollHook* hook);
   // Whether other threads have queued work the loop has not taken yet.
   bool has_remote_work() const noexcept { return remote_pending_.load(); }
   // Set before run(): asked on the loop thread whenever the loop would sleep
@@ -122,6 +138,7 @@ class EventLoop final : public Executor {
   // Runs what is ready now; returns how many coroutines it resumed.
   std::size_t run_ready();
   void fire_timers();
+  void run_poll_hooks();
   void wait_for_events();
   void wake() noexcept;
   // Timers of one delay, sorted by deadline.
@@ -169,6 +186,8 @@ class EventLoop final : public Executor {
   std::unordered_map<Clock::rep, Lane> lanes_;
   std::size_t timer_count_ = 0;
   std::size_t fd_waiter_count_ = 0;
+  std::vector<PollHook*> poll_hooks_;
+  std::vector<PollHook*> taken_hooks_;  // the ones running now
   std::function<int()> idle_check_;
   // Keyed by the scope's token, which outlives every task in the scope; the
   // generation tells a scope from a later one at the same address.

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "taskrt/event.hpp"
+#include "taskrt/event_loop.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/task.hpp"
 
@@ -95,6 +96,7 @@ class ProcessPool {
     std::deque<Pending*> queue;
     std::string outbox;  // request bytes not yet written
     std::string inbox;   // response bytes read, not yet consumed
+    PollHook send_hook;  // writes the outbox when the loop next polls
   };
 
   void spawn(Worker& worker);
@@ -106,8 +108,11 @@ class ProcessPool {
   // Reaps the workers killed so far that have ended (all of them, when `wait`).
   void reap_killed(bool wait);
   Worker& least_loaded();
-  // Queues `request` to the worker, writing what the socket takes now.
-  void submit(Worker& worker, Pending& pending, std::string_view request);
+  // Queues `request` to the worker: written now when the worker is idle,
+  // else with the others queued before `loop` next polls.
+  void submit(Worker& worker, Pending& pending, std::string_view request, EventLoop& loop);
+  // Writes what the socket takes of the worker's outbox.
+  static void send_queued(Worker& worker);
   // The front call's part: flush, read its own response, hand the front on.
   Task<std::string> finish_front(Worker& worker, std::uint32_t index);
   // The worker had to go (crash, cancellation): replace it and send every
