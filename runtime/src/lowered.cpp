@@ -468,8 +468,13 @@ Task<void> run_calls(lowered::CallsBox* calls, std::int64_t limit, const char* l
   list->items.assign(calls->filled, 0);
   // The gather's own group, in this frame (as taskrt::gather runs it).
   CallsChildren children(*calls, *list, settle && out != nullptr);
-  detail::TaskGroup group(children, static_cast<std::size_t>(limit),
-                          settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
+  auto window = static_cast<std::size_t>(limit);
+  if (task.process_index >= 0 && !has_clauses(task) && calls->filled > 0) {
+    // Calls beyond what the workers can queue would only wait for a slot
+    // (a million frames made up front were a third of a tiny call's cost).
+    window = (co_await current_context()).runtime->processes().call_window(window);
+  }
+  detail::TaskGroup group(children, window, settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
   co_await group;
   if (settle && out != nullptr) {
     for (std::size_t i = 0; i < children.size(); ++i) {

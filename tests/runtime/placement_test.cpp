@@ -95,3 +95,63 @@ TEST_CASE("with cpu_work_on_loop (a process-pool worker), cpu tasks run on the l
   };
   CHECK(runtime->run(body()) == 4950);
 }
+
+namespace {
+
+// A poll hook that records when it ran.
+struct PollProbe {
+  PollHook hook;
+  std::vector<std::string>* log = nullptr;
+  int runs = 0;
+  std::thread::id thread;
+
+  explicit PollProbe(std::vector<std::string>& into) : log(&into) {
+    hook.owner = this;
+    hook.run = [](PollHook* self) {
+      auto* probe = static_cast<PollProbe*>(self->owner);
+      ++probe->runs;
+      probe->thread = std::this_thread::get_id();
+      probe->log->push_back("hook");
+    };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a poll hook runs once, on the loop thread, after what is ready and before the loop polls") {
+  auto runtime = testing::make_runtime();
+  std::vector<std::string> log;
+  PollProbe probe(log);
+  auto step = [&]() -> Task<void> {
+    log.push_back("step");
+    co_return;
+  };
+  runtime->run([&]() -> Task<void> {
+    EventLoop& loop = (co_await current_context()).runtime->loop();
+    loop.before_next_poll(&probe.hook);
+    loop.before_next_poll(&probe.hook);  // queued already: still one run
+    std::vector<Task<void>> steps;
+    for (int i = 0; i < 3; ++i) steps.push_back(step());
+    co_await gather(std::move(steps));
+    co_await sleep(1ms);  // the loop polls while this sleeps
+    log.push_back("slept");
+  }());
+  CHECK(probe.runs == 1);
+  CHECK(probe.thread == std::this_thread::get_id());
+  CHECK(log == std::vector<std::string>{"step", "step", "step", "hook", "slept"});
+}
+
+TEST_CASE("a poll hook still queued when run() returns is dropped, and can be queued again") {
+  auto runtime = testing::make_runtime();
+  std::vector<std::string> log;
+  PollProbe probe(log);
+  auto queue_hook = [&]() -> Task<void> { (co_await current_context()).runtime->loop().before_next_poll(&probe.hook); };
+  runtime->run(queue_hook());  // returns before the loop polls
+  CHECK(probe.runs == 0);
+  CHECK_FALSE(probe.hook.queued);
+  runtime->run([&]() -> Task<void> {
+    co_await queue_hook();
+    co_await sleep(1ms);
+  }());
+  CHECK(probe.runs == 1);
+}

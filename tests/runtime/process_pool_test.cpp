@@ -150,6 +150,46 @@ TEST_CASE("10,000 calls in two workers come back right") {
   CHECK(runtime->processes().spawned() == 2);
 }
 
+namespace {
+
+// The parent's side of one call of `twice`, counting the calls made and not
+// finished yet.
+int live_calls = 0;
+int most_live_calls = 0;
+Task<std::int64_t> counted_twice(std::int64_t n) {
+  ++live_calls;  // every call is made and ends on the loop thread
+  most_live_calls = std::max(most_live_calls, live_calls);
+  std::int64_t result = co_await call_in_process<std::int64_t>(kTwice, n);
+  --live_calls;
+  co_return result;
+}
+
+}  // namespace
+
+TEST_CASE("a gather of in-process calls makes no more at once than the workers can queue") {
+  NoChildrenLeft no_children_left;
+  auto runtime = make_runtime(2);
+  live_calls = 0;
+  most_live_calls = 0;
+  auto arguments_of = [](std::int64_t i) { return std::make_tuple(i); };
+  auto results = runtime->run([&]() -> Task<std::vector<std::int64_t>> {
+    co_return co_await gather_process_calls(IntRange(0, 5'000, false), arguments_of, &counted_twice, 0);
+  }());
+  REQUIRE(results.size() == 5'000);
+  for (std::int64_t i = 0; i < 5'000; ++i) REQUIRE(results[static_cast<std::size_t>(i)] == 2 * i);
+  std::size_t window = runtime->processes().call_window(0);
+  CHECK(window == 2 * 2 * ProcessPool::kDepth);
+  CHECK(most_live_calls > 1);
+  CHECK(static_cast<std::size_t>(most_live_calls) <= window);
+  // A gather's own limit, when smaller, is kept.
+  most_live_calls = 0;
+  auto limited = runtime->run([&]() -> Task<std::vector<std::int64_t>> {
+    co_return co_await gather_process_calls(IntRange(0, 100, false), arguments_of, &counted_twice, 3);
+  }());
+  CHECK(limited.size() == 100);
+  CHECK(most_live_calls <= 3);
+}
+
 TEST_CASE("nested values round-trip through a worker") {
   NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);

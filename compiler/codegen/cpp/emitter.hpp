@@ -156,12 +156,14 @@ class CppEmitter {
     std::string limit;
     std::string label;
     std::string callee;
+    bool in_process = false;  // the callee runs `in process`
   };
   // `arguments_only`: allow the plain-cpu-call form (a gather; not a race
   // or a work queue).
   EachCall each_call(const ir::Expr& e, bool arguments_only = false);
-  // Whether `body` is a call of a cpu task that the runtime may start on the
-  // CPU pool itself (CpuCallChildren): no clauses, not extern, not in process.
+  // Whether `body` is a call of a cpu task whose task the runtime may make
+  // only as the call starts (CallChildren): no clauses, not extern, not
+  // blocking; on the CPU pool, or `in process`.
   bool plain_cpu_call(const ir::Expr& body) const;
   // Defines `name` in the prelude: a lambda from `param` to a tuple of the
   // arguments of `call` (after `statements`).

@@ -240,8 +240,9 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
       bool queue = e.operands[1]->type->is(ir::TypeKind::kChannel);
       EachCall each = each_call(e, !queue);
       if (!each.callee.empty()) {
-        return fmt::format("(co_await taskrt::{}({}, {}, &{}, {}, \"{}\"))",
-                           e.settle ? "gather_cpu_calls_settled" : "gather_cpu_calls", each.iterable, each.element,
+        const char* runs = each.in_process ? (e.settle ? "gather_process_calls_settled" : "gather_process_calls")
+                                           : (e.settle ? "gather_cpu_calls_settled" : "gather_cpu_calls");
+        return fmt::format("(co_await taskrt::{}({}, {}, &{}, {}, \"{}\"))", runs, each.iterable, each.element,
                            each.callee, each.limit, escaped(each.label));
       }
       const char* runs = queue ? (e.settle ? "gather_queue_settled" : "gather_queue")
@@ -426,8 +427,8 @@ bool CppEmitter::task_lambda(const std::string& name, const std::string& param, 
 bool CppEmitter::plain_cpu_call(const ir::Expr& body) const {
   if (body.kind != ir::ExprKind::kCallTask) return false;
   const ir::Task& callee = program_.task(body.as<ir::TaskId>());
-  return callee.kind == ir::TaskKind::kCpu && !callee.is_extern && !callee.in_process && !callee.blocking &&
-         !callee.semaphore && !callee.rate_limit && !callee.timeout_ns && !callee.retry;
+  return callee.kind == ir::TaskKind::kCpu && !callee.is_extern && !callee.blocking && !callee.semaphore &&
+         !callee.rate_limit && !callee.timeout_ns && !callee.retry;
 }
 
 void CppEmitter::arguments_lambda(const std::string& name, const std::string& param, const ir::Expr& call,
@@ -480,10 +481,12 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e, bool arguments_onl
     statements.push_back(fmt::format("auto {} = std::get<{}>(entry_);", declare(e.bindings[i]), i));
   }
   std::string callee;
+  bool in_process = false;
   bool direct = true;
   if (arguments_only && plain_cpu_call(body)) {
     arguments_lambda(element, param, body, std::move(statements));
     callee = identifier(program_.task(body.as<ir::TaskId>()).name);
+    in_process = program_.task(body.as<ir::TaskId>()).in_process;
   } else {
     direct = task_lambda(element, param, body, std::move(statements));
   }
@@ -493,7 +496,7 @@ CppEmitter::EachCall CppEmitter::each_call(const ir::Expr& e, bool arguments_onl
   const source::SourceFile& file = sources_.get(e.span.file);
   std::string label = fmt::format("{}:{}", file.path(), file.line_column(e.span.begin).line);
   if (direct) label = program_.task(body.as<ir::TaskId>()).name + " " + label;
-  return EachCall{iterable, element, limit, label, callee};
+  return EachCall{iterable, element, limit, label, callee, in_process};
 }
 
 std::string CppEmitter::serve(const ir::Expr& e) {

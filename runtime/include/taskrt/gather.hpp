@@ -366,7 +366,7 @@ class FinishingChildren {
     }
     tasks_[i] = Task<T>();
   }
-  // A child made only as it starts (CpuCallChildren) could not be made.
+  // A child made only as it starts (CallChildren) could not be made.
   void not_made(std::size_t i, std::exception_ptr error) noexcept {
     if (!errors_.empty()) errors_[i] = std::move(error);
   }

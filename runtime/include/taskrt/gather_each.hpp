@@ -10,6 +10,8 @@
 
 #include "taskrt/error.hpp"
 #include "taskrt/gather.hpp"
+#include "taskrt/process_pool.hpp"
+#include "taskrt/runtime.hpp"
 
 namespace taskrt {
 
@@ -23,21 +25,24 @@ auto tasks_for_each(const Iterable& items, Make& make) {
   for (const auto& item : items) tasks.push_back(make(item));
   return tasks;
 }
-// The calls of `gather f(…) for x in xs` when f is a plain cpu task: every
-// call's arguments are evaluated up front, in order, before any call runs
-// (as for every gather), but a call's task is made from them only when it
-// starts — on the worker that runs it, TaskGroup's spread — and freed when
-// it ends: a million calls never hold a million frames at once.
+// The calls of `gather f(…) for x in xs` when f is a cpu task without
+// clauses: every call's arguments are evaluated up front, in order, before
+// any call runs (as for every gather), but a call's task is made from them
+// only when it starts — on the worker that runs it, TaskGroup's spread, for
+// the CPU pool — and freed when it ends: a million calls never hold a
+// million frames at once.
 template <typename T, typename... P>
-class CpuCallChildren : public FinishingChildren<T> {
+class CallChildren : public FinishingChildren<T> {
  public:
   using Call = Task<T> (*)(P...);
 
-  // `tasks`: as many empty tasks as there are calls.
-  CpuCallChildren(std::vector<Task<T>>& tasks, std::vector<std::tuple<P...>>& arguments, Call call, bool keep_errors)
-      : FinishingChildren<T>(tasks, keep_errors), tasks_(tasks), arguments_(arguments), call_(call) {}
+  // `tasks`: as many empty tasks as there are calls. `on_cpu`: each call's
+  // task moves to the CPU pool first (false: it runs `in process`).
+  CallChildren(std::vector<Task<T>>& tasks, std::vector<std::tuple<P...>>& arguments, Call call, bool on_cpu,
+               bool keep_errors)
+      : FinishingChildren<T>(tasks, keep_errors), tasks_(tasks), arguments_(arguments), call_(call), on_cpu_(on_cpu) {}
 
-  bool starts_on_cpu() const noexcept { return true; }
+  bool starts_on_cpu() const noexcept { return on_cpu_; }
   PromiseBase& promise(std::size_t i) {
     if (!tasks_[i].valid()) tasks_[i] = std::apply(call_, std::move(arguments_[i]));
     return tasks_[i].handle().promise();
@@ -47,6 +52,7 @@ class CpuCallChildren : public FinishingChildren<T> {
   std::vector<Task<T>>& tasks_;
   std::vector<std::tuple<P...>>& arguments_;
   Call call_;
+  bool on_cpu_;
 };
 
 template <typename... P, typename Iterable, typename Arguments>
@@ -57,12 +63,18 @@ std::vector<std::tuple<P...>> arguments_for_each(const Iterable& items, Argument
   return all;
 }
 
+template <typename T>
+using GatheredValues = std::conditional_t<std::is_void_v<T>, void, std::vector<T>>;
+
 template <typename T, typename... P>
-Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather_calls(std::vector<std::tuple<P...>> arguments,
-                                                                               Task<T> (*call)(P...), std::size_t limit,
-                                                                               const char* label) {
+Task<GatheredValues<T>> gather_calls(std::vector<std::tuple<P...>> arguments, Task<T> (*call)(P...), std::size_t limit,
+                                     const char* label, bool in_process) {
   std::vector<Task<T>> tasks(arguments.size());
-  CpuCallChildren<T, P...> children(tasks, arguments, call, false);
+  if (in_process && !tasks.empty()) {
+    Context& context = co_await current_context();
+    limit = context.runtime->processes().call_window(limit);
+  }
+  CallChildren<T, P...> children(tasks, arguments, call, !in_process, false);
   TaskGroup group(children, limit, GroupMode::kFailFast, label);
   co_await group;
   if (group.first_error()) std::rethrow_exception(group.first_error());
@@ -75,10 +87,14 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather_calls(s
 
 template <typename T, typename... P>
 Task<std::vector<Result<ValueOf<T>>>> gather_calls_settled(std::vector<std::tuple<P...>> arguments,
-                                                           Task<T> (*call)(P...), std::size_t limit,
-                                                           const char* label) {
+                                                           Task<T> (*call)(P...), std::size_t limit, const char* label,
+                                                           bool in_process) {
   std::vector<Task<T>> tasks(arguments.size());
-  CpuCallChildren<T, P...> children(tasks, arguments, call, true);
+  if (in_process && !tasks.empty()) {
+    Context& context = co_await current_context();
+    limit = context.runtime->processes().call_window(limit);
+  }
+  CallChildren<T, P...> children(tasks, arguments, call, !in_process, true);
   TaskGroup group(children, limit, GroupMode::kSettle, label);
   co_await group;
   co_return settled_of(children);
@@ -116,19 +132,35 @@ auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, 
 
 // `gather f(…) for x in xs [limit n]` where f is a cpu task without clauses:
 // `arguments_of(x)` gives a tuple of one call's arguments. As gather_each,
-// but each call's task is made only when it starts (CpuCallChildren).
+// but each call's task is made only when it starts (CallChildren).
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_cpu_calls(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
                       const char* label = "gather") {
   return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call,
-                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label, false);
 }
 
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_cpu_calls_settled(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
                               const char* label = "gather") {
   return detail::gather_calls_settled(detail::arguments_for_each<P...>(items, arguments_of), call,
-                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label, false);
+}
+
+// The same for an `in process` cpu task without clauses: no more calls are
+// made at once than the workers can queue (ProcessPool::call_window).
+template <typename Iterable, typename Arguments, typename T, typename... P>
+auto gather_process_calls(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
+                          const char* label = "gather") {
+  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call,
+                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label, true);
+}
+
+template <typename Iterable, typename Arguments, typename T, typename... P>
+auto gather_process_calls_settled(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...),
+                                  std::int64_t limit, const char* label = "gather") {
+  return detail::gather_calls_settled(detail::arguments_for_each<P...>(items, arguments_of), call,
+                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label, true);
 }
 
 }  // namespace taskrt

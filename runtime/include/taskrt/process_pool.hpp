@@ -77,6 +77,14 @@ class ProcessPool {
   static constexpr unsigned kMaxWorkers = 1024;
 
   std::size_t size() const noexcept { return workers_.size(); }
+  // How many calls of one gather to make at once (`limit`: the gather's
+  // own, 0 for none): twice what the workers can queue. More would only wait
+  // for a slot, each in a frame of its own; made as slots free, calls reuse
+  // the frames of finished ones.
+  std::size_t call_window(std::size_t limit) const noexcept {
+    std::size_t window = 2 * workers_.size() * kDepth;
+    return limit == 0 || limit > window ? window : limit;
+  }
   // The worker processes now running (for tests and diagnostics).
   std::vector<pid_t> pids() const;
   // Workers started since the pool was created, replacements included.

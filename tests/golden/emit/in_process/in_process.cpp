@@ -337,10 +337,11 @@ taskrt::Task<void> main() {
           "flow main: `print(\"squares\", gather square(i) for i in 0....` (tests/golden/run/in_process.task:61) waits "
           "for `print(\"attempts\", third_time(0))`");  // order
 #line 61 "tests/golden/run/in_process.task"
-      auto each_5_ = [&](std::int64_t i) { return square(i); };
+      auto each_5_ = [&](std::int64_t i) { return std::make_tuple(i); };
       taskrt::print(std::string("squares"),
-                    (co_await taskrt::gather_each(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false), each_5_,
-                                                  std::int64_t{0}, "square tests/golden/run/in_process.task:61")));
+                    (co_await taskrt::gather_process_calls(taskrt::IntRange(std::int64_t{0}, std::int64_t{10}, false),
+                                                           each_5_, &square, std::int64_t{0},
+                                                           "square tests/golden/run/in_process.task:61")));
       node_8_done_.set();
       co_return;
     };
