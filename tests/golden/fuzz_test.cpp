@@ -39,7 +39,10 @@ std::vector<fs::path> corpus() {
   for (const char* dir : {"tests/golden/check", "tests/golden/run", "examples"}) {
     for (const auto& entry : fs::directory_iterator(fs::path(root) / dir)) {
       std::string name = entry.path().filename().string();
-      if (entry.path().extension() == ".task" && name.rfind("fail_", 0) != 0) files.push_back(entry.path());
+      // Not the mutants other fuzz runs write next to their originals meanwhile:
+      // the corpus, and so every mutant made from the seed, would change with them.
+      bool mutant = name.rfind("fuzz_", 0) == 0;
+      if (entry.path().extension() == ".task" && name.rfind("fail_", 0) != 0 && !mutant) files.push_back(entry.path());
     }
   }
   std::sort(files.begin(), files.end());
@@ -192,11 +195,16 @@ TEST_CASE("mutated programs never crash check, graph or build, and what check ac
         // The backends in turn: a C++ compiler error reaching the user was
         // what this test first found, and the LLVM backend must build all the same.
         const char* backend = built % 2 == 0 ? "llvm" : "cpp";
-        ++built;
         Outcome build =
             run_taskc({"build", "--backend", backend, mutant.string(), "-o", (output / "program").string()});
         INFO(build.err);
-        CHECK(build.status == 0);
+        // A library (its tasks, no `flow main`) checks but is not a program:
+        // refusing to build it, with that message, is right.
+        bool library = build.status == 1 && build.err.find("has no `flow main`") != std::string::npos;
+        if (!library) {
+          ++built;
+          CHECK(build.status == 0);
+        }
       }
     }
     fs::remove(mutant);
