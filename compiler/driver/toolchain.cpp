@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -184,6 +185,25 @@ bool identify_compiler(const std::string& cxx, std::string& identity) {
   return true;
 }
 
+constexpr std::uintmax_t kMiB = std::uintmax_t{1} << 20;
+
+std::uintmax_t free_space(const fs::path& dir) {
+  std::error_code error;
+  fs::space_info space = fs::space(dir, error);
+  return error ? UINTMAX_MAX : space.available;
+}
+
+// A build that failed because the disk is full is not a taskc bug: say what is.
+bool reported_disk_full(const fs::path& dir, std::ostream& err) {
+  std::uintmax_t available = free_space(dir);
+  if (available >= 64 * kMiB) return false;
+  err << fmt::format(
+      "taskc: error: the disk holding the build cache `{}` is full ({} MiB free); free some space, or choose "
+      "another cache directory with TASKC_CACHE_DIR\n",
+      dir.string(), available / kMiB);
+  return true;
+}
+
 }  // namespace
 
 std::string namespace_for(const std::string& path) {
@@ -243,7 +263,9 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   bool is_clang = compiler_identity.find("clang") != std::string::npos;
   // A program may nest up to 200 deep; its C++ (lambdas for `try … else`)
   // nests deeper than clang's default limit of 256 brackets.
-  std::string flags = fmt::format("-std=c++20 -O{} -g0 {}{}", options.optimization,
+  // As in the LLVM backend, no debug information, the program's or the
+  // runtime's: with it a tiny program's executable was 12 MB, not 1.
+  std::string flags = fmt::format("-std=c++20 -O{} -g0 -Wl,--strip-debug {}{}", options.optimization,
                                   is_clang ? "-fbracket-depth=1024 " : "-Wno-subobject-linkage ", kRuntimeFlags);
   // clang 14's -fsanitize=function cannot compile coroutines ("Cannot represent a
   // difference across sections"); GCC's UBSan has no such check anyway.
@@ -279,13 +301,14 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {
+    fs::remove(partial, error);
+    if (reported_disk_full(dir, err)) return result;
     // A program the checker accepted must build: anything else is our bug,
     // unless the user's own C++ (an imported header, an extern function) is at fault.
     err << "taskc: internal error: the generated C++ did not compile; please report this as a taskc bug\n"
            "(unless the message below is about an imported header or an extern task's C++ function).\n"
            "Locations refer to the .task file where they can:\n"
         << output;
-    fs::remove(partial, error);
     return result;
   }
   if (!output.empty() && options.verbose) err << output;
@@ -393,6 +416,8 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
            "not inlined\n";
   }
   if (!module.write_object(object.string(), options.optimization, runtime.inlined_bitcode, problem)) {
+    fs::remove(object, error);
+    if (reported_disk_full(dir, err)) return result;
     err << "taskc: internal error: the LLVM backend could not write the program: " << problem
         << "\nplease report this as a taskc bug\n";
     return result;
@@ -411,7 +436,10 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
       for (const std::string& arg : link) shown += (shown.empty() ? "" : " ") + shell_quote(arg);
       err << shown << "\n";
     }
-    status = can_link_in_process(link) ? link_in_process(link, err) : run_arguments(link, output);
+    // lld 14 aborts when it cannot write its output (a full disk): where that
+    // may happen it runs as a process, whose failure taskc can report.
+    bool roomy = free_space(dir) >= 512 * kMiB;
+    status = roomy && can_link_in_process(link) ? link_in_process(link, err) : run_arguments(link, output);
   } else {
     std::string command = fmt::format("{} {} {} {} {} -o {}", shell_quote(cxx), flags, shell_quote(object.string()),
                                       shell_quote(runtime.library), kLinkedLibraries, shell_quote(partial.string()));
@@ -421,10 +449,11 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   if (options.verbose) err << fmt::format("taskc: linked in {:.0f} ms\n", milliseconds_since(linking));
   fs::remove(object, error);
   if (status != 0) {
+    fs::remove(partial, error);
+    if (reported_disk_full(dir, err)) return result;
     err << "taskc: internal error: the program built by the LLVM backend did not link; please report this as a "
            "taskc bug:\n"
         << output;
-    fs::remove(partial, error);
     return result;
   }
   fs::rename(partial, executable, error);

@@ -164,7 +164,14 @@ bool LlvmModule::write_object(const std::string& path, int optimization, const s
     return false;
   }
   emit.run(module);
-  out.flush();
+  out.close();
+  // A failed write (a full disk) is an error to report: left set, raw_fd_ostream
+  // would abort the compiler when it is destroyed.
+  if (out.has_error()) {
+    error = "cannot write " + path + ": " + out.error().message();
+    out.clear_error();
+    return false;
+  }
   return true;
 }
 
