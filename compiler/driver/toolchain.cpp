@@ -18,6 +18,7 @@
 #include "compiler/codegen/cpp/identifiers.hpp"
 #include "compiler/driver/build_cache.hpp"
 #include "compiler/driver/build_config.hpp"
+#include "compiler/driver/cache_size.hpp"
 #include "compiler/driver/in_process_linker.hpp"
 #include "compiler/driver/runtime_location.hpp"
 #include "compiler/version.hpp"
@@ -148,7 +149,8 @@ bool identify_runtime(const RuntimeLocation& runtime, std::string& identity, std
 bool write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
-  return static_cast<bool>(out);
+  out.close();  // what is still buffered may fail to go (a full disk)
+  return !out.fail();
 }
 
 // Stores what taskc learnt about the toolchain in the build cache: written to
@@ -159,7 +161,11 @@ void remember(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path(), error);
   fs::path partial = path;
   partial += ".partial." + std::to_string(::getpid());
-  if (write_file(partial, text)) fs::rename(partial, path, error);
+  if (write_file(partial, text)) {
+    fs::rename(partial, path, error);
+  } else {
+    fs::remove(partial, error);
+  }
 }
 
 // What `cxx --version` prints: part of every C++ build's cache key. Kept in
@@ -280,6 +286,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   fs::path executable = dir / name;
   result.executable = executable.string();
   if (fs::exists(executable) && recorded_inputs_unchanged(dir)) {
+    mark_cache_entry_used(dir);
     result.ok = true;
     result.cached = true;
     return result;
@@ -318,6 +325,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
     return result;
   }
+  trim_cache(cache_root(), err);
   result.ok = true;
   return result;
 }
@@ -391,6 +399,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   fs::path executable = dir / name;
   result.executable = executable.string();
   if (fs::exists(executable)) {
+    mark_cache_entry_used(dir);
     result.ok = true;
     result.cached = true;
     return result;
@@ -461,6 +470,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
     return result;
   }
+  trim_cache(cache_root(), err);
   result.ok = true;
   return result;
 }

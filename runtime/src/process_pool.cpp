@@ -180,8 +180,6 @@ void ProcessPool::spawn(Worker& worker) {
   ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
   worker.pid = pid;
   worker.fd = fds[0];
-  worker.send_hook.owner = &worker;
-  worker.send_hook.run = [](PollHook* hook) { send_queued(*static_cast<Worker*>(hook->owner)); };
   worker.queue.clear();
   worker.outbox.clear();
   worker.inbox.clear();

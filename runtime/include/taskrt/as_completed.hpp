@@ -307,7 +307,7 @@ Task<void> feed_completed(AsCompleted<T, Settled>& stream, Channel<V> queue, Mak
 template <bool Settled, typename Iterable, typename Make>
 auto make_as_completed(const Iterable& items, Make& make, std::int64_t limit) {
   using T = typename decltype(make(*std::begin(items)))::value_type;
-  return AsCompleted<T, Settled>(tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit));
+  return AsCompleted<T, Settled>(tasks_for_each(items, make), detail::width_of(limit));
 }
 
 }  // namespace detail
@@ -332,8 +332,7 @@ class QueueAsCompleted {
   using Item = typename AsCompleted<T, Settled>::Item;
 
   QueueAsCompleted(Channel<V> queue, Make& make, std::int64_t limit)
-      : queue_(queue),
-        stream_(static_cast<std::size_t>(limit < 0 ? 0 : limit), [queue]() mutable { queue.work_done(); }) {
+      : queue_(queue), stream_(detail::width_of(limit), [queue]() mutable { queue.work_done(); }) {
     require_unbounded(queue_);
     stream_.set_feeder(detail::feed_completed(stream_, queue_, make));
   }

@@ -63,6 +63,12 @@ std::vector<std::tuple<P...>> arguments_for_each(const Iterable& items, Argument
   return all;
 }
 
+// A limit as generated code passes it (below 0: none) as a group's width
+// (0: all at once).
+inline std::size_t width_of(std::int64_t limit) {
+  return limit < 0 ? 0 : static_cast<std::size_t>(limit);
+}
+
 template <typename T>
 using GatheredValues = std::conditional_t<std::is_void_v<T>, void, std::vector<T>>;
 
@@ -114,7 +120,7 @@ inline std::int64_t gather_limit(std::int64_t n) {
 // itself: the tasks are made here and the gather runs them.
 template <typename Iterable, typename Make>
 auto gather_each(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
-  return gather(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+  return gather(detail::tasks_for_each(items, make), detail::width_of(limit), label);
 }
 
 // `race CALL for x in xs [limit n]`: the first call to succeed among many.
@@ -122,12 +128,12 @@ template <typename Iterable, typename Make>
 auto race_each(const Iterable& items, Make& make, std::int64_t limit) {
   auto tasks = detail::tasks_for_each(items, make);
   if (tasks.empty()) throw FailedError("race … for x in xs: xs is empty, so no call can win");
-  return race(std::move(tasks), static_cast<std::size_t>(limit < 0 ? 0 : limit));
+  return race(std::move(tasks), detail::width_of(limit));
 }
 
 template <typename Iterable, typename Make>
 auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, const char* label = "gather") {
-  return gather_settled(detail::tasks_for_each(items, make), static_cast<std::size_t>(limit < 0 ? 0 : limit), label);
+  return gather_settled(detail::tasks_for_each(items, make), detail::width_of(limit), label);
 }
 
 // `gather f(…) for x in xs [limit n]` where f is a cpu task without clauses:
@@ -136,15 +142,15 @@ auto gather_each_settled(const Iterable& items, Make& make, std::int64_t limit, 
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_cpu_calls(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
                       const char* label = "gather") {
-  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call,
-                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label, false);
+  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call, detail::width_of(limit),
+                              label, false);
 }
 
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_cpu_calls_settled(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
                               const char* label = "gather") {
   return detail::gather_calls_settled(detail::arguments_for_each<P...>(items, arguments_of), call,
-                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label, false);
+                                      detail::width_of(limit), label, false);
 }
 
 // The same for an `in process` cpu task without clauses: no more calls are
@@ -152,15 +158,15 @@ auto gather_cpu_calls_settled(const Iterable& items, Arguments& arguments_of, Ta
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_process_calls(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...), std::int64_t limit,
                           const char* label = "gather") {
-  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call,
-                              static_cast<std::size_t>(limit < 0 ? 0 : limit), label, true);
+  return detail::gather_calls(detail::arguments_for_each<P...>(items, arguments_of), call, detail::width_of(limit),
+                              label, true);
 }
 
 template <typename Iterable, typename Arguments, typename T, typename... P>
 auto gather_process_calls_settled(const Iterable& items, Arguments& arguments_of, Task<T> (*call)(P...),
                                   std::int64_t limit, const char* label = "gather") {
   return detail::gather_calls_settled(detail::arguments_for_each<P...>(items, arguments_of), call,
-                                      static_cast<std::size_t>(limit < 0 ? 0 : limit), label, true);
+                                      detail::width_of(limit), label, true);
 }
 
 }  // namespace taskrt

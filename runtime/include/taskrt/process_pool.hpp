@@ -105,6 +105,13 @@ class ProcessPool {
     std::string outbox;  // request bytes not yet written
     std::string inbox;   // response bytes read, not yet consumed
     PollHook send_hook;  // writes the outbox when the loop next polls
+
+    Worker() {
+      send_hook.owner = this;
+      send_hook.run = [](PollHook* hook) { send_queued(*static_cast<Worker*>(hook->owner)); };
+    }
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
   };
 
   void spawn(Worker& worker);

@@ -1,0 +1,27 @@
+// Keeping the build cache within its size. Every distinct program built is an
+// entry of about a megabyte (more under sanitizers); without a bound, a user's
+// cache grows with every edit. After each new entry, the least recently used
+// ones go until the cache is within three quarters of its limit: TASKC_CACHE_SIZE
+// (`500M`, `4G`, or bytes), 4G unless set.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string_view>
+
+namespace taskc::driver {
+
+// The size `text` names: digits with an optional K, M or G (powers of 1024).
+std::optional<std::uintmax_t> parse_cache_size(std::string_view text);
+
+// Marks the entry in `dir` as just used, for the order in which entries go.
+void mark_cache_entry_used(const std::filesystem::path& dir);
+
+// Removes least recently used entries under `root` while the cache is over
+// its limit. Entries used in the last ten minutes stay: another taskc may be
+// about to run the program it has just found there. Returns how many went.
+int trim_cache(const std::filesystem::path& root, std::ostream& err);
+
+}  // namespace taskc::driver
