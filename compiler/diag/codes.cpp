@@ -139,6 +139,17 @@ a single name. A comment of words is left alone:
 
 `&`, `|`, `^`, `~`, `<<` and `>>` are the bitwise operators on ints.
 )"};
+    case Code::kForeignDeclaration:
+      return {"a declaration in another language's words",
+              R"(A variable is declared with `let`, its type inferred or written after a
+colon; `let` variables can be assigned again. Other languages' words
+(`var`, `val`, `auto`, or a type before the name) declare nothing here:
+
+    var count = 0              // error
+    int total = 0              // error
+    let count = 0              // fixed
+    let total: int = 0         // fixed, with the type written
+)"};
     case Code::kDuplicateName:
       return {"a name is defined more than once",
               R"(All items of a program (types, consts, semaphores, shared values, tasks

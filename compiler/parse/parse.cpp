@@ -291,11 +291,58 @@ class AstBuilder {
     ast::Block block;
     if (node == nullptr) return block;
     block.span = span(node);
-    for (auto* stmt : node->stmt()) {
-      if (dynamic_cast<TaskParser::EmptyStmtContext*>(stmt)) continue;
-      block.stmts.push_back(this->stmt(stmt));
+    std::vector<TaskParser::StmtContext*> stmts = node->stmt();
+    for (std::size_t i = 0; i < stmts.size(); ++i) {
+      if (dynamic_cast<TaskParser::EmptyStmtContext*>(stmts[i])) continue;
+      if (i + 1 < stmts.size()) {
+        if (auto* assign = foreign_declaration(stmts[i], stmts[i + 1])) {
+          block.stmts.push_back(declaration(stmts[i], assign));
+          ++i;
+          continue;
+        }
+      }
+      block.stmts.push_back(this->stmt(stmts[i]));
     }
     return block;
+  }
+
+  static bool is_one_name(antlr4::ParserRuleContext* node) {
+    return node->getStart() == node->getStop() && node->getStart()->getType() == TaskParser::ID;
+  }
+
+  // `var n = 0` (or `int n = 0`, `val`, `auto`: another language's declaration)
+  // parses as a bare name and then an assignment on the same line: the
+  // assignment, when so.
+  static TaskParser::AssignStmtContext* foreign_declaration(TaskParser::StmtContext* first,
+                                                            TaskParser::StmtContext* second) {
+    auto* word = dynamic_cast<TaskParser::ExprStmtContext*>(first);
+    auto* assign = dynamic_cast<TaskParser::AssignStmtContext*>(second);
+    if (word == nullptr || assign == nullptr || assign->op->getType() != TaskParser::ASSIGN) return nullptr;
+    if (!is_one_name(word) || !is_one_name(assign->expr(0))) return nullptr;
+    if (word->getStop()->getLine() != assign->getStart()->getLine()) return nullptr;
+    return assign;
+  }
+
+  // Reported (E0013) and read as `let n = 0`, so checking goes on without an
+  // unknown name at every use of `n`.
+  ast::Stmt declaration(TaskParser::StmtContext* word, TaskParser::AssignStmtContext* assign) {
+    std::string keyword = word->getText();
+    std::string name = assign->expr(0)->getText();
+    bool is_type =
+        keyword == "int" || keyword == "float" || keyword == "str" || keyword == "bool" || keyword == "duration";
+    sink_
+        .error(diag::Code::kForeignDeclaration, span(word),
+               fmt::format("`{} {} = …` declares nothing here: a variable is declared with `let`", keyword, name))
+        .with_label("not a declaration here")
+        .help(is_type ? fmt::format("write `let {}: {} = …`", name, keyword) : fmt::format("write `let {} = …`", name));
+    ast::Stmt stmt;
+    stmt.kind = ast::StmtKind::kLet;
+    stmt.span = source::Span{file_.id(), span(word).begin, span(assign).end};
+    stmt.pattern.span = span(assign->expr(0));
+    stmt.pattern.names.push_back(name);
+    stmt.pattern.name_spans.push_back(span(assign->expr(0)));
+    stmt.value = expr_or_error(assign->expr(1), assign);
+    return stmt;
   }
 
   ast::Pattern pattern(TaskParser::PatternContext* node) {
