@@ -105,4 +105,9 @@ int trim_cache(const fs::path& root, std::ostream& err) {
   return removed;
 }
 
+void after_new_cache_entry(const fs::path& root, std::uint64_t key, std::ostream& err) {
+  constexpr std::uint64_t kOneIn = 32;
+  if (key % kOneIn == 0) trim_cache(root, err);
+}
+
 }  // namespace taskc::driver

@@ -325,7 +325,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
     return result;
   }
-  trim_cache(cache_root(), err);
+  after_new_cache_entry(cache_root(), key, err);
   result.ok = true;
   return result;
 }
@@ -470,7 +470,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
     err << fmt::format("taskc: error: cannot store the program in the build cache: {}\n", error.message());
     return result;
   }
-  trim_cache(cache_root(), err);
+  after_new_cache_entry(cache_root(), key, err);
   result.ok = true;
   return result;
 }

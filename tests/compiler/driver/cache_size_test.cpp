@@ -96,3 +96,14 @@ TEST_CASE("a bad TASKC_CACHE_SIZE is a warning, and the default limit holds") {
   CHECK(err.str().find("TASKC_CACHE_SIZE=`lots` is not a size") != std::string::npos);
   CHECK(fs::exists(cache.root / "00000000000000c1" / "program"));
 }
+
+TEST_CASE("one new entry in 32, chosen by its key, trims the cache") {
+  TempCache cache;
+  CacheSize size("1K");
+  cache.entry("00000000000000d1", 3000, std::chrono::minutes(60));
+  std::ostringstream err;
+  taskc::driver::after_new_cache_entry(cache.root, 33, err);
+  CHECK(fs::exists(cache.root / "00000000000000d1"));
+  taskc::driver::after_new_cache_entry(cache.root, 64, err);
+  CHECK_FALSE(fs::exists(cache.root / "00000000000000d1"));
+}
