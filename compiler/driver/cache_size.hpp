@@ -1,8 +1,9 @@
 // Keeping the build cache within its size. Every distinct program built is an
 // entry of about a megabyte (more under sanitizers); without a bound, a user's
-// cache grows with every edit. After each new entry, the least recently used
-// ones go until the cache is within three quarters of its limit: TASKC_CACHE_SIZE
-// (`500M`, `4G`, or bytes), 4G unless set.
+// cache grows with every edit. After one new entry in 32, the least recently
+// used ones go until the cache is within three quarters of its limit:
+// TASKC_CACHE_SIZE (`500M`, `4G`, or bytes), 4G unless set. A soft limit: entries
+// used in the last ten minutes are never removed.
 #pragma once
 
 #include <cstdint>

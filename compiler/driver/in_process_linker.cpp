@@ -26,8 +26,9 @@ int link_in_process(const std::vector<std::string>& args, std::ostream& messages
   argv.reserve(args.size());
   for (const std::string& arg : args) argv.push_back(arg.c_str());
   // lld writes through a mapping of the output file by default: on a full disk
-  // that is a SIGBUS, which inside taskc would kill the compiler. Written with
-  // write(2), a full disk is an error lld reports.
+  // that is a SIGBUS with no message. Written with write(2), lld 14 still aborts
+  // on a failed write, but says why; the driver keeps lld out of process when
+  // the disk is nearly full (toolchain.cpp).
   argv.push_back("--no-mmap-output-file");
   llvm::raw_os_ostream out(messages);
   // Not exitEarly: lld must return here, its state torn down, so that a
