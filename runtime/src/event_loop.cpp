@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace taskrt {
 namespace {
@@ -368,6 +369,17 @@ void EventLoop::add_fd_waiter(FdWaiter* waiter) {
   }
   if (!waiter->registered) {
     waiter->registered = true;
+    waiter->parked = false;
+    ++fd_waiter_count_;
+  }
+}
+
+void EventLoop::set_fd_waiter_parked(FdWaiter* waiter, bool parked) noexcept {
+  if (!waiter->registered || waiter->parked == parked) return;
+  waiter->parked = parked;
+  if (parked) {
+    --fd_waiter_count_;
+  } else {
     ++fd_waiter_count_;
   }
 }
@@ -376,7 +388,7 @@ void EventLoop::remove_fd_waiter(FdWaiter* waiter) noexcept {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, waiter->fd, nullptr);
   if (waiter->registered) {
     waiter->registered = false;
-    --fd_waiter_count_;
+    if (!std::exchange(waiter->parked, false)) --fd_waiter_count_;
   }
 }
 

@@ -1,6 +1,10 @@
 #include "taskrt/http.hpp"
 
+#include <fmt/format.h>
+
 #include "http_client.hpp"
+#include "http_redirect.hpp"
+#include "plain_http_client.hpp"
 #include "taskrt/detail/loop_operation.hpp"
 #include "taskrt/print.hpp"
 
@@ -10,8 +14,9 @@ namespace {
 // The await of one transfer: started, finished and aborted on the loop.
 class HttpAwaiter final : public detail::LoopOperation {
  public:
-  explicit HttpAwaiter(OutgoingRequest request) : LoopOperation("waiting on an HTTP response") {
+  HttpAwaiter(OutgoingRequest request, int redirects_left) : LoopOperation("waiting on an HTTP response") {
     transfer_.request = std::move(request);
+    transfer_.redirects_left = redirects_left;
   }
 
   HttpResponse await_resume() {
@@ -35,19 +40,37 @@ class HttpAwaiter final : public detail::LoopOperation {
 
 }  // namespace
 
+// Each hop goes by the plain-http path when it takes the request (on the
+// loop thread: its sockets live there), by curl otherwise; curl follows the
+// redirects of what it sends itself, within the hops left.
 Task<HttpResponse> http(OutgoingRequest request) {
-  co_return co_await HttpAwaiter(std::move(request));
+  detail::check_request(request);
+  Context& context = co_await current_context();
+  Runtime& runtime = *context.runtime;
+  for (int redirects = 0;; ++redirects) {
+    std::optional<detail::PlainTarget> target;
+    if (runtime.loop().in_loop_thread()) target = runtime.plain_http_client().target_of(request);
+    if (!target) co_return co_await HttpAwaiter(std::move(request), detail::kMostRedirects - redirects);
+    HttpResponse response = co_await runtime.plain_http_client().fetch(request, *target);
+    const std::string* location =
+        detail::is_redirect_status(response.status) ? response.headers.find("location") : nullptr;
+    if (location == nullptr) co_return response;
+    if (redirects == detail::kMostRedirects) {
+      throw HttpError(
+          detail::request_error_text(request, fmt::format("Maximum ({}) redirects followed", detail::kMostRedirects)));
+    }
+    request = detail::redirected_request(std::move(request), response.status, *location);
+  }
 }
 
 Task<HttpResponse> http_get(std::string url) {
   OutgoingRequest request;
   request.url = std::move(url);
-  co_return co_await HttpAwaiter(std::move(request));
+  return http(std::move(request));
 }
 
 Task<HttpResponse> http(std::string method, std::string url, std::string body, Map<std::string, std::string> headers) {
-  OutgoingRequest request{std::move(method), std::move(url), std::move(body), std::move(headers)};
-  co_return co_await HttpAwaiter(std::move(request));
+  return http(OutgoingRequest{std::move(method), std::move(url), std::move(body), std::move(headers)});
 }
 
 std::string format_value(const HttpResponse& response) {

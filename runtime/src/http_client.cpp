@@ -18,23 +18,10 @@
 namespace taskrt::detail {
 namespace {
 
+static_assert(kMaxResponseHeaderLineBytes == CURL_MAX_HTTP_HEADER, "both client paths refuse the same header lines");
+
 // Easy handles kept for reuse at most; more are cleaned up when released.
 constexpr std::size_t kIdleLimit = 64;
-// A response's header lines, in bytes, at most (curl refuses one line over 100 KB).
-constexpr std::size_t kMaxHeaderBytes = std::size_t{256} << 10;
-
-// "256 MiB", "1500 bytes".
-std::string describe_size(std::uint64_t bytes) {
-  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
-  if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return fmt::format("{} KiB", bytes >> 10);
-  return fmt::format("{} bytes", bytes);
-}
-
-// Text a header value or a URL may not hold: curl would end it at a NUL,
-// and a line break would start a header of the caller's choosing.
-bool has_line_break_or_nul(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
 
 void init_curl_once() {
   // A static's initialiser, not std::call_once around a throw: see Runtime::processes.
@@ -44,15 +31,6 @@ void init_curl_once() {
 
 [[noreturn]] void throw_errno(const char* what) {
   throw IoError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-// RFC 9110's token characters: what a method or a header name may contain.
-bool is_token(std::string_view text) {
-  if (text.empty()) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-  });
 }
 
 std::string_view trim(std::string_view text) {
@@ -122,7 +100,7 @@ struct HttpClient::Easy {
         easy->got_status = true;
         easy->header_bytes = 0;
         headers = {};
-      } else if ((easy->header_bytes += line.size()) > kMaxHeaderBytes) {
+      } else if ((easy->header_bytes += line.size()) > kMaxResponseHeaderBytes) {
         easy->headers_too_large = true;
         return 0;
       } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
@@ -203,7 +181,6 @@ HttpClient::Easy* HttpClient::take_easy() {
   curl_easy_setopt(h, CURLOPT_HEADERDATA, easy);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 20L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
@@ -233,17 +210,7 @@ void HttpClient::release(Easy* easy) noexcept {
 
 void HttpClient::start(HttpTransfer* transfer) {
   const OutgoingRequest& request = transfer->request;
-  auto reject = [&](const std::string& why) {
-    throw IoError(fmt::format("{} {}: {}", request.method, request.url, why));
-  };
-  if (!is_token(request.method)) reject(fmt::format("`{}` is not an HTTP method", request.method));
-  if (has_line_break_or_nul(request.url)) reject("the URL contains a line break or a NUL character");
-  for (const auto& [name, value] : request.headers) {
-    if (!is_token(name)) reject(fmt::format("`{}` is not a valid header name", name));
-    if (has_line_break_or_nul(value)) {
-      reject(fmt::format("the value of header `{}` contains a line break or a NUL character", name));
-    }
-  }
+  check_request(request);
 
   Easy* easy = take_easy();
   easy->transfer = transfer;
@@ -251,6 +218,7 @@ void HttpClient::start(HttpTransfer* transfer) {
   transfer->easy = easy;
   CURL* h = easy->handle;
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(transfer->redirects_left));
   // Compressed bodies only when the caller asks for them with an
   // Accept-Encoding header; curl then decodes them. Not by default: setting
   // up decoding halves the requests per second to a local server.
@@ -289,7 +257,7 @@ void HttpClient::start(HttpTransfer* transfer) {
 
   if (CURLMcode code = curl_multi_add_handle(multi_, h); code != CURLM_OK) {
     release(easy);
-    reject(curl_multi_strerror(code));
+    throw IoError(request_error_text(request, curl_multi_strerror(code)));
   }
   // The sockets are watched only while a transfer is in flight: an idle
   // client's watch would keep the loop from ever finding a deadlock.
@@ -382,21 +350,13 @@ void HttpClient::collect_done() {
 
 std::exception_ptr HttpClient::failure(const Easy& easy, CURLcode code) const {
   const OutgoingRequest& request = easy.transfer->request;
-  auto message = [&](const std::string& cause) { return fmt::format("{} {}: {}", request.method, request.url, cause); };
+  auto message = [&](const std::string& cause) { return request_error_text(request, cause); };
   // Limits of ours first: curl reports them as a write error or out of memory.
-  if (easy.body_too_large) {
-    return std::make_exception_ptr(HttpError(message(fmt::format(
-        "the response body is larger than {}, the limit (--http-max-body)", describe_size(limits_.max_body)))));
-  }
+  if (easy.body_too_large) return std::make_exception_ptr(body_too_large(request, limits_));
   if (easy.headers_too_large || (code == CURLE_OUT_OF_MEMORY && easy.got_status)) {
-    return std::make_exception_ptr(
-        HttpError(message(fmt::format("the response's headers are too large (at most {}, and {} per line)",
-                                      describe_size(kMaxHeaderBytes), describe_size(CURL_MAX_HTTP_HEADER)))));
+    return std::make_exception_ptr(headers_too_large(request));
   }
-  if (code == CURLE_OPERATION_TIMEDOUT) {
-    return std::make_exception_ptr(TimeoutError(message(
-        fmt::format("no complete response within {}, the limit (--http-timeout)", format_value(limits_.timeout)))));
-  }
+  if (code == CURLE_OPERATION_TIMEDOUT) return std::make_exception_ptr(no_response_in_time(request, limits_));
   std::string cause = easy.error[0] != '\0' ? easy.error : curl_easy_strerror(code);
   // A request that went out and came back as something unsupported
   // (HTTP/0.9, another protocol) was answered, badly.

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "http_client_rules.hpp"
 #include "taskrt/event_loop.hpp"
 #include "taskrt/http.hpp"
 
@@ -32,14 +33,10 @@ struct HttpTransfer {
   // Called on the loop thread when the transfer ends (not after abort()).
   void (*done)(HttpTransfer* self) = nullptr;
   void* owner = nullptr;
+  // Redirects curl may still follow (some may have been followed before it).
+  int redirects_left = kMostRedirects;
   // The client's state for the transfer while it runs.
   void* easy = nullptr;
-};
-
-// What a request may cost at most (RuntimeOptions::http_max_body, http_timeout); 0: no limit.
-struct HttpLimits {
-  std::uint64_t max_body = 0;
-  std::chrono::milliseconds timeout{0};
 };
 
 class HttpClient {

@@ -12,41 +12,6 @@ namespace {
 constexpr std::size_t kMostMethodBytes = 32;
 constexpr std::size_t kMostChunkLineBytes = 1024;
 
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// The comma-separated elements of a list-valued field, trimmed, empty ones left out.
-std::vector<std::string_view> list_elements(std::string_view value) {
-  std::vector<std::string_view> out;
-  while (true) {
-    std::size_t comma = value.find(',');
-    std::string_view element = trim_blanks(value.substr(0, comma));
-    if (!element.empty()) out.push_back(element);
-    if (comma == std::string_view::npos) return out;
-    value.remove_prefix(comma + 1);
-  }
-}
-
-// 1*DIGIT, at most `most`; false if anything else or too large.
-bool parse_decimal(std::string_view s, std::uint64_t most, std::uint64_t& out, bool& too_large) {
-  too_large = false;
-  if (s.empty()) return false;
-  std::uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    if (value > (most - static_cast<std::uint64_t>(c - '0')) / 10) {
-      too_large = true;
-      return false;
-    }
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  out = value;
-  return true;
-}
-
 // Room reserved for a request's headers: a browser's usual dozen.
 constexpr std::size_t kUsualHeaders = 12;
 

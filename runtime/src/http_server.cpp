@@ -23,7 +23,7 @@
 #include "http_request_parser.hpp"
 #include "http_response_writer.hpp"
 #include "http_syntax.hpp"
-#include "server_socket.hpp"
+#include "stream_socket.hpp"
 #include "taskrt/fd_wait.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/sleep.hpp"
@@ -31,7 +31,7 @@
 namespace taskrt {
 namespace {
 
-using detail::ServerSocket;
+using detail::StreamSocket;
 
 constexpr std::size_t kReadBufferSize = 64 * 1024;
 // Answers to pipelined requests are sent together, up to this many bytes.
@@ -161,7 +161,7 @@ class Server;
 // A connection waiting for the first byte of a request: at shutdown, it is
 // closed at once rather than after the grace period.
 struct IdleConnection {
-  ServerSocket* socket = nullptr;
+  StreamSocket* socket = nullptr;
   IdleConnection* previous = nullptr;
   IdleConnection* next = nullptr;
 };
@@ -294,14 +294,14 @@ void Server::start(int fd, std::string peer) {
 
 // Sends all of `out`, waiting while the client's window is full, until the
 // socket's deadline. False when the connection is gone or timed out.
-Task<bool> send_all(ServerSocket& socket, std::string& out) {
+Task<bool> send_all(StreamSocket& socket, std::string& out) {
   std::size_t sent = 0;
   while (sent < out.size()) {
     iovec part{out.data() + sent, out.size() - sent};
     ssize_t wrote = socket.write_some(&part, 1);
-    if (wrote == ServerSocket::kClosed) co_return false;
-    if (wrote == ServerSocket::kWouldBlock) {
-      if (co_await socket.writable() == ServerSocket::Ready::kTimedOut) co_return false;
+    if (wrote == StreamSocket::kClosed) co_return false;
+    if (wrote == StreamSocket::kWouldBlock) {
+      if (co_await socket.writable() == StreamSocket::Ready::kTimedOut) co_return false;
       continue;
     }
     sent += static_cast<std::size_t>(wrote);
@@ -314,15 +314,15 @@ Task<bool> send_all(ServerSocket& socket, std::string& out) {
 // After a last answer: no more from us, and what the client still sends is
 // read and dropped for a while, so that closing does not reset the
 // connection before the client has read the answer.
-Task<void> linger_and_close(ServerSocket& socket, char* buffer) {
+Task<void> linger_and_close(StreamSocket& socket, char* buffer) {
   socket.shut_down_writing();
   socket.arm_deadline(kLingerFor);
   std::size_t dropped = 0;
   while (dropped < kLingerBytes) {
     ssize_t got = socket.read_some(buffer, kReadBufferSize);
-    if (got == ServerSocket::kClosed) co_return;
-    if (got == ServerSocket::kWouldBlock) {
-      if (co_await socket.readable() == ServerSocket::Ready::kTimedOut) co_return;
+    if (got == StreamSocket::kClosed) co_return;
+    if (got == StreamSocket::kWouldBlock) {
+      if (co_await socket.readable() == StreamSocket::Ready::kTimedOut) co_return;
       continue;
     }
     dropped += static_cast<std::size_t>(got);
@@ -389,7 +389,7 @@ void append_refusal(std::string& out, int status, std::string_view why) {
 }
 
 Task<void> serve_connection(Server& server, int fd, std::string peer) {
-  ServerSocket socket(server.loop(), fd);
+  StreamSocket socket(server.loop(), fd);
   const ServerLimits& limits = server.limits();
   http1::RequestParser parser({limits.max_header, static_cast<std::size_t>(limits.max_body)});
   std::string pending;  // read past the current request: the next, pipelined
@@ -410,15 +410,15 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
         // Answers made so far go out before we wait for more.
         if (!out.empty() && !co_await send_all(socket, out)) co_return;
         ssize_t got =
-            socket.may_read() ? socket.read_some(server.read_buffer(), kReadBufferSize) : ServerSocket::kWouldBlock;
-        if (got == ServerSocket::kClosed) co_return;
-        if (got == ServerSocket::kWouldBlock) {
+            socket.may_read() ? socket.read_some(server.read_buffer(), kReadBufferSize) : StreamSocket::kWouldBlock;
+        if (got == StreamSocket::kClosed) co_return;
+        if (got == StreamSocket::kWouldBlock) {
           if (!started && server.draining()) co_return;
           if (!started) {
             if (pending.capacity() > kIdleBufferBytes) std::string().swap(pending);
             server.add_idle(idle);
           }
-          ServerSocket::Ready ready;
+          StreamSocket::Ready ready;
           try {
             ready = co_await socket.readable();
           } catch (...) {
@@ -426,7 +426,7 @@ Task<void> serve_connection(Server& server, int fd, std::string peer) {
             throw;
           }
           if (!started) server.remove_idle(idle);
-          if (ready == ServerSocket::Ready::kTimedOut) {
+          if (ready == StreamSocket::Ready::kTimedOut) {
             if (!started) co_return;  // an idle keep-alive connection, or one closed at shutdown
             write_stderr_line(fmt::format("serve: {}: 408 Request Timeout: no whole request within {} ms", peer,
                                           limits.read_timeout.count()));

@@ -1,10 +1,13 @@
 // The character classes of HTTP fields (RFC 9110 §5) and their case-blind
-// comparisons, shared by the server's parser and writer and the client.
+// comparisons, and the pieces of field values (lists, decimals), shared by the
+// request and response parsers, the server's writer and the client.
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace taskrt::http1 {
 
@@ -55,6 +58,41 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
 inline bool contains_ignoring_case(std::string_view text, std::string_view word) {
   return std::search(text.begin(), text.end(), word.begin(), word.end(),
                      [](char x, char y) { return lower_char(x) == y; }) != text.end();
+}
+
+inline std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The comma-separated elements of a list-valued field, trimmed, empty ones left out.
+inline std::vector<std::string_view> list_elements(std::string_view value) {
+  std::vector<std::string_view> out;
+  while (true) {
+    std::size_t comma = value.find(',');
+    std::string_view element = trim_blanks(value.substr(0, comma));
+    if (!element.empty()) out.push_back(element);
+    if (comma == std::string_view::npos) return out;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// 1*DIGIT, at most `most`; false if anything else or too large.
+inline bool parse_decimal(std::string_view s, std::uint64_t most, std::uint64_t& out, bool& too_large) {
+  too_large = false;
+  if (s.empty()) return false;
+  std::uint64_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    if (value > (most - static_cast<std::uint64_t>(c - '0')) / 10) {
+      too_large = true;
+      return false;
+    }
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  out = value;
+  return true;
 }
 
 }  // namespace taskrt::http1

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "http_client.hpp"
+#include "plain_http_client.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/files.hpp"
 #include "taskrt/print.hpp"
@@ -106,8 +107,17 @@ detail::HttpClient& Runtime::http_client() {
   return *http_;
 }
 
+detail::PlainHttpClient& Runtime::plain_http_client() {
+  if (!plain_http_) {
+    detail::HttpLimits limits{options_.http_max_body, options_.http_timeout};
+    plain_http_ = std::make_unique<detail::PlainHttpClient>(*loop_, limits);
+  }
+  return *plain_http_;
+}
+
 Runtime::~Runtime() {
   http_.reset();  // before the loop it is registered with
+  plain_http_.reset();
   shutdown();
   processes_.reset();  // reaps every worker
   finish_recording();

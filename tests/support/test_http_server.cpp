@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace taskc::testing {
 namespace {
@@ -115,6 +116,11 @@ std::string gzip_of_zeros(std::size_t size) {
   return out;
 }
 
+// Set by /then-drop-next on the connection's own thread: its next request is
+// read and the connection closed without an answer, as a server does with an
+// idle keep-alive connection it times out just as a request arrives.
+thread_local bool drop_next_request = false;
+
 }  // namespace
 
 const std::string& TestHttpServer::page_text() {
@@ -168,7 +174,11 @@ TestHttpServer::~TestHttpServer() {
 }
 
 std::string TestHttpServer::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  return url_via("127.0.0.1", path);
+}
+
+std::string TestHttpServer::url_via(std::string_view host, std::string_view path) const {
+  return "http://" + std::string(host) + ":" + std::to_string(port_) + std::string(path);
 }
 
 void TestHttpServer::accept_loop() {
@@ -252,7 +262,38 @@ void TestHttpServer::serve(int fd) {
 
 bool TestHttpServer::answer(int fd, const std::string& method, const std::string& path,
                             const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
+  if (std::exchange(drop_next_request, false)) return false;
   if (path == "/") return send_all(fd, response(200, page_text()));
+  if (path == "/then-drop-next") {
+    drop_next_request = true;
+    return send_all(fd, response(200, "the next request on this connection goes unanswered"));
+  }
+  if (path == "/idle-close") {
+    // Keep-alive by its headers, closed all the same.
+    send_all(fd, response(200, "closed after this"));
+    return false;
+  }
+  if (path == "/chunked") {
+    return send_all(fd,
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Kind: chunked\r\n\r\n"
+                    "5\r\nhello\r\n7;name=value\r\n, world\r\n0\r\nX-Trailer: after the body\r\n\r\n");
+  }
+  if (path == "/until-close") {
+    // HTTP/1.0 without a length: the body ends where the connection does.
+    send_all(fd, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nthe body runs to the close");
+    return false;
+  }
+  if (path == "/interim") {
+    return send_all(fd,
+                    "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
+  }
+  if (path == "/request-head") {
+    // The request's headers, one per line as received (names lower-case).
+    std::string text;
+    for (const auto& [name, value] : headers) text += name + ": " + value + "\n";
+    return send_all(fd, response(200, text));
+  }
   if (long n = number_after(path, "/bytes/"); n >= 0) {
     std::string data(static_cast<std::size_t>(n), ' ');
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);

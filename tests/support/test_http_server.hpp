@@ -12,6 +12,13 @@
 //   /reset            resets the connection without answering
 //   /partial          promises 100 bytes, sends 10, closes
 //   /garbage          answers with something that is not HTTP
+//   /chunked          "hello, world" in two chunks, with a chunk extension and a trailer (X-Trailer)
+//   /until-close      an HTTP/1.0 answer whose body ends with the connection
+//   /interim          a 103 Early Hints, then the answer "final"
+//   /idle-close       answers as if keeping the connection alive, then closes it
+//   /then-drop-next   answers; the next request on the connection is read and
+//                     the connection closed without an answer
+//   /request-head     the request's headers as the body, "name: value" lines
 // Everything else is 404. Stopping (the destructor) closes every connection
 // and wakes every slow answer.
 #pragma once
@@ -37,6 +44,8 @@ class TestHttpServer {
   int port() const noexcept { return port_; }
   // "http://127.0.0.1:PORT" followed by `path`.
   std::string url(std::string_view path = "") const;
+  // The same with another name for this machine ("localhost").
+  std::string url_via(std::string_view host, std::string_view path) const;
   // Connections accepted and requests answered so far.
   int connections() const noexcept { return connections_.load(); }
   int requests() const noexcept { return requests_.load(); }

@@ -71,8 +71,10 @@ struct FdWaiter {
   void (*ready)(FdWaiter* self, std::uint32_t events) = nullptr;
   // For the owner's use in `ready`, typically a pointer back to itself.
   void* owner = nullptr;
-  // The loop's bookkeeping: whether epoll holds this registration.
+  // The loop's bookkeeping: whether epoll holds this registration, and
+  // whether it is parked (set_fd_waiter_parked).
   bool registered = false;
+  bool parked = false;
 };
 
 // Work that can wait until the loop next looks at its descriptors, owned by
@@ -115,6 +117,10 @@ class EventLoop final : public Executor {
   // `waiter->persistent`; throws IoError.
   void add_fd_waiter(FdWaiter* waiter);
   void remove_fd_waiter(FdWaiter* waiter) noexcept;
+  // A parked registration stays in epoll but counts as nothing the loop waits
+  // for (watched_fds, the deadlock check): an idle keep-alive connection of
+  // the HTTP client, which no task waits on, costs no epoll_ctl when reused.
+  void set_fd_waiter_parked(FdWaiter* waiter, bool parked) noexcept;
   std::size_t watched_fds() const noexcept { return fd_waiter_count_; }
   // Loop thread only. Runs `hook` before the loop next looks at descriptors
   // (at most kResumesPerPoll resumptions from now, or when nothing is

@@ -33,6 +33,7 @@ namespace taskrt {
 
 namespace detail {
 class HttpClient;
+class PlainHttpClient;
 }  // namespace detail
 
 // The limits of `serve` (http_server.hpp), each a command-line option of the
@@ -122,6 +123,9 @@ class Runtime {
   ProcessPool& processes();
   // The HTTP client (http.hpp), created on first use. Loop thread only.
   detail::HttpClient& http_client();
+  // The HTTP client's own path for plain http:// (plain_http_client.hpp),
+  // created on first use. Loop thread only.
+  detail::PlainHttpClient& plain_http_client();
   const RuntimeOptions& options() const noexcept { return options_; }
   void shutdown();
 
@@ -158,6 +162,7 @@ class Runtime {
   std::unique_ptr<BlockingPool> blocking_;
   std::unique_ptr<ProcessPool> processes_;
   std::unique_ptr<detail::HttpClient> http_;
+  std::unique_ptr<detail::PlainHttpClient> plain_http_;
   std::mutex processes_mutex_;            // the pool starts on first use unless process_tasks are given
   std::exception_ptr processes_failure_;  // why it could not start: every caller is told
   std::mutex stop_mutex_;                 // cancel() comes from other threads; run() replaces stop_

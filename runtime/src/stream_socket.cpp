@@ -1,5 +1,5 @@
-// A connection of `serve` on the event loop (server_socket.hpp).
-#include "server_socket.hpp"
+// A TCP connection on the event loop (stream_socket.hpp).
+#include "stream_socket.hpp"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -9,13 +9,13 @@
 
 namespace taskrt::detail {
 
-ServerSocket::ServerSocket(EventLoop& loop, int fd) : loop_(loop) {
+StreamSocket::StreamSocket(EventLoop& loop, int fd, bool connecting) : loop_(loop), writable_(!connecting) {
   watch_.fd = fd;
   watch_.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   watch_.persistent = true;
-  watch_.ready = &ServerSocket::on_events;
+  watch_.ready = &StreamSocket::on_events;
   watch_.owner = this;
-  deadline_.fire = &ServerSocket::on_deadline;
+  deadline_.fire = &StreamSocket::on_deadline;
   deadline_.owner = this;
   try {
     loop_.add_fd_waiter(&watch_);
@@ -25,17 +25,17 @@ ServerSocket::ServerSocket(EventLoop& loop, int fd) : loop_(loop) {
   }
 }
 
-ServerSocket::~ServerSocket() {
+StreamSocket::~StreamSocket() {
   loop_.remove_timer(&deadline_);
   loop_.remove_fd_waiter(&watch_);
   ::close(watch_.fd);
 }
 
-ssize_t ServerSocket::read_some(char* buffer, std::size_t size) noexcept {
+ssize_t StreamSocket::read_some(char* buffer, std::size_t size) noexcept {
   while (true) {
     ssize_t got = ::recv(watch_.fd, buffer, size, 0);
     if (got > 0) {
-      if (static_cast<std::size_t>(got) < size) readable_ = false;
+      if (static_cast<std::size_t>(got) < size && !peer_closed_) readable_ = false;
       return got;
     }
     if (got == 0) return kClosed;
@@ -48,7 +48,7 @@ ssize_t ServerSocket::read_some(char* buffer, std::size_t size) noexcept {
   }
 }
 
-ssize_t ServerSocket::write_some(const iovec* parts, int count) noexcept {
+ssize_t StreamSocket::write_some(const iovec* parts, int count) noexcept {
   msghdr message{};
   message.msg_iov = const_cast<iovec*>(parts);
   message.msg_iovlen = static_cast<std::size_t>(count);
@@ -65,52 +65,68 @@ ssize_t ServerSocket::write_some(const iovec* parts, int count) noexcept {
   }
 }
 
-void ServerSocket::shut_down_writing() noexcept {
+void StreamSocket::shut_down_writing() noexcept {
   ::shutdown(watch_.fd, SHUT_WR);
 }
 
-void ServerSocket::arm_deadline(Clock::duration after) {
+int StreamSocket::connect_error() const noexcept {
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(watch_.fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return errno;
+  return error;
+}
+
+void StreamSocket::park() noexcept {
+  loop_.set_fd_waiter_parked(&watch_, true);
+}
+
+void StreamSocket::unpark() noexcept {
+  loop_.set_fd_waiter_parked(&watch_, false);
+}
+
+void StreamSocket::arm_deadline(Clock::duration after) {
   loop_.remove_timer(&deadline_);
   deadline_passed_ = false;
   loop_.add_timer(&deadline_, after);
 }
 
-void ServerSocket::disarm_deadline() noexcept {
+void StreamSocket::disarm_deadline() noexcept {
   loop_.remove_timer(&deadline_);
   deadline_passed_ = false;
 }
 
-void ServerSocket::expire_deadline() noexcept {
+void StreamSocket::expire_deadline() noexcept {
   loop_.remove_timer(&deadline_);
   on_deadline(&deadline_);
 }
 
-void ServerSocket::on_events(FdWaiter* waiter, std::uint32_t events) {
-  auto* self = static_cast<ServerSocket*>(waiter->owner);
+void StreamSocket::on_events(FdWaiter* waiter, std::uint32_t events) {
+  auto* self = static_cast<StreamSocket*>(waiter->owner);
   // A hang-up or an error wakes both directions: the next read or write says so.
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) self->readable_ = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) self->peer_closed_ = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) self->writable_ = true;
   ReadyAwaiter* waiting = self->waiting_;
   if (waiting != nullptr && (waiting->for_reading_ ? self->readable_ : self->writable_)) waiting->end(Ready::kYes);
 }
 
-void ServerSocket::on_deadline(TimerNode* timer) {
-  auto* self = static_cast<ServerSocket*>(timer->owner);
+void StreamSocket::on_deadline(TimerNode* timer) {
+  auto* self = static_cast<StreamSocket*>(timer->owner);
   self->deadline_passed_ = true;
   if (self->waiting_ != nullptr) self->waiting_->end(Ready::kTimedOut);
 }
 
-void ServerSocket::ReadyAwaiter::start() {
+void StreamSocket::ReadyAwaiter::start() {
   if (socket_.deadline_passed_) return end(Ready::kTimedOut);
   if (for_reading_ ? socket_.readable_ : socket_.writable_) return end(Ready::kYes);
   socket_.waiting_ = this;
 }
 
-void ServerSocket::ReadyAwaiter::stop() noexcept {
+void StreamSocket::ReadyAwaiter::stop() noexcept {
   socket_.waiting_ = nullptr;
 }
 
-void ServerSocket::ReadyAwaiter::end(Ready result) noexcept {
+void StreamSocket::ReadyAwaiter::end(Ready result) noexcept {
   socket_.waiting_ = nullptr;
   result_ = result;
   // Through the ready queue, never inline: this runs inside an epoll batch,

@@ -1,4 +1,4 @@
-// ServerSocket: one accepted connection of `serve`, on the event loop. It is
+// StreamSocket: one accepted connection of `serve`, on the event loop. It is
 // registered with epoll once, edge-triggered, for as long as it is open, so a
 // keep-alive connection costs no epoll_ctl per request: a read or write that
 // would block suspends the task until the next edge, the socket's deadline,
@@ -18,13 +18,15 @@
 
 namespace taskrt::detail {
 
-class ServerSocket {
+class StreamSocket {
  public:
-  // Takes `fd` (non-blocking, connected) and closes it when destroyed.
-  ServerSocket(EventLoop& loop, int fd);
-  ~ServerSocket();
-  ServerSocket(const ServerSocket&) = delete;
-  ServerSocket& operator=(const ServerSocket&) = delete;
+  // Takes `fd` (non-blocking; connected, or `connecting` after a connect()
+  // that said EINPROGRESS: writable() then waits for the connection) and
+  // closes it when destroyed.
+  StreamSocket(EventLoop& loop, int fd, bool connecting = false);
+  ~StreamSocket();
+  StreamSocket(const StreamSocket&) = delete;
+  StreamSocket& operator=(const StreamSocket&) = delete;
 
   // What a read or a write did: bytes moved (> 0), or one of these.
   static constexpr ssize_t kWouldBlock = -1;
@@ -32,13 +34,21 @@ class ServerSocket {
 
   // A read that fills less than `size` takes everything there was: the
   // socket counts as drained, and the next read waits for an edge first
-  // (as nginx does), which saves the read that would say EAGAIN.
+  // (as nginx does), which saves the read that would say EAGAIN — unless the
+  // peer's close was seen, which no later edge would announce.
   ssize_t read_some(char* buffer, std::size_t size) noexcept;
   // Whether a read may find data without waiting for an edge first.
   bool may_read() const noexcept { return readable_; }
   ssize_t write_some(const iovec* parts, int count) noexcept;
   // No more answers: the peer reads the end of the stream after what was sent.
   void shut_down_writing() noexcept;
+  // The error a connect() in progress ended with (0: connected).
+  int connect_error() const noexcept;
+  // An idle connection that nobody waits on counts as nothing the loop waits
+  // for (EventLoop::set_fd_waiter_parked); an edge while parked means the peer
+  // closed or spoke out of turn, and may_read() says so when it is taken back.
+  void park() noexcept;
+  void unpark() noexcept;
 
   // From now, waits end `after` from now (re-arming moves it); then
   // deadline_passed() is true until the next arm.
@@ -58,7 +68,7 @@ class ServerSocket {
 
   class ReadyAwaiter final : public detail::LoopOperation {
    public:
-    ReadyAwaiter(ServerSocket& socket, bool for_reading) noexcept
+    ReadyAwaiter(StreamSocket& socket, bool for_reading) noexcept
         : LoopOperation(for_reading ? "waiting to read from a client" : "waiting to write to a client"),
           socket_(socket),
           for_reading_(for_reading) {}
@@ -68,12 +78,12 @@ class ServerSocket {
     }
 
    private:
-    friend class ServerSocket;
+    friend class StreamSocket;
     void start() override;
     void stop() noexcept override;
     void end(Ready result) noexcept;
 
-    ServerSocket& socket_;
+    StreamSocket& socket_;
     bool for_reading_;
     Ready result_ = Ready::kYes;
   };
@@ -87,15 +97,18 @@ class ServerSocket {
   // Edges seen since the last read (write) that would have blocked.
   bool readable_ = true;
   bool writable_ = true;
+  // The peer closed its side (or the connection broke): the end of the
+  // stream is pending, and no edge will come for it again.
+  bool peer_closed_ = false;
   ReadyAwaiter* waiting_ = nullptr;
   TimerNode deadline_;
   bool deadline_passed_ = false;
 };
 
-inline ServerSocket::ReadyAwaiter ServerSocket::readable() noexcept {
+inline StreamSocket::ReadyAwaiter StreamSocket::readable() noexcept {
   return ReadyAwaiter(*this, true);
 }
-inline ServerSocket::ReadyAwaiter ServerSocket::writable() noexcept {
+inline StreamSocket::ReadyAwaiter StreamSocket::writable() noexcept {
   return ReadyAwaiter(*this, false);
 }
 
