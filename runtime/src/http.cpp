@@ -49,7 +49,9 @@ Task<HttpResponse> http(OutgoingRequest request) {
   Runtime& runtime = *context.runtime;
   for (int redirects = 0;; ++redirects) {
     std::optional<detail::PlainTarget> target;
-    if (runtime.loop().in_loop_thread()) target = runtime.plain_http_client().target_of(request);
+    if (runtime.loop().in_loop_thread() && !runtime.options().http_via_curl) {
+      target = runtime.plain_http_client().target_of(request);
+    }
     if (!target) co_return co_await HttpAwaiter(std::move(request), detail::kMostRedirects - redirects);
     HttpResponse response = co_await runtime.plain_http_client().fetch(request, *target);
     const std::string* location =

@@ -243,21 +243,10 @@ bool RequestParser::head_done() {
 }
 
 bool RequestParser::chunk_size_line(std::string_view line) {
-  // chunk-size [ chunk-ext ]; extensions are read past, not interpreted.
-  std::string_view size = line.substr(0, line.find(';'));
-  size = trim_blanks(size);
-  if (size.empty() || size.size() > 15) {
+  std::uint64_t value = 0;
+  if (!parse_chunk_size(line, value)) {
     fail(400, "a malformed chunk size");
     return false;
-  }
-  std::uint64_t value = 0;
-  for (char c : size) {
-    int digit = hex_digit(c);
-    if (digit < 0) {
-      fail(400, "a malformed chunk size");
-      return false;
-    }
-    value = value * 16 + static_cast<std::uint64_t>(digit);
   }
   line_.clear();
   if (value == 0) {

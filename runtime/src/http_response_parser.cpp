@@ -179,20 +179,10 @@ bool ResponseParser::head_done() {
 }
 
 bool ResponseParser::chunk_size_line(std::string_view line) {
-  // chunk-size [ chunk-ext ]; extensions are read past.
-  std::string_view size = trim_blanks(line.substr(0, line.find(';')));
-  if (size.empty() || size.size() > 15) {
+  std::uint64_t value = 0;
+  if (!parse_chunk_size(line, value)) {
     fail(Error::kMalformed, "a malformed chunk size");
     return false;
-  }
-  std::uint64_t value = 0;
-  for (char c : size) {
-    int digit = hex_digit(c);
-    if (digit < 0) {
-      fail(Error::kMalformed, "a malformed chunk size");
-      return false;
-    }
-    value = value * 16 + static_cast<std::uint64_t>(digit);
   }
   if (value == 0) {
     head_bytes_ = 0;  // the trailers count against the header limit afresh

@@ -95,4 +95,20 @@ inline bool parse_decimal(std::string_view s, std::uint64_t most, std::uint64_t&
   return true;
 }
 
+// The size on a chunk's size line, `chunk-size [ chunk-ext ]` (RFC 9112
+// §7.1): extensions are read past, not interpreted. False if malformed or
+// longer than 15 hex digits.
+inline bool parse_chunk_size(std::string_view line, std::uint64_t& size) {
+  std::string_view digits = trim_blanks(line.substr(0, line.find(';')));
+  if (digits.empty() || digits.size() > 15) return false;
+  std::uint64_t value = 0;
+  for (char c : digits) {
+    int digit = hex_digit(c);
+    if (digit < 0) return false;
+    value = value * 16 + static_cast<std::uint64_t>(digit);
+  }
+  size = value;
+  return true;
+}
+
 }  // namespace taskrt::http1

@@ -131,7 +131,8 @@ std::optional<PlainTarget> PlainHttpClient::target_of(const OutgoingRequest& req
     std::size_t colon = authority.find(':');
     host = authority.substr(0, colon);
     after_host = authority.substr(host.size());
-    std::string literal(host);
+    target.is_localhost = http1::equals_ignoring_case(host, "localhost");
+    std::string literal = target.is_localhost ? std::string("127.0.0.1") : std::string(host);
     auto& address = reinterpret_cast<sockaddr_in&>(target.address);
     if (::inet_pton(AF_INET, literal.c_str(), &address.sin_addr) != 1) return std::nullopt;
     address.sin_family = AF_INET;
@@ -207,35 +208,59 @@ void PlainHttpClient::keep_idle(std::unique_ptr<Connection> connection) {
 
 Task<std::unique_ptr<PlainHttpClient::Connection>> PlainHttpClient::open(const OutgoingRequest& request,
                                                                          const PlainTarget& target) {
-  auto failed = [&](int error) {
+  sockaddr_storage address = target.address;
+  socklen_t address_length = target.address_length;
+  while (true) {
+    int error = 0;
+    std::unique_ptr<Connection> connection = start_connecting(address, address_length, target.authority, error);
+    if (connection != nullptr) {
+      if (limits_.timeout.count() > 0) connection->socket.arm_deadline(limits_.timeout);
+      if (co_await connection->socket.writable() == StreamSocket::Ready::kTimedOut) {
+        throw no_response_in_time(request, limits_);
+      }
+      error = connection->socket.connect_error();
+      if (error == 0) co_return connection;
+    }
+    // localhost refused on 127.0.0.1: a server may listen on ::1 alone.
+    if (error == ECONNREFUSED && target.is_localhost && address.ss_family == AF_INET) {
+      auto& ipv6 = reinterpret_cast<sockaddr_in6&>(address);
+      ipv6 = sockaddr_in6{};
+      ipv6.sin6_family = AF_INET6;
+      ipv6.sin6_port = htons(target.port);
+      ipv6.sin6_addr = in6addr_loopback;
+      address_length = sizeof(sockaddr_in6);
+      continue;
+    }
     std::string_view host = target.host;
     if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
-    return IoError(request_error_text(
+    throw IoError(request_error_text(
         request, fmt::format("Failed to connect to {} port {}: {}", host, target.port, std::strerror(error))));
-  };
-  int fd = ::socket(target.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw failed(errno);
+  }
+}
+
+std::unique_ptr<PlainHttpClient::Connection> PlainHttpClient::start_connecting(const sockaddr_storage& address,
+                                                                               socklen_t length,
+                                                                               const std::string& authority,
+                                                                               int& error) {
+  int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = errno;
+    return nullptr;
+  }
   // Requests are small and waited for: no Nagle delay (curl sets it too).
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   bool connecting = false;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&target.address), target.address_length) != 0) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
     if (errno != EINPROGRESS) {
-      int error = errno;
+      error = errno;
       ::close(fd);
-      throw failed(error);
+      return nullptr;
     }
     connecting = true;
   }
-  auto connection = std::make_unique<Connection>(loop_, fd, connecting, target.authority);
-  if (limits_.timeout.count() > 0) connection->socket.arm_deadline(limits_.timeout);
-  if (connecting) {
-    if (co_await connection->socket.writable() == StreamSocket::Ready::kTimedOut) {
-      throw no_response_in_time(request, limits_);
-    }
-    if (int error = connection->socket.connect_error(); error != 0) throw failed(error);
-  }
-  co_return connection;
+  // Connected at once (or in progress): writable() says when it is done either way.
+  return std::make_unique<Connection>(loop_, fd, connecting, authority);
 }
 
 Task<PlainHttpClient::Exchange> PlainHttpClient::exchange(Connection& connection, const OutgoingRequest& request,

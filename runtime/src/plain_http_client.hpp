@@ -1,9 +1,10 @@
 // PlainHttpClient: the HTTP client's own path for plain http:// to a numeric
-// address (127.0.0.1, [::1], 10.0.0.7), on our sockets and our response
+// address (127.0.0.1, [::1], 10.0.0.7) or to localhost (which curl, too,
+// takes for the loopback address without asking DNS), on our sockets and our response
 // parser — the requests a program sends to services beside it, where curl's
 // per-transfer work was most of the cost (bench/README.md, "http_get").
-// Everything else goes to curl (http_client.hpp): https, host names (curl
-// resolves them off the loop), proxies from the environment, compressed
+// Everything else goes to curl (http_client.hpp): https, other host names
+// (curl resolves them off the loop), proxies from the environment, compressed
 // answers, URLs curl would rewrite. Redirects are the caller's (http.cpp),
 // which sends each hop by whichever path takes it.
 //
@@ -39,6 +40,8 @@ struct PlainTarget {
   std::string path;       // path and query, at least "/"
   sockaddr_storage address{};
   socklen_t address_length = 0;
+  // localhost: 127.0.0.1, then ::1 if that refuses the connection.
+  bool is_localhost = false;
 };
 
 class PlainHttpClient {
@@ -63,6 +66,9 @@ class PlainHttpClient {
   std::unique_ptr<Connection> take_idle(const std::string& authority);
   void keep_idle(std::unique_ptr<Connection> connection);
   Task<std::unique_ptr<Connection>> open(const OutgoingRequest& request, const PlainTarget& target);
+  // A socket connecting (or connected) to `address`, or null with `error` set.
+  std::unique_ptr<Connection> start_connecting(const sockaddr_storage& address, socklen_t length,
+                                               const std::string& authority, int& error);
   Task<Exchange> exchange(Connection& connection, const OutgoingRequest& request, const std::string& head, bool reused);
   std::string request_head(const OutgoingRequest& request, const PlainTarget& target) const;
 

@@ -147,6 +147,8 @@ std::string ProgramArgs::usage() const {
       "  --proc-mem SIZE      address-space limit of each worker, like 512M or 2G (default: none)\n"
       "  --http-timeout D     longest an HTTP request may take (default: 5m; 0s: no limit)\n"
       "  --http-max-body SIZE largest HTTP response body, decoded (default: 256M; 0: no limit)\n"
+      "  --http-via-curl      every HTTP request through libcurl (default: plain http:// to an address\n"
+      "                       or localhost goes by the runtime's own client)\n"
       "  --file-max-size SIZE largest file read_file reads (default: 1G; 0: no limit)\n";
   if (!limits_.empty()) {
     bool has_semaphores = std::any_of(limits_.begin(), limits_.end(), [](const Limit& l) { return !l.rate_limit; });
@@ -283,6 +285,10 @@ std::optional<int> ProgramArgs::parse(int argc, char** argv) {
       }
       options_.server.max_conns = value;
       ++i;
+      continue;
+    }
+    if (!options_done && arg == "--http-via-curl") {
+      options_.http_via_curl = true;
       continue;
     }
     if (!options_done && arg == "--http-timeout") {

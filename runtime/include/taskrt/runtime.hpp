@@ -74,6 +74,11 @@ struct RuntimeOptions {
   // connecting to the body's last byte (0: no limit).
   std::uint64_t http_max_body = std::uint64_t{256} << 20;
   std::chrono::milliseconds http_timeout = std::chrono::minutes(5);
+  // Every HTTP request through libcurl (--http-via-curl), not only those the
+  // runtime's own client for plain http:// does not take: a way round that
+  // client should a server need curl's ways, and how the tests run each
+  // case by both.
+  bool http_via_curl = false;
   // The largest file read_file and read_lines read (bytes; 0: no limit).
   std::uint64_t file_max_size = std::uint64_t{1} << 30;
   // `--limit NAME=N` given on the command line: a program's semaphores
