@@ -2,6 +2,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+// For the listener below.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -31,6 +33,16 @@ int unused_port() {
 // Whether this run of the test case sends everything through curl (set by
 // client_host(); the runtimes below read it).
 bool via_curl = false;
+
+// Each test case starts on the default path, whatever the one before chose.
+struct DefaultPathAtEachTest : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  void testCaseStarting(const Catch::TestCaseInfo& info) override {
+    via_curl = false;
+    TestEventListenerBase::testCaseStarting(info);
+  }
+};
+CATCH_REGISTER_LISTENER(DefaultPathAtEachTest)
 
 // Runs the test case three times: by the client's own path to 127.0.0.1 and
 // to localhost, and with every request through curl (--http-via-curl).
@@ -240,7 +252,6 @@ TEST_CASE("localhost is the loopback address by either path, whichever of IPv4 a
 }
 
 TEST_CASE("https goes through TLS: a server that does not speak it is an IoError") {
-  via_curl = false;
   TestHttpServer server;
   std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
   try {
@@ -280,7 +291,6 @@ TEST_CASE("an answer that is not HTTP is an HttpError") {
 }
 
 TEST_CASE("bad requests fail before anything is sent") {
-  via_curl = false;
   TestHttpServer server;
   CHECK_THROWS_AS(run(http("GET\r\nX", server.url("/"), "", {})), IoError);
   CHECK_THROWS_AS(run(http("GET", server.url("/"), "", {{"x-bad", "a\r\nInjected: 1"}})), IoError);
@@ -332,7 +342,6 @@ TEST_CASE("a failing request cancels its siblings in a gather") {
 }
 
 TEST_CASE("an HttpResponse prints like a record and survives serialization") {
-  via_curl = false;
   HttpResponse response{200, "hi", {{"a", "b"}}};
   CHECK(format_value(response) == R"(HttpResponse { status: 200, body: "hi", headers: {"a": "b"} })");
   Writer writer;
@@ -370,7 +379,6 @@ TEST_CASE("the body limit counts the decoded size: a gzip bomb is refused") {
 }
 
 TEST_CASE("the default body limit is 256 MiB and the default timeout five minutes") {
-  via_curl = false;
   RuntimeOptions defaults;
   CHECK(defaults.http_max_body == std::uint64_t{256} << 20);
   CHECK(defaults.http_timeout == 5min);
@@ -502,7 +510,6 @@ TEST_CASE("a POST redirected by 302 becomes a GET without its body") {
 }
 
 TEST_CASE("an idle kept-alive connection does not keep a deadlock from being found") {
-  via_curl = false;
   TestHttpServer server;
   auto body = [&]() -> Task<void> {
     co_await http_get(server.url("/"));
