@@ -45,6 +45,7 @@ struct Options {
   std::string backend = "llvm";
   int optimization = -1;  // unset: the backend's default
   bool verbose = false;
+  bool mpi = false;
   bool no_main = false;
   bool no_format = false;
   std::string namespace_name;
@@ -161,6 +162,7 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
   // the LLVM backend).
   build.optimization = options.optimization >= 0 ? options.optimization : options.backend == "llvm" && for_run ? 0 : 2;
   build.verbose = options.verbose;
+  build.mpi = options.mpi;
   if (options.backend == "llvm") {
     codegen::LlvmOptions llvm;
     llvm.name = name;
@@ -290,6 +292,9 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
   CLI::App* build = app.add_subcommand("build", "Compile a .task program into an executable");
   add_build_options(*build);
   build->add_option("-o,--output", options.output, "The executable to write (default: the file's stem)");
+  build->add_flag("--mpi", options.mpi,
+                  "Link MPI: started by mpirun (or srun), rank 0 runs main and the other ranks run its `in process` "
+                  "calls; started alone, the program runs as without (docs/cluster.md)");
   CLI::App* run = app.add_subcommand("run", "Build a .task program (cached) and run it: taskc run F.task -- args");
   add_build_options(*run);
   run->add_option("args", options.program_args, "Arguments for the program, after --");

@@ -13,7 +13,9 @@ namespace {
 RuntimeLocation located(const fs::path& include_dir, const fs::path& library) {
   std::error_code error;
   fs::path bitcode = library.parent_path() / "taskrt-hot.bc";
-  return {include_dir.string(), library.string(), fs::exists(bitcode, error) ? bitcode.string() : std::string()};
+  fs::path mpi = library.parent_path() / "libtaskrt_mpi.a";
+  return {include_dir.string(), library.string(), fs::exists(bitcode, error) ? bitcode.string() : std::string(),
+          fs::exists(mpi, error) ? mpi.string() : std::string()};
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ struct RuntimeLocation {
   // taskrt-hot.bc beside libtaskrt.a, for the LLVM backend to inline (empty:
   // not there, as in sanitizer builds).
   std::string inlined_bitcode;
+  // libtaskrt_mpi.a beside libtaskrt.a, for `taskc build --mpi` (empty: not
+  // there, taskc was built without MPI).
+  std::string mpi_library;
 };
 
 RuntimeLocation find_runtime();

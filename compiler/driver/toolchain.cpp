@@ -143,6 +143,27 @@ bool identify_runtime(const RuntimeLocation& runtime, std::string& identity, std
   }
   identity = std::to_string(time.time_since_epoch().count()) + std::to_string(fs::file_size(runtime.library, error)) +
              runtime.library;
+  if (!runtime.mpi_library.empty()) {
+    identity += std::to_string(fs::last_write_time(runtime.mpi_library, error).time_since_epoch().count());
+  }
+  return true;
+}
+
+// The runtime libraries a program links, for the command line: libtaskrt.a,
+// and for --mpi the MPI launcher linked whole before it (nothing names the
+// launcher: it installs itself) and MPI's own libraries after. False, with
+// the reason, when this taskc has no MPI.
+bool runtime_libraries(const RuntimeLocation& runtime, bool mpi, std::string& libraries, std::ostream& err) {
+  libraries = shell_quote(runtime.library);
+  if (!mpi) return true;
+  if (runtime.mpi_library.empty() || std::string_view(kMpiLinkFlags).empty()) {
+    err << "taskc: error: --mpi: this taskc was built without MPI (no libtaskrt_mpi.a beside `" << runtime.library
+        << "`);\n  help: install Open MPI (`apt-get install libopenmpi-dev openmpi-bin`), then build taskc again "
+           "(scripts/bootstrap)\n";
+    return false;
+  }
+  libraries = fmt::format("-Wl,--whole-archive {} -Wl,--no-whole-archive {} {}", shell_quote(runtime.mpi_library),
+                          libraries, kMpiLinkFlags);
   return true;
 }
 
@@ -280,7 +301,9 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   }
   std::uint64_t key = fnv1a(code.header);
   key = fnv1a(code.source, key);
-  key = fnv1a(compiler_identity + cxx + flags + kVersion + source_dir, key);
+  std::string libraries;
+  if (!runtime_libraries(runtime, options.mpi, libraries, err)) return result;
+  key = fnv1a(compiler_identity + cxx + flags + libraries + kVersion + source_dir, key);
   key = fnv1a(runtime_identity, key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
   fs::path executable = dir / name;
@@ -303,8 +326,8 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   std::string command = fmt::format(
       "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson -pthread -o {}",
       shell_quote(cxx), flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
-      shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()),
-      shell_quote(runtime.library), shell_quote(partial.string()));
+      shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()), libraries,
+      shell_quote(partial.string()));
   if (options.verbose) err << command << "\n";
   std::string output;
   if (run_capture(command, output) != 0) {
@@ -339,9 +362,9 @@ constexpr const char* kLinkedLibraries = "-lfmt -lcurl -lcrypto -lre2 -lsimdjson
 // it cannot be found out. Asked once (`cxx -###`, which needs the object to
 // exist) and kept in the build cache with the two files left as "{object}"
 // and "{output}".
-std::vector<std::string> link_arguments(const std::string& cxx, const std::string& flags, const std::string& library,
+std::vector<std::string> link_arguments(const std::string& cxx, const std::string& flags, const std::string& libraries,
                                         const std::string& object, const std::string& output) {
-  std::string key = fmt::format("{} {} {} {} {}", cxx, flags, library, kLinkedLibraries, kVersion);
+  std::string key = fmt::format("{} {} {} {} {}", cxx, flags, libraries, kLinkedLibraries, kVersion);
   fs::path saved = cache_root() / fmt::format("link-{:016x}.args", fnv1a(key));
   std::vector<std::string> args;
   std::ifstream in(saved);
@@ -355,7 +378,7 @@ std::vector<std::string> link_arguments(const std::string& cxx, const std::strin
   }
   if (args.empty()) {
     std::string request = fmt::format("{} -### {} {} {} {} -o {}", shell_quote(cxx), flags, shell_quote(object),
-                                      shell_quote(library), kLinkedLibraries, shell_quote(output));
+                                      libraries, kLinkedLibraries, shell_quote(output));
     std::string printed;
     if (run_capture(request, printed) != 0) return {};
     args = parse_link_line(printed);
@@ -388,11 +411,13 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   // lld links the runtime in a tenth of the time GNU ld takes.
   std::string linker = on_path("ld.lld") ? "-fuse-ld=lld " : "";
   std::string flags = linker + "-Wl,--strip-debug " + kRuntimeFlags;
+  std::string libraries;
+  if (!runtime_libraries(runtime, options.mpi, libraries, err)) return result;
   // The module's text is the program; the rest is how it is linked. Not the
   // linker's --version: running it would cost a cache hit more than the hash.
   std::string text = module.text();
   std::uint64_t key = fnv1a(text);
-  key = fnv1a(fmt::format("llvm O{} {} {} {}", options.optimization, cxx, flags, kVersion), key);
+  key = fnv1a(fmt::format("llvm O{} {} {} {} {}", options.optimization, cxx, flags, libraries, kVersion), key);
   key = fnv1a(runtime_identity, key);
   key = fnv1a(runtime.inlined_bitcode, key);
   fs::path dir = cache_root() / fmt::format("{:016x}", key);
@@ -435,7 +460,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
   fs::path partial = dir / (name + ".partial." + pid);
   std::string output;
   auto linking = std::chrono::steady_clock::now();
-  std::vector<std::string> link = link_arguments(cxx, flags, runtime.library, object.string(), partial.string());
+  std::vector<std::string> link = link_arguments(cxx, flags, libraries, object.string(), partial.string());
   int status = 0;
   if (!link.empty()) {
     // The linker itself, as the driver would run it (a third faster), and
@@ -451,7 +476,7 @@ BuildResult build_executable_llvm(codegen::LlvmModule& module, const std::string
     status = roomy && can_link_in_process(link) ? link_in_process(link, err) : run_arguments(link, output);
   } else {
     std::string command = fmt::format("{} {} {} {} {} -o {}", shell_quote(cxx), flags, shell_quote(object.string()),
-                                      shell_quote(runtime.library), kLinkedLibraries, shell_quote(partial.string()));
+                                      libraries, kLinkedLibraries, shell_quote(partial.string()));
     if (options.verbose) err << command << "\n";
     status = run_capture(command, output);
   }

@@ -15,6 +15,7 @@ struct BuildOptions {
   std::string cxx;       // the C++ compiler; empty: $TASKC_CXX, else kDefaultCxx
   int optimization = 2;  // -O level
   bool verbose = false;  // print the commands run
+  bool mpi = false;      // link MPI: under mpirun, `in process` calls run on the other ranks
 };
 
 struct BuildResult {

@@ -153,7 +153,7 @@ Task<void> run_remote(const trt_task& task, void* args, void* result, std::int64
   for (std::int64_t i = 0; i < task.param_count; ++i) lowered::encode_slot(arguments, task.param_types[i], slots[i]);
   arguments.append(reinterpret_cast<const char*>(&attempt), sizeof attempt);
   std::string reply =
-      co_await context.runtime->processes().call(static_cast<std::uint32_t>(task.process_index), std::move(arguments));
+      co_await context.runtime->in_process().call(static_cast<std::uint32_t>(task.process_index), std::move(arguments));
   if (task.result_type != nullptr) {
     std::string_view in = reply;
     *static_cast<std::uint64_t*>(result) = lowered::decode_slot(in, task.result_type);
@@ -472,7 +472,7 @@ Task<void> run_calls(lowered::CallsBox* calls, std::int64_t limit, const char* l
   if (task.process_index >= 0 && !has_clauses(task) && calls->filled > 0) {
     // Calls beyond what the workers can queue would only wait for a slot
     // (a million frames made up front were a third of a tiny call's cost).
-    window = (co_await current_context()).runtime->processes().call_window(window);
+    window = (co_await current_context()).runtime->in_process().call_window(window);
   }
   detail::TaskGroup group(children, window, settle ? detail::GroupMode::kSettle : detail::GroupMode::kFailFast, label);
   co_await group;

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "taskrt/distributed.hpp"
 #include "taskrt/interrupts.hpp"
 
 namespace taskrt {
@@ -16,7 +17,22 @@ int exit_status(std::int64_t main_result) {
   return 1;
 }
 
+namespace {
+DistributedLauncher installed_launcher = nullptr;
+}  // namespace
+
+void install_distributed_launcher(DistributedLauncher launcher) noexcept {
+  installed_launcher = launcher;
+}
+
 int run_program(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
+  if (installed_launcher != nullptr) {
+    if (std::optional<int> status = installed_launcher(options, make_root)) return *status;
+  }
+  return run_program_here(options, make_root);
+}
+
+int run_program_here(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
   InterruptWatcher interrupts;
   RuntimeOptions interruptible = options;
   interruptible.interrupt = interrupts.token();  // start-up stops at a signal too

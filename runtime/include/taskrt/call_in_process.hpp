@@ -17,7 +17,7 @@ namespace detail {
 template <typename R>
 Task<R> run_in_process(std::uint32_t index, std::string arguments) {
   Context& context = co_await current_context();
-  std::string result = co_await context.runtime->processes().call(index, std::move(arguments));
+  std::string result = co_await context.runtime->in_process().call(index, std::move(arguments));
   if constexpr (!std::is_void_v<R>) {
     Reader reader(result);
     co_return decode_value<R>(reader);

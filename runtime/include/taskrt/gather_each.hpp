@@ -78,7 +78,7 @@ Task<GatheredValues<T>> gather_calls(std::vector<std::tuple<P...>> arguments, Ta
   std::vector<Task<T>> tasks(arguments.size());
   if (in_process && !tasks.empty()) {
     Context& context = co_await current_context();
-    limit = context.runtime->processes().call_window(limit);
+    limit = context.runtime->in_process().call_window(limit);
   }
   CallChildren<T, P...> children(tasks, arguments, call, !in_process, false);
   TaskGroup group(children, limit, GroupMode::kFailFast, label);
@@ -98,7 +98,7 @@ Task<std::vector<Result<ValueOf<T>>>> gather_calls_settled(std::vector<std::tupl
   std::vector<Task<T>> tasks(arguments.size());
   if (in_process && !tasks.empty()) {
     Context& context = co_await current_context();
-    limit = context.runtime->processes().call_window(limit);
+    limit = context.runtime->in_process().call_window(limit);
   }
   CallChildren<T, P...> children(tasks, arguments, call, !in_process, true);
   TaskGroup group(children, limit, GroupMode::kSettle, label);

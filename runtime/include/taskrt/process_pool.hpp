@@ -33,6 +33,7 @@
 
 #include "taskrt/event.hpp"
 #include "taskrt/event_loop.hpp"
+#include "taskrt/process_calls.hpp"
 #include "taskrt/semaphore.hpp"
 #include "taskrt/task.hpp"
 
@@ -52,7 +53,7 @@ struct ProcessPoolOptions {
   std::stop_token interrupt;           // start-up ends (CancelledError) when stopped
 };
 
-class ProcessPool {
+class ProcessPool final : public InProcessCalls {
  public:
   // Starts every worker (a few milliseconds each); throws FailedError past
   // kMaxWorkers, WorkerCrashedError when one cannot start, CancelledError
@@ -65,7 +66,7 @@ class ProcessPool {
   ProcessPool& operator=(const ProcessPool&) = delete;
 
   // Runs task `index` with the encoded `arguments` in a worker; the encoded result.
-  Task<std::string> call(std::uint32_t index, std::string arguments);
+  Task<std::string> call(std::uint32_t index, std::string arguments) override;
 
   // Calls queued per worker at most: a worker reads the next request while
   // it answers one, and one read can bring back several answers, so tiny
@@ -81,7 +82,7 @@ class ProcessPool {
   // own, 0 for none): twice what the workers can queue. More would only wait
   // for a slot, each in a frame of its own; made as slots free, calls reuse
   // the frames of finished ones.
-  std::size_t call_window(std::size_t limit) const noexcept {
+  std::size_t call_window(std::size_t limit) const noexcept override {
     std::size_t window = 2 * workers_.size() * kDepth;
     return limit == 0 || limit > window ? window : limit;
   }

@@ -26,6 +26,7 @@
 #include "taskrt/cpu_pool.hpp"
 #include "taskrt/event_loop.hpp"
 #include "taskrt/parked_waits.hpp"
+#include "taskrt/process_calls.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/task.hpp"
 
@@ -69,6 +70,9 @@ struct RuntimeOptions {
   unsigned procs = 0;
   std::uint64_t proc_memory = 0;
   std::span<const ProcessTask> process_tasks;
+  // Where `in process` calls go instead of the pool (in_process()): the
+  // other ranks of an MPI job (distributed.hpp). Not owned; outlives the runtime.
+  InProcessCalls* process_calls = nullptr;
   // HTTP requests (http.hpp): the largest response body accepted, decoded
   // size (bytes; 0: no limit), and the longest a request may take, from
   // connecting to the body's last byte (0: no limit).
@@ -126,6 +130,8 @@ class Runtime {
   BlockingPool& blocking() noexcept { return *blocking_; }
   // The process pool, started on first use (thread-safe).
   ProcessPool& processes();
+  // Where `in process` calls run: options().process_calls, else processes().
+  InProcessCalls& in_process() { return options_.process_calls != nullptr ? *options_.process_calls : processes(); }
   // The HTTP client (http.hpp), created on first use. Loop thread only.
   detail::HttpClient& http_client();
   // The HTTP client's own path for plain http:// (plain_http_client.hpp),

@@ -1,0 +1,156 @@
+#include "remote_ranks.hpp"
+
+#include <utility>
+
+#include "process_protocol.hpp"
+#include "rank_protocol.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/foreign_wait.hpp"
+#include "taskrt/process_pool.hpp"
+#include "taskrt/schedule.hpp"
+
+namespace taskrt::mpi {
+
+RemoteRanks::RemoteRanks(MpiLink& link) : link_(link), ranks_(static_cast<std::size_t>(link.size())) {
+  link_.set_receiver([this](Message message) { receive(std::move(message)); });
+}
+
+RemoteRanks::~RemoteRanks() {
+  link_.set_receiver(nullptr);
+}
+
+int RemoteRanks::least_loaded() const {
+  // The least work per worker; of equals, the lowest rank.
+  int best = -1;
+  for (int rank = 1; rank < static_cast<int>(ranks_.size()); ++rank) {
+    const Rank& candidate = ranks_[static_cast<std::size_t>(rank)];
+    if (candidate.gone) continue;
+    if (best < 0) {
+      best = rank;
+      continue;
+    }
+    const Rank& chosen = ranks_[static_cast<std::size_t>(best)];
+    if (candidate.calls * chosen.workers < chosen.calls * candidate.workers) best = rank;
+  }
+  return best;
+}
+
+std::size_t RemoteRanks::call_window(std::size_t limit) const noexcept {
+  std::size_t workers = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t rank = 1; rank < ranks_.size(); ++rank) {
+      if (!ranks_[rank].gone) workers += ranks_[rank].workers;
+    }
+  }
+  // As the pool's window: twice what the workers can queue.
+  std::size_t window = 2 * workers * ProcessPool::kDepth;
+  return limit == 0 || limit > window ? window : limit;
+}
+
+Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) {
+  co_await to_loop();
+  Context& context = co_await current_context();
+  // The answer comes from another machine: until it does, this task waits on
+  // nothing the runtime can see, which is not a deadlock.
+  ForeignWait foreign(context.runtime);
+  Waiting waiting;
+  std::uint64_t id = 0;
+  std::string request;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    waiting.rank = least_loaded();
+    if (waiting.rank < 0) {
+      throw WorkerCrashedError("cannot run `in process` task #" + std::to_string(index) +
+                               ": every rank that served such calls has stopped");
+    }
+    ++ranks_[static_cast<std::size_t>(waiting.rank)].calls;
+    waiting_.emplace(id, &waiting);
+  }
+  request.reserve(12 + arguments.size());
+  put_u64(request, id);
+  put_u32(request, index);
+  request += arguments;
+  link_.send({waiting.rank, kRequest, std::move(request)});
+  try {
+    co_await waiting.answered.wait("waiting on another rank");
+  } catch (const CancelledError&) {
+    bool answered = false;
+    {
+      std::lock_guard lock(mutex_);
+      answered = waiting_.erase(id) == 0;
+      if (!answered) --ranks_[static_cast<std::size_t>(waiting.rank)].calls;
+    }
+    if (!answered) {
+      std::string cancel;
+      put_u64(cancel, id);
+      link_.send({waiting.rank, kCancel, std::move(cancel)});
+    }
+    throw;
+  }
+  // receive() set the event holding the lock: once it is free, it is done with `waiting`.
+  { std::lock_guard lock(mutex_); }
+  if (waiting.failed) std::rethrow_exception(detail::decode_error(waiting.payload));
+  co_return std::move(waiting.payload);
+}
+
+void RemoteRanks::receive(Message message) {
+  std::lock_guard lock(mutex_);
+  std::string_view bytes = message.bytes;
+  auto& rank = ranks_[static_cast<std::size_t>(message.rank)];
+  switch (message.tag) {
+    case kReady: {
+      auto workers = get_at<std::uint32_t>(bytes, 0);
+      rank.workers = workers > 0 ? workers : 1;
+      break;
+    }
+    case kResponse: {
+      auto it = waiting_.find(get_at<std::uint64_t>(bytes, 0));
+      if (it == waiting_.end()) break;  // its caller was cancelled as it came
+      Waiting& waiting = *it->second;
+      waiting_.erase(it);
+      --rank.calls;
+      waiting.failed = get_at<std::uint8_t>(bytes, 8) != 0;
+      waiting.payload.assign(bytes.substr(9));
+      waiting.answered.set();
+      break;
+    }
+    case kShutdown:
+      if (!rank.gone) {
+        rank.gone = true;
+        ++ranks_shut_;
+        shut_.notify_all();
+        if (!bytes.empty()) fail_calls_on(message.rank, std::string(bytes));
+      }
+      break;
+    default: break;
+  }
+}
+
+void RemoteRanks::fail_calls_on(int rank, const std::string& why) {
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    Waiting& waiting = *it->second;
+    if (waiting.rank != rank) {
+      ++it;
+      continue;
+    }
+    it = waiting_.erase(it);
+    waiting.failed = true;
+    waiting.payload = detail::encode_error(std::make_exception_ptr(
+        WorkerCrashedError("MPI rank " + std::to_string(rank) + ", which was running this call, stopped: " + why)));
+    waiting.answered.set();
+  }
+  ranks_[static_cast<std::size_t>(rank)].calls = 0;
+}
+
+void RemoteRanks::shut_down() {
+  for (int rank = 1; rank < link_.size(); ++rank) {
+    std::lock_guard lock(mutex_);
+    if (!ranks_[static_cast<std::size_t>(rank)].gone) link_.send({rank, kShutdown, {}});
+  }
+  std::unique_lock lock(mutex_);
+  shut_.wait(lock, [this] { return ranks_shut_ == link_.size() - 1; });
+}
+
+}  // namespace taskrt::mpi

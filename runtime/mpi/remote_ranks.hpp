@@ -1,0 +1,67 @@
+// RemoteRanks: rank 0's InProcessCalls. Each `in process` call goes to the
+// serving rank with the least work per worker process; that rank runs it in
+// its own process pool and sends back the result, or the error (a worker
+// that crashed fails that call alone, as on one machine). A cancelled call
+// (timeout, failed sibling, SIGINT) is cancelled on its rank too, which kills
+// the worker running it.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mpi_link.hpp"
+#include "taskrt/event.hpp"
+#include "taskrt/process_calls.hpp"
+
+namespace taskrt::mpi {
+
+class RemoteRanks final : public InProcessCalls {
+ public:
+  // `link` is rank 0's, with at least one other rank; starts receiving.
+  explicit RemoteRanks(MpiLink& link);
+  // Stops receiving (no call may be waiting).
+  ~RemoteRanks();
+  RemoteRanks(const RemoteRanks&) = delete;
+  RemoteRanks& operator=(const RemoteRanks&) = delete;
+
+  Task<std::string> call(std::uint32_t index, std::string arguments) override;
+  std::size_t call_window(std::size_t limit) const noexcept override;
+
+  // Tells every serving rank to stop and waits until each has answered.
+  void shut_down();
+
+ private:
+  // A call sent and not answered yet.
+  struct Waiting {
+    Event answered;
+    bool failed = false;
+    std::string payload;
+    int rank = 0;
+  };
+  struct Rank {
+    std::size_t workers = 1;  // until it says how many (kReady)
+    std::size_t calls = 0;    // sent, not answered or cancelled
+    bool gone = false;        // it has stopped serving (kShutdown)
+  };
+
+  void receive(Message message);
+  // The serving rank to send a call to; -1 when every one has stopped.
+  int least_loaded() const;
+  // Fails every call waiting on `rank`, which has stopped.
+  void fail_calls_on(int rank, const std::string& why);
+
+  MpiLink& link_;
+  mutable std::mutex mutex_;  // what follows: the link's thread answers calls
+  std::condition_variable shut_;
+  std::vector<Rank> ranks_;  // by rank; ranks_[0] is this one, which serves none
+  std::unordered_map<std::uint64_t, Waiting*> waiting_;
+  std::uint64_t next_id_ = 1;
+  int ranks_shut_ = 0;
+};
+
+}  // namespace taskrt::mpi

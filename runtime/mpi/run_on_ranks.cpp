@@ -1,0 +1,52 @@
+// The launcher `taskc build --mpi` links in (distributed.hpp): under mpirun,
+// rank 0 runs the program with its `in process` calls sent to the other
+// ranks, and every other rank serves them. Without mpirun it declines.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "mpi_link.hpp"
+#include "rank_server.hpp"
+#include "remote_ranks.hpp"
+#include "taskrt/distributed.hpp"
+#include "taskrt/error.hpp"
+#include "taskrt/print.hpp"
+
+namespace taskrt::mpi {
+namespace {
+
+std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
+  if (!MpiLink::launched()) return std::nullopt;
+  std::optional<MpiLink> link;
+  try {
+    link.emplace();
+  } catch (const Error& error) {
+    write_stderr_line("error: " + error.describe());
+    return 1;
+  }
+  if (link->size() == 1) return run_program_here(options, make_root);
+  if (link->rank() == 0) {
+    RemoteRanks ranks(*link);
+    RuntimeOptions here = options;
+    here.process_calls = &ranks;
+    here.process_tasks = {};  // this rank runs none: its pool would be idle
+    int status = run_program_here(here, make_root);
+    ranks.shut_down();
+    return status;
+  }
+  RankServer server(*link);
+  RuntimeOptions here = options;
+  // The calls print their own errors on rank 0; a rank that ends here by a
+  // signal says so, as any program would.
+  return run_program_here(here, [&server] { return server.serve(); });
+}
+
+// Installed when the program starts: the object file holding this is linked
+// whole (taskc build --mpi), so nothing needs to name it.
+const bool installed = [] {
+  install_distributed_launcher(&run_on_ranks);
+  return true;
+}();
+
+}  // namespace
+}  // namespace taskrt::mpi
