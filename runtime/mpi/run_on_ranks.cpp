@@ -1,6 +1,9 @@
 // The launcher `taskc build --mpi` links in (distributed.hpp): under mpirun,
 // rank 0 runs the program with its `in process` calls sent to the other
 // ranks, and every other rank serves them. Without mpirun it declines.
+#include <sched.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -14,6 +17,19 @@
 
 namespace taskrt::mpi {
 namespace {
+
+// mpirun binds each rank to one core when there are no more ranks than
+// cores (Open MPI's default for -np 2 or less): the workers of a serving rank
+// would then share that core. Its pool is meant to use the node, one worker
+// per core, so the rank widens its own binding to every core it may use (a
+// cgroup's cpuset, as Slurm's, still limits it); its workers inherit that.
+void use_every_core() {
+  long cores = ::sysconf(_SC_NPROCESSORS_CONF);
+  cpu_set_t every;
+  CPU_ZERO(&every);
+  for (long core = 0; core < cores && core < CPU_SETSIZE; ++core) CPU_SET(static_cast<int>(core), &every);
+  ::sched_setaffinity(0, sizeof every, &every);  // best effort: a refusal leaves the binding as it was
+}
 
 std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
   if (!MpiLink::launched()) return std::nullopt;
@@ -34,6 +50,7 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
     ranks.shut_down();
     return status;
   }
+  use_every_core();
   RankServer server(*link);
   RuntimeOptions here = options;
   // The calls print their own errors on rank 0; a rank that ends here by a
