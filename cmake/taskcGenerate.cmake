@@ -1,4 +1,4 @@
-# taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN])
+# taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN] [MPI])
 #
 # For each .task file, runs `taskc emit-cpp` at build time and adds the
 # generated .cpp to <target>. The header, <build>/taskc_generated/<name>.hpp,
@@ -6,11 +6,13 @@
 # blocking `run_<flow>(taskrt::Runtime&, …)`, in namespace <name>, the file's
 # stem as a C identifier (my-app.task: my_app). Headers the .task files
 # `import` are searched next to them. Without MAIN the generated code has no
-# main(): the target's own code calls the flows.
+# main(): the target's own code calls the flows. With MPI (and MAIN) the
+# target links Open MPI as `taskc build --mpi` does: under mpirun, rank 0 runs
+# main and the other ranks run its `in process` calls (docs/cluster.md).
 function(taskc_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "MAIN" "TARGET" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "MAIN;MPI" "TARGET" "SOURCES")
   if(NOT arg_TARGET OR NOT arg_SOURCES)
-    message(FATAL_ERROR "taskc_generate: usage: taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN])")
+    message(FATAL_ERROR "taskc_generate: usage: taskc_generate(TARGET <target> SOURCES <file.task>... [MAIN] [MPI])")
   endif()
   if(NOT TARGET ${arg_TARGET})
     message(FATAL_ERROR "taskc_generate: `${arg_TARGET}` is not a target")
@@ -40,4 +42,11 @@ function(taskc_generate)
   endforeach()
   target_include_directories(${arg_TARGET} PUBLIC ${out_dir})
   target_link_libraries(${arg_TARGET} PUBLIC taskc::runtime)
+  if(arg_MPI)
+    if(NOT TARGET taskc::runtime_mpi)
+      message(FATAL_ERROR "taskc_generate: MPI: this taskc was installed without MPI (no lib/libtaskrt_mpi.a, or "
+        "no Open MPI found: apt-get install libopenmpi-dev, then build and install taskc again)")
+    endif()
+    target_link_libraries(${arg_TARGET} PUBLIC taskc::runtime_mpi)
+  endif()
 endfunction()

@@ -2,10 +2,13 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
-#include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <list>
+#include <string_view>
 
 #include "taskrt/error.hpp"
 
@@ -23,6 +26,34 @@ struct InFlight {
   std::string bytes;
   MPI_Request request = MPI_REQUEST_NULL;
 };
+
+// Every MPI message is a bundle of one or more messages, each framed as
+// u32 tag, u32 length, bytes; bundles grow to this size at most (unless one
+// message alone is larger).
+constexpr int kBundleTag = 0;
+constexpr std::size_t kBundleBytes = std::size_t{16} << 20;
+
+void append_framed(std::string& bundle, const Message& message) {
+  auto tag = static_cast<std::uint32_t>(message.tag);
+  auto length = static_cast<std::uint32_t>(message.bytes.size());
+  bundle.append(reinterpret_cast<const char*>(&tag), 4);
+  bundle.append(reinterpret_cast<const char*>(&length), 4);
+  bundle += message.bytes;
+}
+
+template <typename Deliver>
+void for_each_framed(int rank, std::string_view bundle, Deliver deliver) {
+  while (bundle.size() >= 8) {
+    std::uint32_t tag = 0;
+    std::uint32_t length = 0;
+    std::memcpy(&tag, bundle.data(), 4);
+    std::memcpy(&length, bundle.data() + 4, 4);
+    bundle.remove_prefix(8);
+    if (length > bundle.size()) return;  // cannot happen between copies of one executable
+    deliver(Message{rank, static_cast<int>(tag), std::string(bundle.substr(0, length))});
+    bundle.remove_prefix(length);
+  }
+}
 
 std::string mpi_error_text(int code) {
   char text[MPI_MAX_ERROR_STRING];
@@ -118,14 +149,24 @@ void MpiLink::run() {
       sending.swap(outbox_);
       finishing = finishing_;
     }
-    for (Message& message : sending) {
+    // The messages queued for one rank go as one MPI message: a gather's
+    // calls, or the answers a pool gave at once, cost one send, not one each.
+    // Stable: a rank must get its messages in the order they were queued (a
+    // call's request before its cancellation).
+    std::stable_sort(sending.begin(), sending.end(),
+                     [](const Message& a, const Message& b) { return a.rank < b.rank; });
+    for (std::size_t first = 0; first < sending.size();) {
       InFlight& sent = in_flight.emplace_back();
-      sent.bytes = std::move(message.bytes);
-      // Messages are one call's arguments or result; past 2 GiB MPI needs
-      // derived datatypes, which the process pool's pipe never did either.
-      if (sent.bytes.size() > static_cast<std::size_t>(INT_MAX)) std::abort();
-      MPI_Isend(sent.bytes.data(), static_cast<int>(sent.bytes.size()), MPI_BYTE, message.rank, message.tag,
-                MPI_COMM_WORLD, &sent.request);
+      int rank = sending[first].rank;
+      std::size_t next = first;
+      while (next < sending.size() && sending[next].rank == rank &&
+             (next == first || sent.bytes.size() + sending[next].bytes.size() + 8 <= kBundleBytes)) {
+        append_framed(sent.bytes, sending[next]);
+        ++next;
+      }
+      first = next;
+      MPI_Isend(sent.bytes.data(), static_cast<int>(sent.bytes.size()), MPI_BYTE, rank, kBundleTag, MPI_COMM_WORLD,
+                &sent.request);
       busy = true;
     }
     sending.clear();
@@ -137,9 +178,9 @@ void MpiLink::run() {
       if (!arrived) break;
       int count = 0;
       MPI_Get_count(&status, MPI_BYTE, &count);
-      Message message{status.MPI_SOURCE, status.MPI_TAG, std::string(static_cast<std::size_t>(count), '\0')};
-      MPI_Mrecv(message.bytes.data(), count, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
-      deliver(std::move(message));
+      std::string bundle(static_cast<std::size_t>(count), '\0');
+      MPI_Mrecv(bundle.data(), count, MPI_BYTE, &handle, MPI_STATUS_IGNORE);
+      for_each_framed(status.MPI_SOURCE, bundle, [this](Message message) { deliver(std::move(message)); });
       busy = true;
     }
     for (auto it = in_flight.begin(); it != in_flight.end();) {

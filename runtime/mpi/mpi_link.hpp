@@ -8,7 +8,8 @@
 // sleep while nothing happens; a send wakes it at once.
 //
 // A message is a tag and bytes (rank_protocol.hpp). Messages between two
-// ranks arrive in the order they were sent.
+// ranks arrive in the order they were sent; those queued for one rank while
+// the thread was busy go as one MPI message.
 #pragma once
 
 #include <condition_variable>
@@ -44,7 +45,11 @@ class MpiLink {
   int rank() const noexcept { return rank_; }
   int size() const noexcept { return size_; }
 
-  // Queues `message` for its rank. Thread-safe.
+  // The largest message's bytes: what one MPI message of bytes can carry
+  // (an int count), less its frame.
+  static constexpr std::size_t kMaxMessageBytes = 0x7fffffff - 8;
+
+  // Queues `message` (at most kMaxMessageBytes) for its rank. Thread-safe.
   void send(Message message);
   // Who gets the messages received, on this link's thread; those received
   // before there was one are given to it now. Null: keep them. Thread-safe;

@@ -100,6 +100,13 @@ RankServer::Detached RankServer::run_call(RankServer& server, std::uint64_t id, 
     response += '\1';
     response += detail::encode_error(std::current_exception());
   }
+  if (response.size() > MpiLink::kMaxMessageBytes) {
+    std::string size = std::to_string(response.size() - 9);
+    response.resize(8);
+    response += '\1';
+    response += detail::encode_error(std::make_exception_ptr(
+        FailedError("the result is " + size + " bytes; a call on another MPI rank can return at most 2 GiB")));
+  }
   if (!response.empty()) server.link_.send({0, kResponse, std::move(response)});
   server.call_ended(id);
 }

@@ -11,12 +11,27 @@
 
 namespace taskrt::mpi {
 
-RemoteRanks::RemoteRanks(MpiLink& link) : link_(link), ranks_(static_cast<std::size_t>(link.size())) {
+RemoteRanks::RemoteRanks(MpiLink& link, std::span<const ProcessTask> tasks)
+    : link_(link), ranks_(static_cast<std::size_t>(link.size())), tasks_(tasks) {
   link_.set_receiver([this](Message message) { receive(std::move(message)); });
 }
 
 RemoteRanks::~RemoteRanks() {
   link_.set_receiver(nullptr);
+}
+
+const TaskSite& RemoteRanks::site_of(std::uint32_t index, int rank) {
+  if (site_index_.size() <= index) site_index_.resize(index + 1);
+  std::vector<const TaskSite*>& by_rank = site_index_[index];
+  if (by_rank.size() <= static_cast<std::size_t>(rank)) by_rank.resize(static_cast<std::size_t>(rank) + 1);
+  const TaskSite*& site = by_rank[static_cast<std::size_t>(rank)];
+  if (site == nullptr) {
+    const std::string& name = site_text_.emplace_back(index < tasks_.size() ? std::string(tasks_[index].name)
+                                                                            : "task #" + std::to_string(index));
+    const std::string& where = site_text_.emplace_back("ran on MPI rank " + std::to_string(rank));
+    site = &sites_.emplace_back(TaskSite{name.c_str(), "cpu", where.c_str(), 0});
+  }
+  return *site;
 }
 
 int RemoteRanks::least_loaded() const {
@@ -54,6 +69,10 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
   // The answer comes from another machine: until it does, this task waits on
   // nothing the runtime can see, which is not a deadlock.
   ForeignWait foreign(context.runtime);
+  if (arguments.size() + 12 > MpiLink::kMaxMessageBytes) {
+    throw FailedError("the arguments of a call to `" + std::string(site_of(index, 0).name) + "` are " +
+                      std::to_string(arguments.size()) + " bytes; a call to another MPI rank takes at most 2 GiB");
+  }
   Waiting waiting;
   std::uint64_t id = 0;
   std::string request;
@@ -73,9 +92,17 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
   put_u32(request, index);
   request += arguments;
   link_.send({waiting.rank, kRequest, std::move(request)});
+  // The call as the rank ran it, beside the caller's own span: --stats counts
+  // the calls per rank, --trace shows where each ran.
+  SpanRecord* record =
+      detail::g_recording.load(std::memory_order_relaxed) ? detail::begin_span(site_of(index, waiting.rank)) : nullptr;
   try {
     co_await waiting.answered.wait("waiting on another rank");
   } catch (const CancelledError&) {
+    if (record != nullptr) {
+      record->cancelled = true;
+      detail::end_span(record);
+    }
     bool answered = false;
     {
       std::lock_guard lock(mutex_);
@@ -91,6 +118,10 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
   }
   // receive() set the event holding the lock: once it is free, it is done with `waiting`.
   { std::lock_guard lock(mutex_); }
+  if (record != nullptr) {
+    record->failed = waiting.failed;
+    detail::end_span(record);
+  }
   if (waiting.failed) std::rethrow_exception(detail::decode_error(waiting.payload));
   co_return std::move(waiting.payload);
 }

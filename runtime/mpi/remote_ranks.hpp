@@ -9,7 +9,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,13 +19,16 @@
 #include "mpi_link.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/process_calls.hpp"
+#include "taskrt/process_pool.hpp"
+#include "taskrt/trace.hpp"
 
 namespace taskrt::mpi {
 
 class RemoteRanks final : public InProcessCalls {
  public:
   // `link` is rank 0's, with at least one other rank; starts receiving.
-  explicit RemoteRanks(MpiLink& link);
+  // `tasks` names the calls in --stats and --trace.
+  RemoteRanks(MpiLink& link, std::span<const ProcessTask> tasks);
   // Stops receiving (no call may be waiting).
   ~RemoteRanks();
   RemoteRanks(const RemoteRanks&) = delete;
@@ -50,6 +55,9 @@ class RemoteRanks final : public InProcessCalls {
   };
 
   void receive(Message message);
+  // What --stats and --trace call task `index` run on `rank`: the task's
+  // name, "ran on MPI rank N" where a task's definition would be.
+  const TaskSite& site_of(std::uint32_t index, int rank);
   // The serving rank to send a call to; -1 when every one has stopped.
   int least_loaded() const;
   // Fails every call waiting on `rank`, which has stopped.
@@ -62,6 +70,10 @@ class RemoteRanks final : public InProcessCalls {
   std::unordered_map<std::uint64_t, Waiting*> waiting_;
   std::uint64_t next_id_ = 1;
   int ranks_shut_ = 0;
+  std::span<const ProcessTask> tasks_;
+  std::deque<std::string> site_text_;                     // what sites_ point into; a deque never moves them
+  std::deque<TaskSite> sites_;                            // records point at these until the runtime has gone
+  std::vector<std::vector<const TaskSite*>> site_index_;  // [task][rank], made on first use
 };
 
 }  // namespace taskrt::mpi

@@ -20,9 +20,10 @@ namespace {
 
 // mpirun binds each rank to one core when there are no more ranks than
 // cores (Open MPI's default for -np 2 or less): the workers of a serving rank
-// would then share that core. Its pool is meant to use the node, one worker
-// per core, so the rank widens its own binding to every core it may use (a
-// cgroup's cpuset, as Slurm's, still limits it); its workers inherit that.
+// would then share that core, and rank 0's CPU pool too. A rank's runtime is
+// meant to use the node (a pool worker or CPU thread per core), so each rank
+// widens its own binding to every core it may use (a cgroup's cpuset, as
+// Slurm's, still limits it); its threads and workers inherit that.
 void use_every_core() {
   long cores = ::sysconf(_SC_NPROCESSORS_CONF);
   cpu_set_t every;
@@ -40,9 +41,10 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
     write_stderr_line("error: " + error.describe());
     return 1;
   }
+  use_every_core();
   if (link->size() == 1) return run_program_here(options, make_root);
   if (link->rank() == 0) {
-    RemoteRanks ranks(*link);
+    RemoteRanks ranks(*link, options.process_tasks);
     RuntimeOptions here = options;
     here.process_calls = &ranks;
     here.process_tasks = {};  // this rank runs none: its pool would be idle
@@ -50,11 +52,12 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
     ranks.shut_down();
     return status;
   }
-  use_every_core();
   RankServer server(*link);
   RuntimeOptions here = options;
-  // The calls print their own errors on rank 0; a rank that ends here by a
-  // signal says so, as any program would.
+  // Rank 0 writes --trace and --stats, with the rank of each call: another
+  // rank would write over its file, and has no task calls of its own to show.
+  here.trace_file.clear();
+  here.stats = false;
   return run_program_here(here, [&server] { return server.serve(); });
 }
 

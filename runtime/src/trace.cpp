@@ -135,6 +135,15 @@ std::vector<SpanRecord> TaskRecorder::stop() {
   return all;
 }
 
+namespace {
+
+// "file:line"; a site the runtime made (line 0) says where in its own words.
+std::string where_defined(const TaskSite& site) {
+  return site.line > 0 ? fmt::format("{}:{}", site.file, site.line) : std::string(site.file);
+}
+
+}  // namespace
+
 void TaskRecorder::write_chrome_trace(const std::vector<SpanRecord>& records, std::ostream& out) {
   std::int64_t origin = records.empty() ? 0 : records.front().begin_ns;
   auto micros = [origin](std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns - origin) / 1e3); };
@@ -146,7 +155,7 @@ void TaskRecorder::write_chrome_trace(const std::vector<SpanRecord>& records, st
         fmt::format("\"name\":{},\"cat\":\"{}\",\"id\":{},\"pid\":1", json_string(r.site->name), r.site->kind, id);
     out << (id == 1 ? "\n" : ",\n")
         << fmt::format("{{{},\"ph\":\"b\",\"ts\":{},\"tid\":{},\"args\":{{\"at\":{}}}}}", common, micros(r.begin_ns),
-                       r.begin_thread, json_string(fmt::format("{}:{}", r.site->file, r.site->line).c_str()));
+                       r.begin_thread, json_string(where_defined(*r.site).c_str()));
     out << fmt::format(",\n{{{},\"ph\":\"e\",\"ts\":{},\"tid\":{},\"args\":{{\"failed\":{},\"cancelled\":{}}}}}",
                        common, micros(r.end_ns), r.end_thread, r.failed ? "true" : "false",
                        r.cancelled ? "true" : "false");
@@ -187,10 +196,10 @@ std::string TaskRecorder::stats_table(const std::vector<SpanRecord>& records) {
       return d[rank == 0 ? 0 : rank - 1];
     };
     out +=
-        fmt::format("{:<24} {:<4} {:>9} {:>7} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}  {}:{}\n", row->site->name,
+        fmt::format("{:<24} {:<4} {:>9} {:>7} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}  {}\n", row->site->name,
                     row->site->kind, d.size(), row->failed, row->cancelled, short_duration(row->total),
                     short_duration(row->total / static_cast<std::int64_t>(d.size())), short_duration(percentile(0.5)),
-                    short_duration(percentile(0.99)), short_duration(d.back()), row->site->file, row->site->line);
+                    short_duration(percentile(0.99)), short_duration(d.back()), where_defined(*row->site));
   }
   if (ordered.empty()) out += "(no task ran)\n";
   return out;
