@@ -95,23 +95,6 @@ void MpiLink::send(Message message) {
   wake_.notify_one();
 }
 
-void MpiLink::set_receiver(std::function<void(Message)> receiver) {
-  std::lock_guard lock(receiver_mutex_);
-  receiver_ = std::move(receiver);
-  if (!receiver_) return;
-  for (Message& message : unclaimed_) receiver_(std::move(message));
-  unclaimed_.clear();
-}
-
-void MpiLink::deliver(Message message) {
-  std::lock_guard lock(receiver_mutex_);
-  if (receiver_) {
-    receiver_(std::move(message));
-  } else {
-    unclaimed_.push_back(std::move(message));
-  }
-}
-
 void MpiLink::finish() {
   if (!thread_.joinable()) return;
   {

@@ -1,34 +1,25 @@
-// MpiLink: the one thread of a rank that talks MPI.
+// MpiLink: the RankLink of an MPI job — the one thread of a rank that talks MPI.
 //
 // MPI gives no descriptor to wait on, and a blocking MPI call would stop
 // whatever thread made it, so no task ever calls MPI: this thread initialises
 // it (MPI_THREAD_FUNNELED: only this thread calls it), posts nonblocking
 // sends for messages queued by send(), receives whatever arrives, and hands
 // each message to the receiver. It polls, backing off from 20 µs to 1 ms of
-// sleep while nothing happens; a send wakes it at once.
-//
-// A message is a tag and bytes (rank_protocol.hpp). Messages between two
-// ranks arrive in the order they were sent; those queued for one rank while
-// the thread was busy go as one MPI message.
+// sleep while nothing happens; a send wakes it at once. The messages queued
+// for one rank while the thread was busy go as one MPI message.
 #pragma once
 
 #include <condition_variable>
-#include <cstddef>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "rank_link.hpp"
+
 namespace taskrt::mpi {
 
-struct Message {
-  int rank = 0;  // where it came from, or where it goes
-  int tag = 0;
-  std::string bytes;
-};
-
-class MpiLink {
+class MpiLink final : public RankLink {
  public:
   // Whether this process was started by an MPI launcher (mpirun, mpiexec,
   // srun): one of the variables they set is in the environment.
@@ -42,25 +33,14 @@ class MpiLink {
   MpiLink(const MpiLink&) = delete;
   MpiLink& operator=(const MpiLink&) = delete;
 
-  int rank() const noexcept { return rank_; }
-  int size() const noexcept { return size_; }
-
-  // The largest message's bytes: what one MPI message of bytes can carry
-  // (an int count), less its frame.
-  static constexpr std::size_t kMaxMessageBytes = 0x7fffffff - 8;
-
-  // Queues `message` (at most kMaxMessageBytes) for its rank. Thread-safe.
-  void send(Message message);
-  // Who gets the messages received, on this link's thread; those received
-  // before there was one are given to it now. Null: keep them. Thread-safe;
-  // once it returns, the receiver it replaced is not running and never will.
-  void set_receiver(std::function<void(Message)> receiver);
+  int rank() const noexcept override { return rank_; }
+  int size() const noexcept override { return size_; }
+  void send(Message message) override;
   // Sends what is queued, then ends MPI (MPI_Finalize) and the thread.
   void finish();
 
  private:
   void run();
-  void deliver(Message message);
 
   int rank_ = 0;
   int size_ = 1;
@@ -71,10 +51,6 @@ class MpiLink {
   bool started_ = false;
   bool finishing_ = false;
   std::vector<Message> outbox_;
-
-  std::mutex receiver_mutex_;
-  std::function<void(Message)> receiver_;
-  std::vector<Message> unclaimed_;
 
   std::thread thread_;
 };

@@ -45,8 +45,7 @@ Task<int> RankServer::serve() {
   }
   stopping_ = true;
   for (auto& [id, running] : running_) running->stop.request_stop();
-  if (running_.empty()) idle_.set();
-  co_await idle_.wait();
+  co_await IdleAwaiter{*this};
   link_.set_receiver(nullptr);
   // Always the last word to rank 0: after a shutdown it asked for, the
   // answer it waits for; otherwise why this rank stopped, so that rank 0
@@ -100,7 +99,7 @@ RankServer::Detached RankServer::run_call(RankServer& server, std::uint64_t id, 
     response += '\1';
     response += detail::encode_error(std::current_exception());
   }
-  if (response.size() > MpiLink::kMaxMessageBytes) {
+  if (response.size() > RankLink::kMaxMessageBytes) {
     std::string size = std::to_string(response.size() - 9);
     response.resize(8);
     response += '\1';
@@ -113,7 +112,7 @@ RankServer::Detached RankServer::run_call(RankServer& server, std::uint64_t id, 
 
 void RankServer::call_ended(std::uint64_t id) {
   running_.erase(id);
-  if (stopping_ && running_.empty()) idle_.set();
+  if (running_.empty() && idle_waiter_) runtime_->loop().schedule(std::exchange(idle_waiter_, {}));
 }
 
 }  // namespace taskrt::mpi

@@ -3,13 +3,14 @@
 // process pool, each call a task of its own, until rank 0 says to shut down.
 #pragma once
 
+#include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <stop_token>
 #include <string>
 #include <unordered_map>
 
-#include "mpi_link.hpp"
+#include "rank_link.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/runtime.hpp"
 
@@ -17,7 +18,7 @@ namespace taskrt::mpi {
 
 class RankServer {
  public:
-  explicit RankServer(MpiLink& link) : link_(link) {}
+  explicit RankServer(RankLink& link) : link_(link) {}
   RankServer(const RankServer&) = delete;
   RankServer& operator=(const RankServer&) = delete;
 
@@ -39,13 +40,22 @@ class RankServer {
   static Detached run_call(RankServer& server, std::uint64_t id, std::uint32_t index, std::string arguments);
   void call_ended(std::uint64_t id);
 
-  MpiLink& link_;
+  RankLink& link_;
   Runtime* runtime_ = nullptr;
   Context context_;  // the serve task's: its calls' parent
   std::unordered_map<std::uint64_t, std::unique_ptr<Running>> running_;
+  // Until no call runs. Not cancellable: the shutdown it waits in is often
+  // the cancellation itself.
+  struct IdleAwaiter {
+    RankServer& server;
+    bool await_ready() const noexcept { return server.running_.empty(); }
+    void await_suspend(std::coroutine_handle<> waiting) noexcept { server.idle_waiter_ = waiting; }
+    void await_resume() const noexcept {}
+  };
+
   Event shutdown_;  // rank 0 sent kShutdown
-  Event idle_;      // set when shutting down and no call runs
   bool stopping_ = false;
+  std::coroutine_handle<> idle_waiter_;  // serve(), waiting for the last call to end
 };
 
 }  // namespace taskrt::mpi

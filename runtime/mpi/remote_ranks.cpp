@@ -11,7 +11,7 @@
 
 namespace taskrt::mpi {
 
-RemoteRanks::RemoteRanks(MpiLink& link, std::span<const ProcessTask> tasks)
+RemoteRanks::RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks)
     : link_(link), ranks_(static_cast<std::size_t>(link.size())), tasks_(tasks) {
   link_.set_receiver([this](Message message) { receive(std::move(message)); });
 }
@@ -58,8 +58,11 @@ std::size_t RemoteRanks::call_window(std::size_t limit) const noexcept {
       if (!ranks_[rank].gone) workers += ranks_[rank].workers;
     }
   }
-  // As the pool's window: twice what the workers can queue.
-  std::size_t window = 2 * workers * ProcessPool::kDepth;
+  // Eight times what the workers can queue, where the pool's window is
+  // twice: a call to another rank takes a round trip of tens of microseconds
+  // or more (two MPI threads' polls) before a worker sees it, and the calls in
+  // flight must cover that for tiny calls to keep the workers busy.
+  std::size_t window = 8 * workers * ProcessPool::kDepth;
   return limit == 0 || limit > window ? window : limit;
 }
 
@@ -69,7 +72,7 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
   // The answer comes from another machine: until it does, this task waits on
   // nothing the runtime can see, which is not a deadlock.
   ForeignWait foreign(context.runtime);
-  if (arguments.size() + 12 > MpiLink::kMaxMessageBytes) {
+  if (arguments.size() + 12 > RankLink::kMaxMessageBytes) {
     throw FailedError("the arguments of a call to `" + std::string(site_of(index, 0).name) + "` are " +
                       std::to_string(arguments.size()) + " bytes; a call to another MPI rank takes at most 2 GiB");
   }

@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mpi_link.hpp"
+#include "rank_link.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/process_calls.hpp"
 #include "taskrt/process_pool.hpp"
@@ -28,7 +28,7 @@ class RemoteRanks final : public InProcessCalls {
  public:
   // `link` is rank 0's, with at least one other rank; starts receiving.
   // `tasks` names the calls in --stats and --trace.
-  RemoteRanks(MpiLink& link, std::span<const ProcessTask> tasks);
+  RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks);
   // Stops receiving (no call may be waiting).
   ~RemoteRanks();
   RemoteRanks(const RemoteRanks&) = delete;
@@ -63,7 +63,7 @@ class RemoteRanks final : public InProcessCalls {
   // Fails every call waiting on `rank`, which has stopped.
   void fail_calls_on(int rank, const std::string& why);
 
-  MpiLink& link_;
+  RankLink& link_;
   mutable std::mutex mutex_;  // what follows: the link's thread answers calls
   std::condition_variable shut_;
   std::vector<Rank> ranks_;  // by rank; ranks_[0] is this one, which serves none

@@ -1,0 +1,243 @@
+// The ranks of an MPI job, without MPI: rank 0's RemoteRanks and the other
+// ranks' RankServers, each with a runtime of its own, exchange messages over
+// a link in this process whose threads deliver them as MpiLink's does. So
+// the code of runtime/mpi/ but MpiLink runs here under ASan and TSan, which
+// cannot follow Open MPI itself (tests/golden/mpi covers mpirun).
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rank_link.hpp"
+#include "rank_server.hpp"
+#include "remote_ranks.hpp"
+#include "tests/runtime/runtime_helpers.hpp"
+
+using namespace taskrt;
+using namespace std::chrono_literals;
+
+namespace {
+
+Task<std::string> twice(std::string_view arguments) {
+  Reader in(arguments);
+  auto n = decode_value<std::int64_t>(in);
+  co_return encode_values(n * 2);
+}
+
+Task<std::string> fail(std::string_view) {
+  throw FailedError("no good");
+  co_return "";
+}
+
+Task<std::string> crash(std::string_view) {
+  std::abort();
+  co_return "";
+}
+
+Task<std::string> spin(std::string_view) {
+  volatile std::uint64_t n = 0;
+  while (true) n = n + 1;  // never checks for cancellation
+  co_return "";
+}
+
+// The pid of the worker that ran it, after `ms` milliseconds.
+Task<std::string> whose(std::string_view arguments) {
+  Reader in(arguments);
+  auto ms = decode_value<std::int64_t>(in);
+  co_await sleep(std::chrono::milliseconds(ms));
+  co_return encode_values(std::int64_t{::getpid()});
+}
+
+const ProcessTask kTasks[] = {{"twice", twice}, {"fail", fail}, {"crash", crash}, {"spin", spin}, {"whose", whose}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kWhose };
+
+// One rank's end of a job in this process: what is sent to a rank is
+// delivered by that rank's own thread, in order, as MpiLink's thread does.
+class LoopbackLink final : public mpi::RankLink {
+ public:
+  LoopbackLink(std::vector<std::unique_ptr<LoopbackLink>>& job, int rank) : job_(job), rank_(rank) {
+    thread_ = std::thread([this] { deliver_all(); });
+  }
+  ~LoopbackLink() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  int rank() const noexcept override { return rank_; }
+  int size() const noexcept override { return static_cast<int>(job_.size()); }
+  void send(mpi::Message message) override {
+    LoopbackLink& to = *job_.at(static_cast<std::size_t>(message.rank));
+    message.rank = rank_;
+    {
+      std::lock_guard lock(to.mutex_);
+      to.inbox_.push_back(std::move(message));
+    }
+    to.wake_.notify_one();
+  }
+
+ private:
+  void deliver_all() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [this] { return stopping_ || !inbox_.empty(); });
+      if (inbox_.empty()) return;
+      mpi::Message message = std::move(inbox_.front());
+      inbox_.pop_front();
+      lock.unlock();
+      deliver(std::move(message));
+      lock.lock();
+    }
+  }
+
+  std::vector<std::unique_ptr<LoopbackLink>>& job_;
+  int rank_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<mpi::Message> inbox_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Rank 0's runtime, whose `in process` calls go to ranks 1… (`procs` workers
+// each), each serving on a thread of its own.
+struct Job {
+  explicit Job(int ranks, unsigned procs = 1) {
+    for (int rank = 0; rank < ranks; ++rank) links.push_back(std::make_unique<LoopbackLink>(links, rank));
+    remote = std::make_unique<mpi::RemoteRanks>(*links[0], kTasks);
+    for (int rank = 1; rank < ranks; ++rank) {
+      RuntimeOptions options;
+      options.cpu_threads = 1;
+      options.procs = procs;
+      options.process_tasks = kTasks;
+      runtimes.push_back(Runtime::create(options));
+      servers.push_back(std::make_unique<mpi::RankServer>(*links[static_cast<std::size_t>(rank)]));
+      statuses.push_back(-1);
+    }
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      threads.emplace_back([this, i] {
+        try {
+          statuses[i] = runtimes[i]->run(servers[i]->serve());
+        } catch (const CancelledError&) {
+          statuses[i] = 130;
+        }
+      });
+    }
+    RuntimeOptions options;
+    options.cpu_threads = 1;
+    options.process_calls = remote.get();
+    runtime = Runtime::create(options);
+  }
+  // Rank 0's program is over: the other ranks are told, and end.
+  void shut_down() {
+    runtime.reset();
+    remote->shut_down();
+    for (auto& thread : threads) thread.join();
+    threads.clear();
+  }
+  ~Job() {
+    if (!threads.empty()) shut_down();
+    remote.reset();
+    runtimes.clear();
+  }
+
+  std::vector<std::unique_ptr<LoopbackLink>> links;
+  std::unique_ptr<mpi::RemoteRanks> remote;
+  std::vector<std::unique_ptr<Runtime>> runtimes;  // ranks 1…
+  std::vector<std::unique_ptr<mpi::RankServer>> servers;
+  std::vector<int> statuses;
+  std::vector<std::thread> threads;
+  std::unique_ptr<Runtime> runtime;  // rank 0's
+};
+
+}  // namespace
+
+// Workers are this test executable again: tests/catch_main.cpp calls this first.
+std::optional<int> serve_test_worker(int argc, char** argv) {
+  return serve_if_worker(argc, argv, kTasks);
+}
+
+TEST_CASE("calls sent to two ranks come back right, spread over both, and the ranks end at shutdown") {
+  Job job(3);
+  auto results = job.runtime->run([]() -> Task<std::vector<std::int64_t>> {
+    std::vector<Task<std::int64_t>> calls;
+    for (std::int64_t i = 0; i < 500; ++i) calls.push_back(call_in_process<std::int64_t>(kTwice, i));
+    co_return co_await gather(std::move(calls));
+  }());
+  REQUIRE(results.size() == 500);
+  for (std::int64_t i = 0; i < 500; ++i) CHECK(results[static_cast<std::size_t>(i)] == 2 * i);
+  // Calls that take a while spread over both ranks' workers.
+  auto pids = job.runtime->run([]() -> Task<std::vector<std::int64_t>> {
+    std::vector<Task<std::int64_t>> calls;
+    for (int i = 0; i < 8; ++i) calls.push_back(call_in_process<std::int64_t>(kWhose, std::int64_t{50}));
+    co_return co_await gather(std::move(calls));
+  }());
+  std::set<std::int64_t> ran(pids.begin(), pids.end());
+  std::vector<pid_t> pids1 = job.runtimes[0]->processes().pids();
+  std::vector<pid_t> pids2 = job.runtimes[1]->processes().pids();
+  std::set<std::int64_t> rank1(pids1.begin(), pids1.end());
+  std::set<std::int64_t> rank2(pids2.begin(), pids2.end());
+  CHECK(ran.size() == 2);
+  CHECK(std::count_if(ran.begin(), ran.end(), [&](std::int64_t pid) { return rank1.count(pid) > 0; }) == 1);
+  CHECK(std::count_if(ran.begin(), ran.end(), [&](std::int64_t pid) { return rank2.count(pid) > 0; }) == 1);
+  job.shut_down();
+  CHECK(job.statuses == std::vector<int>{0, 0});
+}
+
+TEST_CASE("an error, a crash and a timeout on another rank are the caller's, as on one machine") {
+  Job job(2);
+  auto outcome = job.runtime->run([]() -> Task<std::tuple<Result<std::int64_t>, Result<std::int64_t>>> {
+    co_return co_await gather_settled(call_in_process<std::int64_t>(kFail), call_in_process<std::int64_t>(kCrash));
+  }());
+  const auto& [failed, crashed] = outcome;
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.kind_name() == "Failed");
+  CHECK(failed.error_message() == "no good");
+  REQUIRE_FALSE(crashed.ok());
+  CHECK(crashed.kind_name() == "WorkerCrashed");
+  CHECK_THAT(crashed.error_message(), Catch::Contains("SIGABRT") && Catch::Contains("`crash`"));
+  // A call that never ends is cancelled on its rank: its worker is killed and replaced.
+  std::size_t spawned = job.runtimes[0]->processes().spawned();
+  CHECK_THROWS_AS(job.runtime->run(with_timeout(100ms, call_in_process<std::int64_t>(kSpin))), TimeoutError);
+  CHECK(job.runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{21})) == 42);
+  job.shut_down();
+  CHECK(job.runtimes[0]->processes().spawned() == spawned + 1);
+  CHECK(job.statuses == std::vector<int>{0});
+}
+
+TEST_CASE("a rank that stops fails the calls it had, and later calls go to the ranks left") {
+  Job job(3);
+  auto outcome = job.runtime->run([](Job& job) -> Task<std::vector<Result<std::int64_t>>> {
+    std::vector<Task<std::int64_t>> calls;
+    for (int i = 0; i < 4; ++i) calls.push_back(call_in_process<std::int64_t>(kWhose, std::int64_t{1'500}));
+    // Rank 1 is interrupted (as by SIGTERM) once the calls have reached it.
+    auto interrupt = [](Job& job) -> Task<std::int64_t> {
+      co_await sleep(300ms);
+      job.runtimes[0]->cancel();
+      co_return 0;
+    };
+    calls.push_back(interrupt(job));
+    co_return co_await gather_settled(std::move(calls));
+  }(job));
+  REQUIRE(outcome.size() == 5);
+  int failed = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (outcome[i].ok()) continue;
+    ++failed;
+    CHECK(outcome[i].kind_name() == "WorkerCrashed");
+    CHECK_THAT(outcome[i].error_message(), Catch::Contains("MPI rank 1") && Catch::Contains("interrupted"));
+  }
+  CHECK(failed == 2);  // the least loaded rank first: two calls each
+  for (int i = 0; i < 4; ++i) CHECK(job.runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{i})) == 2 * i);
+  job.shut_down();
+  CHECK(job.statuses == std::vector<int>{130, 0});
+}
