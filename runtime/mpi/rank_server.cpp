@@ -28,31 +28,57 @@ Task<int> RankServer::serve() {
   // Work comes from another machine: waiting for it is not a deadlock.
   ForeignWait foreign(runtime_);
   EventLoop& loop = runtime_->loop();
-  // Starts this rank's workers now, so a failure to start ends the job at once.
-  // A program without `in process` tasks has nothing to serve, and no pool.
-  std::string ready;
-  put_u32(ready,
-          runtime_->options().process_tasks.empty() ? 0 : static_cast<std::uint32_t>(runtime_->processes().size()));
-  link_.set_receiver([this, &loop](Message message) {
-    loop.post([this, message = std::move(message)]() mutable { receive(std::move(message)); });
-  });
-  link_.send({0, kReady, std::move(ready)});
   std::exception_ptr failure;
   try {
-    co_await shutdown_.wait("waiting for calls from rank 0");
+    // Starts this rank's workers now, so a failure to start ends the job at
+    // once. A program without `in process` tasks has nothing to serve, and no pool.
+    std::string ready;
+    put_u32(ready,
+            runtime_->options().process_tasks.empty() ? 0 : static_cast<std::uint32_t>(runtime_->processes().size()));
+    link_.set_receiver([this, &loop](Message message) {
+      loop.post([this, message = std::move(message)]() mutable { receive(std::move(message)); });
+    });
+    link_.send({0, kReady, std::move(ready)});
   } catch (...) {
-    failure = std::current_exception();  // cancelled: SIGINT or SIGTERM
+    failure = std::current_exception();
+  }
+  if (!failure) {
+    try {
+      co_await shutdown_.wait("waiting for calls from rank 0");
+    } catch (...) {
+      failure = std::current_exception();  // cancelled: SIGINT or SIGTERM
+    }
   }
   stopping_ = true;
   for (auto& [id, running] : running_) running->stop.request_stop();
   co_await IdleAwaiter{*this};
   link_.set_receiver(nullptr);
-  // Always the last word to rank 0: after a shutdown it asked for, the
-  // answer it waits for; otherwise why this rank stopped, so that rank 0
-  // fails the calls it sent here instead of waiting for them.
-  link_.send({0, kShutdown, failure ? std::string("it was interrupted") : std::string()});
+  leave(failure ? why_stopped(failure) : std::string());
   if (failure) std::rethrow_exception(failure);
   co_return 0;
+}
+
+void RankServer::leave(const std::string& why) {
+  if (left_) return;
+  left_ = true;
+  // Always the last word to rank 0: after a shutdown it asked for, the
+  // answer it waits for (no reason); otherwise why this rank stopped, so that
+  // rank 0 fails the calls it sent here instead of waiting for them.
+  link_.send({0, kShutdown, why});
+}
+
+std::string RankServer::why_stopped(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const CancelledError&) {
+    return "it was interrupted";
+  } catch (const Error& error) {
+    return error.describe();
+  } catch (const std::exception& error) {
+    return error.what();
+  } catch (...) {
+  }
+  return "it failed";
 }
 
 void RankServer::receive(Message message) {

@@ -5,6 +5,7 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -25,6 +26,9 @@ class RankServer {
   // The root task: serves until shut down (status 0). Cancelled (SIGTERM),
   // it cancels the calls it runs and ends with CancelledError.
   Task<int> serve();
+  // Tells rank 0 that this rank serves no more, and why (empty: it was asked
+  // to), unless serve() has. For a rank whose runtime could not even start.
+  void leave(const std::string& why);
 
  private:
   // A call being run; its stop source cancels it alone (kCancel).
@@ -34,6 +38,7 @@ class RankServer {
   };
   struct Detached;
 
+  static std::string why_stopped(const std::exception_ptr& failure);
   // On the loop thread, as each message arrives.
   void receive(Message message);
   void start_call(std::uint64_t id, std::uint32_t index, std::string arguments);
@@ -55,6 +60,7 @@ class RankServer {
 
   Event shutdown_;  // rank 0 sent kShutdown
   bool stopping_ = false;
+  bool left_ = false;                    // kShutdown sent
   std::coroutine_handle<> idle_waiter_;  // serve(), waiting for the last call to end
 };
 

@@ -76,57 +76,62 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
     throw FailedError("the arguments of a call to `" + std::string(site_of(index, 0).name) + "` are " +
                       std::to_string(arguments.size()) + " bytes; a call to another MPI rank takes at most 2 GiB");
   }
-  Waiting waiting;
-  std::uint64_t id = 0;
-  std::string request;
-  {
-    std::lock_guard lock(mutex_);
-    id = next_id_++;
-    waiting.rank = least_loaded();
-    if (waiting.rank < 0) {
-      throw WorkerCrashedError("cannot run `in process` task #" + std::to_string(index) +
-                               ": every rank that served such calls has stopped");
-    }
-    ++ranks_[static_cast<std::size_t>(waiting.rank)].calls;
-    waiting_.emplace(id, &waiting);
-  }
-  request.reserve(12 + arguments.size());
-  put_u64(request, id);
-  put_u32(request, index);
-  request += arguments;
-  link_.send({waiting.rank, kRequest, std::move(request)});
-  // The call as the rank ran it, beside the caller's own span: --stats counts
-  // the calls per rank, --trace shows where each ran.
-  SpanRecord* record =
-      detail::g_recording.load(std::memory_order_relaxed) ? detail::begin_span(site_of(index, waiting.rank)) : nullptr;
-  try {
-    co_await waiting.answered.wait("waiting on another rank");
-  } catch (const CancelledError&) {
-    if (record != nullptr) {
-      record->cancelled = true;
-      detail::end_span(record);
-    }
-    bool answered = false;
+  while (true) {
+    Waiting waiting;
+    std::uint64_t id = 0;
     {
       std::lock_guard lock(mutex_);
-      answered = waiting_.erase(id) == 0;
-      if (!answered) --ranks_[static_cast<std::size_t>(waiting.rank)].calls;
+      id = next_id_++;
+      waiting.rank = least_loaded();
+      if (waiting.rank < 0) {
+        throw WorkerCrashedError("cannot run `" + std::string(site_of(index, 0).name) +
+                                 "`: every MPI rank that served `in process` calls has stopped");
+      }
+      ++ranks_[static_cast<std::size_t>(waiting.rank)].calls;
+      waiting_.emplace(id, &waiting);
     }
-    if (!answered) {
-      std::string cancel;
-      put_u64(cancel, id);
-      link_.send({waiting.rank, kCancel, std::move(cancel)});
+    std::string request;
+    request.reserve(12 + arguments.size());
+    put_u64(request, id);
+    put_u32(request, index);
+    request += arguments;
+    link_.send({waiting.rank, kRequest, std::move(request)});
+    // The call as the rank ran it, beside the caller's own span: --stats
+    // counts the calls per rank, --trace shows where each ran.
+    SpanRecord* record = detail::g_recording.load(std::memory_order_relaxed)
+                             ? detail::begin_span(site_of(index, waiting.rank))
+                             : nullptr;
+    try {
+      co_await waiting.answered.wait("waiting on another rank");
+    } catch (const CancelledError&) {
+      if (record != nullptr) {
+        record->cancelled = true;
+        detail::end_span(record);
+      }
+      bool answered = false;
+      {
+        std::lock_guard lock(mutex_);
+        answered = waiting_.erase(id) == 0;
+        if (!answered) --ranks_[static_cast<std::size_t>(waiting.rank)].calls;
+      }
+      if (!answered) {
+        std::string cancel;
+        put_u64(cancel, id);
+        link_.send({waiting.rank, kCancel, std::move(cancel)});
+      }
+      throw;
     }
-    throw;
+    // receive() set the event holding the lock: once it is free, it is done with `waiting`.
+    { std::lock_guard lock(mutex_); }
+    if (record != nullptr) {
+      record->failed = waiting.failed;
+      record->cancelled = waiting.resend;  // it never ran there
+      detail::end_span(record);
+    }
+    if (waiting.resend) continue;  // its rank stopped before it was ready: the call never ran
+    if (waiting.failed) std::rethrow_exception(detail::decode_error(waiting.payload));
+    co_return std::move(waiting.payload);
   }
-  // receive() set the event holding the lock: once it is free, it is done with `waiting`.
-  { std::lock_guard lock(mutex_); }
-  if (record != nullptr) {
-    record->failed = waiting.failed;
-    detail::end_span(record);
-  }
-  if (waiting.failed) std::rethrow_exception(detail::decode_error(waiting.payload));
-  co_return std::move(waiting.payload);
 }
 
 void RemoteRanks::receive(Message message) {
@@ -137,6 +142,7 @@ void RemoteRanks::receive(Message message) {
     case kReady: {
       auto workers = get_at<std::uint32_t>(bytes, 0);
       rank.workers = workers > 0 ? workers : 1;
+      rank.ready = true;
       break;
     }
     case kResponse: {
@@ -170,9 +176,13 @@ void RemoteRanks::fail_calls_on(int rank, const std::string& why) {
       continue;
     }
     it = waiting_.erase(it);
-    waiting.failed = true;
-    waiting.payload = detail::encode_error(std::make_exception_ptr(
-        WorkerCrashedError("MPI rank " + std::to_string(rank) + ", which was running this call, stopped: " + why)));
+    if (!ranks_[static_cast<std::size_t>(rank)].ready) {
+      waiting.resend = true;  // a rank that never started ran nothing
+    } else {
+      waiting.failed = true;
+      waiting.payload = detail::encode_error(std::make_exception_ptr(
+          WorkerCrashedError("MPI rank " + std::to_string(rank) + ", which was running this call, stopped: " + why)));
+    }
     waiting.answered.set();
   }
   ranks_[static_cast<std::size_t>(rank)].calls = 0;

@@ -45,12 +45,14 @@ class RemoteRanks final : public InProcessCalls {
   struct Waiting {
     Event answered;
     bool failed = false;
+    bool resend = false;  // its rank stopped before it started: send it elsewhere
     std::string payload;
     int rank = 0;
   };
   struct Rank {
     std::size_t workers = 1;  // until it says how many (kReady)
     std::size_t calls = 0;    // sent, not answered or cancelled
+    bool ready = false;       // it has started serving (kReady)
     bool gone = false;        // it has stopped serving (kShutdown)
   };
 

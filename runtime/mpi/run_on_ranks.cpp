@@ -58,7 +58,10 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
   // rank would write over its file, and has no task calls of its own to show.
   here.trace_file.clear();
   here.stats = false;
-  return run_program_here(here, [&server] { return server.serve(); });
+  int status = run_program_here(here, [&server] { return server.serve(); });
+  // Its runtime could not start (its workers, say): rank 0 must not wait for it.
+  server.leave("it could not start; its error is above");
+  return status;
 }
 
 // Installed when the program starts: the object file holding this is linked

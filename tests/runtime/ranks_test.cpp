@@ -111,7 +111,9 @@ class LoopbackLink final : public mpi::RankLink {
 // Rank 0's runtime, whose `in process` calls go to ranks 1… (`procs` workers
 // each), each serving on a thread of its own.
 struct Job {
-  explicit Job(int ranks, unsigned procs = 1) {
+  // `broken`: rank 1's runtime cannot start (as with workers that cannot be
+  // spawned); its thread does what run_on_ranks() does then.
+  explicit Job(int ranks, unsigned procs = 1, bool broken = false) {
     for (int rank = 0; rank < ranks; ++rank) links.push_back(std::make_unique<LoopbackLink>(links, rank));
     remote = std::make_unique<mpi::RemoteRanks>(*links[0], kTasks);
     for (int rank = 1; rank < ranks; ++rank) {
@@ -124,7 +126,12 @@ struct Job {
       statuses.push_back(-1);
     }
     for (std::size_t i = 0; i < servers.size(); ++i) {
-      threads.emplace_back([this, i] {
+      threads.emplace_back([this, i, broken] {
+        if (broken && i == 0) {
+          statuses[i] = 1;
+          servers[i]->leave("it could not start; its error is above");
+          return;
+        }
         try {
           statuses[i] = runtimes[i]->run(servers[i]->serve());
         } catch (const CancelledError&) {
@@ -240,4 +247,23 @@ TEST_CASE("a rank that stops fails the calls it had, and later calls go to the r
   for (int i = 0; i < 4; ++i) CHECK(job.runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{i})) == 2 * i);
   job.shut_down();
   CHECK(job.statuses == std::vector<int>{130, 0});
+}
+
+TEST_CASE("a rank that cannot start is left out, and when none is left calls fail instead of waiting") {
+  {
+    Job job(3, 1, true);
+    for (int i = 0; i < 8; ++i)
+      CHECK(job.runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{i})) == 2 * i);
+    job.shut_down();
+    CHECK(job.statuses == std::vector<int>{1, 0});
+  }
+  Job job(2, 1, true);
+  // Whether the call is made before or after rank 1 says so, it fails.
+  try {
+    job.runtime->run(call_in_process<std::int64_t>(kTwice, std::int64_t{1}));
+    FAIL("the call succeeded with no rank to run it");
+  } catch (const WorkerCrashedError& error) {
+    CHECK_THAT(error.what(), Catch::Contains("rank") && Catch::Contains("stopped"));
+  }
+  job.shut_down();
 }
