@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/runtime/runtime_helpers.hpp"
+#include "tests/runtime/worker_tasks.hpp"
 
 using namespace taskrt;
 using namespace std::chrono_literals;
@@ -20,36 +21,11 @@ namespace {
 
 using Complex = std::tuple<std::vector<Map<std::string, std::optional<double>>>, Duration, bool, std::string>;
 
-Task<std::string> twice(std::string_view arguments) {
-  Reader in(arguments);
-  auto n = decode_value<std::int64_t>(in);
-  co_return encode_values(n * 2);
-}
-
-Task<std::string> fail(std::string_view) {
-  FailedError error("no good");
-  error.add_frame({"fail", "test.task", 7});
-  throw error;
-  co_return "";
-}
-
-Task<std::string> crash(std::string_view) {
-  std::abort();
-  co_return "";
-}
-
-Task<std::string> spin(std::string_view) {
-  volatile std::uint64_t n = 0;
-  while (true) n = n + 1;  // never checks for cancellation
-  co_return "";
-}
-
-Task<std::string> nap(std::string_view arguments) {
-  Reader in(arguments);
-  auto ms = decode_value<std::int64_t>(in);
-  co_await sleep(std::chrono::milliseconds(ms));
-  co_return encode_values(std::int64_t{::getpid()});
-}
+using testing::crash;
+using testing::fail;
+using testing::nap;
+using testing::spin;
+using testing::twice;
 
 Task<std::string> hog(std::string_view) {
   std::vector<std::string> blocks;

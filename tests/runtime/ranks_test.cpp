@@ -19,44 +19,19 @@
 #include "rank_server.hpp"
 #include "remote_ranks.hpp"
 #include "tests/runtime/runtime_helpers.hpp"
+#include "tests/runtime/worker_tasks.hpp"
 
 using namespace taskrt;
 using namespace std::chrono_literals;
 
 namespace {
 
-Task<std::string> twice(std::string_view arguments) {
-  Reader in(arguments);
-  auto n = decode_value<std::int64_t>(in);
-  co_return encode_values(n * 2);
-}
-
-Task<std::string> fail(std::string_view) {
-  throw FailedError("no good");
-  co_return "";
-}
-
-Task<std::string> crash(std::string_view) {
-  std::abort();
-  co_return "";
-}
-
-Task<std::string> spin(std::string_view) {
-  volatile std::uint64_t n = 0;
-  while (true) n = n + 1;  // never checks for cancellation
-  co_return "";
-}
-
-// The pid of the worker that ran it, after `ms` milliseconds.
-Task<std::string> whose(std::string_view arguments) {
-  Reader in(arguments);
-  auto ms = decode_value<std::int64_t>(in);
-  co_await sleep(std::chrono::milliseconds(ms));
-  co_return encode_values(std::int64_t{::getpid()});
-}
-
-const ProcessTask kTasks[] = {{"twice", twice}, {"fail", fail}, {"crash", crash}, {"spin", spin}, {"whose", whose}};
-enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kWhose };
+const ProcessTask kTasks[] = {{"twice", testing::twice},
+                              {"fail", testing::fail},
+                              {"crash", testing::crash},
+                              {"spin", testing::spin},
+                              {"nap", testing::nap}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap };
 
 // One rank's end of a job in this process: what is sent to a rank is
 // delivered by that rank's own thread, in order, as MpiLink's thread does.
@@ -185,7 +160,7 @@ TEST_CASE("calls sent to two ranks come back right, spread over both, and the ra
   // Calls that take a while spread over both ranks' workers.
   auto pids = job.runtime->run([]() -> Task<std::vector<std::int64_t>> {
     std::vector<Task<std::int64_t>> calls;
-    for (int i = 0; i < 8; ++i) calls.push_back(call_in_process<std::int64_t>(kWhose, std::int64_t{50}));
+    for (int i = 0; i < 8; ++i) calls.push_back(call_in_process<std::int64_t>(kNap, std::int64_t{50}));
     co_return co_await gather(std::move(calls));
   }());
   std::set<std::int64_t> ran(pids.begin(), pids.end());
@@ -225,7 +200,7 @@ TEST_CASE("a rank that stops fails the calls it had, and later calls go to the r
   Job job(3);
   auto outcome = job.runtime->run([](Job& job) -> Task<std::vector<Result<std::int64_t>>> {
     std::vector<Task<std::int64_t>> calls;
-    for (int i = 0; i < 4; ++i) calls.push_back(call_in_process<std::int64_t>(kWhose, std::int64_t{1'500}));
+    for (int i = 0; i < 4; ++i) calls.push_back(call_in_process<std::int64_t>(kNap, std::int64_t{1'500}));
     // Rank 1 is interrupted (as by SIGTERM) once the calls have reached it.
     auto interrupt = [](Job& job) -> Task<std::int64_t> {
       co_await sleep(300ms);
