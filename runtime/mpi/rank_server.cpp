@@ -1,5 +1,7 @@
 #include "rank_server.hpp"
 
+#include <unistd.h>
+
 #include <coroutine>
 #include <exception>
 #include <utility>
@@ -24,6 +26,9 @@ struct RankServer::Detached {
 
 Task<int> RankServer::serve() {
   context_ = co_await current_context();
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  where_ = "(on MPI rank " + std::to_string(link_.rank()) + ", host " + host + ")";
   runtime_ = context_.runtime;
   // Work comes from another machine: waiting for it is not a deadlock.
   ForeignWait foreign(runtime_);
@@ -121,6 +126,11 @@ RankServer::Detached RankServer::run_call(RankServer& server, std::uint64_t id, 
   } catch (const CancelledError&) {
     // Rank 0 cancelled it, or this rank is stopping: nobody waits for an answer.
     response.clear();
+  } catch (const WorkerCrashedError& crashed) {
+    // Which machine, for whoever looks into the crash.
+    response += '\1';
+    response += detail::encode_error(
+        std::make_exception_ptr(WorkerCrashedError(std::string(crashed.what()) + " " + server.where_)));
   } catch (...) {
     response += '\1';
     response += detail::encode_error(std::current_exception());

@@ -61,6 +61,7 @@ class RankServer {
   Event shutdown_;  // rank 0 sent kShutdown
   bool stopping_ = false;
   bool left_ = false;                    // kShutdown sent
+  std::string where_;                    // "(on MPI rank N, host H)": said of a crashed worker
   std::coroutine_handle<> idle_waiter_;  // serve(), waiting for the last call to end
 };
 
