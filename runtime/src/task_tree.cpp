@@ -99,50 +99,7 @@ std::vector<CallSlot*> all_call_slots() {
 
 }  // namespace detail
 
-namespace {
-
-// call_clock()'s ticks per ns, and a moment on both clocks: measured over a
-// few ms at each dump (a dump is rare; the counter's rate is constant).
-struct ClockScale {
-  double ticks_per_ns = 1;
-  std::uint64_t now_ticks = 0;
-  std::int64_t now_ns = 0;
-
-  static ClockScale measure() {
-    ClockScale scale;
-#if defined(__x86_64__)
-    std::uint64_t first_ticks = detail::call_clock();
-    std::int64_t first_ns = precise_now_ns();
-    do {
-      scale.now_ticks = detail::call_clock();
-      scale.now_ns = precise_now_ns();
-    } while (scale.now_ns - first_ns < 2'000'000);
-    scale.ticks_per_ns =
-        static_cast<double>(scale.now_ticks - first_ticks) / static_cast<double>(scale.now_ns - first_ns);
-#else
-    scale.now_ticks = detail::call_clock();
-    scale.now_ns = static_cast<std::int64_t>(scale.now_ticks);
-#endif
-    return scale;
-  }
-
-  std::int64_t to_ns(std::uint64_t ticks) const {
-    // A counter a little ahead on another core reads as now.
-    if (ticks >= now_ticks) return now_ns;
-    return now_ns - static_cast<std::int64_t>(static_cast<double>(now_ticks - ticks) / ticks_per_ns);
-  }
-
-  static std::int64_t precise_now_ns() {
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-  }
-};
-
-}  // namespace
-
 std::vector<TaskNodeView> snapshot_task_nodes() {
-  ClockScale clock = ClockScale::measure();
   std::vector<TaskNodeView> nodes;
   // Blocks are never freed: read after the registry's lock is let go.
   for (detail::CallSlot* block : detail::all_call_slots()) {
@@ -156,7 +113,7 @@ std::vector<TaskNodeView> snapshot_task_nodes() {
                         TaskNode{const_cast<detail::CallSlot*>(slot.parent.load(std::memory_order_acquire)),
                                  slot.parent_sequence.load(std::memory_order_acquire)},
                         slot.site.load(std::memory_order_acquire),
-                        clock.to_ns(slot.begin_ticks.load(std::memory_order_acquire)),
+                        slot.begin_ns.load(std::memory_order_acquire),
                         slot.waiting_on.load(std::memory_order_acquire),
                         slot.until_ns.load(std::memory_order_acquire)};
       if (slot.sequence.load(std::memory_order_relaxed) != before) continue;

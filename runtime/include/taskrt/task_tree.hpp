@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "taskrt/call_clock.hpp"
 #include "taskrt/executor.hpp"
 
 namespace taskrt {
@@ -45,7 +46,7 @@ struct alignas(64) CallSlot {
   std::atomic<const TaskSite*> site{nullptr};
   std::atomic<const CallSlot*> parent{nullptr};
   std::atomic<std::uint64_t> parent_sequence{0};
-  std::atomic<std::uint64_t> begin_ticks{0};  // call_clock()
+  std::atomic<std::int64_t> begin_ns{0};  // call_clock_ns()
   // What the call waits on now, and until when (a sleep; 0: no deadline).
   std::atomic<const char*> waiting_on{nullptr};
   std::atomic<std::int64_t> until_ns{0};
@@ -72,17 +73,6 @@ inline std::int64_t coarse_now_ns() noexcept {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-// When a call begins: the time-stamp counter where there is one (a few ns;
-// even the coarse clock costs ~20 through the vDSO on a VM, 4% of a skynet
-// call), which the dump converts to ns (ticks_per_ns in task_tree.cpp).
-inline std::uint64_t call_clock() noexcept {
-#if defined(__x86_64__)
-  return __builtin_ia32_rdtsc();
-#else
-  return static_cast<std::uint64_t>(coarse_now_ns());
-#endif
 }
 
 // The slots of the calls that began on one thread: fixed blocks, never freed
@@ -131,7 +121,7 @@ class CallTable {
   slot.site.store(&site, std::memory_order_release);
   slot.parent.store(parent != nullptr ? parent->slot : nullptr, std::memory_order_release);
   slot.parent_sequence.store(parent != nullptr ? parent->sequence : 0, std::memory_order_release);
-  slot.begin_ticks.store(call_clock(), std::memory_order_release);
+  slot.begin_ns.store(call_clock_ns(), std::memory_order_release);
   slot.waiting_on.store(nullptr, std::memory_order_release);
   slot.live.store(true, std::memory_order_release);
   slot.sequence.store(sequence + 1, std::memory_order_release);

@@ -3,7 +3,7 @@
 // runtime it was not written for.
 #pragma once
 
-#define TASKRT_ABI_VERSION 3
+#define TASKRT_ABI_VERSION 4
 
 namespace taskrt {
 
