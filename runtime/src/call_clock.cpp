@@ -56,9 +56,11 @@ void tick() {
     if (++idle_ticks < kIdleTicks) continue;
     // No call began for a while: clear the word, so the next call reads the
     // clock itself and wakes this thread.
+    // `wanted` is cleared first, and the word released after it: a call that
+    // finds the word clear then sees `wanted` clear too, and wakes us.
     std::unique_lock lock(state.mutex);
-    g_call_clock.now_ns.store(0, std::memory_order_relaxed);
     state.wanted.store(false, std::memory_order_relaxed);
+    g_call_clock.now_ns.store(0, std::memory_order_release);
     state.woken.wait(lock, [&] { return state.wanted.load(std::memory_order_relaxed); });
     idle_ticks = 0;
   }
@@ -99,6 +101,9 @@ void start_ticking(Ticker& state) {
 }  // namespace
 
 std::int64_t call_clock_wake() noexcept {
+  // Read again, acquiring the release of the cleared word (tick()); another
+  // call may have woken the thread meanwhile.
+  if (std::int64_t ticked = g_call_clock.now_ns.load(std::memory_order_acquire); ticked != 0) return ticked;
   std::int64_t now = monotonic_ns();
   Ticker& state = ticker();
   if (state.wanted.load(std::memory_order_relaxed) || state.wanted.exchange(true, std::memory_order_relaxed)) {
