@@ -54,10 +54,10 @@ void tick() {
       continue;
     }
     if (++idle_ticks < kIdleTicks) continue;
-    // No call began for a while: clear the word, so the next call reads the
-    // clock itself and wakes this thread.
-    // `wanted` is cleared first, and the word released after it: a call that
-    // finds the word clear then sees `wanted` clear too, and wakes us.
+    // No call began for a while: clear the word, so that the next call reads
+    // the clock itself and wakes this thread. `wanted` is cleared first and
+    // the word released after it, so a call that finds the word clear sees
+    // `wanted` clear too.
     std::unique_lock lock(state.mutex);
     state.wanted.store(false, std::memory_order_relaxed);
     g_call_clock.now_ns.store(0, std::memory_order_release);
@@ -68,8 +68,12 @@ void tick() {
 
 // A forked child has no ticking thread: its calls read the clock until one
 // of them starts a thread of its own.
-void prepare_fork() { ticker().mutex.lock(); }
-void after_fork_in_parent() { ticker().mutex.unlock(); }
+void prepare_fork() {
+  ticker().mutex.lock();
+}
+void after_fork_in_parent() {
+  ticker().mutex.unlock();
+}
 void after_fork_in_child() {
   Ticker& state = ticker();
   g_call_clock.now_ns.store(0, std::memory_order_relaxed);

@@ -35,7 +35,9 @@ bool eventually(Done done) {
   return false;
 }
 
-bool ticking() { return g_call_clock.now_ns.load() != 0; }
+bool ticking() {
+  return g_call_clock.now_ns.load() != 0;
+}
 
 }  // namespace
 
