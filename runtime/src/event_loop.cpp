@@ -206,7 +206,6 @@ void EventLoop::wait_for_events() {
 }
 
 void EventLoop::add_timer(TimerNode* timer, Clock::duration delay) {
-  timer->delay = delay;
   timer->deadline = Clock::now() + delay;
   auto [it, created] = lanes_.try_emplace(delay.count());
   Lane* lane = &it->second;

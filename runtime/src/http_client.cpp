@@ -300,7 +300,7 @@ int HttpClient::on_timer(CURLM*, long timeout_ms, void* self) {
 }
 
 void HttpClient::on_timeout(TimerNode* timer) {
-  static_cast<HttpClient*>(timer->owner)->act(CURL_SOCKET_TIMEOUT, 0);
+  decltype(timer_)::owner_of(timer)->act(CURL_SOCKET_TIMEOUT, 0);
 }
 
 void HttpClient::on_ready(FdWaiter* waiter, std::uint32_t) {

@@ -74,7 +74,7 @@ class HttpClient {
   int epoll_fd_ = -1;
   FdWaiter watch_;  // registered while in_flight_ > 0
   std::size_t in_flight_ = 0;
-  TimerNode timer_;
+  OwnedNode<TimerNode, HttpClient> timer_;
   // The request headers of a request without headers of its own.
   curl_slist* no_expect_ = nullptr;
   // Easy handles kept for reuse: setting one up again is cheaper.

@@ -224,13 +224,13 @@ class Server {
 
    private:
     static void on_timer(TimerNode* timer) {
-      auto* server = static_cast<Server*>(timer->owner);
+      Server* server = decltype(timer_)::owner_of(timer);
       server->joiner_timer_ = nullptr;
       server->loop_.schedule(std::exchange(server->joiner_, {}));
     }
     Server& server_;
     std::optional<Clock::duration> within_;
-    TimerNode timer_;
+    OwnedNode<TimerNode, Server> timer_;
   };
   ClosedAwaiter all_closed(std::optional<Clock::duration> within) { return ClosedAwaiter(*this, within); }
 

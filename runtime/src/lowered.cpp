@@ -57,7 +57,7 @@ void fail_with(void* call, auto&& operation) {
   try {
     operation();
   } catch (...) {
-    call_of(call).error = std::current_exception();
+    call_of(call).error() = std::current_exception();
   }
 }
 
@@ -86,28 +86,26 @@ bool stack_is_deep() {
 std::coroutine_handle<> LoweredCall::on_child_done(detail::PromiseBase&) noexcept {
   Executor* executor = context().executor;
   if (executor != nullptr && (executor != current_executor() || stack_is_deep())) {
-    executor->schedule(handle);
+    executor->schedule(handle());
     return std::noop_coroutine();
   }
-  return handle;
+  return handle();
 }
 
 void record_failure(LoweredCall& running) {
   // Permits a failing `with` block still held go back first.
   running.held.reset();
-  if (!running.error) return;
+  // The failure stays where it is, in the promise: the task's failure.
+  if (!running.error()) return;
   try {
-    std::rethrow_exception(running.error);
+    std::rethrow_exception(running.error());
   } catch (Error& error) {
     if (running.task != nullptr) {
-      running.span->mark_ended_by(error);
+      running.span.mark_ended_by(error);
       error.add_frame(running.task->site);
     }
-    running.handle.promise().unhandled_exception();
   } catch (...) {
-    running.handle.promise().unhandled_exception();
   }
-  running.error = nullptr;
 }
 
 }  // namespace lowered
@@ -118,7 +116,7 @@ void await_task(void* call, Task<void> task) {
 }
 
 void set_error(void* call, std::exception_ptr error) {
-  call_of(call).error = std::move(error);
+  call_of(call).error() = std::move(error);
 }
 }  // namespace lowered
 
@@ -771,11 +769,11 @@ bool trt_check_cancelled(void* call) {
 }
 
 bool trt_error_matches(void* call, std::int64_t kinds) {
-  return taskrt::error_matches(call_of(call).error, static_cast<taskrt::ErrorKindSet>(kinds));
+  return taskrt::error_matches(call_of(call).error(), static_cast<taskrt::ErrorKindSet>(kinds));
 }
 
 void* trt_error_record(void* call, void* type) {
-  std::exception_ptr error = std::exchange(call_of(call).error, nullptr);
+  std::exception_ptr error = std::exchange(call_of(call).error(), nullptr);
   auto* record = new taskrt::lowered::TupleBox;
   record->type = static_cast<const trt_type*>(type);
   // Error { kind, message }, by the names the program's Error record gives.
@@ -789,7 +787,7 @@ void* trt_error_record(void* call, void* type) {
 }
 
 void trt_error_clear(void* call) {
-  call_of(call).error = nullptr;
+  call_of(call).error() = nullptr;
 }
 
 std::int64_t trt_attempt(void* call) {
@@ -801,7 +799,7 @@ void trt_await_call(void* call, void* task, void* args, void* result) {
 }
 
 void trt_await_sleep(void* call, std::int64_t ns) {
-  call_of(call).sleeping = std::make_unique<taskrt::Sleep>(ns);
+  call_of(call).sleep_for(ns);
 }
 
 void trt_await_flow(void* call, std::int32_t nodes, void* node_bodies, void* locals) {
@@ -867,9 +865,9 @@ void trt_await_each(void* call, void* branch, void* captures, void* items, std::
                     bool inclusive, bool has_limit, std::int64_t limit, void* label, std::int32_t mode,
                     void* value_type, void* out_type, void* out) {
   taskrt::fail_with(call, [&] { limit = has_limit ? taskrt::gather_limit(limit) : 0; });
-  if (call_of(call).error) {
+  if (call_of(call).error()) {
     // Failing at once: what the body waits for is that failure.
-    call_of(call).wait_for(taskrt::rethrow(std::exchange(call_of(call).error, nullptr)));
+    call_of(call).wait_for(taskrt::rethrow(std::exchange(call_of(call).error(), nullptr)));
     return;
   }
   taskrt::lowered::ChannelBox* queue = queue_of(items);
@@ -929,7 +927,7 @@ void trt_await_completed_next(void* call, void* loop, void* out, void* got) {
 void trt_await_completed_finish(void* call, void* loop) {
   // The body's failure, if it is failing: rethrown once the calls are over.
   call_of(call).wait_for(
-      taskrt::finish_loop(static_cast<taskrt::CompletedLoop*>(loop), std::exchange(call_of(call).error, nullptr)));
+      taskrt::finish_loop(static_cast<taskrt::CompletedLoop*>(loop), std::exchange(call_of(call).error(), nullptr)));
 }
 
 bool trt_channel_new(void* call, void* type, bool bounded, std::int64_t capacity, void* out) {

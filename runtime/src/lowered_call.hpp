@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "taskrt/lowered.hpp"
@@ -35,31 +34,66 @@ struct LoweredCall final : detail::CompletionObserver {
   std::int64_t attempt = 1;
   // The task whose body this is (null for flow nodes, branches and init).
   const trt_task* task = nullptr;
-  std::coroutine_handle<detail::Promise<void>> handle;
-  std::optional<TaskSpan> span;
-  // What the body waits for, one at a time: a task (when valid), a sleep, or
-  // the hop of a cpu task to the CPU pool.
-  Task<void> pending;
-  std::unique_ptr<Sleep> sleeping;
-  // How the body failed; set before it finishes.
-  std::exception_ptr error;
+  TaskSpan span;  // begun when the body starts, if it is a task's
   // The permits its `with` blocks hold, innermost last.
   std::unique_ptr<std::vector<Semaphore::Permit>> held;  // made by the first `with`
+  // What the body waits for, one at a time: a task, a sleep, or neither (the
+  // hop of a cpu task to the CPU pool). One word holds either.
+  enum class Waiting : std::uint8_t { kNothing, kTask, kSleep };
+  Waiting waiting = Waiting::kNothing;
   // The body has ended (trt_body_end): it holds nothing any more.
   bool ended = false;
 
-  LoweredCall() = default;
+  LoweredCall() {}
   LoweredCall(const LoweredCall&) = delete;
   LoweredCall& operator=(const LoweredCall&) = delete;
   // Inlined into each body's destroy function (lowered_hot.cpp).
-  [[gnu::always_inline]] ~LoweredCall() {}
+  [[gnu::always_inline]] ~LoweredCall() {
+    if (waiting != Waiting::kNothing) stop_waiting();
+  }
+
+  void wait_for(Task<void> task) noexcept {
+    if (waiting != Waiting::kNothing) stop_waiting();
+    new (&pending_) Task<void>(std::move(task));
+    waiting = Waiting::kTask;
+  }
+  void sleep_for(std::int64_t ns) {
+    if (waiting != Waiting::kNothing) stop_waiting();
+    sleep_ = new Sleep(ns);
+    waiting = Waiting::kSleep;
+  }
+  Task<void>& pending() noexcept { return pending_; }  // while waiting on a task
+  Sleep& sleep() noexcept { return *sleep_; }          // while sleeping
+  // Lets go of what the body waited for: done, or the body is destroyed.
+  void stop_waiting() noexcept {
+    if (waiting == Waiting::kTask) {
+      pending_.~Task();
+    } else if (waiting == Waiting::kSleep) {
+      delete sleep_;
+    }
+    waiting = Waiting::kNothing;
+  }
 
   // What the body waited for is done: the body runs next, on its executor,
   // unless the stack is deep already (lowered.cpp).
   std::coroutine_handle<> on_child_done(detail::PromiseBase& child) noexcept override;
 
-  Context& context() noexcept { return handle.promise().context(); }
-  void wait_for(Task<void> task) noexcept { pending = std::move(task); }
+  // The promise in front of this call in its frame (LoweredFrame): it is
+  // found, not stored, since every byte here is in every task's frame.
+  detail::Promise<void>& promise() noexcept;
+  std::coroutine_handle<detail::Promise<void>> handle() noexcept {
+    return std::coroutine_handle<detail::Promise<void>>::from_promise(promise());
+  }
+  Context& context() noexcept { return promise().context(); }
+  // How the body fails, if it does; set before it finishes. Kept in the
+  // promise, where the task's failure is read once it has finished.
+  std::exception_ptr& error() noexcept { return promise().mutable_error(); }
+
+ private:
+  union {
+    Task<void> pending_;
+    Sleep* sleep_ = nullptr;
+  };
 };
 
 // The head of a lowered body's coroutine frame, where a C++ coroutine keeps
@@ -73,6 +107,12 @@ struct LoweredFrame {
 static_assert(sizeof(LoweredFrame) == static_cast<std::size_t>(trt_frame_header_size),
               "trt_frame_header_size in taskrt/lowered.hpp must be a LoweredFrame's size: no more, no less");
 static_assert(alignof(LoweredFrame) <= 16);
+// With no padding between them, the call is right after the promise.
+static_assert(sizeof(LoweredFrame) == sizeof(detail::Promise<void>) + sizeof(LoweredCall));
+
+inline detail::Promise<void>& LoweredCall::promise() noexcept {
+  return *reinterpret_cast<detail::Promise<void>*>(reinterpret_cast<char*>(this) - sizeof(detail::Promise<void>));
+}
 
 inline LoweredCall& call_of(void* call) {
   return *static_cast<LoweredCall*>(call);

@@ -46,13 +46,13 @@ namespace {
 
 // A sleep starts: its timer will resume the body.
 [[gnu::noinline]] void start_sleep(LoweredCall& running) {
-  running.sleeping->awaiter.await_suspend(running.handle);
+  running.sleep().awaiter.await_suspend(running.handle());
 }
 
 // A sleep is over: whether it was cancelled (SleepAwaiter throws then).
 [[gnu::cold, gnu::noinline]] std::exception_ptr sleep_outcome(LoweredCall& running) {
   try {
-    running.sleeping->awaiter.await_resume();
+    running.sleep().awaiter.await_resume();
   } catch (...) {
     return std::current_exception();
   }
@@ -80,7 +80,6 @@ TRT_INLINE void trt_frame_free(void* frame, std::int64_t size) {
 TRT_INLINE void* trt_body_init(void* header, void* task, std::int64_t attempt) {
   auto* frame = new (header) LoweredFrame;
   LoweredCall& call = frame->call;
-  call.handle = std::coroutine_handle<taskrt::detail::Promise<void>>::from_promise(frame->promise);
   call.task = static_cast<const trt_task*>(task);
   call.attempt = attempt;
   return &call;
@@ -88,21 +87,21 @@ TRT_INLINE void* trt_body_init(void* header, void* task, std::int64_t attempt) {
 
 TRT_INLINE bool trt_body_begin(void* call, bool hops_to_cpu) {
   LoweredCall& running = call_of(call);
-  if (running.task != nullptr) running.span.emplace(running.task->site, running.context());
+  if (running.task != nullptr) running.span.start(running.task->site, running.context());
   // A cpu task moves to the CPU pool first, unless it is there already.
-  return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle);
+  return hops_to_cpu && taskrt::EnsureCpuAwaiter{}.await_suspend(running.handle());
 }
 
 TRT_INLINE void* trt_suspend(void* call) {
   LoweredCall& running = call_of(call);
-  if (running.sleeping) {
+  if (running.waiting == LoweredCall::Waiting::kSleep) {
     start_sleep(running);
     return std::noop_coroutine().address();
   }
-  if (!running.pending.valid()) suspended_without_a_wait();
+  if (running.waiting != LoweredCall::Waiting::kTask || !running.pending().valid()) suspended_without_a_wait();
   // As Task's awaiter: the task runs now, in the body's place, and resumes
   // the body when it is done (LoweredCall::on_child_done).
-  auto child = running.pending.handle();
+  auto child = running.pending().handle();
   child.promise().set_context(running.context());
   child.promise().set_observer(&running);
   return child.address();
@@ -111,30 +110,30 @@ TRT_INLINE void* trt_suspend(void* call) {
 TRT_INLINE bool trt_await_failed(void* call) {
   LoweredCall& running = call_of(call);
   std::exception_ptr failure;
-  if (running.sleeping) {
+  if (running.waiting == LoweredCall::Waiting::kSleep) {
     failure = sleep_outcome(running);
-    running.sleeping.reset();
-  } else if (running.pending.valid()) {
+    running.stop_waiting();
+  } else if (running.waiting == LoweredCall::Waiting::kTask) {
     // A Task<void>'s result is its error, if any.
-    failure = running.pending.handle().promise().error();
-    running.pending = taskrt::Task<void>();
+    if (running.pending().valid()) failure = running.pending().handle().promise().error();
+    running.stop_waiting();
   }
   if (!failure) return false;
-  running.error = std::move(failure);
+  running.error() = std::move(failure);
   return true;
 }
 
 TRT_INLINE void* trt_body_end(void* call) {
   LoweredCall& running = call_of(call);
-  if (running.error || running.held) taskrt::lowered::record_failure(running);
-  running.span.reset();
+  if (running.error() || running.held) taskrt::lowered::record_failure(running);
+  running.span.end();
   running.ended = true;
   // The body is suspended for good: its frame may be gone once the awaiter runs.
-  return taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle).address();
+  return taskrt::detail::PromiseBase::FinalAwaiter{}.await_suspend(running.handle()).address();
 }
 
 TRT_INLINE void trt_body_destroy(void* call) {
-  auto* frame = reinterpret_cast<LoweredFrame*>(reinterpret_cast<char*>(&call_of(call).handle.promise()));
+  auto* frame = reinterpret_cast<LoweredFrame*>(&call_of(call).promise());
   // An ended body's call is empty (trt_body_end): only the promise, which
   // holds the outcome, has anything to let go of.
   if (frame->call.ended) {

@@ -111,7 +111,7 @@ void StreamSocket::on_events(FdWaiter* waiter, std::uint32_t events) {
 }
 
 void StreamSocket::on_deadline(TimerNode* timer) {
-  auto* self = static_cast<StreamSocket*>(timer->owner);
+  StreamSocket* self = decltype(deadline_)::owner_of(timer);
   self->deadline_passed_ = true;
   if (self->waiting_ != nullptr) self->waiting_->end(Ready::kTimedOut);
 }

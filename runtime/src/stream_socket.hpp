@@ -101,7 +101,7 @@ class StreamSocket {
   // stream is pending, and no edge will come for it again.
   bool peer_closed_ = false;
   ReadyAwaiter* waiting_ = nullptr;
-  TimerNode deadline_;
+  OwnedNode<TimerNode, StreamSocket> deadline_;
   bool deadline_passed_ = false;
 };
 

@@ -108,7 +108,7 @@ enum trt_op : std::int32_t {
 
 // The bytes at the promise's place in a lowered body's frame (16-aligned):
 // exactly a LoweredFrame (lowered_call.hpp), every byte of it in every frame.
-inline constexpr std::int64_t trt_frame_header_size = 168;
+inline constexpr std::int64_t trt_frame_header_size = 136;
 
 // An open bound of a slice: xs[..b] is xs[trt_slice_start..b].
 inline constexpr std::int64_t trt_slice_start = INT64_MIN;

@@ -16,9 +16,12 @@
 
 namespace taskrt {
 
-class SleepAwaiter {
+// The awaiter is its own timer and cancel waiter (a million sleepers are a
+// million of these, so it holds nothing the loop can find another way).
+class SleepAwaiter : private TimerNode, private CancelWaiter {
  public:
-  explicit SleepAwaiter(Clock::duration duration) noexcept { timer_.delay = duration; }
+  // Until armed, the timer's deadline field holds the delay.
+  explicit SleepAwaiter(Clock::duration duration) noexcept { deadline = Clock::time_point(duration); }
   SleepAwaiter(const SleepAwaiter&) = delete;
   SleepAwaiter& operator=(const SleepAwaiter&) = delete;
 
@@ -50,28 +53,27 @@ class SleepAwaiter {
   // On the loop thread, like everything below: the timer and the cancel scope
   // both report to the loop, so no atomics are needed to pick the winner.
   void arm() {
-    timer_.fire = &SleepAwaiter::on_timer;
-    timer_.owner = this;
-    cancel_.cancel = &SleepAwaiter::on_cancel;
-    cancel_.owner = this;
-    loop().add_timer(&timer_, timer_.delay);
-    loop().add_cancel_waiter(&cancel_, context_->stop);
-    mark_waiting(*context_, kSleeping, detail::coarse_now_ns() + timer_.delay.count());
+    Clock::duration delay = deadline.time_since_epoch();
+    fire = &SleepAwaiter::on_timer;
+    cancel = &SleepAwaiter::on_cancel;
+    loop().add_timer(timer(), delay);
+    loop().add_cancel_waiter(cancel_waiter(), context_->stop);
+    mark_waiting(*context_, kSleeping, detail::coarse_now_ns() + delay.count());
   }
 
   static void on_timer(TimerNode* node) {
-    auto* self = static_cast<SleepAwaiter*>(node->owner);
+    auto* self = static_cast<SleepAwaiter*>(node);
     self->state_ = kFired;
     clear_waiting(*self->context_, kSleeping);
-    self->loop().remove_cancel_waiter(&self->cancel_);
+    self->loop().remove_cancel_waiter(self->cancel_waiter());
     self->resume();
   }
 
   static void on_cancel(CancelWaiter* waiter) {
-    auto* self = static_cast<SleepAwaiter*>(waiter->owner);
+    auto* self = static_cast<SleepAwaiter*>(waiter);
     self->state_ = kCancelled;
     clear_waiting(*self->context_, kSleeping);
-    self->loop().remove_timer(&self->timer_);
+    self->loop().remove_timer(self->timer());
     self->resume();
   }
 
@@ -84,11 +86,11 @@ class SleepAwaiter {
   }
 
   EventLoop& loop() const noexcept { return context_->runtime->loop(); }
+  TimerNode* timer() noexcept { return this; }
+  CancelWaiter* cancel_waiter() noexcept { return this; }
 
-  // The delay is in timer_; everything else comes from the task's context,
-  // which lives in its promise as long as the task is suspended here.
-  TimerNode timer_;
-  CancelWaiter cancel_;
+  // Everything else comes from the task's context, which lives in its
+  // promise as long as the task is suspended here.
   // Loop thread only; read by await_resume after the loop resumed us.
   State state_ = kPending;
   std::coroutine_handle<> handle_;

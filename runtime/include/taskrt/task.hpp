@@ -70,6 +70,8 @@ class PromiseBase {
 
   Context& context() noexcept { return context_; }
   const std::exception_ptr& error() const noexcept { return error_; }
+  // A lowered body keeps the failure it is handling here (lowered_call.hpp).
+  std::exception_ptr& mutable_error() noexcept { return error_; }
   bool failed() const noexcept { return error_ != nullptr; }
 
   // Wiring, done by whoever starts the task.

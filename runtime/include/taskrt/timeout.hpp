@@ -20,13 +20,13 @@ namespace detail {
 // The deadline's state, shared with the loop's timer: it stays alive until the
 // timer has fired or been removed, whichever the loop does first.
 struct Deadline {
-  TimerNode timer;
+  OwnedNode<TimerNode, Deadline> timer;
   std::stop_source stop;
   std::atomic<bool> expired{false};
   std::shared_ptr<Deadline> keep_alive;  // loop thread only: set while armed
 
   static void fire(TimerNode* node) {
-    auto* self = static_cast<Deadline*>(node->owner);
+    Deadline* self = decltype(timer)::owner_of(node);
     self->expired.store(true, std::memory_order_release);
     self->stop.request_stop();
     self->keep_alive.reset();  // may destroy *self: last statement

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "taskrt/error.hpp"
@@ -63,13 +64,23 @@ class TaskSpan {
   // A call under the one running in `context` (the call's own coroutine's):
   // this call's node becomes the context's, so the tasks it starts are its
   // children in the tree.
-  TaskSpan(const TaskSite& site, Context& context) {
+  TaskSpan(const TaskSite& site, Context& context) { start(site, context); }
+  // Not begun yet: a lowered body's span, which lives in its frame from the
+  // frame's making and begins only when the body starts.
+  TaskSpan() = default;
+  ~TaskSpan() { end(); }
+
+  // Begins the call (once), as the constructor above does.
+  void start(const TaskSite& site, Context& context) {
     begin(site, context.node);
     context.node = &node_;
   }
-  ~TaskSpan() {
+  // Ends the call now, if it began; the destructor then has nothing to do.
+  void end() noexcept {
+    if (node_.slot == nullptr) return;
     detail::leave_node(node_);
-    if (record_) detail::end_span(record_);
+    node_.slot = nullptr;
+    if (record_) detail::end_span(std::exchange(record_, nullptr));
   }
   TaskSpan(const TaskSpan&) = delete;
   TaskSpan& operator=(const TaskSpan&) = delete;

@@ -3,7 +3,7 @@
 // runtime it was not written for.
 #pragma once
 
-#define TASKRT_ABI_VERSION 4
+#define TASKRT_ABI_VERSION 5
 
 namespace taskrt {
 

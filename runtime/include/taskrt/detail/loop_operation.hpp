@@ -95,14 +95,14 @@ class LoopOperation {
   }
 
   static void on_cancel(CancelWaiter* waiter) {
-    auto* self = static_cast<LoopOperation*>(waiter->owner);
+    LoopOperation* self = decltype(cancel_)::owner_of(waiter);
     self->cancelled_ = true;
     self->stop();
     self->finish();
   }
 
   const char* waits_on_;
-  CancelWaiter cancel_;
+  OwnedNode<CancelWaiter, LoopOperation> cancel_;
   bool cancelled_ = false;
   std::exception_ptr error_;
   std::coroutine_handle<> handle_;
