@@ -27,6 +27,7 @@
 #include "taskrt/channel.hpp"
 #include "taskrt/checked.hpp"
 #include "taskrt/clauses.hpp"
+#include "taskrt/detail/stack_depth.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/gather.hpp"
 #include "taskrt/gather_each.hpp"
@@ -65,27 +66,9 @@ void fail_with(void* call, auto&& operation) {
 
 namespace lowered {
 
-namespace {
-
-// How far below the shallowest frame seen on this thread a completion may
-// resume a body directly. A body resumes what it waits for by a tail call,
-// but runtime code that resumes the body back is compiled by GCC, which does
-// not make that a tail call in every build (not under the sanitizers): a
-// loop of waits that finish at once would grow the stack without bound.
-constexpr std::uintptr_t kMostNesting = 256 * 1024;
-thread_local std::uintptr_t shallowest_frame = 0;
-
-bool stack_is_deep() {
-  auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-  if (here > shallowest_frame) shallowest_frame = here;  // the stack grows down
-  return shallowest_frame - here > kMostNesting;
-}
-
-}  // namespace
-
 std::coroutine_handle<> LoweredCall::on_child_done(detail::PromiseBase&) noexcept {
   Executor* executor = context().executor;
-  if (executor != nullptr && (executor != current_executor() || stack_is_deep())) {
+  if (executor != nullptr && (executor != current_executor() || detail::stack_is_deep())) {
     executor->schedule(handle());
     return std::noop_coroutine();
   }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "taskrt/detail/pool_job.hpp"
+#include "taskrt/detail/stack_depth.hpp"
 #include "taskrt/progress.hpp"
 #include "taskrt/runtime.hpp"
 #include "taskrt/task.hpp"
@@ -101,6 +102,7 @@ class TaskGroup final : public CompletionObserver {
     std::size_t count = children_.size();
     if (progress_label_) progress_ = ProgressBar::for_gather(context, count, progress_label_);
     if (spreads_on_cpu(count)) return spread(count);
+    if (runs_in_turn_on_cpu()) return start_in_turn(count);
     std::size_t first = limit_ == 0 ? count : std::min(limit_, count);
     next_.store(first, std::memory_order_relaxed);
     // One extra count held while starting, so that no child can resume the
@@ -161,6 +163,89 @@ class TaskGroup final : public CompletionObserver {
       return executor_ != cpu || count > kSpreadFrom;
     }
     return false;
+  }
+
+  // A parent on the pool whose children are cpu tasks, with no limit: this
+  // worker runs the children one after another, each started as the one
+  // before it ends (lazy splitting: no queue round trip per child), while one
+  // starter job in the pool's deque offers the rest to a thief, or to this
+  // worker when a child waits. So the children of a skynet node cost one push
+  // and one pop, not ten; and a thief that takes the starter shares the rest.
+  bool runs_in_turn_on_cpu() const {
+    if constexpr (requires { children_.starts_on_cpu(); }) {
+      if (limit_ != 0 || runtime_ == nullptr || !children_.starts_on_cpu()) return false;
+      Executor* cpu = &runtime_->cpu();
+      return executor_ == cpu && &runtime_->cpu_work() == cpu;
+    }
+    return false;
+  }
+
+  std::coroutine_handle<> start_in_turn(std::size_t count) {
+    in_turn_ = true;
+    next_.store(0, std::memory_order_relaxed);
+    // One extra count held while starting, as await_suspend does.
+    remaining_.store(count + 1, std::memory_order_relaxed);
+    std::size_t not_started = 0;
+    std::coroutine_handle<> first = claim(not_started);
+    if (first) offer_rest();
+    std::size_t released = not_started + 1;
+    // Nothing could start (stopped already, or out of memory): the parent goes on.
+    if (remaining_.fetch_sub(released, std::memory_order_acq_rel) == released) return parent_;
+    return first;
+  }
+
+  // The next child not yet started, prepared to run on this worker; null when
+  // every child has been claimed. Children that may not start (the group is
+  // stopped, or one cannot be made) are counted in `not_started`.
+  std::coroutine_handle<> claim(std::size_t& not_started) noexcept {
+    for (bool stopped = false;;) {
+      std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
+      if (index >= children_.size()) return {};
+      if (mode_ != GroupMode::kSettle && stop_.stop_requested()) {
+        if (!stopped) left_unstarted();
+        stopped = true;
+        ++not_started;
+        continue;
+      }
+      if (prepared_or_failed(index, executor_)) return children_.handle(index);
+      ++not_started;
+    }
+  }
+
+  // Queues a starter when children are left to claim. A queued starter holds
+  // the group open (one count in remaining_): it reads the group when it runs.
+  void offer_rest() noexcept {
+    if (next_.load(std::memory_order_relaxed) >= children_.size()) return;
+    remaining_.fetch_add(1, std::memory_order_relaxed);
+    try {
+      runtime_->cpu().schedule(start_offered().handle);
+    } catch (...) {
+      // Out of memory for the job: the children left start as others end.
+      remaining_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+
+  // The starter: claims a child, offers the rest again, and runs the child.
+  PoolJob start_offered() {
+    std::size_t not_started = 0;
+    std::coroutine_handle<> child = claim(not_started);
+    if (child) offer_rest();
+    std::size_t released = not_started + 1;  // and its own hold
+    if (remaining_.fetch_sub(released, std::memory_order_acq_rel) == released) {
+      // The last count: every child has ended, so there is none to run.
+      resume_parent();
+    } else if (child) {
+      child.resume();  // the group may be gone once it returns
+    }
+    co_return;
+  }
+
+  void resume_parent() noexcept {
+    if (executor_ == current_executor() && !stack_is_deep()) {
+      parent_.resume();
+    } else {
+      executor_->schedule(parent_);
+    }
   }
 
   std::coroutine_handle<> spread(std::size_t count) {
@@ -261,6 +346,22 @@ class TaskGroup final : public CompletionObserver {
     // With a limit, a finished child makes room for the next one. After a
     // fail-fast failure the rest are not started at all.
     std::size_t finished = 1;
+    if (in_turn_) {
+      // The next child runs here, now, if this is a worker of the pool and
+      // the stack is not deep already.
+      std::coroutine_handle<> next = claim(finished);
+      if (progress_) progress_->advance();
+      if (next && executor_ == current_executor() && !stack_is_deep()) {
+        // It has not ended, so the count cannot reach zero here.
+        remaining_.fetch_sub(finished, std::memory_order_acq_rel);
+        return next;
+      }
+      if (next) executor_->schedule(next);
+      if (remaining_.fetch_sub(finished, std::memory_order_acq_rel) != finished) return std::noop_coroutine();
+      if (executor_ == current_executor()) return parent_;
+      executor_->schedule(parent_);
+      return std::noop_coroutine();
+    }
     while (limit_ != 0) {
       std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
       if (index >= children_.size()) break;
@@ -287,6 +388,7 @@ class TaskGroup final : public CompletionObserver {
   Children& children_;
   const std::size_t limit_;
   std::size_t grain_ = 1;
+  bool in_turn_ = false;  // children started one after another (start_in_turn)
   const GroupMode mode_;
   const char* const progress_label_;
   std::unique_ptr<ProgressBar> progress_;
