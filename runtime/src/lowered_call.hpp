@@ -53,12 +53,12 @@ struct LoweredCall final : detail::CompletionObserver {
   }
 
   void wait_for(Task<void> task) noexcept {
-    if (waiting != Waiting::kNothing) stop_waiting();
+    stop_waiting();
     new (&pending_) Task<void>(std::move(task));
     waiting = Waiting::kTask;
   }
   void sleep_for(std::int64_t ns) {
-    if (waiting != Waiting::kNothing) stop_waiting();
+    stop_waiting();
     sleep_ = new Sleep(ns);
     waiting = Waiting::kSleep;
   }

@@ -346,22 +346,8 @@ class TaskGroup final : public CompletionObserver {
     // With a limit, a finished child makes room for the next one. After a
     // fail-fast failure the rest are not started at all.
     std::size_t finished = 1;
-    if (in_turn_) {
-      // The next child runs here, now, if this is a worker of the pool and
-      // the stack is not deep already.
-      std::coroutine_handle<> next = claim(finished);
-      if (progress_) progress_->advance();
-      if (next && executor_ == current_executor() && !stack_is_deep()) {
-        // It has not ended, so the count cannot reach zero here.
-        remaining_.fetch_sub(finished, std::memory_order_acq_rel);
-        return next;
-      }
-      if (next) executor_->schedule(next);
-      if (remaining_.fetch_sub(finished, std::memory_order_acq_rel) != finished) return std::noop_coroutine();
-      if (executor_ == current_executor()) return parent_;
-      executor_->schedule(parent_);
-      return std::noop_coroutine();
-    }
+    // Children in turn: the next one is claimed as this one ends.
+    std::coroutine_handle<> next = in_turn_ ? claim(finished) : std::coroutine_handle<>();
     while (limit_ != 0) {
       std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
       if (index >= children_.size()) break;
@@ -373,6 +359,12 @@ class TaskGroup final : public CompletionObserver {
       ++finished;  // not started (or not made): it counts as done
     }
     if (progress_) progress_->advance();
+    if (next && executor_ == current_executor() && !stack_is_deep()) {
+      // It runs here, now. It has not ended, so the count cannot reach zero.
+      remaining_.fetch_sub(finished, std::memory_order_acq_rel);
+      return next;
+    }
+    if (next) executor_->schedule(next);  // not on a worker, or the stack is deep
     // The last access to `this`: once the count reaches zero the parent may
     // resume and destroy the group.
     if (remaining_.fetch_sub(finished, std::memory_order_acq_rel) != finished) return std::noop_coroutine();

@@ -89,8 +89,8 @@ class SleepAwaiter : private TimerNode, private CancelWaiter {
   TimerNode* timer() noexcept { return this; }
   CancelWaiter* cancel_waiter() noexcept { return this; }
 
-  // Everything else comes from the task's context, which lives in its
-  // promise as long as the task is suspended here.
+  // Besides its timer and cancel links, the sleep needs only what comes from
+  // the task's context, which lives in its promise while the task sleeps.
   // Loop thread only; read by await_resume after the loop resumed us.
   State state_ = kPending;
   std::coroutine_handle<> handle_;
