@@ -21,35 +21,14 @@
 #include "compiler/driver/cache_size.hpp"
 #include "compiler/driver/in_process_linker.hpp"
 #include "compiler/driver/runtime_location.hpp"
+#include "compiler/driver/runtime_pch.hpp"
+#include "compiler/driver/shell.hpp"
 #include "compiler/version.hpp"
 
 namespace taskc::driver {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Runs a shell command, capturing its output (stdout and stderr together).
-int run_capture(const std::string& command, std::string& output) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "'";
-}
 
 std::string cxx_of(const BuildOptions& options) {
   if (!options.cxx.empty()) return options.cxx;
@@ -292,7 +271,7 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // nests deeper than clang's default limit of 256 brackets.
   // As in the LLVM backend, no debug information, the program's or the
   // runtime's: with it a tiny program's executable was 12 MB, not 1.
-  std::string flags = fmt::format("-std=c++20 -O{} -g0 -Wl,--strip-debug {}{}", options.optimization,
+  std::string flags = fmt::format("-std=c++20 -O{} -g0 -pthread {}{}", options.optimization,
                                   is_clang ? "-fbracket-depth=1024 " : "-Wno-subobject-linkage ", kRuntimeFlags);
   // clang 14's -fsanitize=function cannot compile coroutines ("Cannot represent a
   // difference across sections"); GCC's UBSan has no such check anyway.
@@ -323,14 +302,28 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
   fs::path depfile = dir / "inputs.d";
-  std::string command = fmt::format(
-      "{} {} -I{} -I{} -I{} -MMD -MT program -MF {} {} {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson -pthread -o {}",
-      shell_quote(cxx), flags, shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
-      shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()), libraries,
-      shell_quote(partial.string()));
-  if (options.verbose) err << command << "\n";
+  std::string pch =
+      is_clang ? runtime_pch(cxx, flags, compiler_identity, runtime.include_dir, options.verbose, err) : "";
+  auto compile = [&](const std::string& precompiled, std::string& output) {
+    std::string command = fmt::format(
+        "{} {} {}-I{} -I{} -I{} -MMD -MT program -MF {} {} -Wl,--strip-debug {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson "
+        "-o {}",
+        shell_quote(cxx), flags, precompiled.empty() ? "" : "-include-pch " + shell_quote(precompiled) + " ",
+        shell_quote(runtime.include_dir), shell_quote(dir.string()), shell_quote(source_dir),
+        shell_quote(depfile.string()), shell_quote((dir / (code.file_stem + ".cpp")).string()), libraries,
+        shell_quote(partial.string()));
+    if (options.verbose) err << command << "\n";
+    return run_capture(command, output);
+  };
   std::string output;
-  if (run_capture(command, output) != 0) {
+  int status = compile(pch, output);
+  if (status != 0 && !pch.empty() && pch_was_refused(output)) {
+    if (options.verbose) err << output;
+    forget_pch(pch);
+    output.clear();
+    status = compile("", output);
+  }
+  if (status != 0) {
     fs::remove(partial, error);
     if (reported_disk_full(dir, err)) return result;
     // A program the checker accepted must build: anything else is our bug,

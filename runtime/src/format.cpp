@@ -14,6 +14,8 @@ std::size_t count_characters(std::string_view text) {
 }
 
 std::string repeated(const std::string& fill, std::size_t times) {
+  // One byte, the common fill, is one memset rather than an append per column.
+  if (fill.size() == 1) return std::string(times, fill[0]);
   std::string out;
   out.reserve(fill.size() * times);
   for (std::size_t i = 0; i < times; ++i) out += fill;
