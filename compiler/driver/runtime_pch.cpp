@@ -1,10 +1,11 @@
 #include "compiler/driver/runtime_pch.hpp"
 
 #include <fmt/format.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -18,9 +19,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kHeaderName = "taskrt.pch";
+// Written instead of the header when clang could not make it: not tried again
+// by every build.
+constexpr const char* kRefusalName = "not-precompiled.txt";
+
 // Below this much free space the cache keeps its room for programs: a
 // precompiled header is 20-30 MB and only saves time.
 constexpr std::uintmax_t kRoomForPch = std::uintmax_t{1} << 30;
+
+bool has_room(const fs::path& dir) {
+  std::error_code error;
+  fs::space_info space = fs::space(dir, error);
+  return !error && space.available >= kRoomForPch;
+}
 
 // Every file under the runtime's include directory by path, size and time:
 // clang refuses a precompiled header once one of them has changed, so a
@@ -42,58 +54,64 @@ std::string identify_headers(const fs::path& include_dir) {
 
 }  // namespace
 
-std::string runtime_pch(const std::string& cxx, const std::string& flags, const std::string& compiler_identity,
-                        const std::string& include_dir, bool verbose, std::ostream& err) {
+RuntimePch::RuntimePch(const std::string& cxx, const std::string& flags, const std::string& compiler_identity,
+                       const std::string& include_dir, bool verbose, std::ostream& err)
+    : verbose_(verbose), err_(err) {
   std::uint64_t key = fnv1a(fmt::format("runtime pch {} {} {} {}", cxx, flags, compiler_identity, kVersion));
   key = fnv1a(identify_headers(include_dir), key);
-  fs::path dir = cache_root() / fmt::format("{:016x}", key);
-  fs::path pch = dir / "taskrt.pch";
-  fs::path refused = dir / "not-precompiled.txt";
+  dir_ = cache_root() / fmt::format("{:016x}", key);
   std::error_code error;
-  if (fs::exists(pch, error)) {
-    mark_cache_entry_used(dir);
-    return pch.string();
+  if (fs::exists(dir_ / kHeaderName, error)) {
+    ready_ = (dir_ / kHeaderName).string();
+    mark_cache_entry_used(dir_);
+    return;
   }
-  if (fs::exists(refused, error)) return {};
-  fs::create_directories(dir, error);
-  if (error) return {};
-  fs::space_info space = fs::space(dir, error);
-  if (error || space.available < kRoomForPch) return {};
-
-  // Made under a name of this process's own and renamed into place: another
-  // taskc building at the same time uses a whole file or none.
-  fs::path partial = pch;
-  partial += ".partial." + std::to_string(::getpid());
-  std::string command =
-      fmt::format("{} {} -fpch-instantiate-templates -I{} -x c++-header {} -o {}", shell_quote(cxx), flags,
-                  shell_quote(include_dir), shell_quote((fs::path(include_dir) / "taskrt" / "taskrt.hpp").string()),
-                  shell_quote(partial.string()));
-  if (verbose) err << command << "\n";
-  std::string output;
-  if (run_capture(command, output) != 0) {
-    fs::remove(partial, error);
-    if (verbose) err << "taskc: the runtime's headers could not be precompiled; building without:\n" << output;
-    // A full disk is not the header's fault: the next build tries again.
-    space = fs::space(dir, error);
-    if (!error && space.available >= kRoomForPch) std::ofstream(refused) << command << "\n" << output;
-    return {};
-  }
-  fs::rename(partial, pch, error);
-  if (error) {
-    fs::remove(partial, error);
-    return {};
-  }
-  return pch.string();
+  if (fs::exists(dir_ / kRefusalName, error)) return;
+  fs::create_directories(dir_, error);
+  if (!error && has_room(dir_)) start_making(cxx, flags, include_dir);
 }
 
-bool pch_was_refused(std::string_view output) {
+void RuntimePch::start_making(const std::string& cxx, const std::string& flags, const std::string& include_dir) {
+  // Made under a name of this process's own and renamed into place: another
+  // taskc building at the same time uses a whole file or none.
+  partial_ = dir_ / kHeaderName;
+  partial_ += ".partial." + std::to_string(::getpid());
+  command_ =
+      fmt::format("{} {} -fpch-instantiate-templates -I{} -x c++-header {} -o {}", shell_quote(cxx), flags,
+                  shell_quote(include_dir), shell_quote((fs::path(include_dir) / "taskrt" / "taskrt.hpp").string()),
+                  shell_quote(partial_.string()));
+  if (verbose_) err_ << command_ << "  (in the background, for later builds)\n";
+  making_ = ::popen((command_ + " 2>&1").c_str(), "r");
+}
+
+RuntimePch::~RuntimePch() {
+  if (making_ == nullptr) return;
+  std::string output;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), making_)) > 0) output.append(buffer.data(), n);
+  int status = ::pclose(making_);
+  std::error_code error;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    fs::rename(partial_, dir_ / kHeaderName, error);
+    if (error) fs::remove(partial_, error);
+    return;
+  }
+  fs::remove(partial_, error);
+  if (verbose_) err_ << "taskc: the runtime's headers could not be precompiled:\n" << output;
+  // A full disk is not the header's fault: a later build tries again.
+  if (has_room(dir_)) std::ofstream(dir_ / kRefusalName) << command_ << "\n" << output;
+}
+
+bool RuntimePch::refused_in(std::string_view output) {
   return output.find("precompiled header") != std::string_view::npos ||
          output.find("PCH file") != std::string_view::npos || output.find("AST file") != std::string_view::npos;
 }
 
-void forget_pch(const std::string& pch) {
+void RuntimePch::forget() {
   std::error_code ignored;
-  fs::remove(pch, ignored);
+  fs::remove(ready_, ignored);
+  ready_.clear();
 }
 
 }  // namespace taskc::driver

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -302,8 +303,8 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
   // Compile to a temporary name and rename: a concurrent taskc never sees half a file.
   fs::path partial = dir / (name + ".partial." + std::to_string(::getpid()));
   fs::path depfile = dir / "inputs.d";
-  std::string pch =
-      is_clang ? runtime_pch(cxx, flags, compiler_identity, runtime.include_dir, options.verbose, err) : "";
+  std::optional<RuntimePch> pch;
+  if (is_clang) pch.emplace(cxx, flags, compiler_identity, runtime.include_dir, options.verbose, err);
   auto compile = [&](const std::string& precompiled, std::string& output) {
     std::string command = fmt::format(
         "{} {} {}-I{} -I{} -I{} -MMD -MT program -MF {} {} -Wl,--strip-debug {} -lfmt -lcurl -lcrypto -lre2 -lsimdjson "
@@ -316,10 +317,10 @@ BuildResult build_executable(const codegen::CppCode& code, const std::string& na
     return run_capture(command, output);
   };
   std::string output;
-  int status = compile(pch, output);
-  if (status != 0 && !pch.empty() && pch_was_refused(output)) {
+  int status = compile(pch ? pch->path() : "", output);
+  if (status != 0 && pch && !pch->path().empty() && RuntimePch::refused_in(output)) {
     if (options.verbose) err << output;
-    forget_pch(pch);
+    pch->forget();
     output.clear();
     status = compile("", output);
   }
