@@ -1,10 +1,12 @@
 #include "compiler/driver/runtime_pch.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <vector>
@@ -23,6 +25,10 @@ constexpr const char* kHeaderName = "taskrt.pch";
 // Written instead of the header when clang could not make it: not tried again
 // by every build.
 constexpr const char* kRefusalName = "not-precompiled.txt";
+
+// Present while a taskc makes the header.
+constexpr const char* kMakingName = "making";
+constexpr auto kLongestMaking = std::chrono::minutes(5);
 
 // Below this much free space the cache keeps its room for programs: a
 // precompiled header is 20-30 MB and only saves time.
@@ -72,8 +78,19 @@ RuntimePch::RuntimePch(const std::string& cxx, const std::string& flags, const s
 }
 
 void RuntimePch::start_making(const std::string& cxx, const std::string& flags, const std::string& include_dir) {
-  // Made under a name of this process's own and renamed into place: another
-  // taskc building at the same time uses a whole file or none.
+  // One taskc makes it while the others build without: the first to create
+  // the marker. A marker older than any making is left by a taskc that died.
+  fs::path marker = dir_ / kMakingName;
+  std::error_code error;
+  auto made_at = fs::last_write_time(marker, error);
+  if (!error && fs::file_time_type::clock::now() - made_at < kLongestMaking) return;
+  if (!error) fs::remove(marker, error);
+  int fd = ::open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) return;
+  ::close(fd);
+  marker_ = marker;
+  // Made under a name of this process's own and renamed into place: a taskc
+  // starting meanwhile uses a whole file or none.
   partial_ = dir_ / kHeaderName;
   partial_ += ".partial." + std::to_string(::getpid());
   command_ =
@@ -85,6 +102,13 @@ void RuntimePch::start_making(const std::string& cxx, const std::string& flags, 
 }
 
 RuntimePch::~RuntimePch() {
+  if (marker_.empty()) return;
+  finish_making();
+  std::error_code ignored;
+  fs::remove(marker_, ignored);
+}
+
+void RuntimePch::finish_making() {
   if (making_ == nullptr) return;
   std::string output;
   std::array<char, 4096> buffer{};

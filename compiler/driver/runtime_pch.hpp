@@ -42,12 +42,14 @@ class RuntimePch {
 
  private:
   void start_making(const std::string& cxx, const std::string& flags, const std::string& include_dir);
+  void finish_making();
 
   bool verbose_;
   std::ostream& err_;
   std::filesystem::path dir_;      // the cache entry
   std::string ready_;              // the header, when it was there
-  std::FILE* making_ = nullptr;    // clang making it, when it was not
+  std::filesystem::path marker_;   // says this taskc makes it
+  std::FILE* making_ = nullptr;    // clang making it
   std::filesystem::path partial_;  // where clang writes it
   std::string command_;            // how
 };
