@@ -2,10 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -98,7 +96,7 @@ void RuntimePch::start_making(const std::string& cxx, const std::string& flags, 
                   shell_quote(include_dir), shell_quote((fs::path(include_dir) / "taskrt" / "taskrt.hpp").string()),
                   shell_quote(partial_.string()));
   if (verbose_) err_ << command_ << "  (in the background, for later builds)\n";
-  making_ = ::popen((command_ + " 2>&1").c_str(), "r");
+  making_ = start_capture(command_);
 }
 
 RuntimePch::~RuntimePch() {
@@ -111,12 +109,10 @@ RuntimePch::~RuntimePch() {
 void RuntimePch::finish_making() {
   if (making_ == nullptr) return;
   std::string output;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), making_)) > 0) output.append(buffer.data(), n);
-  int status = ::pclose(making_);
+  int status = finish_capture(making_, output);
+  making_ = nullptr;
   std::error_code error;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+  if (status == 0) {
     fs::rename(partial_, dir_ / kHeaderName, error);
     if (error) fs::remove(partial_, error);
     return;

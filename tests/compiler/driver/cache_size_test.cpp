@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/compiler/driver/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using taskc::driver::mark_cache_entry_used;
 using taskc::driver::parse_cache_size;
@@ -16,15 +18,8 @@ using taskc::driver::trim_cache;
 namespace {
 
 struct TempCache {
-  fs::path root;
-  TempCache() {
-    std::string pattern = (fs::temp_directory_path() / "taskc-cache-size-XXXXXX").string();
-    root = ::mkdtemp(pattern.data());
-  }
-  ~TempCache() {
-    std::error_code ignored;
-    fs::remove_all(root, ignored);
-  }
+  taskc::test::ScratchDir scratch{"taskc-cache-size"};
+  const fs::path& root = scratch.path;
   // An entry of `bytes` last used `age` ago.
   fs::path entry(const std::string& key, std::size_t bytes, std::chrono::minutes age) {
     fs::path dir = root / key;

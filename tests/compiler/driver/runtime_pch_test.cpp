@@ -1,13 +1,14 @@
 // The runtime's precompiled header in the build cache: made beside the first
 // C++ build, read by the next, and, when clang refuses it, left out and made again.
 #include <stdlib.h>
-#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "compiler/driver/command_line.hpp"
+#include "compiler/driver/shell.hpp"
+#include "tests/compiler/driver/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -15,12 +16,11 @@ namespace {
 
 // A scratch build cache, TASKC_CACHE_DIR for as long as it lives.
 struct ScratchCache {
-  fs::path dir;
+  taskc::test::ScratchDir scratch{"taskc-pch-test"};
+  const fs::path& dir = scratch.path;
   std::string previous;
   bool had_previous = false;
   ScratchCache() {
-    std::string pattern = (fs::temp_directory_path() / "taskc-pch-test-XXXXXX").string();
-    dir = ::mkdtemp(pattern.data());
     if (const char* set = std::getenv("TASKC_CACHE_DIR")) {
       previous = set;
       had_previous = true;
@@ -33,8 +33,6 @@ struct ScratchCache {
     } else {
       ::unsetenv("TASKC_CACHE_DIR");
     }
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
   }
   // The precompiled headers in the cache.
   std::vector<fs::path> headers() const {
@@ -60,10 +58,7 @@ std::string build_printing(const ScratchCache& cache, int value) {
   INFO(err.str());
   REQUIRE(status == 0);
   std::string printed;
-  FILE* pipe = ::popen(program.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  for (int c = std::fgetc(pipe); c != EOF; c = std::fgetc(pipe)) printed.push_back(static_cast<char>(c));
-  CHECK(::pclose(pipe) == 0);
+  CHECK(taskc::driver::run_capture(taskc::driver::shell_quote(program.string()), printed) == 0);
   CHECK(printed == std::to_string(value) + "\n");
   return err.str();
 }
