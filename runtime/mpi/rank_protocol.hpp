@@ -9,6 +9,9 @@
 //   kCancel    0 → serving rank: u64 call id; no response follows
 //   kShutdown  0 → serving rank: no more calls; the rank answers kShutdown
 //              when its calls have ended, the last message it sends
+//   kOutput    serving rank → 0: u8 1 (stdout) or 2 (stderr), then what its
+//              workers printed there (output_relay.hpp); a call's comes
+//              before its kResponse
 #pragma once
 
 #include <cstdint>
@@ -18,7 +21,7 @@
 
 namespace taskrt::mpi {
 
-enum Tag : int { kReady = 1, kRequest = 2, kResponse = 3, kCancel = 4, kShutdown = 5 };
+enum Tag : int { kReady = 1, kRequest = 2, kResponse = 3, kCancel = 4, kShutdown = 5, kOutput = 6 };
 
 inline void put_u64(std::string& out, std::uint64_t value) {
   char bytes[8];

@@ -40,6 +40,7 @@ Task<int> RankServer::serve() {
     std::string ready;
     put_u32(ready,
             runtime_->options().process_tasks.empty() ? 0 : static_cast<std::uint32_t>(runtime_->processes().size()));
+    if (relay_ != nullptr) relay_->start(loop, link_);
     link_.set_receiver([this, &loop](Message message) {
       loop.post([this, message = std::move(message)]() mutable { receive(std::move(message)); });
     });
@@ -58,6 +59,7 @@ Task<int> RankServer::serve() {
   for (auto& [id, running] : running_) running->stop.request_stop();
   co_await IdleAwaiter{*this};
   link_.set_receiver(nullptr);
+  if (relay_ != nullptr) relay_->stop();
   leave(failure ? why_stopped(failure) : std::string());
   if (failure) std::rethrow_exception(failure);
   co_return 0;
@@ -142,7 +144,12 @@ RankServer::Detached RankServer::run_call(RankServer& server, std::uint64_t id, 
     response += detail::encode_error(std::make_exception_ptr(
         FailedError("the result is " + size + " bytes; a call on another MPI rank can return at most 2 GiB")));
   }
-  if (!response.empty()) server.link_.send({0, kResponse, std::move(response)});
+  if (!response.empty()) {
+    // What the call printed goes first: rank 0 writes it before the caller
+    // goes on, as when the worker shares its stdout.
+    if (server.relay_ != nullptr) server.relay_->flush();
+    server.link_.send({0, kResponse, std::move(response)});
+  }
   server.call_ended(id);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "output_relay.hpp"
 #include "rank_link.hpp"
 #include "taskrt/event.hpp"
 #include "taskrt/runtime.hpp"
@@ -19,7 +20,9 @@ namespace taskrt::mpi {
 
 class RankServer {
  public:
-  explicit RankServer(RankLink& link) : link_(link) {}
+  // `relay`: where this rank's workers print, sent on to rank 0 (null: they
+  // print to this rank's stdout and stderr).
+  explicit RankServer(RankLink& link, OutputRelay* relay = nullptr) : link_(link), relay_(relay) {}
   RankServer(const RankServer&) = delete;
   RankServer& operator=(const RankServer&) = delete;
 
@@ -46,6 +49,7 @@ class RankServer {
   void call_ended(std::uint64_t id);
 
   RankLink& link_;
+  OutputRelay* relay_;
   Runtime* runtime_ = nullptr;
   Context context_;  // the serve task's: its calls' parent
   std::unordered_map<std::uint64_t, std::unique_ptr<Running>> running_;

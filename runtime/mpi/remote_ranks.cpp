@@ -6,13 +6,18 @@
 #include "rank_protocol.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/foreign_wait.hpp"
+#include "taskrt/print.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/schedule.hpp"
 
 namespace taskrt::mpi {
 
-RemoteRanks::RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks)
-    : link_(link), ranks_(static_cast<std::size_t>(link.size())), tasks_(tasks) {
+RemoteRanks::RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks, int stdout_fd, int stderr_fd)
+    : link_(link),
+      stdout_fd_(stdout_fd),
+      stderr_fd_(stderr_fd),
+      ranks_(static_cast<std::size_t>(link.size())),
+      tasks_(tasks) {
   link_.set_receiver([this](Message message) { receive(std::move(message)); });
 }
 
@@ -135,8 +140,19 @@ Task<std::string> RemoteRanks::call(std::uint32_t index, std::string arguments) 
 }
 
 void RemoteRanks::receive(Message message) {
-  std::lock_guard lock(mutex_);
   std::string_view bytes = message.bytes;
+  if (message.tag == kOutput) {
+    // Written here, on the link's thread, before the response that follows
+    // it is: the caller goes on after the lines its call printed.
+    if (bytes.empty()) return;
+    try {
+      write_output(bytes[0] == 2 ? stderr_fd_ : stdout_fd_, bytes.substr(1));
+    } catch (const Error&) {
+      // Nowhere to write (a closed pipe): as print would, the lines are lost.
+    }
+    return;
+  }
+  std::lock_guard lock(mutex_);
   auto& rank = ranks_[static_cast<std::size_t>(message.rank)];
   switch (message.tag) {
     case kReady: {

@@ -27,8 +27,9 @@ namespace taskrt::mpi {
 class RemoteRanks final : public InProcessCalls {
  public:
   // `link` is rank 0's, with at least one other rank; starts receiving.
-  // `tasks` names the calls in --stats and --trace.
-  RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks);
+  // `tasks` names the calls in --stats and --trace. What the calls print
+  // (kOutput) goes to `stdout_fd` and `stderr_fd`.
+  RemoteRanks(RankLink& link, std::span<const ProcessTask> tasks, int stdout_fd = 1, int stderr_fd = 2);
   // Stops receiving (no call may be waiting).
   ~RemoteRanks();
   RemoteRanks(const RemoteRanks&) = delete;
@@ -66,6 +67,8 @@ class RemoteRanks final : public InProcessCalls {
   void fail_calls_on(int rank, const std::string& why);
 
   RankLink& link_;
+  int stdout_fd_;
+  int stderr_fd_;
   mutable std::mutex mutex_;  // what follows: the link's thread answers calls
   std::condition_variable shut_;
   std::vector<Rank> ranks_;  // by rank; ranks_[0] is this one, which serves none

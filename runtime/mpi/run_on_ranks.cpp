@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mpi_link.hpp"
+#include "output_relay.hpp"
 #include "rank_server.hpp"
 #include "remote_ranks.hpp"
 #include "taskrt/distributed.hpp"
@@ -52,13 +53,23 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
     ranks.shut_down();
     return status;
   }
-  RankServer server(*link);
+  std::optional<OutputRelay> relay;
+  try {
+    relay.emplace();
+  } catch (const Error& error) {
+    write_stderr_line("error: " + error.describe());
+    return 1;
+  }
+  RankServer server(*link, &*relay);
   RuntimeOptions here = options;
+  here.worker_stdout = relay->stdout_fd();
+  here.worker_stderr = relay->stderr_fd();
   // Rank 0 writes --trace and --stats, with the rank of each call: another
   // rank would write over its file, and has no task calls of its own to show.
   here.trace_file.clear();
   here.stats = false;
   int status = run_program_here(here, [&server] { return server.serve(); });
+  relay->stop();  // what workers printed as the runtime ended, or failed to start
   // Its runtime could not start (its workers, say): rank 0 must not wait for it.
   server.leave("it could not start; its error is above");
   return status;

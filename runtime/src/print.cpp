@@ -14,7 +14,7 @@ std::mutex& output_mutex() {
 }
 
 // write(2) until done: a line is never split or lost on a short write.
-void write_all(int fd, const std::string& text) {
+void write_all(int fd, std::string_view text) {
   std::size_t written = 0;
   while (written < text.size()) {
     ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -32,6 +32,11 @@ void write_stdout_line(std::string line) {
   line.push_back('\n');
   std::lock_guard lock(output_mutex());
   write_all(STDOUT_FILENO, line);
+}
+
+void write_output(int fd, std::string_view text) {
+  std::lock_guard lock(output_mutex());
+  write_all(fd, text);
 }
 
 void write_stderr_line(std::string line) {

@@ -138,7 +138,10 @@ void ProcessPool::spawn(Worker& worker) {
   }
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
-  // dup2 clears close-on-exec on the new descriptor (also when fds[1] is 3 already).
+  // dup2 clears close-on-exec on the new descriptor (also when fds[1] is 3
+  // already). Output first: its descriptor may be the channel's number.
+  if (options_.stdout_fd >= 0) ::posix_spawn_file_actions_adddup2(&actions, options_.stdout_fd, STDOUT_FILENO);
+  if (options_.stderr_fd >= 0) ::posix_spawn_file_actions_adddup2(&actions, options_.stderr_fd, STDERR_FILENO);
   ::posix_spawn_file_actions_adddup2(&actions, fds[1], detail::kChannelFd);
   ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawnattr_t attributes;

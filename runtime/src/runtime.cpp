@@ -89,6 +89,8 @@ ProcessPool& Runtime::processes() {
     pool.memory_limit = options_.proc_memory;
     pool.tasks = options_.process_tasks;
     pool.interrupt = options_.interrupt;
+    pool.stdout_fd = options_.worker_stdout;
+    pool.stderr_fd = options_.worker_stderr;
     try {
       processes_ = std::make_unique<ProcessPool>(pool);
     } catch (...) {

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "output_relay.hpp"
 #include "rank_link.hpp"
 #include "rank_server.hpp"
 #include "remote_ranks.hpp"
@@ -26,12 +28,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const ProcessTask kTasks[] = {{"twice", testing::twice},
-                              {"fail", testing::fail},
-                              {"crash", testing::crash},
-                              {"spin", testing::spin},
-                              {"nap", testing::nap}};
-enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap };
+const ProcessTask kTasks[] = {{"twice", testing::twice}, {"fail", testing::fail}, {"crash", testing::crash},
+                              {"spin", testing::spin},   {"nap", testing::nap},   {"shout", testing::shout}};
+enum : std::uint32_t { kTwice, kFail, kCrash, kSpin, kNap, kShout };
 
 // One rank's end of a job in this process: what is sent to a rank is
 // delivered by that rank's own thread, in order, as MpiLink's thread does.
@@ -90,14 +89,17 @@ struct Job {
   // spawned); its thread does what run_on_ranks() does then.
   explicit Job(int ranks, unsigned procs = 1, bool broken = false) {
     for (int rank = 0; rank < ranks; ++rank) links.push_back(std::make_unique<LoopbackLink>(links, rank));
-    remote = std::make_unique<mpi::RemoteRanks>(*links[0], kTasks);
+    remote = std::make_unique<mpi::RemoteRanks>(*links[0], kTasks, ::fileno(printed[0]), ::fileno(printed[1]));
     for (int rank = 1; rank < ranks; ++rank) {
+      relays.push_back(std::make_unique<mpi::OutputRelay>());
       RuntimeOptions options;
       options.cpu_threads = 1;
       options.procs = procs;
       options.process_tasks = kTasks;
+      options.worker_stdout = relays.back()->stdout_fd();
+      options.worker_stderr = relays.back()->stderr_fd();
       runtimes.push_back(Runtime::create(options));
-      servers.push_back(std::make_unique<mpi::RankServer>(*links[static_cast<std::size_t>(rank)]));
+      servers.push_back(std::make_unique<mpi::RankServer>(*links[static_cast<std::size_t>(rank)], relays.back().get()));
       statuses.push_back(-1);
     }
     for (std::size_t i = 0; i < servers.size(); ++i) {
@@ -130,11 +132,25 @@ struct Job {
     if (!threads.empty()) shut_down();
     remote.reset();
     runtimes.clear();
+    for (std::FILE* file : printed) std::fclose(file);
+  }
+  // What the calls printed to stdout (0) or stderr (1), as rank 0 wrote it.
+  std::string output(int stream) const {
+    std::string text;
+    char buffer[4096];
+    for (off_t at = 0;;) {
+      ssize_t n = ::pread(::fileno(printed[stream]), buffer, sizeof buffer, at);
+      if (n <= 0) return text;
+      text.append(buffer, static_cast<std::size_t>(n));
+      at += n;
+    }
   }
 
+  std::FILE* printed[2] = {std::tmpfile(), std::tmpfile()};
   std::vector<std::unique_ptr<LoopbackLink>> links;
   std::unique_ptr<mpi::RemoteRanks> remote;
-  std::vector<std::unique_ptr<Runtime>> runtimes;  // ranks 1…
+  std::vector<std::unique_ptr<mpi::OutputRelay>> relays;  // ranks 1…, which outlive their runtimes
+  std::vector<std::unique_ptr<Runtime>> runtimes;         // ranks 1…
   std::vector<std::unique_ptr<mpi::RankServer>> servers;
   std::vector<int> statuses;
   std::vector<std::thread> threads;
@@ -195,6 +211,25 @@ TEST_CASE("an error, a crash and a timeout on another rank are the caller's, as 
   job.shut_down();
   CHECK(job.runtimes[0]->processes().spawned() == spawned + 1);
   CHECK(job.statuses == std::vector<int>{0});
+}
+
+TEST_CASE("what a call prints on another rank is written by rank 0 before the call returns") {
+  Job job(3);
+  std::string expected;
+  for (std::int64_t call = 0; call < 100; ++call) {
+    // Short lines, and lines longer than the pipes hold, which go in parts.
+    std::int64_t width = call % 10 == 9 ? 150'000 : 20;
+    CHECK(job.runtime->run(call_in_process<std::int64_t>(kShout, std::int64_t{3}, width)) == 3);
+    for (int line = 0; line < 3; ++line) {
+      std::string text = "line " + std::to_string(line) + " ";
+      text.resize(static_cast<std::size_t>(width), '.');
+      expected += text + "\n";
+    }
+    REQUIRE(job.output(0) == expected);
+    REQUIRE(job.output(1) == expected);
+  }
+  job.shut_down();
+  CHECK(job.statuses == std::vector<int>{0, 0});
 }
 
 TEST_CASE("a rank that stops fails the calls it had, and later calls go to the ranks left") {

@@ -38,6 +38,21 @@ inline Task<std::string> spin(std::string_view) {
   co_return "";
 }
 
+// Prints `lines` lines of `width` characters, each on stdout and on stderr,
+// then returns how many it printed.
+inline Task<std::string> shout(std::string_view arguments) {
+  Reader in(arguments);
+  auto lines = decode_value<std::int64_t>(in);
+  auto width = decode_value<std::int64_t>(in);
+  for (std::int64_t line = 0; line < lines; ++line) {
+    std::string text = "line " + std::to_string(line) + " ";
+    text.resize(static_cast<std::size_t>(width), '.');
+    print(text);
+    eprint(text);
+  }
+  co_return encode_values(lines);
+}
+
 // Sleeps the milliseconds it is given, then returns its worker's pid.
 inline Task<std::string> nap(std::string_view arguments) {
   Reader in(arguments);

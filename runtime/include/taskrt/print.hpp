@@ -117,6 +117,9 @@ std::string print_argument(const T& value) {
 // Writes `line` and a newline to stdout / stderr in one write, under a lock.
 void write_stdout_line(std::string line);
 void write_stderr_line(std::string line);
+// Writes `text` as it is to `fd`, under the same lock: the lines another
+// process printed (an MPI rank's workers).
+void write_output(int fd, std::string_view text);
 
 template <typename... Args>
 std::string join_arguments(const Args&... args) {

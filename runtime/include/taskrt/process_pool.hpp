@@ -51,6 +51,8 @@ struct ProcessPoolOptions {
   std::uint64_t memory_limit = 0;      // bytes of address space per worker; 0: none
   std::span<const ProcessTask> tasks;  // for names in messages
   std::stop_token interrupt;           // start-up ends (CancelledError) when stopped
+  int stdout_fd = -1;                  // where the workers print; -1: where this process does
+  int stderr_fd = -1;
 };
 
 class ProcessPool final : public InProcessCalls {

@@ -70,6 +70,10 @@ struct RuntimeOptions {
   unsigned procs = 0;
   std::uint64_t proc_memory = 0;
   std::span<const ProcessTask> process_tasks;
+  // Where the workers print (-1: where this process does): an MPI rank's
+  // pipes, whose output it sends to the rank that runs `main`. Not owned.
+  int worker_stdout = -1;
+  int worker_stderr = -1;
   // Where `in process` calls go instead of the pool (in_process()): the
   // other ranks of an MPI job (distributed.hpp). Not owned; outlives the runtime.
   InProcessCalls* process_calls = nullptr;
