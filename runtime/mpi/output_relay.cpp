@@ -49,12 +49,26 @@ OutputRelay::~OutputRelay() {
 void OutputRelay::start(EventLoop& loop, RankLink& link) {
   loop_ = &loop;
   link_ = &link;
+  pause(false);
+}
+
+void OutputRelay::pause(bool paused) {
+  paused_ = paused;
   for (Stream& stream : streams_) {
-    loop.add_fd_waiter(&stream.waiter);
-    // No task waits on it: it must not keep the loop running, nor count
-    // against the deadlock check, as a task's wait would.
-    loop.set_fd_waiter_parked(&stream.waiter, true);
+    if (paused) {
+      loop_->remove_fd_waiter(&stream.waiter);
+    } else {
+      loop_->add_fd_waiter(&stream.waiter);
+      // No task waits on it: it must not keep the loop running, nor count
+      // against the deadlock check, as a task's wait would.
+      loop_->set_fd_waiter_parked(&stream.waiter, true);
+    }
   }
+}
+
+void OutputRelay::written(std::uint64_t bytes) {
+  unwritten_ -= std::min(bytes, unwritten_);
+  if (paused_ && link_ != nullptr && unwritten_ <= kMostUnwritten / 2) pause(false);
 }
 
 void OutputRelay::flush() {
@@ -62,12 +76,11 @@ void OutputRelay::flush() {
 }
 
 void OutputRelay::stop() {
-  for (Stream& stream : streams_) {
-    if (loop_ != nullptr) loop_->remove_fd_waiter(&stream.waiter);
-    relay(stream, true);
-  }
+  if (loop_ != nullptr && !paused_) pause(true);
+  for (Stream& stream : streams_) relay(stream, true);
   loop_ = nullptr;
   link_ = nullptr;
+  paused_ = false;
 }
 
 void OutputRelay::on_readable(FdWaiter* waiter, std::uint32_t) {
@@ -114,6 +127,8 @@ void OutputRelay::relay(Stream& stream, bool everything) {
     sent += part;
   }
   stream.unsent.erase(0, whole);
+  unwritten_ += whole;
+  if (!paused_ && unwritten_ > kMostUnwritten) pause(true);
 }
 
 }  // namespace taskrt::mpi

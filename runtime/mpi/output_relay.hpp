@@ -33,6 +33,14 @@ class OutputRelay {
   // Sends every whole line printed so far. Before a call's response: its
   // worker wrote its lines before it answered, so they are in the pipes.
   void flush();
+  // Rank 0 has written `bytes` of what was sent (kWritten). Past
+  // kMostUnwritten bytes sent and not yet written, the relay stops reading
+  // the pipes until half of them are, so workers that print faster than rank
+  // 0's stdout is read wait on their pipe, as they would alone on a full
+  // stdout. flush() reads regardless: what one call printed is in the pipes.
+  void written(std::uint64_t bytes);
+  bool paused() const noexcept { return paused_; }
+
   // Sends the rest, a line without its end included, and stops watching.
   // Once stopped, or before it starts, what the workers print is written to
   // this rank's own stdout and stderr instead, when flushed or stopped.
@@ -53,12 +61,18 @@ class OutputRelay {
   void relay(Stream& stream, bool everything);
   static void on_readable(FdWaiter* waiter, std::uint32_t events);
 
+  // Stops or starts watching the pipes.
+  void pause(bool paused);
+
   // Past this, a line without its end goes in parts.
   static constexpr std::size_t kLongestLine = 64 * 1024;
+  static constexpr std::uint64_t kMostUnwritten = 1 << 20;
 
   Stream streams_[2];
   EventLoop* loop_ = nullptr;
   RankLink* link_ = nullptr;
+  std::uint64_t unwritten_ = 0;  // bytes sent, not yet written by rank 0
+  bool paused_ = false;
 };
 
 }  // namespace taskrt::mpi

@@ -12,6 +12,8 @@
 //   kOutput    serving rank → 0: u8 1 (stdout) or 2 (stderr), then what its
 //              workers printed there (output_relay.hpp); a call's comes
 //              before its kResponse
+//   kWritten   0 → serving rank: u64 bytes of its kOutput written (the
+//              relay reads no more while too much is unwritten)
 #pragma once
 
 #include <cstdint>
@@ -21,7 +23,7 @@
 
 namespace taskrt::mpi {
 
-enum Tag : int { kReady = 1, kRequest = 2, kResponse = 3, kCancel = 4, kShutdown = 5, kOutput = 6 };
+enum Tag : int { kReady = 1, kRequest = 2, kResponse = 3, kCancel = 4, kShutdown = 5, kOutput = 6, kWritten = 7 };
 
 inline void put_u64(std::string& out, std::uint64_t value) {
   char bytes[8];

@@ -103,6 +103,9 @@ void RankServer::receive(Message message) {
       }
       break;
     case kShutdown: shutdown_.set(); break;
+    case kWritten:
+      if (relay_ != nullptr) relay_->written(get_at<std::uint64_t>(bytes, 0));
+      break;
     default: break;
   }
 }

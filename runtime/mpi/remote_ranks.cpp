@@ -150,6 +150,12 @@ void RemoteRanks::receive(Message message) {
     } catch (const Error&) {
       // Nowhere to write (a closed pipe): as print would, the lines are lost.
     }
+    // Written (or lost): the rank may read more of its workers' output. A
+    // slow reader of this rank's stdout so slows the workers that print, as
+    // it would slow them alone, instead of their lines piling up in memory.
+    std::string written;
+    put_u64(written, bytes.size() - 1);
+    link_.send({message.rank, kWritten, std::move(written)});
     return;
   }
   std::lock_guard lock(mutex_);

@@ -80,6 +80,31 @@ TEST_CASE("a line longer than the pipe holds goes in parts, none lost") {
   relay.stop();
 }
 
+TEST_CASE("past a megabyte unwritten by rank 0, the relay stops reading until half is written") {
+  auto loop = EventLoop::create();
+  RecordingLink link;
+  mpi::OutputRelay relay;
+  relay.start(*loop, link);
+  std::string lines;
+  for (int i = 0; i < 1000; ++i) lines += std::string(99, 'x') + "\n";  // 100,000 bytes
+  for (int i = 0; i < 10; ++i) {
+    for (std::size_t at = 0; at < lines.size(); at += 50'000) {
+      write_text(relay.stdout_fd(), lines.substr(at, 50'000));
+      relay.flush();
+    }
+    CHECK_FALSE(relay.paused());
+  }
+  write_text(relay.stdout_fd(), lines.substr(0, 50'000));
+  relay.flush();
+  CHECK(relay.paused());  // 1,050,000 bytes sent, none written
+  relay.written(400'000);
+  CHECK(relay.paused());
+  relay.written(200'000);  // 450,000 unwritten: under half the limit
+  CHECK_FALSE(relay.paused());
+  relay.stop();
+  CHECK(link.received(1).size() == 1'050'000);
+}
+
 TEST_CASE("before it starts and once it stops, the relay writes to this process's own output") {
   // stdout, for the length of this case, is a file we can read back.
   std::FILE* file = std::tmpfile();
