@@ -19,7 +19,7 @@ OutputRelay::OutputRelay() {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
       std::string why = std::strerror(errno);
-      this->~OutputRelay();  // no destructor runs for a half-built relay
+      close_pipes();  // no destructor runs for a half-built relay
       throw IoError("cannot make a pipe for the workers' output: " + why);
     }
     ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -39,6 +39,10 @@ OutputRelay::OutputRelay() {
 }
 
 OutputRelay::~OutputRelay() {
+  close_pipes();
+}
+
+void OutputRelay::close_pipes() noexcept {
   for (Stream& stream : streams_) {
     if (stream.read_fd >= 0) ::close(stream.read_fd);
     if (stream.write_fd >= 0) ::close(stream.write_fd);

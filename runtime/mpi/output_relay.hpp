@@ -61,6 +61,7 @@ class OutputRelay {
   void relay(Stream& stream, bool everything);
   static void on_readable(FdWaiter* waiter, std::uint32_t events);
 
+  void close_pipes() noexcept;
   // Stops or starts watching the pipes.
   void pause(bool paused);
 
