@@ -33,15 +33,22 @@ void use_every_core() {
   ::sched_setaffinity(0, sizeof every, &every);  // best effort: a refusal leaves the binding as it was
 }
 
+// Makes `made` in place, or says on stderr why it could not (false).
+template <typename T>
+bool make_or_say_why(std::optional<T>& made) {
+  try {
+    made.emplace();
+    return true;
+  } catch (const Error& error) {
+    write_stderr_line("error: " + error.describe());
+    return false;
+  }
+}
+
 std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::function<Task<int>()>& make_root) {
   if (!MpiLink::launched()) return std::nullopt;
   std::optional<MpiLink> link;
-  try {
-    link.emplace();
-  } catch (const Error& error) {
-    write_stderr_line("error: " + error.describe());
-    return 1;
-  }
+  if (!make_or_say_why(link)) return 1;
   use_every_core();
   if (link->size() == 1) return run_program_here(options, make_root);
   if (link->rank() == 0) {
@@ -54,12 +61,7 @@ std::optional<int> run_on_ranks(const RuntimeOptions& options, const std::functi
     return status;
   }
   std::optional<OutputRelay> relay;
-  try {
-    relay.emplace();
-  } catch (const Error& error) {
-    write_stderr_line("error: " + error.describe());
-    return 1;
-  }
+  if (!make_or_say_why(relay)) return 1;
   RankServer server(*link, &*relay);
   RuntimeOptions here = options;
   here.worker_stdout = relay->stdout_fd();

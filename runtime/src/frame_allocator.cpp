@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <mutex>
 #include <new>
-#include <vector>
 
 #include "frame_cache.hpp"
 #include "taskrt/task.hpp"

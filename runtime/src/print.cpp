@@ -28,21 +28,19 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
-void write_stdout_line(std::string line) {
-  line.push_back('\n');
-  std::lock_guard lock(output_mutex());
-  write_all(STDOUT_FILENO, line);
-}
-
 void write_output(int fd, std::string_view text) {
   std::lock_guard lock(output_mutex());
   write_all(fd, text);
 }
 
+void write_stdout_line(std::string line) {
+  line.push_back('\n');
+  write_output(STDOUT_FILENO, line);
+}
+
 void write_stderr_line(std::string line) {
   line.push_back('\n');
-  std::lock_guard lock(output_mutex());
-  write_all(STDERR_FILENO, line);
+  write_output(STDERR_FILENO, line);
 }
 
 }  // namespace taskrt
