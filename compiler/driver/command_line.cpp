@@ -45,6 +45,7 @@ struct Options {
   std::string backend = "llvm";
   int optimization = -1;  // unset: the backend's default
   bool verbose = false;
+  bool no_fallback = false;
   bool mpi = false;
   bool no_main = false;
   bool no_format = false;
@@ -173,7 +174,14 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
       status = result.ok ? 0 : 1;
       return result;
     }
-    // Never a failure: what the LLVM backend cannot lower yet, the C++ backend builds.
+    // Not a failure unless asked: what the LLVM backend cannot lower yet, the C++ backend builds.
+    if (options.no_fallback) {
+      err << fmt::format("taskc: error: the LLVM backend does not lower {} yet, and --no-fallback was given\n"
+                         "  help: without --no-fallback, the C++ backend builds the program\n",
+                         lowered.unsupported);
+      status = 1;
+      return result;
+    }
     if (options.verbose) {
       err << fmt::format("taskc: note: the LLVM backend does not lower {} yet; building with the C++ backend\n",
                          lowered.unsupported);
@@ -287,6 +295,9 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
         ->check(CLI::Range(0, 3))
         ->default_str("2; `run` with the LLVM backend: 0");
     command.add_flag("-v,--verbose", options.verbose, "Print the commands run");
+    command.add_flag("--no-fallback", options.no_fallback,
+                     "With --backend llvm: fail, naming what it does not lower yet, instead of building with the "
+                     "C++ backend");
     add_diagnostic_options(command, options);
   };
   CLI::App* build = app.add_subcommand("build", "Compile a .task program into an executable");

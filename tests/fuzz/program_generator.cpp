@@ -159,6 +159,13 @@ class Generator {
   int pick(int n) { return static_cast<int>(random_() % static_cast<std::uint64_t>(n)); }
   bool chance(int percent) { return pick(100) < percent; }
 
+  // The call a gather makes for each `k`: mostly `pure(k)`; sometimes its
+  // argument waits too (another call), which each call then computes itself.
+  std::string gathered_call() {
+    if (!chance(25)) return "pure(k)";
+    return chance(50) ? "pure(pure(k))" : "pure(k + pure(k))";
+  }
+
   void line(int indent, const std::string& text) {
     out_ += std::string(static_cast<std::size_t>(indent) * 4, ' ') + text + "\n";
   }
@@ -340,7 +347,7 @@ class Generator {
       case 13: {
         if (!printing_) break;
         // Settled results, in order.
-        line(indent, fmt::format("print(gather settle pure(k) for k in ({}))", expr(Type::kInts, 1)));
+        line(indent, fmt::format("print(gather settle {} for k in ({}))", gathered_call(), expr(Type::kInts, 1)));
         return;
       }
       case 14: {
@@ -348,7 +355,8 @@ class Generator {
         // One call at a time: the completion order is the start order.
         std::string name = fresh();
         line(indent,
-             fmt::format("for {} in gather pure(k) for k in ({}) limit 1 as completed {{", name, expr(Type::kInts, 1)));
+             fmt::format("for {} in gather {} for k in ({}) limit 1 as completed {{", name, gathered_call(),
+                         expr(Type::kInts, 1)));
         scopes_.push_back({{name, Type::kInt}});
         line(indent + 1, fmt::format("print(\"done\", {})", name));
         line(indent + 1, fmt::format("if ({}) {{ break }}", expr(Type::kBool, 1)));
@@ -488,7 +496,7 @@ class Generator {
             // call at a time: when two calls fail, a gather fails with the
             // first to fail, which with calls side by side is a race.
             if (!printing_) break;
-            return fmt::format("(gather pure(k) for k in ({}) limit 1)", expr(Type::kInts, depth - 1));
+            return fmt::format("(gather {} for k in ({}) limit 1)", gathered_call(), expr(Type::kInts, depth - 1));
           default: break;
         }
         if (chance(30)) return fmt::format("sorted({})", expr(Type::kInts, depth - 1));

@@ -163,8 +163,11 @@ class CppEmitter {
   EachCall each_call(const ir::Expr& e, bool arguments_only = false);
   // Whether `body` is a call of a cpu task whose task the runtime may make
   // only as the call starts (CallChildren): no clauses, not extern, not
-  // blocking; on the CPU pool, or `in process`.
+  // blocking, no argument that waits; on the CPU pool, or `in process`.
   bool plain_cpu_call(const ir::Expr& body) const;
+  // Whether computing an argument of `call` waits (calls a task, sleeps…):
+  // then only a coroutine can compute them.
+  static bool arguments_wait(const ir::Expr& call);
   // Defines `name` in the prelude: a lambda from `param` to a tuple of the
   // arguments of `call` (after `statements`).
   void arguments_lambda(const std::string& name, const std::string& param, const ir::Expr& call,
@@ -172,7 +175,8 @@ class CppEmitter {
   // Defines `name` in the prelude: a lambda from `param` to the Task of
   // `body` (after `statements`). A direct task call copies its arguments into
   // its task, so the lambda is plain; anything else (a blocking task's call,
-  // an expression) becomes a coroutine lambda. Returns whether it was direct.
+  // a call whose arguments wait, an expression) becomes a coroutine lambda.
+  // Returns whether it was direct.
   bool task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
                    std::vector<std::string> statements);
   // serve(addr, handler): the handler's call as a lambda from the request.

@@ -401,7 +401,9 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
 
 bool CppEmitter::task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
                              std::vector<std::string> statements) {
-  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking;
+  // A call whose arguments wait is a coroutine too: the lambda awaits them.
+  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking &&
+                !arguments_wait(body);
   std::string head;
   {
     PreludeScope inner(*this);
@@ -424,8 +426,13 @@ bool CppEmitter::task_lambda(const std::string& name, const std::string& param, 
   return direct;
 }
 
+bool CppEmitter::arguments_wait(const ir::Expr& call) {
+  return std::any_of(call.operands.begin(), call.operands.end(),
+                     [](const ir::ExprPtr& operand) { return operand && operand->suspends; });
+}
+
 bool CppEmitter::plain_cpu_call(const ir::Expr& body) const {
-  if (body.kind != ir::ExprKind::kCallTask) return false;
+  if (body.kind != ir::ExprKind::kCallTask || arguments_wait(body)) return false;
   const ir::Task& callee = program_.task(body.as<ir::TaskId>());
   return callee.kind == ir::TaskKind::kCpu && !callee.is_extern && !callee.blocking && !callee.semaphore &&
          !callee.rate_limit && !callee.timeout_ns && !callee.retry;

@@ -146,6 +146,30 @@ TEST_CASE("build refuses to write the executable over its own source") {
   CHECK(first_line == "flow main() { print(1) }");
 }
 
+TEST_CASE("--no-fallback refuses a program the LLVM backend does not lower, naming what, and builds nothing") {
+  TempProgram program(
+      "shared seen: list[int] = []\n"
+      "io task one(i: int) -> int {\n"
+      "    return i\n"
+      "}\n"
+      "io task first() {\n"
+      "    with seen {\n"
+      "        seen = gather one(one(i)) for i in 0..3\n"
+      "    }\n"
+      "}\n"
+      "flow main() {\n"
+      "    first()\n"
+      "}\n");
+  std::string executable = program.path + ".exe";
+  Run refused = run({"build", program.path, "--no-fallback", "-O0", "-o", executable});
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find("the LLVM backend does not lower a gather inside a `with` block of a shared value at " + program.path +
+                          ":7 yet") !=
+        std::string::npos);
+  CHECK(refused.err.find("--no-fallback") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(executable));
+}
+
 TEST_CASE("a device or an oversized file is refused, not read forever") {
   Run device = run({"check", "/dev/zero"});
   CHECK(device.status == 2);
