@@ -146,7 +146,7 @@ TEST_CASE("build refuses to write the executable over its own source") {
   CHECK(first_line == "flow main() { print(1) }");
 }
 
-TEST_CASE("--no-fallback refuses a program the LLVM backend does not lower, naming what, and builds nothing") {
+TEST_CASE("with --no-fallback, a program the LLVM backend does not lower is refused, naming what, and nothing is built") {
   TempProgram program(
       "shared seen: list[int] = []\n"
       "io task one(i: int) -> int {\n"
