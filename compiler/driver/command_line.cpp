@@ -176,9 +176,10 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
     }
     // Not a failure unless asked: what the LLVM backend cannot lower yet, the C++ backend builds.
     if (options.no_fallback) {
-      err << fmt::format("taskc: error: the LLVM backend does not lower {} yet, and --no-fallback was given\n"
-                         "  help: without --no-fallback, the C++ backend builds the program\n",
-                         lowered.unsupported);
+      err << fmt::format(
+          "taskc: error: the LLVM backend does not lower {} yet, and --no-fallback was given\n"
+          "  help: without --no-fallback, the C++ backend builds the program\n",
+          lowered.unsupported);
       status = 1;
       return result;
     }

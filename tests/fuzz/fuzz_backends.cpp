@@ -50,10 +50,9 @@ int main(int argc, char** argv) {
     // The LLVM backend's both kinds of code, in turn: unoptimised (as `taskc
     // run` makes it), and optimised with the runtime's hot paths inlined.
     std::string level = i % 2 == 0 ? "-O0" : "-O2";
-    Outcome llvm_build = run(
-        quote(taskc) + " build --no-fallback " + level + " --backend llvm " + quote(source) + " -o " +
-            quote(base + ".llvm.exe"),
-        base);
+    Outcome llvm_build = run(quote(taskc) + " build --no-fallback " + level + " --backend llvm " + quote(source) +
+                                 " -o " + quote(base + ".llvm.exe"),
+                             base);
     if (llvm_build.err.find("does not lower") != std::string::npos) {
       std::cerr << source << ": the LLVM backend does not lower this program:\n" << llvm_build.err;
       ++failures;

@@ -354,9 +354,8 @@ class Generator {
         if (!printing_) break;
         // One call at a time: the completion order is the start order.
         std::string name = fresh();
-        line(indent,
-             fmt::format("for {} in gather {} for k in ({}) limit 1 as completed {{", name, gathered_call(),
-                         expr(Type::kInts, 1)));
+        line(indent, fmt::format("for {} in gather {} for k in ({}) limit 1 as completed {{", name, gathered_call(),
+                                 expr(Type::kInts, 1)));
         scopes_.push_back({{name, Type::kInt}});
         line(indent + 1, fmt::format("print(\"done\", {})", name));
         line(indent + 1, fmt::format("if ({}) {{ break }}", expr(Type::kBool, 1)));

@@ -282,7 +282,8 @@ int main(int argc, char** argv) {
   if (run(taskc + " build " + level + " --backend " + backend + " " + path + " -o " + executable, out, err) != 0) {
     std::size_t refused = err.find("does not lower");
     if (backend == "llvm" && refused != std::string::npos) {
-      std::cerr << path << ": the LLVM backend " << err.substr(refused, err.find(" yet", refused) + 4 - refused) << "\n";
+      std::cerr << path << ": the LLVM backend " << err.substr(refused, err.find(" yet", refused) + 4 - refused)
+                << "\n";
       return kSkipped;
     }
     std::cerr << path << ": taskc build failed:\n" << out << err;

@@ -402,8 +402,8 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
 bool CppEmitter::task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
                              std::vector<std::string> statements) {
   // A call whose arguments wait is a coroutine too: the lambda awaits them.
-  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking &&
-                !arguments_wait(body);
+  bool direct =
+      body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking && !arguments_wait(body);
   std::string head;
   {
     PreludeScope inner(*this);

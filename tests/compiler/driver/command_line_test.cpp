@@ -146,7 +146,8 @@ TEST_CASE("build refuses to write the executable over its own source") {
   CHECK(first_line == "flow main() { print(1) }");
 }
 
-TEST_CASE("with --no-fallback, a program the LLVM backend does not lower is refused, naming what, and nothing is built") {
+TEST_CASE(
+    "with --no-fallback, a program the LLVM backend does not lower is refused, naming what, and nothing is built") {
   TempProgram program(
       "shared seen: list[int] = []\n"
       "io task one(i: int) -> int {\n"
@@ -163,9 +164,8 @@ TEST_CASE("with --no-fallback, a program the LLVM backend does not lower is refu
   std::string executable = program.path + ".exe";
   Run refused = run({"build", program.path, "--no-fallback", "-O0", "-o", executable});
   CHECK(refused.status == 1);
-  CHECK(refused.err.find("the LLVM backend does not lower a gather inside a `with` block of a shared value at " + program.path +
-                          ":7 yet") !=
-        std::string::npos);
+  CHECK(refused.err.find("the LLVM backend does not lower a gather inside a `with` block of a shared value at " +
+                         program.path + ":7 yet") != std::string::npos);
   CHECK(refused.err.find("--no-fallback") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(executable));
 }
