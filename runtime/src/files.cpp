@@ -99,10 +99,13 @@ std::string directory_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// Writes `text` to an unnamed file in the target's directory (O_TMPFILE)
-// and names it `temporary` once it is complete: a process killed while
-// writing leaves nothing behind. False, with nothing written, where the
-// file system cannot make unnamed files (or /proc is missing).
+// Writes `text` to an unnamed file in the target's directory (O_TMPFILE),
+// names it `temporary` once it is complete and renames that over `target`:
+// a process killed while writing leaves nothing behind. Linux cannot give
+// an unnamed file a name that replaces another, so between the two calls
+// that name it and rename it a complete temporary exists; the rename follows
+// at once, before the descriptor is closed. False, with nothing written,
+// where the file system cannot make unnamed files (or /proc is missing).
 bool write_unnamed(const std::string& path, const std::string& target, const std::string& temporary,
                    const std::string& text, const struct stat* old, int& saved) {
   int fd = ::open(directory_of(target).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
@@ -113,6 +116,11 @@ bool write_unnamed(const std::string& path, const std::string& target, const std
   std::string self = fmt::format("/proc/self/fd/{}", fd);
   bool named = ok && ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temporary.c_str(), AT_SYMLINK_FOLLOW) == 0;
   if (ok && !named) saved = errno;
+  if (named && ::rename(temporary.c_str(), target.c_str()) != 0) {
+    ok = false;
+    saved = errno;
+    ::unlink(temporary.c_str());
+  }
   ::close(fd);
   if (!ok) {
     errno = saved;
@@ -126,22 +134,15 @@ void write_file_now(const std::string& path, const std::string& text) {
   // temporary file next to it, then rename it over the old one. The
   // temporary has no name while it is written (where the file system allows),
   // and a unique one after, so concurrent writers never share one and a
-  // process killed mid-write leaves no file behind.
+  // process killed mid-write leaves no file behind (at most, killed in the
+  // instant between naming and renaming, a complete copy).
   static std::atomic<unsigned> counter{0};
   std::string target = resolve_link(path);
   std::string temporary = fmt::format("{}.tmp-{}-{}", target, ::getpid(), counter.fetch_add(1));
   struct stat old {};
   bool replacing = ::stat(target.c_str(), &old) == 0;
   int saved = 0;
-  if (write_unnamed(path, target, temporary, text, replacing ? &old : nullptr, saved)) {
-    if (::rename(temporary.c_str(), target.c_str()) != 0) {
-      saved = errno;
-      ::unlink(temporary.c_str());
-      errno = saved;
-      fail("write", path);
-    }
-    return;
-  }
+  if (write_unnamed(path, target, temporary, text, replacing ? &old : nullptr, saved)) return;
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) fail("write", path);
   // Keep the permissions of the file being replaced.
