@@ -426,7 +426,7 @@ class Generator {
     }
     switch (t) {
       case Type::kInt: {
-        switch (pick(9)) {
+        switch (pick(10)) {
           case 0:
           case 1: {
             static constexpr std::array<const char*, 5> kOps{"+", "-", "*", "/", "%"};
@@ -447,8 +447,24 @@ class Generator {
           case 7:
             if (chance(50)) return fmt::format("-{}", expr(Type::kInt, depth - 1));
             return fmt::format("json_decode[int](json_encode({}))", expr(Type::kInt, depth - 1));
-          default: return fmt::format("get({}, {}, {})", expr(Type::kCounts, depth - 1), key(), int_literal());
+          case 8:
+            // A call inside any expression (a condition, an index, a field,
+            // an interpolation, a gather's argument…): a backend must wait
+            // for it wherever it is. Not inside `pure` itself (it would
+            // recurse without end); the timeout never fires.
+            if (!printing_) break;
+            switch (pick(4)) {
+              case 0: return fmt::format("pure({})", expr(Type::kInt, depth - 1));
+              case 1:
+                return fmt::format("(pure({}) timeout 10s else {})", expr(Type::kInt, depth - 1),
+                                   expr(Type::kInt, depth - 1));
+              case 2:
+                return fmt::format("(try pure({}) else {})", expr(Type::kInt, depth - 1), expr(Type::kInt, depth - 1));
+              default: return fmt::format("race(pure({}))", expr(Type::kInt, depth - 1));
+            }
+          default: break;
         }
+        return fmt::format("get({}, {}, {})", expr(Type::kCounts, depth - 1), key(), int_literal());
       }
       case Type::kStr: {
         switch (pick(8)) {

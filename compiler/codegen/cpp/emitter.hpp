@@ -62,8 +62,12 @@ class CppEmitter {
   // A literal as an element of a static table, and the table's element type.
   std::string table_literal(const ir::Expr& e);
   std::string table_type(const ir::Type* t) const;
-  // A C++ expression of type taskrt::Task<T> that runs `e` when awaited.
+  // A C++ expression of type taskrt::Task<T> that runs `e` when awaited:
+  // everything `e` computes (a call's arguments too) runs in that task,
+  // except the plain values a call takes at once.
   std::string task_of(const ir::Expr& e);
+  // A literal, a variable or a constant: computing it neither waits nor fails.
+  static bool is_plain_value(const ir::Expr& e);
   std::string call_task(const ir::Expr& e, bool await);
   // The `else` value of timeout and try: a lambda the runtime calls only then.
   std::string fallback(const ir::Expr& e);

@@ -100,8 +100,32 @@ std::string CppEmitter::task_of_blocking(const std::string& awaitable, const ir:
   return name + "()";
 }
 
+bool CppEmitter::is_plain_value(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kIntLiteral:
+    case ir::ExprKind::kFloatLiteral:
+    case ir::ExprKind::kBoolLiteral:
+    case ir::ExprKind::kStrLiteral:
+    case ir::ExprKind::kDurationLiteral:
+    case ir::ExprKind::kNoneLiteral:
+    case ir::ExprKind::kLocal:
+    case ir::ExprKind::kConst: return true;
+    case ir::ExprKind::kToFloat:
+    case ir::ExprKind::kWrapOptional: return is_plain_value(*e.operands[0]);
+    default: return false;
+  }
+}
+
 std::string CppEmitter::task_of(const ir::Expr& e) {
-  if (e.kind == ir::ExprKind::kCallTask) return call_task(e, false);
+  // A branch of gather, race, timeout or try computes its call's arguments
+  // itself, as the LLVM backend does: one that waits does not hold up the
+  // others or escape the timeout, and one that fails is the try's to catch.
+  // Plain values the call can take at once.
+  if (e.kind == ir::ExprKind::kCallTask &&
+      std::all_of(e.operands.begin(), e.operands.end(),
+                  [](const ir::ExprPtr& argument) { return argument && is_plain_value(*argument); })) {
+    return call_task(e, false);
+  }
   // Anything else runs inside a coroutine lambda, with its own prelude.
   std::vector<std::string> body;
   {
