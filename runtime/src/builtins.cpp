@@ -1,10 +1,11 @@
 #include "taskrt/builtins.hpp"
 
 #include <fmt/format.h>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+
+#include "ascii.hpp"
 
 namespace taskrt {
 
@@ -97,9 +98,9 @@ std::vector<std::string> split(const std::string& s, const std::string& separato
     // Like Python's str.split(): runs of whitespace separate, none at the ends.
     std::size_t i = 0;
     while (i < s.size()) {
-      while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+      while (i < s.size() && ascii::is_space(static_cast<unsigned char>(s[i]))) ++i;
       std::size_t start = i;
-      while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+      while (i < s.size() && !ascii::is_space(static_cast<unsigned char>(s[i]))) ++i;
       if (i > start) parts.push_back(s.substr(start, i - start));
     }
     return parts;
@@ -128,18 +129,18 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 std::string trim(const std::string& s) {
   std::size_t begin = 0;
   std::size_t end = s.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
+  while (begin < end && ascii::is_space(static_cast<unsigned char>(s[begin]))) ++begin;
+  while (end > begin && ascii::is_space(static_cast<unsigned char>(s[end - 1]))) --end;
   return s.substr(begin, end - begin);
 }
 
 std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) c = ascii::to_lower(c);
   return s;
 }
 
 std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s) c = ascii::to_upper(c);
   return s;
 }
 

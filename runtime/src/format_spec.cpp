@@ -1,6 +1,6 @@
 #include "taskrt/format_spec.hpp"
 
-#include <cctype>
+#include "ascii.hpp"
 
 namespace taskrt {
 namespace {
@@ -28,7 +28,7 @@ bool is_int_type(char type) {
 // Reads decimal digits at `at` into `value`, up to `limit`; false past it.
 bool read_number(std::string_view text, std::size_t& at, int limit, int& value) {
   value = 0;
-  while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
+  while (at < text.size() && ascii::is_digit(static_cast<unsigned char>(text[at]))) {
     value = value * 10 + (text[at] - '0');
     if (value > limit) return false;
     ++at;
@@ -67,7 +67,7 @@ std::optional<FormatSpec> parse_format_spec(std::string_view text, std::string& 
   if (at < text.size() && (text[at] == ',' || text[at] == '_')) spec.grouping = text[at++];
   if (at < text.size() && text[at] == '.') {
     ++at;
-    if (at == text.size() || !std::isdigit(static_cast<unsigned char>(text[at]))) {
+    if (at == text.size() || !ascii::is_digit(static_cast<unsigned char>(text[at]))) {
       error = "`.` must be followed by the precision, a number";
       return std::nullopt;
     }

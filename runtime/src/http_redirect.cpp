@@ -1,9 +1,9 @@
 // Following a redirect (http_redirect.hpp).
 #include "http_redirect.hpp"
 
-#include <cctype>
 #include <string>
 
+#include "ascii.hpp"
 #include "http_syntax.hpp"
 
 namespace taskrt::detail {
@@ -19,10 +19,10 @@ std::string_view origin_of(std::string_view url) {
 
 // Whether `reference` starts with a scheme (RFC 3986 §3.1) and a colon.
 bool has_scheme(std::string_view reference) {
-  if (reference.empty() || !std::isalpha(static_cast<unsigned char>(reference.front()))) return false;
+  if (reference.empty() || !ascii::is_alpha(static_cast<unsigned char>(reference.front()))) return false;
   for (char c : reference) {
     if (c == ':') return true;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    if (!ascii::is_alnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }

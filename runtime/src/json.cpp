@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <type_traits>
 
+#include "ascii.hpp"
 #include "taskrt/builtins.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/format.hpp"
@@ -67,9 +67,9 @@ std::string why_invalid(simdjson::error_code error) {
 }
 
 bool is_identifier(std::string_view key) {
-  if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key[0])) || key[0] == '_')) return false;
+  if (key.empty() || !(ascii::is_alpha(static_cast<unsigned char>(key[0])) || key[0] == '_')) return false;
   for (char c : key) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!(ascii::is_alnum(static_cast<unsigned char>(c)) || c == '_')) return false;
   }
   return true;
 }

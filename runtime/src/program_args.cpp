@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
+#include "ascii.hpp"
 #include "taskrt/print.hpp"
 #include "taskrt/program_options.hpp"
 
@@ -22,7 +22,7 @@ bool parse_unsigned(const std::string& text, unsigned& value) {
 // "512M", "2G", "64MiB", "1048576" (bytes); nullopt when not a size.
 std::optional<std::uint64_t> parse_size(const std::string& text) {
   std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  while (digits < text.size() && ascii::is_digit(static_cast<unsigned char>(text[digits]))) ++digits;
   if (digits == 0 || digits > 12) return std::nullopt;
   std::uint64_t value = std::stoull(text.substr(0, digits));
   std::string unit = text.substr(digits);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ascii.hpp"
 #include "taskrt/error.hpp"
 #include "taskrt/format.hpp"
 
@@ -64,13 +65,13 @@ std::string replace(const std::string& s, const std::string& old, const std::str
 }
 
 bool is_digit(const std::string& s) {
-  return all_bytes(s, [](unsigned char c) { return c >= '0' && c <= '9'; });
+  return all_bytes(s, ascii::is_digit);
 }
 bool is_alpha(const std::string& s) {
-  return all_bytes(s, [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+  return all_bytes(s, ascii::is_alpha);
 }
 bool is_space(const std::string& s) {
-  return all_bytes(s, [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+  return all_bytes(s, ascii::is_space);
 }
 
 std::string repeat(const std::string& s, std::int64_t n) {

@@ -36,6 +36,17 @@ TEST_CASE("text: replace, ends_with, find, the is_ tests, repeat") {
   CHECK(split("   ").empty());
 }
 
+TEST_CASE("lower, upper and trim change ASCII only, and leave UTF-8 bytes as they are") {
+  CHECK(lower("ÀB ß") == "Àb ß");
+  CHECK(upper("àb ß") == "àB ß");
+  // A no-break space (U+00A0) is not ASCII whitespace: trim and split keep it.
+  const std::string nbsp = "\xC2\xA0";
+  CHECK(trim("\t " + nbsp + "x" + nbsp + " \r\n") == nbsp + "x" + nbsp);
+  CHECK(split("a" + nbsp + "b c") == std::vector<std::string>{"a" + nbsp + "b", "c"});
+  CHECK_FALSE(is_alpha("é"));
+  CHECK(is_space(" \t\n\v\f\r"));
+}
+
 TEST_CASE("characters: chars, len_chars, chr and ord decode UTF-8, and refuse what is not") {
   CHECK(chars("héllo") == std::vector<std::string>{"h", "é", "l", "l", "o"});
   CHECK(chars("").empty());
