@@ -71,6 +71,11 @@ const RecordDef* Program::find_record(std::string_view name) const {
   return nullptr;
 }
 
+bool operands_suspend(const Expr& e) {
+  return std::any_of(e.operands.begin(), e.operands.end(),
+                     [](const ExprPtr& operand) { return operand && operand->suspends; });
+}
+
 bool contains_return(const Block& block) {
   return std::any_of(block.stmts.begin(), block.stmts.end(), [](const Stmt& s) { return contains_return(s); });
 }

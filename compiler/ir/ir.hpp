@@ -241,6 +241,10 @@ struct Stmt {
 bool contains_return(const Block& block);
 bool contains_return(const Stmt& stmt);
 
+// Whether computing an operand of `e` (a call's arguments) waits: calls a
+// task, sleeps… (the checker's `suspends`). Then only a coroutine computes them.
+bool operands_suspend(const Expr& e);
+
 // ---------------------------------------------------------------------------
 // Flows: each top-level statement of a flow is a node of a graph.
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "ascii.hpp"
 #include "http_syntax.hpp"
 
 namespace taskrt::http1 {
@@ -14,10 +15,6 @@ constexpr std::size_t kMostChunkLineBytes = 1024;
 constexpr std::uint64_t kMostReserved = std::uint64_t{64} << 20;
 
 constexpr std::string_view kVersionPrefix = "HTTP/";
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 }  // namespace
 
@@ -73,8 +70,8 @@ bool ResponseParser::take_line(std::string_view input, std::size_t& used, std::s
 bool ResponseParser::status_line(std::string_view line) {
   // HTTP/1.x SP 3DIGIT [ SP reason-phrase ]
   bool valid = line.size() >= 12 && line.starts_with(kVersionPrefix) && line[5] == '1' && line[6] == '.' &&
-               is_digit(line[7]) && line[8] == ' ' && line[9] >= '1' && line[9] <= '9' && is_digit(line[10]) &&
-               is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
+               ascii::is_digit(line[7]) && line[8] == ' ' && line[9] >= '1' && line[9] <= '9' &&
+               ascii::is_digit(line[10]) && ascii::is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
   if (!valid) {
     fail(Error::kMalformed,
          line.starts_with(kVersionPrefix) ? "a malformed status line" : "the answer is not an HTTP/1.x response");

@@ -9,11 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "ascii.hpp"
+
 namespace taskrt::http1 {
 
 // tchar: what a method or a field name is made of.
 inline bool is_tchar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  if (ascii::is_alnum(c)) return true;
   return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
@@ -38,26 +40,22 @@ inline int hex_digit(char c) {
   return -1;
 }
 
-// ASCII only: field names and the tokens of field values are ASCII.
-inline char lower_char(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
+// ASCII case only: field names and the tokens of field values are ASCII.
 inline std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower_char(c);
+  for (char& c : out) c = ascii::to_lower(c);
   return out;
 }
 
 inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_char(x) == lower_char(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return ascii::to_lower(x) == ascii::to_lower(y); });
 }
 
 // Whether `text` holds `word` (lower-case), in any case.
 inline bool contains_ignoring_case(std::string_view text, std::string_view word) {
   return std::search(text.begin(), text.end(), word.begin(), word.end(),
-                     [](char x, char y) { return lower_char(x) == y; }) != text.end();
+                     [](char x, char y) { return ascii::to_lower(x) == y; }) != text.end();
 }
 
 inline std::string_view trim_blanks(std::string_view s) {

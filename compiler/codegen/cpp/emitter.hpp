@@ -66,8 +66,6 @@ class CppEmitter {
   // everything `e` computes (a call's arguments too) runs in that task,
   // except the plain values a call takes at once.
   std::string task_of(const ir::Expr& e);
-  // A literal, a variable or a constant: computing it neither waits nor fails.
-  static bool is_plain_value(const ir::Expr& e);
   std::string call_task(const ir::Expr& e, bool await);
   // The `else` value of timeout and try: a lambda the runtime calls only then.
   std::string fallback(const ir::Expr& e);
@@ -169,9 +167,6 @@ class CppEmitter {
   // only as the call starts (CallChildren): no clauses, not extern, not
   // blocking, no argument that waits; on the CPU pool, or `in process`.
   bool plain_cpu_call(const ir::Expr& body) const;
-  // Whether computing an argument of `call` waits (calls a task, sleeps…):
-  // then only a coroutine can compute them.
-  static bool arguments_wait(const ir::Expr& call);
   // Defines `name` in the prelude: a lambda from `param` to a tuple of the
   // arguments of `call` (after `statements`).
   void arguments_lambda(const std::string& name, const std::string& param, const ir::Expr& call,

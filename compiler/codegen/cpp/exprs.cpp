@@ -23,6 +23,23 @@ bool is_place(const ir::Expr& e) {
   }
 }
 
+// A literal, a variable or a constant: computing it neither waits nor fails.
+bool is_plain_value(const ir::Expr& e) {
+  switch (e.kind) {
+    case ir::ExprKind::kIntLiteral:
+    case ir::ExprKind::kFloatLiteral:
+    case ir::ExprKind::kBoolLiteral:
+    case ir::ExprKind::kStrLiteral:
+    case ir::ExprKind::kDurationLiteral:
+    case ir::ExprKind::kNoneLiteral:
+    case ir::ExprKind::kLocal:
+    case ir::ExprKind::kConst: return true;
+    case ir::ExprKind::kToFloat:
+    case ir::ExprKind::kWrapOptional: return is_plain_value(*e.operands[0]);
+    default: return false;
+  }
+}
+
 bool is_int(const ir::Type* t) {
   return t->is(ir::TypeKind::kInt);
 }
@@ -98,22 +115,6 @@ std::string CppEmitter::task_of_blocking(const std::string& awaitable, const ir:
   prelude_.push_back(fmt::format("auto {} = [&]() -> taskrt::Task<{}> {{ co_return co_await {}; }};", name,
                                  type(callee.result), awaitable));
   return name + "()";
-}
-
-bool CppEmitter::is_plain_value(const ir::Expr& e) {
-  switch (e.kind) {
-    case ir::ExprKind::kIntLiteral:
-    case ir::ExprKind::kFloatLiteral:
-    case ir::ExprKind::kBoolLiteral:
-    case ir::ExprKind::kStrLiteral:
-    case ir::ExprKind::kDurationLiteral:
-    case ir::ExprKind::kNoneLiteral:
-    case ir::ExprKind::kLocal:
-    case ir::ExprKind::kConst: return true;
-    case ir::ExprKind::kToFloat:
-    case ir::ExprKind::kWrapOptional: return is_plain_value(*e.operands[0]);
-    default: return false;
-  }
 }
 
 std::string CppEmitter::task_of(const ir::Expr& e) {
@@ -426,8 +427,8 @@ std::string CppEmitter::operation(ir::BinaryOp op, const ir::Type* left_type, co
 bool CppEmitter::task_lambda(const std::string& name, const std::string& param, const ir::Expr& body,
                              std::vector<std::string> statements) {
   // A call whose arguments wait is a coroutine too: the lambda awaits them.
-  bool direct =
-      body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking && !arguments_wait(body);
+  bool direct = body.kind == ir::ExprKind::kCallTask && !program_.task(body.as<ir::TaskId>()).blocking &&
+                !ir::operands_suspend(body);
   std::string head;
   {
     PreludeScope inner(*this);
@@ -450,13 +451,8 @@ bool CppEmitter::task_lambda(const std::string& name, const std::string& param, 
   return direct;
 }
 
-bool CppEmitter::arguments_wait(const ir::Expr& call) {
-  return std::any_of(call.operands.begin(), call.operands.end(),
-                     [](const ir::ExprPtr& operand) { return operand && operand->suspends; });
-}
-
 bool CppEmitter::plain_cpu_call(const ir::Expr& body) const {
-  if (body.kind != ir::ExprKind::kCallTask || arguments_wait(body)) return false;
+  if (body.kind != ir::ExprKind::kCallTask || ir::operands_suspend(body)) return false;
   const ir::Task& callee = program_.task(body.as<ir::TaskId>());
   return callee.kind == ir::TaskKind::kCpu && !callee.is_extern && !callee.blocking && !callee.semaphore &&
          !callee.rate_limit && !callee.timeout_ns && !callee.retry;

@@ -839,9 +839,7 @@ llvm::Value* Lowering::gather_each(const ir::Expr& e) {
   const ir::Expr& items = *e.operands[1];
   bool race = e.kind == ir::ExprKind::kRaceEach;
   if (race && items.type->is(ir::TypeKind::kChannel)) unsupported("a race over a channel", e.span);
-  bool direct = work.kind == ir::ExprKind::kCallTask &&
-                std::none_of(work.operands.begin(), work.operands.end(),
-                             [](const ir::ExprPtr& operand) { return operand->suspends; });
+  bool direct = work.kind == ir::ExprKind::kCallTask && !ir::operands_suspend(work);
   if (direct && !race && !items.type->is(ir::TypeKind::kChannel)) return gather_calls(e);
   std::size_t held = body_->temporaries.size();
   Elements elements = elements_of(items);
