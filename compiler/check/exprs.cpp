@@ -965,10 +965,22 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
     }
     case ast::ExprKind::kRace: {
       auto out = make(ir::ExprKind::kRace, nullptr, node.span);
-      const ir::Type* type = expected;
+      // The first competitor sets the type; `expected` only guides it, as
+      // in `1.5 * race(f())`, where an int race meets a float (the
+      // arithmetic converts it, the race does not). A declared optional
+      // (`let x: int? = race(f(), g())`) is taken whole.
+      const ir::Type* type = nullptr;
       for (const ast::ExprPtr& operand : node.operands) {
-        ir::ExprPtr competitor = expr(*operand, type);
-        if (type == nullptr) type = competitor->type;
+        ir::ExprPtr competitor = expr(*operand, type ? type : expected);
+        if (type == nullptr) {
+          type = competitor->type;
+          bool into_optional = expected && expected->is(ir::TypeKind::kOptional) && expected->element() == type;
+          if (!into_optional) {
+            out->operands.push_back(std::move(competitor));
+            continue;
+          }
+          type = expected;
+        }
         if (competitor->type != type && !type->is(ir::TypeKind::kVoid)) {
           competitor = coerce(std::move(competitor), type, "a competitor in a race");
         }
