@@ -476,6 +476,21 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       }
       const ir::Type* first = arg_any(0);
       if (!orderable(first)) return wrong(0, "a value that can be ordered");
+      if (first->is_numeric()) {
+        // Numbers meet in one type, as the two sides of `a if c else b`:
+        // `max(best, 0)` of a float `best` is a float.
+        const ir::Type* type = first;
+        for (std::size_t i = 1; i < count; ++i) {
+          const ir::Type* other = arg_any(i, type);
+          if (other->is_error()) continue;
+          if (!other->is_numeric()) return wrong(i, "a number, as argument 1 is");
+          if (other != type) type = floating;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+          if (out->operands[i]->type->is(ir::TypeKind::kInt) && type == floating) promote(i);
+        }
+        return done(type);
+      }
       for (std::size_t i = 1; i < count; ++i) arg_as(i, first);
       return done(first);
     }
