@@ -129,6 +129,8 @@ class Checker {
   ir::Stmt ret(const ast::Stmt& stmt);
   bool always_returns(const ir::Block& block) const;
   // Declares a local in the innermost scope; reports duplicates.
+  // The name that binds nothing: `let (_, b) = …`.
+  static constexpr std::string_view kDiscard = "_";
   ir::LocalId declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable);
   // Reports a write to `target` when it is a shared value outside its `with`,
   // or a constant.

@@ -324,6 +324,13 @@ ir::ExprPtr Checker::name_ref(const ast::Expr& node) {
     out->payload = node.name == "True";
     return out;
   }
+  if (node.name == kDiscard) {
+    error(diag::Code::kUnknownName, node.span, "`_` cannot be read")
+        .with_label("read here")
+        .note("`_` in a `let`, `for` or `catch` pattern discards the value it stands for")
+        .help("give the value a name: `let (count, _) = …`");
+    return error_expr(node.span);
+  }
   auto later = later_flow_lets_.find(node.name);
   if (later != later_flow_lets_.end()) {
     error(diag::Code::kUseBeforeDefinition, node.span, fmt::format("`{}` is used before it is defined", node.name))
@@ -909,7 +916,10 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
           if (element->type->is(ir::TypeKind::kVoid)) {
             error(diag::Code::kNoValue, element->span, "this gathers a value-less call with calls that return values")
                 .with_label("returns nothing")
-                .help("gather value-less calls in a `gather(…)` statement of their own");
+                .help(
+                    "to run them side by side with the others (a producer beside its consumer), give the task a "
+                    "result, such as the number of items it handled; otherwise gather them in a `gather(…)` "
+                    "statement of their own");
           }
         }
         return error_expr(node.span);

@@ -24,6 +24,13 @@ ir::AssignOp to_ir(ast::AssignOp op) {
 }  // namespace
 
 ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable) {
+  if (name == kDiscard) {
+    // `let (_, b) = …`: the value is bound to a local nobody can name, so
+    // any number of `_` may share a block, and none can be read.
+    ir::LocalId id{static_cast<std::uint32_t>(task_->locals.size())};
+    task_->locals.push_back(ir::Local{name, type, span, is_mutable});
+    return id;
+  }
   auto& scope = scopes_.back();
   auto previous = scope.find(name);
   if (previous != scope.end()) {
