@@ -132,6 +132,7 @@ class Checker {
   // The name that binds nothing: `let (_, b) = …`.
   static constexpr std::string_view kDiscard = "_";
   ir::LocalId declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable);
+  void discard_nothing(const ast::Stmt& node, ir::Stmt& out, const ir::Type* type);
   // Reports a write to `target` when it is a shared value outside its `with`,
   // or a constant.
   void check_writable(const ir::Expr& target, source::Span span);

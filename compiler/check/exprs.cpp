@@ -896,7 +896,8 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
                 ? expected->args[i]
                 : nullptr;
         ir::ExprPtr element = expr(*node.operands[i], hint);
-        if (hint) element = coerce(std::move(element), hint, "a gathered value");
+        if (hint && !element->type->is(ir::TypeKind::kVoid))
+          element = coerce(std::move(element), hint, "a gathered value");
         if (element->type->is(ir::TypeKind::kVoid)) ++void_count;
         element_types.push_back(node.settle ? types_->result(element->type) : element->type);
         out->operands.push_back(std::move(element));
@@ -912,17 +913,25 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
         return out;
       }
       if (void_count > 0) {
-        for (const ir::ExprPtr& element : out->operands) {
-          if (element->type->is(ir::TypeKind::kVoid)) {
-            error(diag::Code::kNoValue, element->span, "this gathers a value-less call with calls that return values")
+        if (node.settle) {
+          for (const ir::ExprPtr& element : out->operands) {
+            if (!element->type->is(ir::TypeKind::kVoid)) continue;
+            error(diag::Code::kNoValue, element->span, "`gather settle` of a call that returns nothing")
                 .with_label("returns nothing")
-                .help(
-                    "to run them side by side with the others (a producer beside its consumer), give the task a "
-                    "result, such as the number of items it handled; otherwise gather them in a `gather(…)` "
-                    "statement of their own");
+                .help("settle the calls that return values; gather this one beside them with a plain `gather(…)`");
           }
+          return error_expr(node.span);
         }
-        return error_expr(node.span);
+        // Calls that return nothing run beside the others (a producer
+        // beside its consumer); the value holds the others' results: a
+        // tuple of them, or the one result itself. `let (_, n) = …` takes
+        // it apart with a `_` in the place of each call without a result.
+        std::vector<const ir::Type*> values;
+        for (const ir::Type* type : element_types) {
+          if (!type->is(ir::TypeKind::kVoid)) values.push_back(type);
+        }
+        out->type = values.size() == 1 ? values[0] : types_->tuple(std::move(values));
+        return out;
       }
       out->type = types_->tuple(std::move(element_types));
       return out;

@@ -2,6 +2,8 @@
 // (constants, loop variables, shared values), loops, try/catch, with, return.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compiler/check/checker.hpp"
 
 namespace taskc::check {
@@ -167,6 +169,44 @@ ir::Stmt Checker::stmt(const ast::Stmt& node) {
   return out;
 }
 
+// `let (_, n) = gather(feed(q), count(q))`: the pattern has a place for each
+// call, and a call that returns nothing has `_` in it; the others bind the
+// gather's value (a tuple of their results, or the one result itself).
+void Checker::discard_nothing(const ast::Stmt& node, ir::Stmt& out, const ir::Type* type) {
+  const std::vector<ir::ExprPtr>& calls = out.value->operands;
+  std::size_t wanted = node.pattern.names.size();
+  if (wanted != calls.size()) {
+    error(diag::Code::kPatternArity, node.pattern.span,
+          fmt::format("a pattern of {} names cannot take apart a gather of {} calls", wanted, calls.size()))
+        .with_label("pattern")
+        .note("a call that returns nothing has a `_` in its place");
+    for (std::size_t i = 0; i < wanted; ++i) {
+      out.bindings.push_back(
+          declare_local(node.pattern.names[i], types_->error_type(), node.pattern.name_spans[i], true));
+    }
+    return;
+  }
+  // Not the type's arity: the one result may itself be a tuple.
+  auto values = std::count_if(calls.begin(), calls.end(),
+                              [](const ir::ExprPtr& call) { return !call->type->is(ir::TypeKind::kVoid); });
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < wanted; ++i) {
+    const std::string& name = node.pattern.names[i];
+    if (calls[i]->type->is(ir::TypeKind::kVoid)) {
+      if (name != kDiscard) {
+        error(diag::Code::kNoValue, node.pattern.name_spans[i], fmt::format("`{}` would hold nothing", name))
+            .with_label("bound to a call that returns nothing")
+            .label(calls[i]->span, "returns nothing")
+            .help("write `_` in its place");
+      }
+      continue;
+    }
+    const ir::Type* element = values == 1 ? type : type->args[next];
+    ++next;
+    out.bindings.push_back(declare_local(name, element, node.pattern.name_spans[i], true));
+  }
+}
+
 ir::Stmt Checker::let(const ast::Stmt& node) {
   ir::Stmt out;
   out.kind = ir::StmtKind::kLet;
@@ -185,6 +225,10 @@ ir::Stmt Checker::let(const ast::Stmt& node) {
     return out;
   }
   std::size_t wanted = node.pattern.names.size();
+  if (!declared && !type->is_error() && ir::gathers_nothing(*out.value)) {
+    discard_nothing(node, out, type);
+    return out;
+  }
   bool fits = type->is(ir::TypeKind::kTuple) && type->args.size() == wanted;
   if (!fits && !type->is_error()) {
     error(diag::Code::kPatternArity, node.pattern.span,

@@ -71,6 +71,12 @@ const RecordDef* Program::find_record(std::string_view name) const {
   return nullptr;
 }
 
+bool gathers_nothing(const Expr& e) {
+  if (e.kind != ExprKind::kGather || e.type->is(TypeKind::kVoid)) return false;
+  return std::any_of(e.operands.begin(), e.operands.end(),
+                     [](const ExprPtr& call) { return call->type->is(TypeKind::kVoid); });
+}
+
 bool operands_suspend(const Expr& e) {
   return std::any_of(e.operands.begin(), e.operands.end(),
                      [](const ExprPtr& operand) { return operand && operand->suspends; });

@@ -245,6 +245,10 @@ bool contains_return(const Stmt& stmt);
 // task, sleeps… (the checker's `suspends`). Then only a coroutine computes them.
 bool operands_suspend(const Expr& e);
 
+// Whether `e` is a `gather(…)` some of whose calls return nothing beside
+// calls that return values: its value holds only theirs (language.md §9).
+bool gathers_nothing(const Expr& e);
+
 // ---------------------------------------------------------------------------
 // Flows: each top-level statement of a flow is a node of a graph.
 

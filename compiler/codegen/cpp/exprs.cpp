@@ -258,7 +258,10 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kGather: {
       std::string tasks;
       for (std::size_t i = 0; i < e.operands.size(); ++i) tasks += (i ? ", " : "") + task_of(*e.operands[i]);
-      return fmt::format("(co_await taskrt::{}({}))", e.settle ? "gather_settled" : "gather", tasks);
+      std::string gathered = fmt::format("(co_await taskrt::{}({}))", e.settle ? "gather_settled" : "gather", tasks);
+      // Calls that return nothing beside others: their Units are dropped.
+      if (ir::gathers_nothing(e)) return "taskrt::results_only" + gathered;
+      return gathered;
     }
     case ir::ExprKind::kGatherEach: {
       // A gather over a channel is a work queue: its calls may add to it.

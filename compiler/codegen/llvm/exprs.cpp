@@ -706,9 +706,6 @@ llvm::Value* Lowering::index(const ir::Expr& e) {
 llvm::Value* Lowering::gather(const ir::Expr& e) {
   std::vector<llvm::Constant*> branches;
   for (const ir::ExprPtr& operand : e.operands) {
-    if (!e.type->is(ir::TypeKind::kVoid) && operand->type->is(ir::TypeKind::kVoid)) {
-      unsupported("a gather of calls with and without results", e.span);
-    }
     branches.push_back(llvm::ConstantExpr::getBitCast(define_branch(*operand, {}, nullptr), ptr()));
   }
   auto* table_type = llvm::ArrayType::get(ptr(), branches.size());
@@ -728,12 +725,20 @@ llvm::Value* Lowering::gather(const ir::Expr& e) {
                        builder_.CreateBitCast(results, ptr())});
   await_and_check();
   if (e.type->is(ir::TypeKind::kVoid)) return nullptr;
-  llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(branches.size())});
-  for (std::size_t i = 0; i < branches.size(); ++i) {
-    llvm::Value* slot = builder_.CreateLoad(
-        builder_.getInt64Ty(), builder_.CreateConstGEP2_32(results_type, results, 0, static_cast<unsigned>(i)));
-    abi("tuple_init", {tuple, builder_.getInt64(i), slot});
+  // The results of the calls that return one (all of them, unless some
+  // return nothing): a tuple, or the one value itself.
+  std::vector<unsigned> valued;
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    if (!e.operands[i]->type->is(ir::TypeKind::kVoid)) valued.push_back(static_cast<unsigned>(i));
   }
+  auto result = [&](unsigned i) {
+    return builder_.CreateLoad(builder_.getInt64Ty(), builder_.CreateConstGEP2_32(results_type, results, 0, i));
+  };
+  if (valued.size() == 1 && ir::gathers_nothing(e)) {
+    return from_slot(result(valued.at(0)), e.type);
+  }
+  llvm::Value* tuple = abi("tuple_new", {descriptor(e.type), builder_.getInt64(valued.size())});
+  for (std::size_t j = 0; j < valued.size(); ++j) abi("tuple_init", {tuple, builder_.getInt64(j), result(valued[j])});
   return tuple;
 }
 

@@ -537,6 +537,30 @@ Task<std::tuple<detail::ValueOf<T>...>> gather(Task<T>... tasks) {
                        owned);
 }
 
+// gather(a, b, c)'s results without the Units of the tasks that return
+// nothing: a tuple of the others, or the one value itself (a producer
+// gathered beside its consumer).
+template <typename... T>
+auto results_only(std::tuple<T...> all) {
+  auto kept = std::apply(
+      [](auto&... value) {
+        auto keep = [](auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Unit>) {
+            return std::tuple<>();
+          } else {
+            return std::tuple<std::decay_t<decltype(v)>>(std::move(v));
+          }
+        };
+        return std::tuple_cat(keep(value)...);
+      },
+      all);
+  if constexpr (std::tuple_size_v<decltype(kept)> == 1) {
+    return std::get<0>(std::move(kept));
+  } else {
+    return kept;
+  }
+}
+
 template <typename... T>
 Task<std::tuple<Result<detail::ValueOf<T>>...>> gather_settled(Task<T>... tasks) {
   std::tuple<Task<T>...> owned(std::move(tasks)...);
