@@ -536,8 +536,16 @@ ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr r
                   fmt::format("`{}` cannot combine `{}` and `{}`", ir::binary_op_text(op), ir::type_name(lt),
                               ir::type_name(rt)))
                 .with_label(fmt::format("`{}` {} `{}`", ir::type_name(lt), ir::binary_op_text(op), ir::type_name(rt)));
+  bool str_and_int = (lt->is(ir::TypeKind::kStr) && rt->is(ir::TypeKind::kInt)) ||
+                     (lt->is(ir::TypeKind::kInt) && rt->is(ir::TypeKind::kStr));
+  bool list_and_int = (lt->is(ir::TypeKind::kList) && rt->is(ir::TypeKind::kInt)) ||
+                      (lt->is(ir::TypeKind::kInt) && rt->is(ir::TypeKind::kList));
   if ((lt->is(ir::TypeKind::kStr) || rt->is(ir::TypeKind::kStr)) && op == ir::BinaryOp::kAdd) {
     d.help("convert the other side with `str(…)`, or interpolate: \"{a}{b}\"");
+  } else if (str_and_int && op == ir::BinaryOp::kMul) {
+    d.help("repeat a string with `repeat(s, n)`: `repeat(\"-\", 20)`");
+  } else if (list_and_int && op == ir::BinaryOp::kMul) {
+    d.help("build the list with a loop: `for _ in 0..n { push(xs, v) }`");
   } else {
     d.note("no implicit conversions except int to float in arithmetic");
   }

@@ -979,6 +979,7 @@ ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::Diagno
   };
   if (!check_nesting(tokens, file, sink, begin)) return nothing();
   warn_floor_division(tokens, file, sink, begin);
+  report_string_prefixes(tokens, file, sink, begin);
   TaskParser parser(&tokens);
   SyntaxErrorListener listener(file, sink, begin);
   parser.removeErrorListeners();
@@ -1008,6 +1009,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   antlr4::CommonTokenStream tokens(&lexer);
   if (!check_nesting(tokens, file, sink, 0)) return nothing;
   warn_floor_division(tokens, file, sink, 0);
+  report_string_prefixes(tokens, file, sink, 0);
   TaskParser parser(&tokens);
   parser.removeErrorListeners();
   TreeDepthGuard guard(0);

@@ -130,4 +130,38 @@ void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::Source
   }
 }
 
+void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                            diag::DiagnosticSink& sink, std::uint32_t offset) {
+  const std::vector<antlr4::Token*>& all = tokens.getTokens();
+  for (std::size_t i = 0; i + 1 < all.size(); ++i) {
+    antlr4::Token* prefix = all[i];
+    const antlr4::Token* string = all[i + 1];
+    if (prefix->getType() != TaskLexer::ID ||
+        (string->getType() != TaskLexer::STRING && string->getType() != TaskLexer::RAW_STRING) ||
+        prefix->getStopIndex() + 1 != string->getStartIndex()) {
+      continue;
+    }
+    std::string letters = prefix->getText();
+    for (char& c : letters) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (letters.size() > 2 || letters.find_first_not_of("fbur") != std::string::npos) continue;
+    auto begin = offset + static_cast<std::uint32_t>(prefix->getStartIndex());
+    auto end = offset + static_cast<std::uint32_t>(prefix->getStopIndex()) + 1;
+    bool f = letters.find('f') != std::string::npos;
+    bool b = letters.find('b') != std::string::npos;
+    bool r = letters.find('r') != std::string::npos;
+    std::string_view why =
+        f && r ? "a raw string `r\"…\"` keeps backslashes but does not interpolate; a plain one interpolates `{…}`"
+        : f    ? "every string interpolates `{…}` as it is written (`\"{x}\"`, `\"{x:.2f}\"`): drop the prefix"
+        : b && r ? "there are no byte strings (a `str` holds bytes): write the raw string as `r\"…\"`"
+        : b      ? "there are no byte strings: a `str` holds bytes; drop the prefix"
+                 : "strings are UTF-8 as they are: drop the prefix";
+    sink.error(diag::Code::kSyntaxError, source::Span{file.id(), begin, end},
+               fmt::format("`{}\"…\"` is Python's string prefix", prefix->getText()))
+        .with_label("no prefix here")
+        .help(std::string(why));
+    // Read on as if the prefix were not there: one mistake, one error.
+    if (auto* token = dynamic_cast<antlr4::CommonToken*>(prefix)) token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+  }
+}
+
 }  // namespace taskc::parse

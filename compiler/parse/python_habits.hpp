@@ -29,4 +29,10 @@ void report_method_call(const ast::Expr& method, std::string_view receiver, cons
 void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::SourceFile& file, diag::DiagnosticSink& sink,
                          std::uint32_t offset);
 
+// Reports Python's string prefixes (`f"…"`, `b"…"`, `u"…"`) as errors (E0001)
+// naming the language's way, and hides each prefix from the parser, which
+// then reads the string alone.
+void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                            diag::DiagnosticSink& sink, std::uint32_t offset);
+
 }  // namespace taskc::parse

@@ -98,6 +98,7 @@ class Generator {
     out_ +=
         "io task produce(ch: channel[int], n: int) -> int {\n    for i in 0..n { send(ch, i * 3 + 1) }\n"
         "    close(ch)\n    return n\n}\n\n";
+    out_ += "io task fill(ch: channel[int], n: int) {\n    for _ in 0..n { send(ch, 2) }\n    close(ch)\n}\n\n";
     out_ += fmt::format(
         "{} task drain(ch: channel[int]) -> int {{\n    let total = 0\n"
         "    for v in ch {{ total += v }}\n    return total\n}}\n\n",
@@ -401,14 +402,17 @@ class Generator {
       }
       case 16: {
         // A map walked as pairs (insertion order), or a list with indexes.
-        std::string k = fresh();
+        // The key is sometimes discarded (`_`): then it is no variable.
+        std::string k = chance(25) ? "_" : fresh();
         std::string v = fresh();
         if (chance(50)) {
           line(indent, fmt::format("for ({}, {}) in {} {{", k, v, expr(Type::kCounts, 1)));
-          scopes_.push_back({{k, Type::kStr}, {v, Type::kInt}});
+          scopes_.push_back({{v, Type::kInt}});
+          if (k != "_") scopes_.back().push_back({k, Type::kStr});
         } else {
           line(indent, fmt::format("for ({}, {}) in enumerate({}) {{", k, v, expr(Type::kStrs, 1)));
-          scopes_.push_back({{k, Type::kInt}, {v, Type::kStr}});
+          scopes_.push_back({{v, Type::kStr}});
+          if (k != "_") scopes_.back().push_back({k, Type::kInt});
         }
         block_body(indent + 1, 1 + pick(2));
         scopes_.pop_back();
@@ -424,7 +428,14 @@ class Generator {
           line(indent, fmt::format("let {} = channel[int]({})", ch, pick(3)));
           std::string sent = fresh();
           std::string total = fresh();
-          line(indent, fmt::format("let ({}, {}) = gather(produce({}, {}), drain({}))", sent, total, ch, pick(6), ch));
+          if (chance(50)) {
+            line(indent,
+                 fmt::format("let ({}, {}) = gather(produce({}, {}), drain({}))", sent, total, ch, pick(6), ch));
+          } else {
+            // A producer without a result, beside its consumer.
+            line(indent, fmt::format("let {} = {}", sent, pick(6)));
+            line(indent, fmt::format("let (_, {}) = gather(fill({}, {}), drain({}))", total, ch, sent, ch));
+          }
           scopes_.back().push_back({sent, Type::kInt});
           scopes_.back().push_back({total, Type::kInt});
           line(indent, fmt::format("print(\"channel\", {}, {}, len({}))", sent, total, ch));

@@ -1,9 +1,11 @@
 // Random well-typed .task programs for the differential test of the two
-// backends (fuzz_backends.cpp): integers near overflow, strings, lists,
-// maps, records, optionals, control flow, cpu and io tasks, gathers,
-// failures and `try`. Deterministic output by construction: a program
-// prints only from one task at a time, and its gathers run one call at a
-// time (limit 1), so both backends must print exactly the same.
+// backends (fuzz_backends.cpp): integers near overflow, floats, strings
+// and their functions, format specs, lists, maps, records, optionals,
+// control flow, io tasks, cpu tasks on the pool and in worker processes,
+// gathers, races, timeouts, channels, a shared value, failures and `try`.
+// Deterministic output by construction: a program prints only from one task
+// at a time, its gathers run one call at a time (limit 1), and its channels
+// have one reader, so both backends must print exactly the same.
 #pragma once
 
 #include <cstdint>
