@@ -55,7 +55,7 @@ class Checker {
   void check_clauses(const ast::Item& item, ir::Task& task);
   void check_task_body(const ast::Item& item, ir::Task& task);
   void check_option_default(const ast::Item& item, const ast::Expr& value, ir::Param& param);
-  void check_main(const ast::Item& item, const ir::Task& task);
+  void check_main(const ast::Item& item, ir::Task& task);
   // Declares a task's parameters as its first locals.
   void declare_params(ir::Task& task);
   std::optional<std::int64_t> constant_int(const ast::Expr& expr, std::string_view what);

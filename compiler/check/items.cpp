@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "compiler/check/checker.hpp"
+#include "compiler/check/doc_comments.hpp"
 #include "taskrt/program_options.hpp"
 
 namespace taskc::check {
@@ -520,7 +521,15 @@ void Checker::check_option_default(const ast::Item& item, const ast::Expr& value
   param.default_source = std::string(sources_.get(value.span.file).text(value.span));
 }
 
-void Checker::check_main(const ast::Item& item, const ir::Task& task) {
+void Checker::check_main(const ast::Item& item, ir::Task& task) {
+  // What --help says: the comments above `flow main` and at the end of each
+  // parameter's line.
+  std::string_view text = sources_.get(item.span.file).text();
+  task.doc = comment_above(text, item.span.begin);
+  for (std::size_t i = 0; i < task.params.size() && i < item.params.size(); ++i) {
+    const ast::Param& param = item.params[i];
+    task.params[i].doc = comment_after(text, param.default_value ? param.default_value->span.end : param.type.span.end);
+  }
   for (std::size_t i = 0; i < task.params.size(); ++i) {
     const ir::Type* type = task.params[i].type;
     bool scalar = type->is(ir::TypeKind::kInt) || type->is(ir::TypeKind::kFloat) || type->is(ir::TypeKind::kStr) ||

@@ -301,6 +301,9 @@ struct Param {
   // as the command line would give it ("4", "250000000ns"), and as written.
   std::optional<std::string> option_default;
   std::string default_source;
+  // main's parameters: the comment that ends the parameter's line, which
+  // --help shows beside it.
+  std::string doc = {};
 };
 
 struct Retry {
@@ -315,6 +318,8 @@ struct Task {
   std::string name;
   TaskKind kind = TaskKind::kIo;
   source::Span span;
+  // main: the comment lines right above `flow main`, --help's description.
+  std::string doc;
   bool is_extern = false;
   bool blocking = false;
   bool in_process = false;

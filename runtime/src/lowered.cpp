@@ -1009,7 +1009,7 @@ std::int32_t trt_run_program(std::int32_t argc, void* argv, void* program_data) 
     const trt_param& param = program.params[i];
     params.push_back({param.name, param.type,
                       param.option_default != nullptr ? std::optional<std::string>(param.option_default) : std::nullopt,
-                      param.default_source});
+                      param.default_source, param.help});
   }
   taskrt::ProgramArgs args(program.name, program.description, params, std::move(limits));
   if (program.serves != 0) args.take_server_options();

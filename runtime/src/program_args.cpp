@@ -117,18 +117,19 @@ std::string ProgramArgs::usage() const {
   std::string arguments;
   std::string options;
   for (const Param& p : params_) {
+    // With a help text, the type and default follow it in parentheses.
     if (!p.default_value) {
-      arguments += fmt::format("  {:<20} {}\n", p.name, p.type);
+      arguments += p.help.empty() ? fmt::format("  {:<20} {}\n", p.name, p.type)
+                                  : fmt::format("  {:<20} {} ({})\n", p.name, p.help, p.type);
       continue;
     }
     std::string flag = "--" + p.name;
     for (char& c : flag) c = c == '_' ? '-' : c;
-    if (p.type == "bool") {
-      options += fmt::format("  {:<20} bool (default: {}; --no-{} for false)\n", flag, p.shown, flag.substr(2));
-    } else {
-      std::string upper = p.type == "duration" ? "D" : p.type == "str" ? "TEXT" : "N";
-      options += fmt::format("  {:<20} {} (default: {})\n", flag + " " + upper, p.type, p.shown);
-    }
+    std::string about = p.type == "bool" ? fmt::format("default: {}; --no-{} for false", p.shown, flag.substr(2))
+                                         : fmt::format("default: {}", p.shown);
+    if (p.type != "bool") flag += p.type == "duration" ? " D" : p.type == "str" ? " TEXT" : " N";
+    options += p.help.empty() ? fmt::format("  {:<20} {} ({})\n", flag, p.type, about)
+                              : fmt::format("  {:<20} {} ({}, {})\n", flag, p.help, p.type, about);
   }
   if (!arguments.empty()) out += "\narguments:\n" + arguments;
   if (!options.empty()) out += "\noptions:\n" + options;

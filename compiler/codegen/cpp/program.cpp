@@ -530,10 +530,14 @@ void CppEmitter::entry_point() {
     const ir::Param& p = main_flow.params[i];
     std::string type_name = ir::type_name(p.type);
     if (p.option_default) {
-      specs += fmt::format("{}{{\"{}\", \"{}\", \"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name,
-                           escaped(*p.option_default), escaped(p.default_source));
-    } else {
+      specs += fmt::format("{}{{\"{}\", \"{}\", \"{}\", \"{}\"{}}}", i ? ", " : "", p.name, type_name,
+                           escaped(*p.option_default), escaped(p.default_source),
+                           p.doc.empty() ? "" : ", \"" + escaped(p.doc) + "\"");
+    } else if (p.doc.empty()) {
       specs += fmt::format("{}{{\"{}\", \"{}\"}}", i ? ", " : "", p.name, type_name);
+    } else {
+      specs += fmt::format("{}{{.name = \"{}\", .type = \"{}\", .help = \"{}\"}}", i ? ", " : "", p.name, type_name,
+                           escaped(p.doc));
     }
     std::string getter;
     switch (p.type->kind) {
@@ -582,7 +586,7 @@ void CppEmitter::entry_point() {
   out_->print(
       "int main(int argc, char** argv) {\n"
       "$workers$"
-      "  taskrt::ProgramArgs args(\"$name$\", \"Built by taskc from $file$.\", {$specs$}$limits$);\n"
+      "  taskrt::ProgramArgs args(\"$name$\", \"$description$\", {$specs$}$limits$);\n"
       "$serves$"
       "  if (auto status = args.parse(argc, argv)) return *status;\n"
       "$set_options$"
@@ -595,7 +599,9 @@ void CppEmitter::entry_point() {
        {"set_options", set_options},
        {"serves", program_.serves ? "  args.take_server_options();\n" : ""},
        {"options", options},
-       {"file", escaped(sources_.get(main_flow.span.file).path())},
+       {"description",
+        escaped(main_flow.doc.empty() ? fmt::format("Built by taskc from {}.", sources_.get(main_flow.span.file).path())
+                                      : main_flow.doc)},
        {"specs", specs},
        {"limits", limits.empty() ? "" : ", {" + limits + "}"},
        {"body", returns_int ? fmt::format("co_return taskrt::exit_status(co_await {}::main({}));", options_.name, args)

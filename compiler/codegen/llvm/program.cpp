@@ -324,14 +324,14 @@ void Lowering::define_main() {
       new llvm::GlobalVariable(module_, semaphore_array_type, true, llvm::GlobalValue::InternalLinkage,
                                llvm::ConstantArray::get(semaphore_array_type, semaphores), "semaphores");
   // main's parameters: the command line's arguments and options.
-  auto* param_type = llvm::StructType::create(context_, {ptr(), ptr(), ptr(), ptr(), ptr()}, "trt_param");
+  auto* param_type = llvm::StructType::create(context_, {ptr(), ptr(), ptr(), ptr(), ptr(), ptr()}, "trt_param");
   std::vector<llvm::Constant*> params;
   for (const ir::Param& p : main.params) {
     params.push_back(llvm::ConstantStruct::get(
         param_type, {string_constant(p.name), string_constant(ir::type_name(p.type)),
                      p.option_default ? string_constant(*p.option_default)
                                       : static_cast<llvm::Constant*>(llvm::ConstantPointerNull::get(ptr())),
-                     string_constant(p.default_source), descriptor(p.type)}));
+                     string_constant(p.default_source), descriptor(p.type), string_constant(p.doc)}));
   }
   auto* param_array_type = llvm::ArrayType::get(param_type, params.size());
   auto* param_table = new llvm::GlobalVariable(module_, param_array_type, true, llvm::GlobalValue::InternalLinkage,
@@ -364,7 +364,7 @@ void Lowering::define_main() {
   const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
       string_constant(options_.name),
-      string_constant(fmt::format("Built by taskc from {}.", file.path())),
+      string_constant(main.doc.empty() ? fmt::format("Built by taskc from {}.", file.path()) : main.doc),
       llvm::ConstantInt::get(i64, semaphores.size()),
       llvm::ConstantExpr::getBitCast(semaphore_table, ptr()),
       llvm::ConstantExpr::getBitCast(task_descriptors_[program_.main->index], ptr()),

@@ -127,6 +127,7 @@ struct trt_param {
   const char* option_default;  // null for an argument
   const char* default_source;
   const trt_type* value_type;
+  const char* help;  // the comment at the end of its line, or ""
 };
 
 struct trt_program {

@@ -29,6 +29,8 @@ class ProgramArgs {
     // argument. `shown` is how --help writes it (as the program does).
     std::optional<std::string> default_value = std::nullopt;
     std::string shown = {};
+    // What --help says of it (the comment at the end of its line), or empty.
+    std::string help = {};
   };
   // A semaphore `--limit NAME=N` can resize: how many permits it has, and
   // the most one task takes at once (a limit below that would hang it); or a

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "compiler/check/doc_comments.hpp"
 #include "tests/compiler/check/check_helpers.hpp"
 
 using namespace taskc;
@@ -109,4 +110,26 @@ flow main() {
   CHECK(type_of("a") == "int");
   CHECK(type_of("all") == "list[int]");
   CHECK(type_of("settled") == "list[result[int]]");
+}
+
+TEST_CASE("doc comments: the lines above a flow, and a parameter's line's end") {
+  using taskc::check::comment_above;
+  using taskc::check::comment_after;
+  std::string text =
+      "const X = 1\n"
+      "\n"
+      "// Greets people.\n"
+      "//   Twice.\n"
+      "flow main(name: str,   // who\n"
+      "          times: int = 1, // how often: \"//\" too\n"
+      "          a: int = 2, b: int = 3) // not a's\n"
+      "{ }\n";
+  REQUIRE(comment_above(text, text.find("flow")) == "Greets people.\nTwice.");
+  CHECK(comment_above(text, text.find("const")).empty());
+  CHECK(comment_above(text, text.find("// Greets")).empty());  // a blank line above it
+  CHECK(comment_after(text, text.find("str") + 3) == "who");
+  CHECK(comment_after(text, text.find("int = 1") + 7) == "how often: \"//\" too");
+  CHECK(comment_after(text, text.find("= 2") + 3).empty());
+  CHECK(comment_after(text, text.find("= 3") + 3).empty());  // a `)` between
+  CHECK(comment_after(text, text.size()).empty());
 }
