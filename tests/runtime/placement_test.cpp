@@ -133,7 +133,10 @@ TEST_CASE("a poll hook runs once, on the loop thread, after what is ready and be
     std::vector<Task<void>> steps;
     for (int i = 0; i < 3; ++i) steps.push_back(step());
     co_await gather(std::move(steps));
-    co_await sleep(1ms);  // the loop polls while this sleeps
+    // The loop polls while this sleeps. Long enough that the timer is not
+    // already due when the loop next looks (a slow sanitizer build took
+    // over 1ms to get there, and the hook never ran).
+    co_await sleep(100ms);
     log.push_back("slept");
   }());
   CHECK(probe.runs == 1);
@@ -151,7 +154,7 @@ TEST_CASE("a poll hook still queued when run() returns is dropped, and can be qu
   CHECK_FALSE(probe.hook.queued);
   runtime->run([&]() -> Task<void> {
     co_await queue_hook();
-    co_await sleep(1ms);
+    co_await sleep(100ms);
   }());
   CHECK(probe.runs == 1);
 }
