@@ -526,6 +526,7 @@ void Checker::check_main(const ast::Item& item, ir::Task& task) {
   // parameter's line.
   std::string_view text = sources_.get(item.span.file).text();
   task.doc = comment_above(text, item.span.begin);
+  if (task.doc.empty()) task.doc = fmt::format("Built by taskc from {}.", sources_.get(item.span.file).path());
   for (std::size_t i = 0; i < task.params.size() && i < item.params.size(); ++i) {
     const ast::Param& param = item.params[i];
     task.params[i].doc = comment_after(text, param.default_value ? param.default_value->span.end : param.type.span.end);

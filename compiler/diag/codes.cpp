@@ -324,6 +324,12 @@ statement, not a value. The same holds for builtins such as `print` and
 
     let x = sleep(1s)       // error
     sleep(1s)               // fixed
+
+In a `gather(…)` beside calls that return values, such a call has `_` in
+the pattern's place for it:
+
+    let (fed, total) = gather(feed(q), collect(q))   // error
+    let (_, total) = gather(feed(q), collect(q))     // fixed
 )"};
     case Code::kInvalidType:
       return {"invalid type", R"(A type is written wrongly: a generic with the wrong number of type

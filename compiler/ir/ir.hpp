@@ -318,7 +318,8 @@ struct Task {
   std::string name;
   TaskKind kind = TaskKind::kIo;
   source::Span span;
-  // main: the comment lines right above `flow main`, --help's description.
+  // main: --help's description, the comment lines right above `flow main`
+  // (or, without them, the file it was built from).
   std::string doc;
   bool is_extern = false;
   bool blocking = false;

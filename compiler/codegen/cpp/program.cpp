@@ -599,9 +599,7 @@ void CppEmitter::entry_point() {
        {"set_options", set_options},
        {"serves", program_.serves ? "  args.take_server_options();\n" : ""},
        {"options", options},
-       {"description",
-        escaped(main_flow.doc.empty() ? fmt::format("Built by taskc from {}.", sources_.get(main_flow.span.file).path())
-                                      : main_flow.doc)},
+       {"description", escaped(main_flow.doc)},
        {"specs", specs},
        {"limits", limits.empty() ? "" : ", {" + limits + "}"},
        {"body", returns_int ? fmt::format("co_return taskrt::exit_status(co_await {}::main({}));", options_.name, args)

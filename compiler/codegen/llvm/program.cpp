@@ -361,10 +361,9 @@ void Lowering::define_main() {
   auto* program_type = llvm::StructType::create(
       context_, {ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), ptr(), i64, ptr(), i64, ptr(), i64}, "trt_program");
   llvm::Function* init = define_init();
-  const source::SourceFile& file = sources_.get(main.span.file);
   llvm::Constant* fields[] = {
       string_constant(options_.name),
-      string_constant(main.doc.empty() ? fmt::format("Built by taskc from {}.", file.path()) : main.doc),
+      string_constant(main.doc),
       llvm::ConstantInt::get(i64, semaphores.size()),
       llvm::ConstantExpr::getBitCast(semaphore_table, ptr()),
       llvm::ConstantExpr::getBitCast(task_descriptors_[program_.main->index], ptr()),
