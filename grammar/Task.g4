@@ -201,8 +201,9 @@ INT      : '0' [xX] [0-9a-fA-F_]+ | DIGITS ;
 STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;
 
 // r"…": every character as written, no escapes and no interpolation, for
-// regular expressions (r"\d{4}"); it cannot contain `"`.
-RAW_STRING : 'r"' ~["\r\n]* '"' ;
+// regular expressions (r"\d{4}"). As in Python, a backslash keeps the next
+// character in the string, so r"\"" holds `\"` (a regular expression's quote).
+RAW_STRING : 'r"' ('\\' ~[\r\n] | ~["\\\r\n])* '"' ;
 
 ID : [A-Za-z_] [A-Za-z0-9_]* ;
 

@@ -980,6 +980,7 @@ ast::ExprPtr parse_interpolation_in(const source::SourceFile& file, diag::Diagno
   if (!check_nesting(tokens, file, sink, begin)) return nothing();
   warn_floor_division(tokens, file, sink, begin);
   report_string_prefixes(tokens, file, sink, begin);
+  if (report_comprehensions(tokens, file, sink, begin)) return nothing();
   TaskParser parser(&tokens);
   SyntaxErrorListener listener(file, sink, begin);
   parser.removeErrorListeners();
@@ -1010,6 +1011,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   if (!check_nesting(tokens, file, sink, 0)) return nothing;
   warn_floor_division(tokens, file, sink, 0);
   report_string_prefixes(tokens, file, sink, 0);
+  bool comprehensions = report_comprehensions(tokens, file, sink, 0);
   TaskParser parser(&tokens);
   parser.removeErrorListeners();
   TreeDepthGuard guard(0);
@@ -1047,7 +1049,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   }
   parser.removeParseListeners();
   ast::Module module = AstBuilder(file, sink, 0, Nesting{}).module(tree);
-  module.complete = !syntax_errors;
+  module.complete = !syntax_errors && !comprehensions;
   return module;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <string>
+#include <vector>
 
 namespace taskc::parse {
 namespace {
@@ -162,6 +163,69 @@ void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::Sou
     // Read on as if the prefix were not there: one mistake, one error.
     if (auto* token = dynamic_cast<antlr4::CommonToken*>(prefix)) token->setChannel(antlr4::Token::HIDDEN_CHANNEL);
   }
+}
+
+bool report_comprehensions(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                           diag::DiagnosticSink& sink, std::uint32_t offset) {
+  bool found = false;
+  // One frame per open bracket: its kind, and whether a `gather` or `race`
+  // came first in it, whose own `for` is the language's.
+  struct Open {
+    std::size_t type;
+    bool loop_allowed;
+  };
+  std::vector<Open> open;
+  const std::vector<antlr4::Token*>& all = tokens.getTokens();
+  const antlr4::Token* previous = nullptr;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    antlr4::Token* token = all[i];
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    std::size_t type = token->getType();
+    if (type == TaskLexer::LPAREN || type == TaskLexer::LBRACK || type == TaskLexer::LBRACE) {
+      open.push_back({type, false});
+    } else if (type == TaskLexer::RPAREN || type == TaskLexer::RBRACK || type == TaskLexer::RBRACE) {
+      if (!open.empty()) open.pop_back();
+    } else if ((type == TaskLexer::GATHER || type == TaskLexer::RACE) && !open.empty()) {
+      open.back().loop_allowed = true;
+    } else if (type == TaskLexer::FOR && !open.empty() && !open.back().loop_allowed && previous != nullptr) {
+      // In braces a `for` statement starts a line (or follows `{`, `}`, `;`).
+      std::size_t before = previous->getType();
+      bool statement = open.back().type == TaskLexer::LBRACE &&
+                       (previous->getLine() != token->getLine() || before == TaskLexer::LBRACE ||
+                        before == TaskLexer::RBRACE || before == TaskLexer::SEMI);
+      if (!statement && before != TaskLexer::LPAREN && before != TaskLexer::LBRACK) {
+        found = true;
+        auto begin = offset + static_cast<std::uint32_t>(token->getStartIndex());
+        bool map = open.back().type == TaskLexer::LBRACE;
+        std::string_view what = map ? "`… for … in …` is Python's comprehension"
+                                : open.back().type == TaskLexer::LPAREN ? "`(… for … in …)` is Python's generator"
+                                                                        : "`[… for … in …]` is Python's comprehension";
+        sink.error(diag::Code::kSyntaxError, source::Span{file.id(), begin, begin + 3}, std::string(what))
+            .with_label("the language has no comprehensions")
+            .help(map ? "to call a task for each element, all at once, write `gather f(x) for x in xs`; to build "
+                        "a map, a loop: `let m: map[K, V] = {}` then `for x in xs { m[key] = value }`"
+                      : "build the list in a loop: `let ys: list[T] = []` then `for x in xs { push(ys, …) }`; to "
+                        "call a task for each element, all at once, write `gather f(x) for x in xs`");
+        // Read on without the loop part: one mistake, one error.
+        std::size_t depth = 0;
+        for (; i < all.size(); ++i) {
+          std::size_t inner = all[i]->getType();
+          if (inner == TaskLexer::LPAREN || inner == TaskLexer::LBRACK || inner == TaskLexer::LBRACE) ++depth;
+          if (inner == TaskLexer::RPAREN || inner == TaskLexer::RBRACK || inner == TaskLexer::RBRACE) {
+            if (depth == 0) break;
+            --depth;
+          }
+          if (inner == antlr4::Token::EOF) break;
+          if (auto* hidden = dynamic_cast<antlr4::CommonToken*>(all[i])) {
+            hidden->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+          }
+        }
+        if (i < all.size() && all[i]->getType() != antlr4::Token::EOF) open.pop_back();
+      }
+    }
+    previous = token;
+  }
+  return found;
 }
 
 }  // namespace taskc::parse

@@ -35,4 +35,13 @@ void warn_floor_division(antlr4::CommonTokenStream& tokens, const source::Source
 void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
                             diag::DiagnosticSink& sink, std::uint32_t offset);
 
+// Reports Python's comprehensions (`[f(x) for x in xs]`, `{k: v for …}`,
+// `sum(x for x in xs)`) as errors (E0001) naming the loop to write instead,
+// and hides the `for …` part from the parser, which reads on without it. A
+// `for` after `gather` or `race` in the same brackets is the language's own.
+// Whether it found one: the names the loop binds are then unknown, so the
+// program is not checked further.
+bool report_comprehensions(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                           diag::DiagnosticSink& sink, std::uint32_t offset);
+
 }  // namespace taskc::parse
