@@ -159,7 +159,7 @@ void Checker::require_place_argument(const ir::Expr& argument, std::string_view 
   // push, pop, remove and shuffle change their argument in place, so it must be a place.
   const ir::Expr* base = &argument;
   while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
-         base->kind == ir::ExprKind::kTupleElement) {
+         base->kind == ir::ExprKind::kTupleElement || base->kind == ir::ExprKind::kUnwrapOptional) {
     base = base->operands[0].get();
   }
   if (base->kind != ir::ExprKind::kLocal && base->kind != ir::ExprKind::kShared) {

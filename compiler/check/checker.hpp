@@ -29,6 +29,9 @@ struct Symbol {
 struct LocalBinding {
   ir::LocalId id;
   const ir::Type* narrowed = nullptr;
+  // Put in this scope by a guard (`if x == none { return }`) for a local
+  // declared in an outer one, which a `let` here may still shadow.
+  bool guard_only = false;
 };
 
 // A new IR expression of `kind`, its operands to add.
@@ -128,6 +131,11 @@ class Checker {
   ir::Stmt with(const ast::Stmt& stmt);
   ir::Stmt ret(const ast::Stmt& stmt);
   bool always_returns(const ir::Block& block) const;
+  // Whether control never reaches the end of `block`: it returns, fails,
+  // breaks or continues on every path.
+  bool never_falls_through(const ir::Block& block) const;
+  // `if x == none { return }`: below the `if`, x reads as its inner type.
+  void narrow_after(const ast::Stmt& node, const ir::Stmt& checked);
   // Declares a local in the innermost scope; reports duplicates.
   // The name that binds nothing: `let (_, b) = …`.
   static constexpr std::string_view kDiscard = "_";

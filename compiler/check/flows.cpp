@@ -79,6 +79,8 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     ir::FlowNode node;
     node.id = static_cast<std::uint32_t>(task.graph.nodes.size());
     node.stmt = stmt(s);
+    // Every node below an `if` waits for it, so a guard narrows them all.
+    if (s.kind == ast::StmtKind::kIf) narrow_after(s, node.stmt);
     node.label = label_of(source_text(s.span));
     node.is_effect = s.kind != ast::StmtKind::kLet && s.kind != ast::StmtKind::kReturn;
     if (s.kind == ast::StmtKind::kLet) {

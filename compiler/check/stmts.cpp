@@ -35,7 +35,7 @@ ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type
   }
   auto& scope = scopes_.back();
   auto previous = scope.find(name);
-  if (previous != scope.end()) {
+  if (previous != scope.end() && !previous->second.guard_only) {
     error(diag::Code::kDuplicateLocal, span, fmt::format("`{}` is already defined in this block", name))
         .with_label("defined again")
         .label(task_->local(previous->second.id).span, "first defined here")
@@ -50,9 +50,64 @@ ir::LocalId Checker::declare_local(const std::string& name, const ir::Type* type
 ir::Block Checker::block(const ast::Block& node) {
   ir::Block out;
   push_scope();
-  for (const ast::Stmt& s : node.stmts) out.stmts.push_back(stmt(s));
+  for (const ast::Stmt& s : node.stmts) {
+    out.stmts.push_back(stmt(s));
+    if (s.kind == ast::StmtKind::kIf) narrow_after(s, out.stmts.back());
+  }
   pop_scope();
   return out;
+}
+
+// The optional local an `if x == none` / `if x != none` tests, and whether
+// the `then` block is where it is none.
+namespace {
+struct NoneTest {
+  const std::string* name = nullptr;
+  bool none_in_then = false;
+};
+NoneTest none_test(const ast::Expr& condition) {
+  if (condition.kind != ast::ExprKind::kBinary ||
+      (condition.binary_op != ast::BinaryOp::kNe && condition.binary_op != ast::BinaryOp::kEq) ||
+      condition.operands[0]->kind != ast::ExprKind::kName ||
+      condition.operands[1]->kind != ast::ExprKind::kNoneLiteral) {
+    return {};
+  }
+  return {&condition.operands[0]->name, condition.binary_op == ast::BinaryOp::kEq};
+}
+}  // namespace
+
+void Checker::narrow_after(const ast::Stmt& node, const ir::Stmt& checked) {
+  NoneTest test = none_test(*node.value);
+  if (test.name == nullptr) return;
+  // The branch where it is none must leave; then below the `if` it is not.
+  const ir::Block* none_branch = test.none_in_then ? &checked.body : checked.else_body ? &*checked.else_body : nullptr;
+  if (none_branch == nullptr || !never_falls_through(*none_branch)) return;
+  const LocalBinding* local = find_local(*test.name);
+  if (local == nullptr || local->narrowed) return;
+  const ir::Type* type = task_->local(local->id).type;
+  if (!type->is(ir::TypeKind::kOptional)) return;
+  auto here = scopes_.back().find(*test.name);
+  bool declared_here = here != scopes_.back().end() && !here->second.guard_only;
+  scopes_.back()[*test.name] = LocalBinding{local->id, type->element(), !declared_here};
+}
+
+bool Checker::never_falls_through(const ir::Block& block) const {
+  for (const ir::Stmt& s : block.stmts) {
+    switch (s.kind) {
+      case ir::StmtKind::kBreak:
+      case ir::StmtKind::kContinue: return true;
+      case ir::StmtKind::kIf:
+        if (s.else_body && never_falls_through(s.body) && never_falls_through(*s.else_body)) return true;
+        break;
+      case ir::StmtKind::kWithSemaphore:
+      case ir::StmtKind::kWithRateLimit:
+      case ir::StmtKind::kWithShared:
+        if (never_falls_through(s.body)) return true;
+        break;
+      default: break;
+    }
+  }
+  return always_returns(block);
 }
 
 void Checker::check_writable(const ir::Expr& target, source::Span span) {
@@ -112,23 +167,16 @@ ir::Stmt Checker::stmt(const ast::Stmt& node) {
       out.kind = ir::StmtKind::kIf;
       out.value = expr_as(*node.value, types_->bool_type(), "an `if` condition");
       // `if x != none { … }` reads x as its inner type inside; `== none`, in the else.
-      const ast::Expr& condition = *node.value;
-      const LocalBinding* narrowed = nullptr;
-      bool in_then = true;
-      if (condition.kind == ast::ExprKind::kBinary &&
-          (condition.binary_op == ast::BinaryOp::kNe || condition.binary_op == ast::BinaryOp::kEq) &&
-          condition.operands[0]->kind == ast::ExprKind::kName &&
-          condition.operands[1]->kind == ast::ExprKind::kNoneLiteral) {
-        narrowed = find_local(condition.operands[0]->name);
-        in_then = condition.binary_op == ast::BinaryOp::kNe;
-      }
+      NoneTest test = none_test(*node.value);
+      const LocalBinding* narrowed = test.name ? find_local(*test.name) : nullptr;
+      bool in_then = !test.none_in_then;
       const ir::Type* inner = narrowed && task_->local(narrowed->id).type->is(ir::TypeKind::kOptional)
                                   ? task_->local(narrowed->id).type->element()
                                   : nullptr;
       auto narrowed_block = [&](const ast::Block& body, bool narrow) {
         if (!narrow || inner == nullptr) return block(body);
         push_scope();
-        scopes_.back()[condition.operands[0]->name] = LocalBinding{narrowed->id, inner};
+        scopes_.back()[*test.name] = LocalBinding{narrowed->id, inner};
         ir::Block result = block(body);
         pop_scope();
         return result;
@@ -250,18 +298,48 @@ ir::Stmt Checker::assign(const ast::Stmt& node) {
   out.span = node.span;
   out.assign_op = to_ir(node.assign_op);
   out.target = expr(*node.target);
-  // A narrowed optional is assigned as the optional it is.
-  if (out.target->kind == ir::ExprKind::kUnwrapOptional) out.target = std::move(out.target->operands[0]);
+  // A narrowed optional is assigned as the optional it is, but only values:
+  // where it is read as its inner type, it must never become none.
+  const ir::Type* narrowed = nullptr;
+  if (out.target->kind == ir::ExprKind::kUnwrapOptional) {
+    narrowed = out.target->type;
+    out.target = std::move(out.target->operands[0]);
+  }
   check_writable(*out.target, node.target->span);
   const ir::Type* type = out.target->type;
   if (out.assign_op == ir::AssignOp::kSet) {
-    out.value = expr_as(*node.value, type, "the assigned value");
+    ir::ExprPtr value = expr(*node.value, type);
+    if (narrowed != nullptr && value->type->is(ir::TypeKind::kOptional)) {
+      error(diag::Code::kTypeMismatch, node.value->span,
+            fmt::format("this `{}` may be none, but here `{}` is known to hold a value", ir::type_name(value->type),
+                        ir::type_name(narrowed)))
+          .with_label("may be none")
+          .note(
+              "a test of `none` above (`if x != none`, or `if x == none { return }`) reads it as its inner type "
+              "from there on")
+          .help("assign it outside that block, or keep the optional in another variable");
+    }
+    out.value = coerce(std::move(value), type, "the assigned value");
     return out;
   }
   // `x += e` is `x = x + e`, with x evaluated once; the result must keep x's type.
   static constexpr ir::BinaryOp kOps[] = {ir::BinaryOp::kAdd, ir::BinaryOp::kAdd, ir::BinaryOp::kSub,
                                           ir::BinaryOp::kMul, ir::BinaryOp::kDiv, ir::BinaryOp::kMod};
   ir::BinaryOp op = kOps[static_cast<int>(out.assign_op)];
+  if (narrowed != nullptr) {
+    // `x += e` on a narrowed x is `x = x + e`, read through the narrowing.
+    ir::ExprPtr combined = arithmetic(op, expr(*node.target), expr(*node.value, narrowed), node.span, node.span);
+    if (!combined->type->is_error() && combined->type != narrowed) {
+      error(diag::Code::kTypeMismatch, node.span,
+            fmt::format("`{}=` would turn this `{}` into a `{}`", ir::binary_op_text(op), ir::type_name(narrowed),
+                        ir::type_name(combined->type)))
+          .with_label("changes the type");
+    }
+    out.assign_op = ir::AssignOp::kSet;
+    out.value =
+        combined->type->is_error() ? std::move(combined) : coerce(std::move(combined), type, "the assigned value");
+    return out;
+  }
   ir::ExprPtr value = expr(*node.value, type);
   if (type->is_error() || value->type->is_error()) {
     out.value = std::move(value);

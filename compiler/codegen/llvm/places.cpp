@@ -1,6 +1,7 @@
 // The LLVM backend: places, what assignments and push/remove/pop write to —
 // a variable, a shared value's copy inside its `with` block, or an element
-// or field inside one (xs[i], m[k], r.f, m[k].f[j], …). Containers are copy
+// or field inside one (xs[i], m[k], r.f, m[k].f[j], …, and the value of an
+// optional the checker narrowed). Containers are copy
 // on write: resolving a place makes each container on the way the
 // variable's own, so no other variable sees the change.
 #include "compiler/codegen/llvm/lowering.hpp"
@@ -14,7 +15,7 @@ Lowering::Path Lowering::path_of(const ir::Expr& target) {
   Path path;
   const ir::Expr* at = &target;
   while (at->kind == ir::ExprKind::kIndex || at->kind == ir::ExprKind::kField ||
-         at->kind == ir::ExprKind::kTupleElement) {
+         at->kind == ir::ExprKind::kTupleElement || at->kind == ir::ExprKind::kUnwrapOptional) {
     path.steps.insert(path.steps.begin(), at);
     at = at->operands[0].get();
   }
@@ -53,8 +54,10 @@ Lowering::Place Lowering::resolve(const Path& path, bool inserts) {
   for (std::size_t i = 0; i < path.steps.size(); ++i) {
     const ir::Expr& step = *path.steps[i];
     if (step.kind != ir::ExprKind::kIndex) {
-      std::uint32_t index =
-          step.kind == ir::ExprKind::kField ? step.as<ir::FieldIndex>().index : step.as<ir::ElementIndex>().index;
+      // An optional the checker narrowed holds its value as a one-element tuple's.
+      std::uint32_t index = step.kind == ir::ExprKind::kField          ? step.as<ir::FieldIndex>().index
+                            : step.kind == ir::ExprKind::kTupleElement ? step.as<ir::ElementIndex>().index
+                                                                       : 0;
       address = abi("tuple_place", {address, builder_.getInt64(index)});
       continue;
     }
