@@ -189,7 +189,9 @@ BuildResult build_command_common(const Options& options, const Terminal& termina
     }
   }
   codegen::CppOptions cpp;
-  cpp.name = name;
+  // Nobody refers to an executable's namespace, so it is one no header can
+  // declare: a file's stem may be a C function's name (`pipe.task`).
+  cpp.name = "taskc_program";
   cpp.executable = true;
   codegen::CppCode code = codegen::emit_cpp(*front_end.program, front_end.sources, cpp);
   result = build_executable(code, name, source_dir_of(options.file), build, err);
