@@ -97,9 +97,10 @@ elifClause : ELIF expr block (ELSE (ifStmt | block) | elifClause)? ;
 // Which one a name is gets decided by the checker.
 catchClause : CATCH (ID (COMMA ID)*)? block ;
 
+// `x`, `(a, b)`, and nested: `(i, (word, n))`.
 pattern
     : ID                                                        # namePattern
-    | LPAREN ID (COMMA ID)+ COMMA? RPAREN                       # tuplePattern
+    | LPAREN pattern (COMMA pattern)+ COMMA? RPAREN             # tuplePattern
     ;
 
 // ---------------------------------------------------------------------------

@@ -64,13 +64,32 @@ std::string_view binary_op_text(BinaryOp op);
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
-// A binding pattern: `x` or `(a, b)`.
+// A binding pattern: `x`, `(a, b)`, or nested, `(i, (word, n))`. A nested
+// place has the name `_` in `names` (it binds a value nobody can name) and
+// its own pattern in `nested`, which takes that value apart.
 struct Pattern {
   source::Span span;
   bool is_tuple = false;
   std::vector<std::string> names;
   std::vector<source::Span> name_spans;
+  // Empty when nothing is nested; else one per name, a nested place's with
+  // names of its own.
+  std::vector<Pattern> nested;
+  bool has_nested() const { return !nested.empty(); }
 };
+
+// Calls `visit(name, span)` for every name a pattern binds, nested ones
+// included, in source order (a nested place's `_` is not one).
+template <typename Visit>
+void for_each_name(const Pattern& pattern, Visit&& visit) {
+  for (std::size_t i = 0; i < pattern.names.size(); ++i) {
+    if (pattern.has_nested() && pattern.nested[i].is_tuple) {
+      for_each_name(pattern.nested[i], visit);
+    } else {
+      visit(pattern.names[i], pattern.name_spans[i]);
+    }
+  }
+}
 
 // One piece of a string literal: literal text (escapes already decoded) or an
 // interpolated expression, with the format spec after its `:` if it has one

@@ -49,7 +49,10 @@ class Dumper {
   static std::string pattern_text(const Pattern& pattern) {
     if (!pattern.is_tuple) return pattern.names.empty() ? "?" : pattern.names[0];
     std::string out = "(";
-    for (std::size_t i = 0; i < pattern.names.size(); ++i) out += (i ? ", " : "") + pattern.names[i];
+    for (std::size_t i = 0; i < pattern.names.size(); ++i) {
+      bool nested = pattern.has_nested() && pattern.nested[i].is_tuple;
+      out += (i ? ", " : "") + (nested ? pattern_text(pattern.nested[i]) : pattern.names[i]);
+    }
     return out + ")";
   }
 

@@ -80,6 +80,7 @@ ir::ExprPtr Checker::key_function(const ast::Expr& node, const ir::Type* list) {
   std::vector<const ir::Type*> bound;
   std::optional<ir::ForKind> kind = iteration(list, node.pattern.names.size(), bound, node.pattern.span);
   push_scope();
+  refuse_nested(node.pattern, "in a key function");
   for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
     const ir::Type* type = kind ? bound[i] : types_->error_type();
     out->bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/check/check.hpp"
@@ -141,6 +142,16 @@ class Checker {
   static constexpr std::string_view kDiscard = "_";
   ir::LocalId declare_local(const std::string& name, const ir::Type* type, source::Span span, bool is_mutable);
   void discard_nothing(const ast::Stmt& node, ir::Stmt& out, const ir::Type* type);
+  // `(i, (word, n))`: each nested place of a pattern was bound to a local of
+  // its own, `places` (one per name); these lets take those apart, in order,
+  // declaring the nested names. They go where the pattern's names are bound.
+  std::vector<ir::Stmt> unpack_nested(const ast::Pattern& pattern, const std::vector<ir::LocalId>& places,
+                                      bool is_mutable);
+  // A nested pattern where its parts cannot be bound yet: reported, and its
+  // names declared (in the current scope) without a type.
+  void refuse_nested(const ast::Pattern& pattern, std::string_view where);
+  // The lets that take apart the last `let`'s nested places, for its block.
+  std::vector<ir::Stmt> take_unpacks() { return std::exchange(unpacks_, {}); }
   // Reports a write to `target` when it is a shared value outside its `with`,
   // or a constant.
   void check_writable(const ir::Expr& target, source::Span span);
@@ -182,6 +193,7 @@ class Checker {
   int loop_depth_ = 0;
   // Shared values whose `with` encloses the current statement.
   std::vector<ir::SharedId> held_shared_;
+  std::vector<ir::Stmt> unpacks_;  // see take_unpacks
   // In a flow: the top-level `let`s not yet reached, for use-before-definition.
   std::map<std::string, source::Span, std::less<>> later_flow_lets_;
 };

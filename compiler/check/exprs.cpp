@@ -959,6 +959,7 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
       std::vector<const ir::Type*> bound;
       std::optional<ir::ForKind> kind = iteration(iterable->type, node.pattern.names.size(), bound, iterable->span);
       push_scope();
+      refuse_nested(node.pattern, race ? "in `race … for`" : "in `gather … for`");
       for (std::size_t i = 0; i < node.pattern.names.size(); ++i) {
         const ir::Type* type = kind ? bound[i] : types_->error_type();
         out->bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));

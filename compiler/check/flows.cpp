@@ -61,14 +61,63 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
   // Every top-level let, so that a use before its definition is explained.
   for (const ast::Stmt& s : item.body.stmts) {
     if (s.kind != ast::StmtKind::kLet) continue;
-    for (std::size_t i = 0; i < s.pattern.names.size(); ++i) {
-      later_flow_lets_.try_emplace(s.pattern.names[i], s.pattern.name_spans[i]);
-    }
+    ast::for_each_name(s.pattern,
+                       [&](const std::string& name, source::Span span) { later_flow_lets_.try_emplace(name, span); });
   }
 
   FlowState state;
   std::map<std::string, std::uint32_t> let_nodes;
   bool returned = false;
+  // Links a node to what it waits for, and adds it to the graph.
+  auto add_node = [&](ir::FlowNode node, const std::vector<std::string>& after,
+                      const std::vector<source::Span>& after_spans) {
+    ir::Uses uses;
+    ir::collect_uses(node.stmt, uses);
+    node.calls = uses.calls;
+    auto name_of = [&](ir::LocalId id) { return task.local(id).name; };
+    for (ir::LocalId read : uses.reads) {
+      if (uses.defines.count(read)) continue;
+      auto writer = state.last_writer.find(read);
+      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(read));
+    }
+    for (ir::LocalId written : uses.writes) {
+      auto writer = state.last_writer.find(written);
+      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(written));
+      for (std::uint32_t reader : state.readers_since_write[written]) {
+        add_edge(node, reader, ir::EdgeKind::kData, name_of(written));
+      }
+    }
+    // Effects are ordered among themselves, so waiting for the last one above
+    // waits for them all. Effects do not wait for lets they do not read.
+    if (state.last_effect && !waits_for(node, *state.last_effect)) {
+      add_edge(node, *state.last_effect, ir::EdgeKind::kEffect, "");
+    }
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      auto target = let_nodes.find(after[i]);
+      if (target == let_nodes.end() || target->second == node.id) {
+        error(diag::Code::kBadAfter, after_spans[i],
+              fmt::format("`after {}` does not name an earlier `let` of this flow", after[i]))
+            .with_label("not an earlier let")
+            .note("`after` orders this let behind the lets that define the named values");
+        continue;
+      }
+      add_edge(node, target->second, ir::EdgeKind::kAfter, after[i]);
+    }
+
+    for (ir::LocalId read : uses.reads) state.readers_since_write[read].push_back(node.id);
+    for (ir::LocalId changed : uses.writes) {
+      state.last_writer[changed] = node.id;
+      state.readers_since_write[changed].clear();
+    }
+    for (ir::LocalId defined : uses.defines) {
+      state.last_writer[defined] = node.id;
+      state.readers_since_write[defined].clear();
+    }
+    if (node.is_effect) state.last_effect = node.id;
+    std::sort(node.deps.begin(), node.deps.end(),
+              [](const ir::Edge& a, const ir::Edge& b) { return std::tie(a.from, a.kind) < std::tie(b.from, b.kind); });
+    task.graph.nodes.push_back(std::move(node));
+  };
   for (const ast::Stmt& s : item.body.stmts) {
     if (returned) {
       error(diag::Code::kUnreachable, s.span, "this statement comes after the flow's `return`")
@@ -91,52 +140,19 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     }
     if (s.kind == ast::StmtKind::kReturn) returned = true;
 
-    ir::Uses uses;
-    ir::collect_uses(node.stmt, uses);
-    node.calls = uses.calls;
-    auto name_of = [&](ir::LocalId id) { return task.local(id).name; };
-    for (ir::LocalId read : uses.reads) {
-      if (uses.defines.count(read)) continue;
-      auto writer = state.last_writer.find(read);
-      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(read));
-    }
-    for (ir::LocalId written : uses.writes) {
-      auto writer = state.last_writer.find(written);
-      if (writer != state.last_writer.end()) add_edge(node, writer->second, ir::EdgeKind::kData, name_of(written));
-      for (std::uint32_t reader : state.readers_since_write[written]) {
-        add_edge(node, reader, ir::EdgeKind::kData, name_of(written));
+    add_node(std::move(node), s.after, s.after_spans);
+    // `let (i, (word, n)) = …`: a node for each nested place taken apart.
+    for (ir::Stmt& unpack : take_unpacks()) {
+      ir::FlowNode part;
+      part.id = static_cast<std::uint32_t>(task.graph.nodes.size());
+      part.label = label_of(source_text(unpack.span));
+      for (ir::LocalId bound : unpack.bindings) {
+        later_flow_lets_.erase(task.local(bound).name);
+        let_nodes[task.local(bound).name] = part.id;
       }
+      part.stmt = std::move(unpack);
+      add_node(std::move(part), {}, {});
     }
-    // Effects are ordered among themselves, so waiting for the last one above
-    // waits for them all. Effects do not wait for lets they do not read.
-    if (state.last_effect && !waits_for(node, *state.last_effect)) {
-      add_edge(node, *state.last_effect, ir::EdgeKind::kEffect, "");
-    }
-    for (std::size_t i = 0; i < s.after.size(); ++i) {
-      auto target = let_nodes.find(s.after[i]);
-      if (target == let_nodes.end() || target->second == node.id) {
-        error(diag::Code::kBadAfter, s.after_spans[i],
-              fmt::format("`after {}` does not name an earlier `let` of this flow", s.after[i]))
-            .with_label("not an earlier let")
-            .note("`after` orders this let behind the lets that define the named values");
-        continue;
-      }
-      add_edge(node, target->second, ir::EdgeKind::kAfter, s.after[i]);
-    }
-
-    for (ir::LocalId read : uses.reads) state.readers_since_write[read].push_back(node.id);
-    for (ir::LocalId changed : uses.writes) {
-      state.last_writer[changed] = node.id;
-      state.readers_since_write[changed].clear();
-    }
-    for (ir::LocalId defined : uses.defines) {
-      state.last_writer[defined] = node.id;
-      state.readers_since_write[defined].clear();
-    }
-    if (node.is_effect) state.last_effect = node.id;
-    std::sort(node.deps.begin(), node.deps.end(),
-              [](const ir::Edge& a, const ir::Edge& b) { return std::tie(a.from, a.kind) < std::tie(b.from, b.kind); });
-    task.graph.nodes.push_back(std::move(node));
   }
 
   if (!task.result->is(ir::TypeKind::kVoid) && !task.result->is_error()) {

@@ -53,6 +53,7 @@ ir::Block Checker::block(const ast::Block& node) {
   for (const ast::Stmt& s : node.stmts) {
     out.stmts.push_back(stmt(s));
     if (s.kind == ast::StmtKind::kIf) narrow_after(s, out.stmts.back());
+    for (ir::Stmt& unpack : take_unpacks()) out.stmts.push_back(std::move(unpack));
   }
   pop_scope();
   return out;
@@ -232,16 +233,29 @@ void Checker::discard_nothing(const ast::Stmt& node, ir::Stmt& out, const ir::Ty
       out.bindings.push_back(
           declare_local(node.pattern.names[i], types_->error_type(), node.pattern.name_spans[i], true));
     }
+    unpacks_ = unpack_nested(node.pattern, out.bindings, true);
     return;
   }
   // Not the type's arity: the one result may itself be a tuple.
   auto values = std::count_if(calls.begin(), calls.end(),
                               [](const ir::ExprPtr& call) { return !call->type->is(ir::TypeKind::kVoid); });
   std::size_t next = 0;
+  std::vector<ir::LocalId> places;
+  bool nested_nothing = false;
   for (std::size_t i = 0; i < wanted; ++i) {
     const std::string& name = node.pattern.names[i];
+    bool nested = node.pattern.has_nested() && node.pattern.nested[i].is_tuple;
     if (calls[i]->type->is(ir::TypeKind::kVoid)) {
-      if (name != kDiscard) {
+      if (nested) {
+        nested_nothing = true;
+        error(diag::Code::kNoValue, node.pattern.name_spans[i], "this pattern would take apart nothing")
+            .with_label("bound to a call that returns nothing")
+            .label(calls[i]->span, "returns nothing")
+            .help("write `_` in its place");
+        ast::for_each_name(node.pattern.nested[i], [&](const std::string& nested_name, source::Span span) {
+          declare_local(nested_name, types_->error_type(), span, true);
+        });
+      } else if (name != kDiscard) {
         error(diag::Code::kNoValue, node.pattern.name_spans[i], fmt::format("`{}` would hold nothing", name))
             .with_label("bound to a call that returns nothing")
             .label(calls[i]->span, "returns nothing")
@@ -252,7 +266,18 @@ void Checker::discard_nothing(const ast::Stmt& node, ir::Stmt& out, const ir::Ty
     const ir::Type* element = values == 1 ? type : type->args[next];
     ++next;
     out.bindings.push_back(declare_local(name, element, node.pattern.name_spans[i], true));
+    places.push_back(out.bindings.back());
   }
+  if (nested_nothing || !node.pattern.has_nested()) return;
+  // Take apart the places with values, as a pattern of those alone.
+  ast::Pattern valued;
+  for (std::size_t i = 0; i < wanted; ++i) {
+    if (calls[i]->type->is(ir::TypeKind::kVoid)) continue;
+    valued.names.push_back(node.pattern.names[i]);
+    valued.name_spans.push_back(node.pattern.name_spans[i]);
+    valued.nested.push_back(node.pattern.nested[i]);
+  }
+  unpacks_ = unpack_nested(valued, places, true);
 }
 
 ir::Stmt Checker::let(const ast::Stmt& node) {
@@ -289,7 +314,58 @@ ir::Stmt Checker::let(const ast::Stmt& node) {
     const ir::Type* element = fits ? type->args[i] : types_->error_type();
     out.bindings.push_back(declare_local(node.pattern.names[i], element, node.pattern.name_spans[i], true));
   }
+  unpacks_ = unpack_nested(node.pattern, out.bindings, true);
   return out;
+}
+
+std::vector<ir::Stmt> Checker::unpack_nested(const ast::Pattern& pattern, const std::vector<ir::LocalId>& places,
+                                             bool is_mutable) {
+  std::vector<ir::Stmt> out;
+  if (!pattern.has_nested() || places.size() != pattern.names.size()) return out;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    const ast::Pattern& inner = pattern.nested[i];
+    if (!inner.is_tuple) continue;
+    const ir::Type* type = task_->local(places[i]).type;
+    ir::Stmt let;
+    let.kind = ir::StmtKind::kLet;
+    let.span = inner.span;
+    let.value = make(ir::ExprKind::kLocal, type, inner.span);
+    let.value->payload = places[i];
+    bool fits = type->is(ir::TypeKind::kTuple) && type->args.size() == inner.names.size();
+    if (!fits && !type->is_error()) {
+      error(diag::Code::kPatternArity, inner.span,
+            fmt::format("a pattern of {} names cannot take apart a `{}`", inner.names.size(), ir::type_name(type)))
+          .with_label("pattern")
+          .note(type->is(ir::TypeKind::kTuple) ? fmt::format("the tuple has {} elements", type->args.size())
+                                               : "only tuples can be taken apart");
+    }
+    for (std::size_t j = 0; j < inner.names.size(); ++j) {
+      const ir::Type* element = fits ? type->args[j] : types_->error_type();
+      let.bindings.push_back(declare_local(inner.names[j], element, inner.name_spans[j], is_mutable));
+    }
+    std::vector<ir::LocalId> inner_places = let.bindings;
+    out.push_back(std::move(let));
+    for (ir::Stmt& deeper : unpack_nested(inner, inner_places, is_mutable)) out.push_back(std::move(deeper));
+  }
+  return out;
+}
+
+void Checker::refuse_nested(const ast::Pattern& pattern, std::string_view where) {
+  if (!pattern.has_nested()) return;
+  for (const ast::Pattern& inner : pattern.nested) {
+    if (!inner.is_tuple) continue;
+    error(diag::Code::kPatternArity, inner.span, fmt::format("a nested pattern cannot be used {}", where))
+        .with_label("nested")
+        .help("bind the element to a name and take it apart with `let (a, b) = name`");
+    break;
+  }
+  // Its names are known, so that their uses say nothing more.
+  for (const ast::Pattern& inner : pattern.nested) {
+    if (!inner.is_tuple) continue;
+    ast::for_each_name(inner, [&](const std::string& name, source::Span span) {
+      declare_local(name, types_->error_type(), span, false);
+    });
+  }
 }
 
 ir::Stmt Checker::assign(const ast::Stmt& node) {
@@ -385,9 +461,13 @@ ir::Stmt Checker::for_loop(const ast::Stmt& node) {
     const ir::Type* type = kind ? bound[i] : types_->error_type();
     out.bindings.push_back(declare_local(node.pattern.names[i], type, node.pattern.name_spans[i], false));
   }
+  // `for (i, (word, n)) in …`: each step takes the nested places apart first.
+  std::vector<ir::Stmt> unpacks = unpack_nested(node.pattern, out.bindings, false);
   ++loop_depth_;
   out.body = block(node.body);
   --loop_depth_;
+  out.body.stmts.insert(out.body.stmts.begin(), std::make_move_iterator(unpacks.begin()),
+                        std::make_move_iterator(unpacks.end()));
   pop_scope();
   return out;
 }

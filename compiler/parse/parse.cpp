@@ -5,6 +5,8 @@
 #include <antlr4-runtime.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compiler/parse/byte_stream.hpp"
 #include "compiler/parse/literals.hpp"
 #include "compiler/parse/nesting.hpp"
@@ -353,9 +355,13 @@ class AstBuilder {
       pattern.name_spans.push_back(span(n->ID()));
     } else if (auto* n = dynamic_cast<TaskParser::TuplePatternContext*>(node)) {
       pattern.is_tuple = true;
-      for (auto* id : n->ID()) {
-        pattern.names.push_back(text(id));
-        pattern.name_spans.push_back(span(id));
+      std::vector<ast::Pattern> parts;
+      for (auto* part : n->pattern()) parts.push_back(this->pattern(part));
+      bool nested = std::any_of(parts.begin(), parts.end(), [](const ast::Pattern& p) { return p.is_tuple; });
+      for (ast::Pattern& part : parts) {
+        pattern.names.push_back(part.is_tuple ? "_" : part.names.empty() ? "?" : part.names[0]);
+        pattern.name_spans.push_back(part.is_tuple || part.name_spans.empty() ? part.span : part.name_spans[0]);
+        if (nested) pattern.nested.push_back(part.is_tuple ? std::move(part) : ast::Pattern{});
       }
     }
     return pattern;
