@@ -217,14 +217,7 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
     return error_expr(node.span);
   };
   // Math on an int is arithmetic: the int becomes a float.
-  auto promote = [&](std::size_t i) {
-    ir::ExprPtr promoted = std::make_unique<ir::Expr>();
-    promoted->kind = ir::ExprKind::kToFloat;
-    promoted->type = types_->float_type();
-    promoted->span = out->operands[i]->span;
-    promoted->operands.push_back(std::move(out->operands[i]));
-    out->operands[i] = std::move(promoted);
-  };
+  auto promote = [&](std::size_t i) { out->operands[i] = int_to_float(std::move(out->operands[i])); };
   auto done = [&](const ir::Type* type) {
     out->type = type;
     return std::move(out);
@@ -579,7 +572,9 @@ ir::ExprPtr Checker::builtin_call(const ast::Expr& node, const ir::BuiltinInfo& 
       arg_as(1, str);
       // A spec written in the program is checked now; a computed one when it runs.
       const ir::Expr& spec = *out->operands[1];
-      if (spec.kind == ir::ExprKind::kStrLiteral) check_format_spec(spec.as<std::string>(), spec.span, type);
+      if (spec.kind == ir::ExprKind::kStrLiteral) {
+        check_format_spec(spec.as<std::string>(), spec.span, type, out->operands[0].get());
+      }
       return done(str);
     }
     case ir::Builtin::kInt: {

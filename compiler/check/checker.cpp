@@ -74,6 +74,10 @@ diag::Diagnostic& Checker::error(diag::Code code, source::Span span, std::string
   return sink_.error(code, span, std::move(message));
 }
 
+diag::Diagnostic& Checker::warning(diag::Code code, source::Span span, std::string message) {
+  return sink_.warning(code, span, std::move(message));
+}
+
 void Checker::mismatch(source::Span span, const ir::Type* expected, const ir::Type* found, std::string_view context) {
   // An operand that already failed has been reported; do not pile on.
   if (expected->is_error() || found->is_error()) return;

@@ -91,7 +91,13 @@ class Checker {
   ir::ExprPtr field(const ast::Expr& expr);
   ir::ExprPtr index(const ast::Expr& expr);
   // Format specs (format_specs.cpp).
-  void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type);
+  void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type,
+                         const ir::Expr* value = nullptr);
+  // An int becoming a float where a float is needed (`a / b * 100.0`): the
+  // conversion, with a warning (E0220) when the int is a quotient of ints,
+  // already rounded toward zero, which Python users read as a fraction.
+  ir::ExprPtr int_to_float(ir::ExprPtr value);
+  void warn_int_quotient(const ir::Expr& value);
   // A literal pattern, and a literal replacement or null (E0218).
   void check_regex(const ir::Expr& pattern, const ir::Expr* replacement);
   // json_decode[T](text); and whether `type` can be JSON (E0219 if not).
@@ -169,6 +175,7 @@ class Checker {
 
   // --- reporting helpers (checker.cpp) ----------------------------------------
   diag::Diagnostic& error(diag::Code code, source::Span span, std::string message);
+  diag::Diagnostic& warning(diag::Code code, source::Span span, std::string message);
   void mismatch(source::Span span, const ir::Type* expected, const ir::Type* found, std::string_view context);
   // "did you mean `fetch`?" from the names in scope, or empty.
   std::string suggestion(std::string_view name) const;

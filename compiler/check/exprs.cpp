@@ -474,8 +474,8 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
     case ast::BinaryOp::kGe: {
       bool ordering = op != ast::BinaryOp::kEq && op != ast::BinaryOp::kNe;
       if (lt->is_numeric() && rt->is_numeric() && lt != rt) {
-        if (lt->is(ir::TypeKind::kInt)) left = wrap(ir::ExprKind::kToFloat, std::move(left), types_->float_type());
-        if (rt->is(ir::TypeKind::kInt)) right = wrap(ir::ExprKind::kToFloat, std::move(right), types_->float_type());
+        if (lt->is(ir::TypeKind::kInt)) left = int_to_float(std::move(left));
+        if (rt->is(ir::TypeKind::kInt)) right = int_to_float(std::move(right));
         return result(types_->bool_type());
       }
       if (!ordering && lt->is(ir::TypeKind::kOptional) && lt->element() == rt) {
@@ -489,6 +489,26 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
     }
     default: return arithmetic(to_ir(op), std::move(left), std::move(right), node.span, node.span);
   }
+}
+
+ir::ExprPtr Checker::int_to_float(ir::ExprPtr value) {
+  warn_int_quotient(*value);
+  auto out = make(ir::ExprKind::kToFloat, types_->float_type(), value->span);
+  out->operands.push_back(std::move(value));
+  return out;
+}
+
+void Checker::warn_int_quotient(const ir::Expr& value) {
+  if (value.kind != ir::ExprKind::kBinary || value.as<ir::BinaryOp>() != ir::BinaryOp::kDiv ||
+      !value.type->is(ir::TypeKind::kInt)) {
+    return;
+  }
+  warning(diag::Code::kIntQuotientAsFloat, value.span,
+          "this quotient of two ints is rounded toward zero, then made a float")
+      .with_label("an int: `7 / 2` is 3, not 3.5")
+      .help(
+          "for the fraction, make one side a float: `float(a) / b`; to keep the rounded quotient, say so: "
+          "`float(a / b)`");
 }
 
 ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr right, source::Span span,
@@ -511,8 +531,8 @@ ir::ExprPtr Checker::arithmetic(ir::BinaryOp op, ir::ExprPtr left, ir::ExprPtr r
   if (!bitwise && lt->is_numeric() && rt->is_numeric()) {
     if (lt == rt) return result(lt);
     // The one implicit conversion: int to float in arithmetic.
-    if (lt->is(ir::TypeKind::kInt)) left = wrap(ir::ExprKind::kToFloat, std::move(left), types_->float_type());
-    if (rt->is(ir::TypeKind::kInt)) right = wrap(ir::ExprKind::kToFloat, std::move(right), types_->float_type());
+    if (lt->is(ir::TypeKind::kInt)) left = int_to_float(std::move(left));
+    if (rt->is(ir::TypeKind::kInt)) right = int_to_float(std::move(right));
     return result(types_->float_type());
   }
   switch (op) {
@@ -698,7 +718,7 @@ ir::ExprPtr Checker::conditional(const ast::Expr& node, const ir::Type* expected
   }
   for (ir::ExprPtr* side : {&yes, &no}) {
     if ((*side)->type->is(ir::TypeKind::kInt) && type->is(ir::TypeKind::kFloat)) {
-      *side = wrap(ir::ExprKind::kToFloat, std::move(*side), type);
+      *side = int_to_float(std::move(*side));
     }
   }
   auto out = make(ir::ExprKind::kConditional, type, node.span);

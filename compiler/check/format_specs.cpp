@@ -10,7 +10,8 @@
 
 namespace taskc::check {
 
-void Checker::check_format_spec(std::string_view spec_text, source::Span span, const ir::Type* type) {
+void Checker::check_format_spec(std::string_view spec_text, source::Span span, const ir::Type* type,
+                                const ir::Expr* value) {
   if (type->is_error()) return;
   std::string problem;
   std::optional<taskrt::FormatSpec> spec = taskrt::parse_format_spec(spec_text, problem);
@@ -19,6 +20,9 @@ void Checker::check_format_spec(std::string_view spec_text, source::Span span, c
                                   : type->is(ir::TypeKind::kFloat) ? taskrt::FormatTarget::kFloat
                                                                    : taskrt::FormatTarget::kText;
     problem = taskrt::format_spec_mismatch(*spec, target);
+    // `{hits / total:.1%}`: a float's presentation of an int quotient.
+    bool as_float = std::string_view("fFeEgG%").find(spec->type) != std::string_view::npos && spec->type != 0;
+    if (problem.empty() && as_float && value != nullptr) warn_int_quotient(*value);
     if (problem.empty()) return;
     error(diag::Code::kBadFormatSpec, span,
           fmt::format("format spec `{}` does not fit type `{}`", spec_text, ir::type_name(type)))
@@ -55,7 +59,7 @@ void Checker::check_regex(const ir::Expr& pattern, const ir::Expr* replacement) 
 }
 
 ir::ExprPtr Checker::formatted(ir::ExprPtr value, const std::string& spec, source::Span spec_span) {
-  check_format_spec(spec, spec_span, value->type);
+  check_format_spec(spec, spec_span, value->type, value.get());
   source::Span span = source::Span::cover(value->span, spec_span);
   auto text = std::make_unique<ir::Expr>();
   text->kind = ir::ExprKind::kStrLiteral;

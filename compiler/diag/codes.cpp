@@ -454,6 +454,22 @@ are not data that JSON can carry:
 `json_decode` needs the type to decode into, written in brackets:
 `json_decode[list[Event]](text)`.
 )text"};
+    case Code::kIntQuotientAsFloat:
+      return {"a quotient of two ints used as a float (a warning)",
+              R"text(`/` of two ints is an int, rounded toward zero (`7 / 2` is 3), as in C, Go
+and Rust, not a fraction as in Python 3. When such a quotient then becomes
+a float — in arithmetic with a float, beside a float in `min`, `max` or
+`if … else`, or under a float's format spec — the fraction is already gone,
+which is rarely what was meant:
+
+    let share = hits / total * 100.0     // warning: 0.0 whenever hits < total
+    print("{hits / total:.1%}")          // warning: prints 0.0%
+
+    let share = float(hits) / total * 100.0   // fixed: a float quotient
+    print("{float(hits) / total:.1%}")        // fixed
+
+To keep the rounded quotient on purpose, say so: `float(hits / total)`.
+)text"};
     case Code::kBadRegex:
       return {"an invalid regular expression",
               R"text(A pattern written in the program (the second argument of `re_find`,

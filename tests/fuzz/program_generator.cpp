@@ -405,14 +405,29 @@ class Generator {
         // The key is sometimes discarded (`_`): then it is no variable.
         std::string k = chance(25) ? "_" : fresh();
         std::string v = fresh();
-        if (chance(50)) {
+        int shape = pick(3);
+        if (shape == 0) {
           line(indent, fmt::format("for ({}, {}) in {} {{", k, v, expr(Type::kCounts, 1)));
           scopes_.push_back({{v, Type::kInt}});
           if (k != "_") scopes_.back().push_back({k, Type::kStr});
-        } else {
+        } else if (shape == 1) {
           line(indent, fmt::format("for ({}, {}) in enumerate({}) {{", k, v, expr(Type::kStrs, 1)));
           scopes_.push_back({{v, Type::kStr}});
           if (k != "_") scopes_.back().push_back({k, Type::kInt});
+        } else {
+          // A nested pattern: an index, then a pair taken apart.
+          std::string w = fresh();
+          line(indent, fmt::format("for ({}, ({}, {})) in enumerate(zip({}, {})) {{", k, v, w,
+                                   expr(Type::kInts, 1), expr(Type::kStrs, 1)));
+          scopes_.push_back({{v, Type::kInt}, {w, Type::kStr}});
+          if (k != "_") scopes_.back().push_back({k, Type::kInt});
+        }
+        if (chance(40)) {
+          // A guard: below it the optional is an int (and may change as one).
+          std::string g = fresh();
+          line(indent + 1, fmt::format("let {}: int? = {}", g, expr(Type::kMaybe, 1)));
+          line(indent + 1, fmt::format("if {} == none {{ continue }}", g));
+          scopes_.back().push_back({g, Type::kInt, true});
         }
         block_body(indent + 1, 1 + pick(2));
         scopes_.pop_back();
