@@ -80,11 +80,20 @@ NoneTest none_test(const ast::Expr& condition) {
 void Checker::narrow_after(const ast::Stmt& node, const ir::Stmt& checked) {
   NoneTest test = none_test(*node.value);
   if (test.name == nullptr) return;
-  // The branch where it is none must leave; then below the `if` it is not.
+  // The branch where it is none must leave, or end by giving it a value
+  // (`if best == none { best = v }`); then below the `if` it is not none.
   const ir::Block* none_branch = test.none_in_then ? &checked.body : checked.else_body ? &*checked.else_body : nullptr;
-  if (none_branch == nullptr || !never_falls_through(*none_branch)) return;
+  if (none_branch == nullptr) return;
   const LocalBinding* local = find_local(*test.name);
   if (local == nullptr || local->narrowed) return;
+  auto ends_with_value = [&](const ir::Block& block) {
+    if (block.stmts.empty()) return false;
+    const ir::Stmt& last = block.stmts.back();
+    return last.kind == ir::StmtKind::kAssign && last.assign_op == ir::AssignOp::kSet &&
+           last.target->kind == ir::ExprKind::kLocal && last.target->as<ir::LocalId>() == local->id &&
+           last.value->kind == ir::ExprKind::kWrapOptional;
+  };
+  if (!never_falls_through(*none_branch) && !ends_with_value(*none_branch)) return;
   const ir::Type* type = task_->local(local->id).type;
   if (!type->is(ir::TypeKind::kOptional)) return;
   auto here = scopes_.back().find(*test.name);
