@@ -96,7 +96,10 @@ std::string check_namespace_name(const std::string& value) {
   bool plain =
       !value.empty() && !std::isdigit(static_cast<unsigned char>(value[0])) &&
       value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
-  if (plain && codegen::user_identifier(value) == value && value != "main") return {};
+  if (plain && codegen::program_namespace(value) == value) return {};
+  if (plain && codegen::is_c_global(value)) {
+    return "`" + value + "` is declared by the C library (" + value + "_task would do), so it cannot name a namespace";
+  }
   return "`" + value + "` is not a C++ identifier that taskc can use as a namespace";
 }
 

@@ -218,9 +218,7 @@ std::string namespace_for(const std::string& path) {
   std::string name;
   for (char c : stem) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "task_" + name;
-  // Names C++ or the runtime already use at the top level.
-  if (name == "main" || name == "CLI" || name == "fmt") return name + "_task";
-  return codegen::user_identifier(name);
+  return codegen::program_namespace(name);
 }
 
 bool write_sources(const codegen::CppCode& code, const std::string& directory, std::ostream& err) {

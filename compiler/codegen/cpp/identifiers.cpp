@@ -12,6 +12,12 @@ constexpr std::string_view kMacros[] = {
 #include "cpp_macros.inc"
 };
 
+// Sorted: the global names of the C headers generated code includes (see
+// cpp_globals.cmake), generated when taskc is built.
+constexpr std::string_view kCGlobals[] = {
+#include "cpp_globals.inc"
+};
+
 // C++ keywords and alternative tokens, and the namespaces generated code
 // names (a local `std` would hide `std::string`).
 constexpr std::string_view kKeywords[] = {
@@ -52,6 +58,17 @@ bool reserved_by_cpp(std::string_view name) {
 bool is_cpp_macro(std::string_view name) {
   static_assert(std::is_sorted(std::begin(kMacros), std::end(kMacros)));
   return std::binary_search(std::begin(kMacros), std::end(kMacros), name);
+}
+
+bool is_c_global(std::string_view name) {
+  static_assert(std::is_sorted(std::begin(kCGlobals), std::end(kCGlobals)));
+  return std::binary_search(std::begin(kCGlobals), std::end(kCGlobals), name);
+}
+
+std::string program_namespace(std::string_view stem) {
+  // Names C++ or the runtime already use at the top level.
+  if (stem == "main" || stem == "CLI" || stem == "fmt" || is_c_global(stem)) return std::string(stem) + "_task";
+  return user_identifier(stem);
 }
 
 std::string user_identifier(std::string_view name, const std::set<std::string, std::less<>>& taken) {

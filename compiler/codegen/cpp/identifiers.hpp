@@ -19,6 +19,16 @@ namespace taskc::codegen {
 // True if the headers of generated code define `name` as a macro.
 bool is_cpp_macro(std::string_view name);
 
+// True if the C headers generated code includes declare `name` at global
+// scope (a function, struct or typedef: `pipe`, `stat`, `time_t`), where a
+// namespace of that name cannot be.
+bool is_c_global(std::string_view name);
+
+// The namespace for a program whose file stem, as a C identifier, is `stem`:
+// the stem, unless C++ or the C library has a global of that name (pipe.task:
+// `pipe_task`).
+std::string program_namespace(std::string_view stem);
+
 // The C++ spelling of a user name. `taken` holds further names that must not
 // be used as they are in the scope the name is declared in (a local named
 // like a task or a record, a field named like its record).

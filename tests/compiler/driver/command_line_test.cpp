@@ -194,3 +194,27 @@ TEST_CASE("a control character in the file name is escaped in the generated bann
   CHECK(banner.find("odd\\012name.task") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a file named like a C library function gets a namespace the C++ compiler accepts") {
+  // pipe.task as `namespace pipe` met <unistd.h>'s pipe(): "redefinition of
+  // 'pipe' as different kind of symbol". The names come from the C headers
+  // themselves (cpp_globals.cmake), so time.task and stat.task are covered.
+  std::filesystem::path dir = "/tmp/taskc_driver_test_" + std::to_string(::getpid()) + "_names";
+  std::filesystem::create_directories(dir);
+  auto emit = [&](const std::string& stem, std::vector<std::string> extra) {
+    std::ofstream(dir / (stem + ".task")) << "flow main() { print(1) }\n";
+    std::vector<std::string> args = {"emit-cpp", (dir / (stem + ".task")).string(), "-o", (dir / "out").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  };
+  for (std::string stem : {"pipe", "time", "stat", "random", "select"}) {
+    Run emitted = emit(stem, {});
+    REQUIRE(emitted.status == 0);
+    CHECK(emitted.out.find("/" + stem + "_task.hpp") != std::string::npos);
+    Run named = emit(stem, {"--namespace", stem});
+    CHECK(named.status == 2);
+    CHECK(named.err.find("is declared by the C library") != std::string::npos);
+  }
+  CHECK(emit("report", {}).out.find("/report.hpp") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
