@@ -1018,6 +1018,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   warn_floor_division(tokens, file, sink, 0);
   report_string_prefixes(tokens, file, sink, 0);
   bool comprehensions = report_comprehensions(tokens, file, sink, 0);
+  bool bare_tuples = report_bare_tuple_patterns(tokens, file, sink, 0);
   TaskParser parser(&tokens);
   parser.removeErrorListeners();
   TreeDepthGuard guard(0);
@@ -1055,7 +1056,7 @@ ast::Module parse(const source::SourceFile& file, diag::DiagnosticSink& sink) {
   }
   parser.removeParseListeners();
   ast::Module module = AstBuilder(file, sink, 0, Nesting{}).module(tree);
-  module.complete = !syntax_errors && !comprehensions;
+  module.complete = !syntax_errors && !comprehensions && !bare_tuples;
   return module;
 }
 

@@ -228,4 +228,62 @@ bool report_comprehensions(antlr4::CommonTokenStream& tokens, const source::Sour
   return found;
 }
 
+bool report_bare_tuple_patterns(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                                diag::DiagnosticSink& sink, std::uint32_t offset) {
+  bool found = false;
+  const std::vector<antlr4::Token*>& all = tokens.getTokens();
+  auto hide = [](antlr4::Token* token) {
+    if (auto* hidden = dynamic_cast<antlr4::CommonToken*>(token)) hidden->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+  };
+  for (std::size_t i = 0; i + 3 < all.size(); ++i) {
+    std::size_t keyword = all[i]->getType();
+    if ((keyword != TaskLexer::FOR && keyword != TaskLexer::LET) || all[i + 1]->getType() != TaskLexer::ID ||
+        all[i + 2]->getType() != TaskLexer::COMMA) {
+      continue;
+    }
+    // `for i, x in` / `let a, b =`: names and commas up to `in` or `=`.
+    std::size_t end = i + 1;
+    std::string names;
+    while (end + 1 < all.size() && all[end]->getType() == TaskLexer::ID &&
+           all[end + 1]->getType() == TaskLexer::COMMA) {
+      names += all[end]->getText() + ", ";
+      end += 2;
+    }
+    std::size_t ends_with = keyword == TaskLexer::FOR ? TaskLexer::IN : TaskLexer::ASSIGN;
+    if (end + 1 >= all.size() || all[end]->getType() != TaskLexer::ID || all[end + 1]->getType() != ends_with) {
+      continue;
+    }
+    names += all[end]->getText();
+    found = true;
+    auto begin = offset + static_cast<std::uint32_t>(all[i + 1]->getStartIndex());
+    auto stop = offset + static_cast<std::uint32_t>(all[end]->getStopIndex()) + 1;
+    bool loop = keyword == TaskLexer::FOR;
+    sink.error(
+            diag::Code::kSyntaxError, source::Span{file.id(), begin, stop},
+            fmt::format("`{} {}` takes a tuple apart without parentheses, as Python does", loop ? "for" : "let", names))
+        .with_label("a pattern of several names")
+        .help(loop ? fmt::format("write `for ({}) in …`", names)
+                   : fmt::format("write `let ({}) = …`, with a tuple on the right: `(1, 2)`", names));
+    // Read on with the first name alone: one mistake, one error.
+    for (std::size_t k = i + 2; k < end + 1; ++k) hide(all[k]);
+    if (loop) continue;
+    // Python's `a, b = 1, 2`: the right side's top-level commas too.
+    std::size_t depth = 0;
+    std::size_t line = all[end + 1]->getLine();
+    for (std::size_t k = end + 2; k < all.size() && all[k]->getLine() == line; ++k) {
+      std::size_t type = all[k]->getType();
+      if (type == TaskLexer::LPAREN || type == TaskLexer::LBRACK || type == TaskLexer::LBRACE) ++depth;
+      if (type == TaskLexer::RPAREN || type == TaskLexer::RBRACK || type == TaskLexer::RBRACE) {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (depth == 0 && type == TaskLexer::COMMA) {
+        for (; k < all.size() && all[k]->getLine() == line && all[k]->getType() != TaskLexer::SEMI; ++k) hide(all[k]);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 }  // namespace taskc::parse

@@ -44,4 +44,11 @@ void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::Sou
 bool report_comprehensions(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
                            diag::DiagnosticSink& sink, std::uint32_t offset);
 
+// Reports `for i, x in …` and `let a, b = …` (E0001), Python's tuples
+// without parentheses, naming `for (i, x) in …`; the parser reads on with
+// the first name alone. Whether it found one (then the program is not
+// checked further: the other names are unknown).
+bool report_bare_tuple_patterns(antlr4::CommonTokenStream& tokens, const source::SourceFile& file,
+                                diag::DiagnosticSink& sink, std::uint32_t offset);
+
 }  // namespace taskc::parse
