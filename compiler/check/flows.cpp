@@ -74,7 +74,11 @@ void Checker::check_flow_body(const ast::Item& item, ir::Task& task) {
     ir::Uses uses;
     ir::collect_uses(node.stmt, uses);
     node.calls = uses.calls;
-    auto name_of = [&](ir::LocalId id) { return task.local(id).name; };
+    // A nested pattern's place is a local named `_`: its edge shows the pattern.
+    auto name_of = [&](ir::LocalId id) {
+      const ir::Local& local = task.local(id);
+      return local.name == kDiscard ? label_of(source_text(local.span)) : local.name;
+    };
     for (ir::LocalId read : uses.reads) {
       if (uses.defines.count(read)) continue;
       auto writer = state.last_writer.find(read);
