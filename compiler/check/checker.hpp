@@ -132,6 +132,8 @@ class Checker {
   ir::Block block(const ast::Block& block);
   ir::Stmt stmt(const ast::Stmt& stmt);
   ir::Stmt let(const ast::Stmt& stmt);
+  // `if`, narrowing an optional its condition tests against none.
+  ir::Stmt if_stmt(const ast::Stmt& stmt);
   ir::Stmt assign(const ast::Stmt& stmt);
   ir::Stmt for_loop(const ast::Stmt& stmt);
   ir::Stmt try_stmt(const ast::Stmt& stmt);

@@ -59,67 +59,6 @@ ir::Block Checker::block(const ast::Block& node) {
   return out;
 }
 
-// The optional local an `if x == none` / `if x != none` tests, and whether
-// the `then` block is where it is none.
-namespace {
-struct NoneTest {
-  const std::string* name = nullptr;
-  bool none_in_then = false;
-};
-NoneTest none_test(const ast::Expr& condition) {
-  if (condition.kind != ast::ExprKind::kBinary ||
-      (condition.binary_op != ast::BinaryOp::kNe && condition.binary_op != ast::BinaryOp::kEq) ||
-      condition.operands[0]->kind != ast::ExprKind::kName ||
-      condition.operands[1]->kind != ast::ExprKind::kNoneLiteral) {
-    return {};
-  }
-  return {&condition.operands[0]->name, condition.binary_op == ast::BinaryOp::kEq};
-}
-}  // namespace
-
-void Checker::narrow_after(const ast::Stmt& node, const ir::Stmt& checked) {
-  NoneTest test = none_test(*node.value);
-  if (test.name == nullptr) return;
-  // The branch where it is none must leave, or end by giving it a value
-  // (`if best == none { best = v }`); then below the `if` it is not none.
-  const ir::Block* none_branch = test.none_in_then ? &checked.body : checked.else_body ? &*checked.else_body : nullptr;
-  if (none_branch == nullptr) return;
-  const LocalBinding* local = find_local(*test.name);
-  if (local == nullptr || local->narrowed) return;
-  auto ends_with_value = [&](const ir::Block& block) {
-    if (block.stmts.empty()) return false;
-    const ir::Stmt& last = block.stmts.back();
-    return last.kind == ir::StmtKind::kAssign && last.assign_op == ir::AssignOp::kSet &&
-           last.target->kind == ir::ExprKind::kLocal && last.target->as<ir::LocalId>() == local->id &&
-           last.value->kind == ir::ExprKind::kWrapOptional;
-  };
-  if (!never_falls_through(*none_branch) && !ends_with_value(*none_branch)) return;
-  const ir::Type* type = task_->local(local->id).type;
-  if (!type->is(ir::TypeKind::kOptional)) return;
-  auto here = scopes_.back().find(*test.name);
-  bool declared_here = here != scopes_.back().end() && !here->second.guard_only;
-  scopes_.back()[*test.name] = LocalBinding{local->id, type->element(), !declared_here};
-}
-
-bool Checker::never_falls_through(const ir::Block& block) const {
-  for (const ir::Stmt& s : block.stmts) {
-    switch (s.kind) {
-      case ir::StmtKind::kBreak:
-      case ir::StmtKind::kContinue: return true;
-      case ir::StmtKind::kIf:
-        if (s.else_body && never_falls_through(s.body) && never_falls_through(*s.else_body)) return true;
-        break;
-      case ir::StmtKind::kWithSemaphore:
-      case ir::StmtKind::kWithRateLimit:
-      case ir::StmtKind::kWithShared:
-        if (never_falls_through(s.body)) return true;
-        break;
-      default: break;
-    }
-  }
-  return always_returns(block);
-}
-
 void Checker::check_writable(const ir::Expr& target, source::Span span) {
   const ir::Expr* base = &target;
   while (base->kind == ir::ExprKind::kField || base->kind == ir::ExprKind::kIndex ||
@@ -173,28 +112,7 @@ ir::Stmt Checker::stmt(const ast::Stmt& node) {
   switch (node.kind) {
     case ast::StmtKind::kLet: return let(node);
     case ast::StmtKind::kAssign: return assign(node);
-    case ast::StmtKind::kIf: {
-      out.kind = ir::StmtKind::kIf;
-      out.value = expr_as(*node.value, types_->bool_type(), "an `if` condition");
-      // `if x != none { … }` reads x as its inner type inside; `== none`, in the else.
-      NoneTest test = none_test(*node.value);
-      const LocalBinding* narrowed = test.name ? find_local(*test.name) : nullptr;
-      bool in_then = !test.none_in_then;
-      const ir::Type* inner = narrowed && task_->local(narrowed->id).type->is(ir::TypeKind::kOptional)
-                                  ? task_->local(narrowed->id).type->element()
-                                  : nullptr;
-      auto narrowed_block = [&](const ast::Block& body, bool narrow) {
-        if (!narrow || inner == nullptr) return block(body);
-        push_scope();
-        scopes_.back()[*test.name] = LocalBinding{narrowed->id, inner};
-        ir::Block result = block(body);
-        pop_scope();
-        return result;
-      };
-      out.body = narrowed_block(node.body, in_then);
-      if (node.else_body) out.else_body = narrowed_block(*node.else_body, !in_then);
-      return out;
-    }
+    case ast::StmtKind::kIf: return if_stmt(node);
     case ast::StmtKind::kWhile:
       out.kind = ir::StmtKind::kWhile;
       out.value = expr_as(*node.value, types_->bool_type(), "a `while` condition");
@@ -325,56 +243,6 @@ ir::Stmt Checker::let(const ast::Stmt& node) {
   }
   unpacks_ = unpack_nested(node.pattern, out.bindings, true);
   return out;
-}
-
-std::vector<ir::Stmt> Checker::unpack_nested(const ast::Pattern& pattern, const std::vector<ir::LocalId>& places,
-                                             bool is_mutable) {
-  std::vector<ir::Stmt> out;
-  if (!pattern.has_nested() || places.size() != pattern.names.size()) return out;
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    const ast::Pattern& inner = pattern.nested[i];
-    if (!inner.is_tuple) continue;
-    const ir::Type* type = task_->local(places[i]).type;
-    ir::Stmt let;
-    let.kind = ir::StmtKind::kLet;
-    let.span = inner.span;
-    let.value = make(ir::ExprKind::kLocal, type, inner.span);
-    let.value->payload = places[i];
-    bool fits = type->is(ir::TypeKind::kTuple) && type->args.size() == inner.names.size();
-    if (!fits && !type->is_error()) {
-      error(diag::Code::kPatternArity, inner.span,
-            fmt::format("a pattern of {} names cannot take apart a `{}`", inner.names.size(), ir::type_name(type)))
-          .with_label("pattern")
-          .note(type->is(ir::TypeKind::kTuple) ? fmt::format("the tuple has {} elements", type->args.size())
-                                               : "only tuples can be taken apart");
-    }
-    for (std::size_t j = 0; j < inner.names.size(); ++j) {
-      const ir::Type* element = fits ? type->args[j] : types_->error_type();
-      let.bindings.push_back(declare_local(inner.names[j], element, inner.name_spans[j], is_mutable));
-    }
-    std::vector<ir::LocalId> inner_places = let.bindings;
-    out.push_back(std::move(let));
-    for (ir::Stmt& deeper : unpack_nested(inner, inner_places, is_mutable)) out.push_back(std::move(deeper));
-  }
-  return out;
-}
-
-void Checker::refuse_nested(const ast::Pattern& pattern, std::string_view where) {
-  if (!pattern.has_nested()) return;
-  for (const ast::Pattern& inner : pattern.nested) {
-    if (!inner.is_tuple) continue;
-    error(diag::Code::kPatternArity, inner.span, fmt::format("a nested pattern cannot be used {}", where))
-        .with_label("nested")
-        .help("bind the element to a name and take it apart with `let (a, b) = name`");
-    break;
-  }
-  // Its names are known, so that their uses say nothing more.
-  for (const ast::Pattern& inner : pattern.nested) {
-    if (!inner.is_tuple) continue;
-    ast::for_each_name(inner, [&](const std::string& name, source::Span span) {
-      declare_local(name, types_->error_type(), span, false);
-    });
-  }
 }
 
 ir::Stmt Checker::assign(const ast::Stmt& node) {
