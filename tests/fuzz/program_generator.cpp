@@ -417,8 +417,8 @@ class Generator {
         } else {
           // A nested pattern: an index, then a pair taken apart.
           std::string w = fresh();
-          line(indent, fmt::format("for ({}, ({}, {})) in enumerate(zip({}, {})) {{", k, v, w,
-                                   expr(Type::kInts, 1), expr(Type::kStrs, 1)));
+          line(indent, fmt::format("for ({}, ({}, {})) in enumerate(zip({}, {})) {{", k, v, w, expr(Type::kInts, 1),
+                                   expr(Type::kStrs, 1)));
           scopes_.push_back({{v, Type::kInt}, {w, Type::kStr}});
           if (k != "_") scopes_.back().push_back({k, Type::kInt});
         }
