@@ -143,6 +143,9 @@ class Checker {
   // Whether control never reaches the end of `block`: it returns, fails,
   // breaks or continues on every path.
   bool never_falls_through(const ir::Block& block) const;
+  // The walk behind both: every path returns or fails, or (with
+  // `by_loop_exits`) also breaks or continues the loop around the block.
+  bool always_leaves(const ir::Block& block, bool by_loop_exits) const;
   // `if x == none { return }`: below the `if`, x reads as its inner type.
   void narrow_after(const ast::Stmt& node, const ir::Stmt& checked);
   // Declares a local in the innermost scope; reports duplicates.

@@ -74,23 +74,4 @@ void Checker::narrow_after(const ast::Stmt& node, const ir::Stmt& checked) {
   scopes_.back()[*test.name] = LocalBinding{local->id, type->element(), !declared_here};
 }
 
-bool Checker::never_falls_through(const ir::Block& block) const {
-  for (const ir::Stmt& s : block.stmts) {
-    switch (s.kind) {
-      case ir::StmtKind::kBreak:
-      case ir::StmtKind::kContinue: return true;
-      case ir::StmtKind::kIf:
-        if (s.else_body && never_falls_through(s.body) && never_falls_through(*s.else_body)) return true;
-        break;
-      case ir::StmtKind::kWithSemaphore:
-      case ir::StmtKind::kWithRateLimit:
-      case ir::StmtKind::kWithShared:
-        if (never_falls_through(s.body)) return true;
-        break;
-      default: break;
-    }
-  }
-  return always_returns(block);
-}
-
 }  // namespace taskc::check

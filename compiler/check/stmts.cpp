@@ -469,21 +469,35 @@ ir::Stmt Checker::ret(const ast::Stmt& node) {
 }
 
 bool Checker::always_returns(const ir::Block& block) const {
+  return always_leaves(block, false);
+}
+
+bool Checker::never_falls_through(const ir::Block& block) const {
+  return always_leaves(block, true);
+}
+
+bool Checker::always_leaves(const ir::Block& block, bool by_loop_exits) const {
   for (const ir::Stmt& s : block.stmts) {
     switch (s.kind) {
       case ir::StmtKind::kReturn:
       case ir::StmtKind::kFail: return true;
+      case ir::StmtKind::kBreak:
+      case ir::StmtKind::kContinue:
+        if (by_loop_exits) return true;
+        break;
       case ir::StmtKind::kIf:
-        if (s.else_body && always_returns(s.body) && always_returns(*s.else_body)) return true;
+        if (s.else_body && always_leaves(s.body, by_loop_exits) && always_leaves(*s.else_body, by_loop_exits)) {
+          return true;
+        }
         break;
       case ir::StmtKind::kWithSemaphore:
       case ir::StmtKind::kWithRateLimit:
       case ir::StmtKind::kWithShared:
-        if (always_returns(s.body)) return true;
+        if (always_leaves(s.body, by_loop_exits)) return true;
         break;
       case ir::StmtKind::kTry: {
-        bool all = always_returns(s.body);
-        for (const ir::Catch& c : s.catches) all = all && always_returns(c.body);
+        bool all = always_leaves(s.body, by_loop_exits);
+        for (const ir::Catch& c : s.catches) all = all && always_leaves(c.body, by_loop_exits);
         if (all) return true;
         break;
       }
