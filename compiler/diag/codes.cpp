@@ -266,6 +266,13 @@ implicit conversions except int to float in arithmetic (`1 + 2.5`), and T to T?
     let ratio: float = 1.0        // fixed
     let name: str = 42            // error
     let name = str(42)            // fixed
+
+Where a test of `none` has narrowed an optional to its inner type (inside
+`if x != none { … }`, or below `if x == none { return }`), it cannot be given
+a value that may be none: reads there rely on it holding one.
+
+    if m != none { m = lookup(k) }     // error: lookup returns `int?`
+    if m != none { m = m + 1 }         // fine: still a value
 )"};
     case Code::kWrongArgumentCount:
       return {"wrong number of arguments", R"(A call passes more or fewer arguments than the task or builtin takes.
@@ -368,6 +375,10 @@ list of pairs.
 
     let (a, b) = gather(f(), g(), h())    // error: three values, two names
     let (a, b, c) = gather(f(), g(), h()) // fixed
+
+Patterns nest, and each part must fit: `for (i, (word, n)) in
+enumerate(pairs)`. In `gather … for`, `race … for` and key functions a
+pattern is one level deep; take the element apart with `let` instead.
 )"};
     case Code::kBadReturn:
       return {"`return` does not match the declared result",
