@@ -41,17 +41,16 @@ std::vector<ir::Stmt> Checker::unpack_nested(const ast::Pattern& pattern, const 
 }
 
 void Checker::refuse_nested(const ast::Pattern& pattern, std::string_view where) {
-  if (!pattern.has_nested()) return;
+  bool reported = false;
   for (const ast::Pattern& inner : pattern.nested) {
     if (!inner.is_tuple) continue;
-    error(diag::Code::kPatternArity, inner.span, fmt::format("a nested pattern cannot be used {}", where))
-        .with_label("nested")
-        .help("bind the element to a name and take it apart with `let (a, b) = name`");
-    break;
-  }
-  // Its names are known, so that their uses say nothing more.
-  for (const ast::Pattern& inner : pattern.nested) {
-    if (!inner.is_tuple) continue;
+    if (!reported) {
+      error(diag::Code::kPatternArity, inner.span, fmt::format("a nested pattern cannot be used {}", where))
+          .with_label("nested")
+          .help("bind the element to a name and take it apart with `let (a, b) = name`");
+      reported = true;
+    }
+    // Its names are known, so that their uses say nothing more.
     ast::for_each_name(inner, [&](const std::string& name, source::Span span) {
       declare_local(name, types_->error_type(), span, false);
     });

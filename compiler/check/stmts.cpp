@@ -279,37 +279,28 @@ ir::Stmt Checker::assign(const ast::Stmt& node) {
   static constexpr ir::BinaryOp kOps[] = {ir::BinaryOp::kAdd, ir::BinaryOp::kAdd, ir::BinaryOp::kSub,
                                           ir::BinaryOp::kMul, ir::BinaryOp::kDiv, ir::BinaryOp::kMod};
   ir::BinaryOp op = kOps[static_cast<int>(out.assign_op)];
-  if (narrowed != nullptr) {
-    // `x += e` on a narrowed x is `x = x + e`, read through the narrowing.
-    ir::ExprPtr combined = arithmetic(op, expr(*node.target), expr(*node.value, narrowed), node.span, node.span);
-    if (!combined->type->is_error() && combined->type != narrowed) {
-      error(diag::Code::kTypeMismatch, node.span,
-            fmt::format("`{}=` would turn this `{}` into a `{}`", ir::binary_op_text(op), ir::type_name(narrowed),
-                        ir::type_name(combined->type)))
-          .with_label("changes the type");
-    }
-    out.assign_op = ir::AssignOp::kSet;
-    out.value =
-        combined->type->is_error() ? std::move(combined) : coerce(std::move(combined), type, "the assigned value");
-    return out;
-  }
-  ir::ExprPtr value = expr(*node.value, type);
-  if (type->is_error() || value->type->is_error()) {
+  // The value x has now: a narrowed x is read through the narrowing (then the
+  // statement becomes `x = x + e`); otherwise a stand-in of x's type.
+  const ir::Type* current = narrowed != nullptr ? narrowed : type;
+  ir::ExprPtr value = expr(*node.value, current);
+  if (current->is_error() || value->type->is_error()) {
     out.value = std::move(value);
     return out;
   }
-  auto probe = std::make_unique<ir::Expr>();
-  probe->kind = ir::ExprKind::kLocal;
-  probe->type = type;
-  probe->span = out.target->span;
+  ir::ExprPtr left = narrowed != nullptr ? expr(*node.target) : make(ir::ExprKind::kLocal, type, out.target->span);
   const ir::Type* value_type = value->type;
-  ir::ExprPtr combined = arithmetic(op, std::move(probe), std::move(value), node.span, node.span);
-  if (!combined->type->is_error() && combined->type != type) {
+  ir::ExprPtr combined = arithmetic(op, std::move(left), std::move(value), node.span, node.span);
+  if (!combined->type->is_error() && combined->type != current) {
     error(diag::Code::kTypeMismatch, node.span,
-          fmt::format("`{}=` would turn this `{}` into a `{}`", ir::binary_op_text(op), ir::type_name(type),
+          fmt::format("`{}=` would turn this `{}` into a `{}`", ir::binary_op_text(op), ir::type_name(current),
                       ir::type_name(combined->type)))
         .with_label("changes the type")
         .help("declare the variable as `float`, or convert the right side");
+  }
+  if (narrowed != nullptr && !combined->type->is_error()) {
+    out.assign_op = ir::AssignOp::kSet;
+    out.value = coerce(std::move(combined), type, "the assigned value");
+    return out;
   }
   // Keep the right side as written; codegen applies the operator to the target.
   if (combined->kind == ir::ExprKind::kBinary) {
