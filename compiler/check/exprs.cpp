@@ -1013,28 +1013,41 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
     }
     case ast::ExprKind::kRace: {
       auto out = make(ir::ExprKind::kRace, nullptr, node.span);
-      // The first competitor sets the type; `expected` only guides it, as
-      // in `1.5 * race(f())`, where an int race meets a float (the
-      // arithmetic converts it, the race does not). A declared optional
+      // The first competitor with a value sets the type; `expected` only
+      // guides it, as in `1.5 * race(f())`, where an int race meets a float
+      // (the arithmetic converts it, the race does not). A declared optional
       // (`let x: int? = race(f(), g())`) is taken whole.
       const ir::Type* type = nullptr;
+      bool without_value = false;
       for (const ast::ExprPtr& operand : node.operands) {
         ir::ExprPtr competitor = expr(*operand, type ? type : expected);
-        if (type == nullptr) {
+        if (competitor->type->is(ir::TypeKind::kVoid)) {
+          without_value = true;
+        } else if (type == nullptr) {
           type = competitor->type;
-          bool into_optional = expected && expected->is(ir::TypeKind::kOptional) && expected->element() == type;
-          if (!into_optional) {
-            out->operands.push_back(std::move(competitor));
-            continue;
+          if (expected && expected->is(ir::TypeKind::kOptional) && expected->element() == type) {
+            type = expected;
+            competitor = coerce(std::move(competitor), type, "a competitor in a race");
           }
-          type = expected;
-        }
-        if (competitor->type != type && !type->is(ir::TypeKind::kVoid)) {
+        } else if (competitor->type != type) {
           competitor = coerce(std::move(competitor), type, "a competitor in a race");
         }
         out->operands.push_back(std::move(competitor));
       }
-      out->type = type ? type : types_->error_type();
+      if (type != nullptr && without_value && !type->is_error()) {
+        // A competitor without a value may win (a server beside its client):
+        // the race's value is then none.
+        const ir::Type* optional = type->is(ir::TypeKind::kOptional) ? type : types_->optional(type);
+        for (ir::ExprPtr& competitor : out->operands) {
+          if (competitor->type->is(ir::TypeKind::kVoid)) {
+            competitor = wrap(ir::ExprKind::kNoneAfter, std::move(competitor), optional);
+          } else {
+            competitor = coerce(std::move(competitor), optional, "a competitor in a race");
+          }
+        }
+        type = optional;
+      }
+      out->type = type ? type : (without_value ? types_->void_type() : types_->error_type());
       return out;
     }
     case ast::ExprKind::kTimeout:

@@ -337,6 +337,11 @@ the pattern's place for it:
 
     let (fed, total) = gather(feed(q), collect(q))   // error
     let (_, total) = gather(feed(q), collect(q))     // fixed
+
+A `race(…)` may mix them too: its value is then optional, `none` when a
+call without a value wins.
+
+    let n = race(serve(addr, handle), client(base))   // n: int?
 )"};
     case Code::kInvalidType:
       return {"invalid type", R"(A type is written wrongly: a generic with the wrong number of type

@@ -144,6 +144,7 @@ enum class ExprKind {
   kToFloat,          // operands[0]: an int, promoted in arithmetic
   kWrapOptional,     // operands[0]: a T where a T? is expected
   kUnwrapOptional,   // operands[0]: a T? known not to be none (narrowed by `if x != none`)
+  kNoneAfter,        // operands[0]: work that returns nothing; then none, of the optional type (a race's competitor)
 };
 
 struct Expr;

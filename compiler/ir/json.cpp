@@ -326,14 +326,14 @@ class IrJson {
 
   void expr(const Expr* e) {
     static constexpr std::string_view kNames[] = {
-        "int",           "float",          "bool",   "str",       "duration",     "none",        "interpolation",
-        "local",         "const",          "shared", "call_task", "call_builtin", "new_channel", "field",
-        "result_field",  "tuple_element",  "index",  "unary",     "binary",       "range",       "slice",
-        "conditional",   "key_function",   "list",   "map",       "tuple",        "record",      "gather",
-        "gather_each",   "race_each",      "race",   "timeout",   "try_else",     "serve",       "to_float",
-        "wrap_optional", "unwrap_optional"};
+        "int",           "float",           "bool",      "str",       "duration",     "none",        "interpolation",
+        "local",         "const",           "shared",    "call_task", "call_builtin", "new_channel", "field",
+        "result_field",  "tuple_element",   "index",     "unary",     "binary",       "range",       "slice",
+        "conditional",   "key_function",    "list",      "map",       "tuple",        "record",      "gather",
+        "gather_each",   "race_each",       "race",      "timeout",   "try_else",     "serve",       "to_float",
+        "wrap_optional", "unwrap_optional", "none_after"};
     // One name per kind: a kind added without its name fails here, not in a golden file.
-    static_assert(std::size(kNames) == static_cast<std::size_t>(ExprKind::kUnwrapOptional) + 1);
+    static_assert(std::size(kNames) == static_cast<std::size_t>(ExprKind::kNoneAfter) + 1);
     if (e == nullptr) {
       json_.null();
       return;

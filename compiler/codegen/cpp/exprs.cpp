@@ -299,6 +299,11 @@ std::string CppEmitter::expr_text(const ir::Expr& e) {
     case ir::ExprKind::kToFloat: return "static_cast<double>(" + expr(*e.operands[0]) + ")";
     case ir::ExprKind::kWrapOptional: return fmt::format("{}({})", type(e.type), expr(*e.operands[0]));
     case ir::ExprKind::kUnwrapOptional: return "taskrt::unwrap(" + expr(*e.operands[0]) + ")";
+    case ir::ExprKind::kNoneAfter:
+      // Only a branch's whole value (a race's competitor): the work is a
+      // statement of the branch, before its value.
+      prelude_.push_back(expr(*e.operands[0]) + ";");
+      return type(e.type) + "{}";
   }
   TASKC_UNREACHABLE("an expression kind without a C++ lowering");
 }

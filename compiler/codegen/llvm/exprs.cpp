@@ -87,6 +87,7 @@ llvm::Value* Lowering::expr(const ir::Expr& e) {
       abi("release", {optional});
       return value;
     }
+    case ir::ExprKind::kNoneAfter: expr(*e.operands[0]); return llvm::ConstantPointerNull::get(ptr());
     default: break;
   }
   unsupported("this kind of expression", e.span);
