@@ -134,6 +134,7 @@ class Checker {
   ir::Stmt let(const ast::Stmt& stmt);
   // `if`, narrowing an optional its condition tests against none.
   ir::Stmt if_stmt(const ast::Stmt& stmt);
+  bool assigns_undeclared(const ast::Expr& target) const;
   ir::Stmt assign(const ast::Stmt& stmt);
   ir::Stmt for_loop(const ast::Stmt& stmt);
   ir::Stmt try_stmt(const ast::Stmt& stmt);

@@ -245,11 +245,30 @@ ir::Stmt Checker::let(const ast::Stmt& node) {
   return out;
 }
 
+// `total = 5` where no `total` is in scope, nor defined further down a flow.
+bool Checker::assigns_undeclared(const ast::Expr& target) const {
+  return target.kind == ast::ExprKind::kName && find_local(target.name) == nullptr &&
+         symbols_.find(target.name) == symbols_.end() && !ir::find_builtin(target.name) &&
+         later_flow_lets_.find(target.name) == later_flow_lets_.end() && target.name != kDiscard;
+}
+
 ir::Stmt Checker::assign(const ast::Stmt& node) {
   ir::Stmt out;
   out.kind = ir::StmtKind::kAssign;
   out.span = node.span;
   out.assign_op = to_ir(node.assign_op);
+  if (node.assign_op == ast::AssignOp::kSet && assigns_undeclared(*node.target)) {
+    // Python declares by assigning; here `let` does, and the value is still checked.
+    error(diag::Code::kUnknownName, node.target->span, fmt::format("unknown name `{}`", node.target->name))
+        .with_label("assigned before any `let` declares it")
+        .help(fmt::format("declare it: `let {} = …`", node.target->name));
+    out.target = error_expr(node.target->span);
+    out.value = expr(*node.value);
+    // Declared from here on, so that its later uses do not repeat the error.
+    const ir::Type* type = out.value->type->is(ir::TypeKind::kVoid) ? types_->error_type() : out.value->type;
+    declare_local(node.target->name, type, node.target->span, true);
+    return out;
+  }
   out.target = expr(*node.target);
   // A narrowed optional is assigned as the optional it is, but only values:
   // where it is read as its inner type, it must never become none.
