@@ -142,8 +142,8 @@ primary
     : INT                                                       # intLit
     | FLOAT                                                     # floatLit
     | DURATION                                                  # durationLit
-    | STRING                                                    # stringLit
-    | RAW_STRING                                                # rawStringLit
+    | (STRING | LONG_STRING)                                    # stringLit
+    | (RAW_STRING | RAW_LONG_STRING)                            # rawStringLit
     | TRUE                                                      # trueLit
     | FALSE                                                     # falseLit
     | NONE                                                      # noneLit
@@ -205,6 +205,13 @@ STRING : '"' (STRING_ESCAPE | INTERPOLATION | ~["\\{\r\n])* '"' ;
 // regular expressions (r"\d{4}"). As in Python, a backslash keeps the next
 // character in the string, so r"\"" holds `\"` (a regular expression's quote).
 RAW_STRING : 'r"' ('\\' ~[\r\n] | ~["\\\r\n])* '"' ;
+
+// """…""" and r"""…""": the same, over as many lines as they need (a page
+// of HTML, a JSON document, a usage text), as Python's; every line break in
+// them is a `\n`, and a quote or two need no backslash. An interpolation
+// stays on one line.
+LONG_STRING     : '"""' (STRING_ESCAPE | INTERPOLATION | ~[\\{])*? '"""' ;
+RAW_LONG_STRING : 'r"""' ('\\' . | ~[\\])*? '"""' ;
 
 ID : [A-Za-z_] [A-Za-z0-9_]* ;
 

@@ -36,7 +36,12 @@ found instead. Often the real mistake is just before the caret: a missing `)`,
     print("hello)      // error
     print("hello")     // fixed
 
-Write `\n` for a newline inside a string and `\"` for a quote.
+Write `\n` for a newline inside a string and `\"` for a quote. Text over
+several lines goes between three quotes, as in Python, and ends with three:
+
+    let page = """<p>
+  hello, {name}
+</p>"""
 )"};
     case Code::kUnknownCharacter:
       return {"unknown character", R"(The source contains a character that cannot start any token, such as

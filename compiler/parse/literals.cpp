@@ -165,9 +165,22 @@ std::size_t format_colon(std::string_view text, std::size_t open, std::size_t cl
   return std::string_view::npos;
 }
 
-std::size_t string_nesting(std::string_view literal) {
+std::size_t string_nesting(std::string_view literal, std::size_t quote) {
   if (literal.empty() || literal.front() != '"') return 0;
-  return walk_nested(literal, 1, {'"'}).deepest;
+  if (quote == 1) return walk_nested(literal, 1, {'"'}).deepest;
+  // A long string's quotes and line breaks are its text; only its
+  // interpolations (each on one line) nest.
+  std::size_t deepest = 1;
+  for (std::size_t i = quote; i + quote < literal.size(); ++i) {
+    if (literal[i] == '\\') {
+      ++i;
+    } else if (literal[i] == '{') {
+      StringExtent inner = walk_nested(literal, i + 1, {'"', '{'});
+      deepest = std::max(deepest, inner.deepest);
+      i = inner.end;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace taskc::parse

@@ -37,7 +37,7 @@ struct StringExtent {
 };
 StringExtent walk_nested(std::string_view text, std::size_t start, std::vector<char> open);
 // How deeply strings and braces nest in a string literal's text (quotes
-// included): 1 for "plain", 3 for "a{"b"}".
-std::size_t string_nesting(std::string_view literal);
+// included): 1 for "plain", 3 for "a{"b"}". `quote`: 3 for a """long""" one.
+std::size_t string_nesting(std::string_view literal, std::size_t quote);
 
 }  // namespace taskc::parse

@@ -21,7 +21,9 @@ bool ends_operand(std::size_t type) {
     case TaskLexer::FLOAT:
     case TaskLexer::DURATION:
     case TaskLexer::STRING:
+    case TaskLexer::LONG_STRING:
     case TaskLexer::RAW_STRING:
+    case TaskLexer::RAW_LONG_STRING:
     case TaskLexer::TRUE:
     case TaskLexer::FALSE:
     case TaskLexer::NONE:
@@ -101,6 +103,17 @@ bool check_string_nesting(const source::SourceFile& file, diag::DiagnosticSink& 
     } else if (text[i] == '/' && next == '*') {
       std::size_t end = text.find("*/", i + 2);
       i = end == std::string_view::npos ? text.size() : end + 1;
+    } else if (text.substr(i, 3) == "\"\"\"") {
+      // A long string, to its closing quotes: only its interpolations nest.
+      std::size_t end = i + 3;
+      while (end < text.size() && text.substr(end, 3) != "\"\"\"") end += text[end] == '\\' ? 2 : 1;
+      end = std::min(end + 3, text.size());
+      if (string_nesting(text.substr(i, end - i), 3) > static_cast<std::size_t>(kMaxNesting)) {
+        auto at = static_cast<std::uint32_t>(i);
+        report_string_too_deep(source::Span{file.id(), at, at + 3}, sink);
+        return false;
+      }
+      i = end - 1;
     } else if (text[i] == '"') {
       StringExtent string = walk_nested(text, i + 1, {'"'});
       if (string.deepest > static_cast<std::size_t>(kMaxNesting)) {

@@ -790,13 +790,19 @@ ast::ExprPtr AstBuilder::primary(TaskParser::PrimaryContext* node) {
   }
   if (auto* n = dynamic_cast<TaskParser::RawStringLitContext*>(node)) {
     auto string = make(ast::ExprKind::kStringLiteral, n);
-    std::string_view raw = file_.text(span(n->RAW_STRING()));
-    string->parts.push_back(ast::StringPart{std::string(raw.substr(2, raw.size() - 3)), nullptr, std::nullopt, {}});
+    std::string_view raw = file_.text(where);
+    std::size_t quote = n->RAW_LONG_STRING() != nullptr ? 3 : 1;
+    std::string contents;
+    for (std::size_t i = 1 + quote; i + quote < raw.size(); ++i) {
+      if (raw[i] == '\r' && raw[i + 1] == '\n') continue;  // a line break is `\n`, as in Python
+      contents.push_back(raw[i]);
+    }
+    string->parts.push_back(ast::StringPart{std::move(contents), nullptr, std::nullopt, {}});
     return string;
   }
   if (auto* n = dynamic_cast<TaskParser::StringLitContext*>(node)) {
     auto string = make(ast::ExprKind::kStringLiteral, n);
-    string->parts = string_parts(n->STRING());
+    string->parts = string_parts(n->STRING() != nullptr ? n->STRING() : n->LONG_STRING());
     return string;
   }
   if (dynamic_cast<TaskParser::TrueLitContext*>(node) || dynamic_cast<TaskParser::FalseLitContext*>(node)) {
@@ -881,19 +887,28 @@ std::vector<ast::StringPart> AstBuilder::string_parts(antlr4::tree::TerminalNode
   Nesting around{nesting_.rules + (rule != nullptr ? rule->depth() : 0), nesting_.exprs};
   source::Span token = span(node);
   std::string_view text = file_.text(token);
-  if (text.size() < 2) return parts;
+  // The quotes around the contents: """…""" may span lines.
+  bool is_long = node->getSymbol()->getType() == TaskLexer::LONG_STRING;
+  std::size_t quote = is_long ? 3 : 1;
+  if (text.size() < 2 * quote) return parts;
   // Each level is parsed on its own, from its own text: a bound keeps that
   // linear, and the nesting within the bound of every later phase.
-  if (string_nesting(text) > static_cast<std::size_t>(kMaxNesting)) {
+  if (string_nesting(text, quote) > static_cast<std::size_t>(kMaxNesting)) {
     report_string_too_deep(token, sink_);
     return parts;
   }
   std::string literal;
   // Walk the text between the quotes.
-  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+  for (std::size_t i = quote; i + quote < text.size(); ++i) {
     char c = text[i];
+    if (c == '\r' && text[i + 1] == '\n') continue;  // a line break is `\n`, as in Python
     if (c == '\\') {
       char next = text[i + 1];
+      if (next == '\n' || next == '\r') {
+        // A backslash at the end of a line joins the next to it, as in Python.
+        i += next == '\r' && text[i + 2] == '\n' ? 2 : 1;
+        continue;
+      }
       if (next == 'x') {
         // `\xNN`: any byte, as two hexadecimal digits (a control character, say).
         auto hex = [&](std::size_t at) -> int {

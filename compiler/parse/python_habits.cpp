@@ -138,7 +138,8 @@ void report_string_prefixes(antlr4::CommonTokenStream& tokens, const source::Sou
     antlr4::Token* prefix = all[i];
     const antlr4::Token* string = all[i + 1];
     if (prefix->getType() != TaskLexer::ID ||
-        (string->getType() != TaskLexer::STRING && string->getType() != TaskLexer::RAW_STRING) ||
+        (string->getType() != TaskLexer::STRING && string->getType() != TaskLexer::LONG_STRING &&
+         string->getType() != TaskLexer::RAW_STRING && string->getType() != TaskLexer::RAW_LONG_STRING) ||
         prefix->getStopIndex() + 1 != string->getStartIndex()) {
       continue;
     }

@@ -25,7 +25,9 @@ std::string token_type_name(const antlr4::dfa::Vocabulary& vocabulary, size_t ty
     case TaskLexer::FLOAT: return "a number";
     case TaskLexer::DURATION: return "a duration";
     case TaskLexer::STRING:
-    case TaskLexer::RAW_STRING: return "a string";
+    case TaskLexer::LONG_STRING:
+    case TaskLexer::RAW_STRING:
+    case TaskLexer::RAW_LONG_STRING: return "a string";
     default: break;
   }
   std::string literal = vocabulary.getLiteralName(type);
@@ -132,10 +134,20 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::To
     }
   }
 
+  if (offending->getType() == TaskLexer::UNTERMINATED_STRING && span.begin >= 2 &&
+      file_.text().substr(span.begin - 2, 2) == "\"\"") {
+    // `"""` read as `""` and then a string that ends at the line's end.
+    span.begin -= 2;
+    span.end = span.begin + 3;
+    sink_.error(diag::Code::kUnterminatedString, span, "unterminated `\"\"\"` string")
+        .with_label("no closing `\"\"\"` after this")
+        .help("a `\"\"\"` string ends with `\"\"\"`; an interpolation `{…}` in it stays on one line");
+    return;
+  }
   if (offending->getType() == TaskLexer::UNTERMINATED_STRING) {
     sink_.error(diag::Code::kUnterminatedString, span, "unterminated string")
         .with_label("this string has no closing `\"` on its line")
-        .help("strings end on the line they start on; write `\\n` for a newline inside one");
+        .help("strings end on the line they start on; write `\\n` for a newline inside one, or use `\"\"\"…\"\"\"`");
     return;
   }
   if (offending->getType() == TaskLexer::UNKNOWN_CHAR) {
