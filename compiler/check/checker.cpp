@@ -123,7 +123,9 @@ std::string Checker::suggestion(std::string_view name) const {
   --suggestions_left_;
   std::vector<std::string_view> candidates;
   for (const auto& scope : scopes_) {
-    for (const auto& [local, binding] : scope) candidates.push_back(local);
+    for (const auto& [local, binding] : scope) {
+      if (local.find('.') == std::string::npos) candidates.push_back(local);  // not a narrowed field
+    }
   }
   for (const auto& [item, symbol] : symbols_) candidates.push_back(item);
   for (const ir::BuiltinInfo& builtin : ir::all_builtins()) candidates.push_back(builtin.name);

@@ -38,6 +38,10 @@ struct LocalBinding {
 // A new IR expression of `kind`, its operands to add.
 ir::ExprPtr make(ir::ExprKind kind, const ir::Type* type, source::Span span);
 
+// The path of a place that is a local or a field of one ("p", "p.tags",
+// "p.owner.email"); empty for any other expression (narrowing.cpp).
+std::string place_path(const ast::Expr& e);
+
 class Checker {
  public:
   Checker(const source::SourceMap& sources, diag::DiagnosticSink& sink);
@@ -149,6 +153,22 @@ class Checker {
   bool always_leaves(const ir::Block& block, bool by_loop_exits) const;
   // `if x == none { return }`: below the `if`, x reads as its inner type.
   void narrow_after(const ast::Stmt& node, const ir::Stmt& checked);
+  // Opens a scope where the optional locals that `condition` shows to hold a
+  // value, when it is `holds`, read as their inner types (narrowing.cpp);
+  // pop_scope() closes it.
+  void push_narrowed_scope(const ast::Expr& condition, bool holds);
+  // The local a place's path ("p.tags") starts from, and the place's type
+  // there; none if it names no place of a local.
+  struct PlaceType {
+    ir::LocalId local;
+    const ir::Type* type;
+  };
+  std::optional<PlaceType> place_type(const std::string& path) const;
+  // The inner type of a field narrowed here (`p.tags` inside `if p.tags !=
+  // none`), or null.
+  const ir::Type* narrowed_field(const std::string& path) const;
+  // A narrowed field under `path` ("p.tags" under "p"), or empty.
+  std::string narrowed_below(const std::string& path) const;
   // Declares a local in the innermost scope; reports duplicates.
   // The name that binds nothing: `let (_, b) = …`.
   static constexpr std::string_view kDiscard = "_";

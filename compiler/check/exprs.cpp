@@ -416,17 +416,35 @@ ir::ExprPtr Checker::task_call(const ast::Expr& node, const Symbol& symbol) {
 }
 
 ir::ExprPtr Checker::binary(const ast::Expr& node) {
+  ast::BinaryOp op = node.binary_op;
+  bool equality = op == ast::BinaryOp::kEq || op == ast::BinaryOp::kNe;
+  if (equality && node.operands[0]->kind == ast::ExprKind::kNoneLiteral &&
+      node.operands[1]->kind != ast::ExprKind::kNoneLiteral) {
+    // `none != x`: the right side says what `none` is.
+    ir::ExprPtr right = expr(*node.operands[1]);
+    if (right->type->is_error()) return error_expr(node.span);
+    const ir::Type* optional = right->type->is(ir::TypeKind::kOptional) ? right->type : types_->optional(right->type);
+    if (right->type != optional) right = wrap(ir::ExprKind::kWrapOptional, std::move(right), optional);
+    auto out = make(ir::ExprKind::kBinary, types_->bool_type(), node.span);
+    out->payload = to_ir(op);
+    out->operands.push_back(expr(*node.operands[0], optional));
+    out->operands.push_back(std::move(right));
+    return out;
+  }
   ir::ExprPtr left = expr(*node.operands[0]);
   // The left side guides the right: `x == none`, `xs == []`.
   const ir::Type* hint = left->type->is_error() || left->type->is(ir::TypeKind::kVoid) ? nullptr : left->type;
-  ast::BinaryOp op = node.binary_op;
   if (op == ast::BinaryOp::kIn || op == ast::BinaryOp::kNotIn || op == ast::BinaryOp::kAnd ||
       op == ast::BinaryOp::kOr) {
     hint = nullptr;
   }
   // `broken == none`: the left side's error was reported; `none` has nothing to say.
   if (left->type->is_error() && node.operands[1]->kind == ast::ExprKind::kNoneLiteral) return error_expr(node.span);
+  // Right of `x != none and …` (or `x == none or …`), x holds a value.
+  bool short_circuits = op == ast::BinaryOp::kAnd || op == ast::BinaryOp::kOr;
+  if (short_circuits) push_narrowed_scope(*node.operands[0], op == ast::BinaryOp::kAnd);
   ir::ExprPtr right = expr(*node.operands[1], hint);
+  if (short_circuits) pop_scope();
   for (ir::ExprPtr* side : {&left, &right}) {
     if ((*side)->type->is(ir::TypeKind::kVoid)) {
       error(diag::Code::kNoValue, (*side)->span, "this returns nothing").with_label("no value to operate on");
@@ -607,6 +625,12 @@ ir::ExprPtr Checker::field(const ast::Expr& node) {
     auto out = wrap(ir::ExprKind::kField, std::move(base), record->fields[i].type);
     out->span = node.span;
     out->payload = ir::FieldIndex{static_cast<std::uint32_t>(i)};
+    // Inside `if p.tags != none { … }`, p.tags reads as its inner type.
+    if (out->type->is(ir::TypeKind::kOptional)) {
+      std::string path = place_path(node);
+      const ir::Type* inner = path.empty() ? nullptr : narrowed_field(path);
+      if (inner != nullptr) return wrap(ir::ExprKind::kUnwrapOptional, std::move(out), inner);
+    }
     return out;
   }
   std::string fields;
@@ -681,14 +705,22 @@ ir::ExprPtr Checker::conditional(const ast::Expr& node, const ir::Type* expected
     if (is_none(other) && !side->type->is(ir::TypeKind::kOptional)) return types_->optional(side->type);
     return side->type;
   };
+  // Each side is checked where the condition has its truth: in `join(tags,
+  // ",") if tags != none else "-"`, tags holds a value.
+  auto side = [&](bool holds, const ir::Type* hint) {
+    push_narrowed_scope(*node.operands[0], holds);
+    ir::ExprPtr value = expr(*node.operands[holds ? 1 : 2], hint);
+    pop_scope();
+    return value;
+  };
   ir::ExprPtr yes;
   ir::ExprPtr no;
   if (is_none(*node.operands[1]) && !expected) {
-    no = expr(*node.operands[2]);
-    yes = expr(*node.operands[1], hint_from(no, *node.operands[1]));
+    no = side(false, nullptr);
+    yes = side(true, hint_from(no, *node.operands[1]));
   } else {
-    yes = expr(*node.operands[1], expected);
-    no = expr(*node.operands[2], hint_from(yes, *node.operands[2]));
+    yes = side(true, expected);
+    no = side(false, hint_from(yes, *node.operands[2]));
   }
   for (ir::ExprPtr* side : {&yes, &no}) {
     if ((*side)->type->is(ir::TypeKind::kVoid)) {

@@ -270,6 +270,17 @@ ir::Stmt Checker::assign(const ast::Stmt& node) {
     return out;
   }
   out.target = expr(*node.target);
+  // `p = other` where `p.tags` is known to hold a value would make it none.
+  if (std::string path = place_path(*node.target); !path.empty()) {
+    std::string below = narrowed_below(path);
+    if (!below.empty()) {
+      error(diag::Code::kTypeMismatch, node.target->span,
+            fmt::format("`{}` is given a new value here, where `{}` is known to hold one", path, below))
+          .with_label("may make it none")
+          .note("a test of `none` above reads the field as its inner type from there on")
+          .help(fmt::format("assign it outside that block, or keep `{}` in a variable of its own", below));
+    }
+  }
   // A narrowed optional is assigned as the optional it is, but only values:
   // where it is read as its inner type, it must never become none.
   const ir::Type* narrowed = nullptr;

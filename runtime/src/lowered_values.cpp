@@ -330,7 +330,8 @@ void append_value(std::string& out, const trt_type* type, Slot slot, bool top) {
       if (box_of(slot) == nullptr) {
         out += "none";
       } else {
-        append_value(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0], false);
+        // A present `str?` shows raw at the top, as a `str` does.
+        append_value(out, type->args[0], static_cast<const TupleBox*>(box_of(slot))->fields[0], top);
       }
       return;
     }

@@ -113,6 +113,12 @@ template <typename T>
 std::string print_argument(const T& value) {
   return format_value(value);
 }
+// An optional that holds a string prints it raw, as Python prints an
+// Optional[str]; `none` prints as itself.
+template <typename T>
+std::string print_argument(const std::optional<T>& value) {
+  return value ? print_argument(*value) : std::string("none");
+}
 
 // Writes `line` and a newline to stdout / stderr in one write, under a lock.
 void write_stdout_line(std::string line);
