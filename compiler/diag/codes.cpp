@@ -278,6 +278,11 @@ a value that may be none: reads there rely on it holding one.
 
     if m != none { m = lookup(k) }     // error: lookup returns `int?`
     if m != none { m = m + 1 }         // fine: still a value
+
+A narrowed field (`if p.note != none { … }`) works the same, and its local
+cannot be given a new value there, which could make the field none:
+
+    if p.note != none { p = other }    // error: p.note may become none
 )"};
     case Code::kWrongArgumentCount:
       return {"wrong number of arguments", R"(A call passes more or fewer arguments than the task or builtin takes.
