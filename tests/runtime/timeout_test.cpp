@@ -72,6 +72,39 @@ TEST_CASE("a timeout releases the waiter of a blocking call at the deadline") {
   CHECK(finished);
 }
 
+namespace {
+
+// A wait that never sees cancellation: it ends when resume() is called,
+// as a `recv` that a sender has already handed its value to.
+struct Handoff {
+  std::coroutine_handle<>* waiting;  // the awaiter may be copied into the frame
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> handle) noexcept { *waiting = handle; }
+  void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+TEST_CASE("work that finishes after the deadline, without seeing the cancellation, keeps its value") {
+  // Discarding it would lose a value a channel had already handed over.
+  auto runtime = testing::make_runtime();
+  std::coroutine_handle<> waiting;
+  auto received = [&]() -> Task<int> {
+    co_await Handoff{&waiting};
+    co_return 7;
+  };
+  auto sender = [&]() -> Task<void> {
+    co_await sleep(30ms);  // well past the 5 ms deadline
+    waiting.resume();
+  };
+  auto body = [&]() -> Task<int> {
+    auto [value, unit] = co_await gather(with_timeout(5ms, received()), sender());
+    (void)unit;
+    co_return value;
+  };
+  CHECK(runtime->run(body()) == 7);
+}
+
 TEST_CASE("cancelling the caller is Cancelled, not Timeout") {
   auto runtime = testing::make_runtime();
   std::atomic<bool> started{false};

@@ -90,10 +90,13 @@ Task<T> with_timeout(Clock::duration limit, Task<T> work) {
     loop.post(disarm);
   }
   const std::exception_ptr& error = work.handle().promise().error();
-  // Past the deadline, a result is discarded too: work that stops
-  // cooperatively (an extern taking a StopToken) may return a partial one.
-  if (deadline->expired.load(std::memory_order_acquire) && !context.cancelled() &&
-      (!error || kind_of(error) == ErrorKind::kCancelled)) {
+  // The deadline's cancellation is a timeout. Work that finished before it
+  // saw the cancellation keeps its result, as in Python and Trio: a `recv`
+  // that took a value, or a call that returned, just as the timer fired
+  // (discarding it would lose the value). Externs, which may stop early with
+  // a partial result, fail with Cancelled instead (call_on_cpu).
+  if (deadline->expired.load(std::memory_order_acquire) && !context.cancelled() && error &&
+      kind_of(error) == ErrorKind::kCancelled) {
     throw TimeoutError("timed out after " + format_duration(limit));
   }
   co_return work.take_result();
