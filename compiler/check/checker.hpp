@@ -100,6 +100,7 @@ class Checker {
   // An int becoming a float where a float is needed (`a / b * 100.0`): the
   // conversion, with a warning (E0220) when the int is a quotient of ints,
   // already rounded toward zero, which Python users read as a fraction.
+  void refuse_channel_operations(const ir::Expr& competitor);
   ir::ExprPtr int_to_float(ir::ExprPtr value);
   void warn_int_quotient(const ir::Expr& value);
   // A literal pattern, and a literal replacement or null (E0218).

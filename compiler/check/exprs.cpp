@@ -509,6 +509,31 @@ ir::ExprPtr Checker::binary(const ast::Expr& node) {
   }
 }
 
+// A race's competitor that receives could drop a value as it is cancelled,
+// and one that sends could deliver as another wins: the race cannot choose
+// one channel operation of several (E0221). A call's arguments are the
+// competitor's too; what a called task does is its own.
+void Checker::refuse_channel_operations(const ir::Expr& competitor) {
+  if (competitor.kind == ir::ExprKind::kCallBuiltin) {
+    ir::Builtin builtin = competitor.as<ir::Builtin>();
+    if (builtin == ir::Builtin::kRecv || builtin == ir::Builtin::kSend) {
+      bool receives = builtin == ir::Builtin::kRecv;
+      error(diag::Code::kChannelInRace, competitor.span,
+            receives ? "a race's competitor cannot receive from a channel"
+                     : "a race's competitor cannot send on a channel")
+          .with_label(receives ? "may take a value, then be cancelled and drop it"
+                               : "may deliver its value as another competitor wins")
+          .help(receives ? "to wait with a time limit, write `recv(ch) timeout D else none`, which keeps a value "
+                           "handed over as the time runs out; to wait on several channels, send into one"
+                         : "send outside the race, once it has chosen");
+      return;
+    }
+  }
+  for (const ir::ExprPtr& operand : competitor.operands) {
+    if (operand) refuse_channel_operations(*operand);
+  }
+}
+
 ir::ExprPtr Checker::int_to_float(ir::ExprPtr value) {
   warn_int_quotient(*value);
   auto out = make(ir::ExprKind::kToFloat, types_->float_type(), value->span);
@@ -1022,6 +1047,7 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
       if (node.operands[2]) limit = expr_as(*node.operands[2], types_->int_type(), "a gather limit");
       const ir::Type* element = body->type;
       if (race) {
+        refuse_channel_operations(*body);
         if (kind == ir::ForKind::kChannel) {
           error(diag::Code::kNotIterable, iterable->span, "`race … for` cannot read a channel")
               .with_label("a race needs its competitors up front")
@@ -1079,6 +1105,7 @@ ir::ExprPtr Checker::concurrency(const ast::Expr& node, const ir::Type* expected
         }
         type = optional;
       }
+      for (const ir::ExprPtr& competitor : out->operands) refuse_channel_operations(*competitor);
       out->type = type ? type : (without_value ? types_->void_type() : types_->error_type());
       return out;
     }

@@ -496,6 +496,26 @@ which is rarely what was meant:
 
 To keep the rounded quotient on purpose, say so: `float(hits / total)`.
 )text"};
+    case Code::kChannelInRace:
+      return {"a channel operation as a competitor of a race",
+              R"text(A race keeps the value of its first competitor to succeed and cancels the
+others. A competitor that receives from a channel may take a value just
+before it is cancelled, and that value is then dropped; one that sends may
+deliver its value as another wins. So a race cannot choose one of several
+channel operations (Go's `select`), and a competitor of a race may not send
+or receive itself:
+
+    let v = race(recv(orders), recv(refunds))      // error: may drop a value
+
+To wait for a value with a time limit, `recv(ch) timeout D else none` never
+loses one: a value handed over as the time runs out is kept. To wait on
+several sources, let their producers send into one channel, with a record or
+tuple that says where each value comes from:
+
+    let events = channel[(str, int)](16)
+    send(events, ("order", id))                    // in each producer
+    let (kind, id) = recv(events)                  // one receiver
+)text"};
     case Code::kBadRegex:
       return {"an invalid regular expression",
               R"text(A pattern written in the program (the second argument of `re_find`,

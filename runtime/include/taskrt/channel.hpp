@@ -122,10 +122,16 @@ class Channel {
       waiter_.state = &state;
       waiter_.value.emplace(std::move(value));
     }
-    bool await_ready() { return try_now(); }
+    // Decided in await_suspend, which knows the task: a cancelled task sends
+    // nothing (a race's loser, a failed gather's sibling).
+    bool await_ready() const noexcept { return false; }
     template <typename Promise>
     bool await_suspend(std::coroutine_handle<Promise> handle) {
       Context& context = handle.promise().context();
+      if (context.cancelled()) {
+        waiter_.status = Waiter::Status::kCancelled;
+        return false;
+      }
       waiter_.handle = handle;
       waiter_.executor = context.executor;
       {
@@ -147,10 +153,6 @@ class Channel {
     }
 
    private:
-    bool try_now() {
-      std::lock_guard lock(state_.mutex);
-      return try_locked();
-    }
     // Under mutex: hand the value to a waiting receiver, or buffer it.
     bool try_locked() {
       if (state_.closed) {
@@ -187,13 +189,16 @@ class Channel {
       waiter_.state = &state;
       waiter_.work = work;
     }
-    bool await_ready() {
-      std::lock_guard lock(state_.mutex);
-      return try_locked();
-    }
+    // Decided in await_suspend, which knows the task: a cancelled task takes
+    // no value, which it would drop (a race's loser, a failed gather's sibling).
+    bool await_ready() const noexcept { return false; }
     template <typename Promise>
     bool await_suspend(std::coroutine_handle<Promise> handle) {
       Context& context = handle.promise().context();
+      if (context.cancelled()) {
+        waiter_.status = Waiter::Status::kCancelled;
+        return false;
+      }
       waiter_.handle = handle;
       waiter_.executor = context.executor;
       {
