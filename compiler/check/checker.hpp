@@ -97,10 +97,11 @@ class Checker {
   // Format specs (format_specs.cpp).
   void check_format_spec(std::string_view spec, source::Span span, const ir::Type* type,
                          const ir::Expr* value = nullptr);
+  // E0221: a send or recv in a race's competitor, which the race could drop.
+  void refuse_channel_operations(const ir::Expr& competitor);
   // An int becoming a float where a float is needed (`a / b * 100.0`): the
   // conversion, with a warning (E0220) when the int is a quotient of ints,
   // already rounded toward zero, which Python users read as a fraction.
-  void refuse_channel_operations(const ir::Expr& competitor);
   ir::ExprPtr int_to_float(ir::ExprPtr value);
   void warn_int_quotient(const ir::Expr& value);
   // A literal pattern, and a literal replacement or null (E0218).
