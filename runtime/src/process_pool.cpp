@@ -14,6 +14,7 @@
 #include <cstring>
 #include <thread>
 
+#include "memory_pipe.hpp"
 #include "pidfd.hpp"
 #include "process_protocol.hpp"
 #include "taskrt/error.hpp"
@@ -79,6 +80,13 @@ std::string describe_end(int status, std::uint64_t memory_limit) {
 
 }  // namespace
 
+ProcessPool::Worker::Worker() {
+  send_hook.owner = this;
+  send_hook.run = [](PollHook* hook) { send_and_wake(*static_cast<Worker*>(hook->owner)); };
+}
+
+ProcessPool::Worker::~Worker() = default;
+
 ProcessPool::ProcessPool(const ProcessPoolOptions& options)
     : options_(options), slots_(static_cast<std::int64_t>(worker_count(options) * kDepth)) {
   if (std::getenv(detail::kWorkerEnvironment) != nullptr && !detail::serving_as_worker()) {
@@ -136,6 +144,16 @@ void ProcessPool::spawn(Worker& worker) {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     throw WorkerCrashedError(std::string("cannot start a worker process: socketpair: ") + std::strerror(errno));
   }
+  // Made after the socket pair, so that its descriptor is not the channel's
+  // number, which the dup2 below would overwrite first.
+  detail::MemoryPipe pipe;
+  try {
+    pipe = detail::MemoryPipe::create(fds[0]);
+  } catch (...) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw;
+  }
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   // dup2 clears close-on-exec on the new descriptor (also when fds[1] is 3
@@ -143,6 +161,7 @@ void ProcessPool::spawn(Worker& worker) {
   if (options_.stdout_fd >= 0) ::posix_spawn_file_actions_adddup2(&actions, options_.stdout_fd, STDOUT_FILENO);
   if (options_.stderr_fd >= 0) ::posix_spawn_file_actions_adddup2(&actions, options_.stderr_fd, STDERR_FILENO);
   ::posix_spawn_file_actions_adddup2(&actions, fds[1], detail::kChannelFd);
+  ::posix_spawn_file_actions_adddup2(&actions, pipe.memory_fd(), detail::kMemoryFd);
   ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawnattr_t attributes;
   ::posix_spawnattr_init(&attributes);
@@ -176,6 +195,7 @@ void ProcessPool::spawn(Worker& worker) {
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attributes);
   ::close(fds[1]);
+  pipe.close_memory_fd();  // the worker has its own, and the mapping stays
   if (error != 0) {
     ::close(fds[0]);
     throw WorkerCrashedError(std::string("cannot start a worker process: ") + std::strerror(error));
@@ -183,6 +203,7 @@ void ProcessPool::spawn(Worker& worker) {
   ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
   worker.pid = pid;
   worker.fd = fds[0];
+  worker.pipe = std::make_unique<detail::MemoryPipe>(std::move(pipe));
   worker.queue.clear();
   worker.outbox.clear();
   worker.inbox.clear();
@@ -192,6 +213,7 @@ void ProcessPool::spawn(Worker& worker) {
 std::string ProcessPool::stop(Worker& worker, bool kill) {
   if (worker.fd >= 0) ::close(worker.fd);
   worker.fd = -1;
+  worker.pipe.reset();
   reap_killed(false);
   if (worker.pid <= 0) return "was not running";  // never waitpid(-1): that reaps any child
   if (kill) {
@@ -248,32 +270,31 @@ bool ProcessPool::has_frame(const Worker& worker) const {
 }
 
 void ProcessPool::submit(Worker& worker, Pending& pending, std::string_view request, EventLoop& loop) {
-  bool front = worker.queue.empty();
   worker.queue.push_back(&pending);
   worker.outbox.append(request);
-  if (front) {
-    send_queued(worker);  // an idle worker starts at once
+  // A worker busy with earlier calls finds this one without a system call; a
+  // sleeping one is woken once for all the calls queued before the loop next
+  // polls (with tiny tasks, a system call per call was most of their cost).
+  if (worker.queue.size() == 1) {
+    send_and_wake(worker);  // an idle worker starts at once
   } else {
-    // The calls queued before the loop next polls go in one write: with tiny
-    // tasks, a system call per call was most of what a call cost.
+    send_queued(worker);
     loop.before_next_poll(&worker.send_hook);
   }
 }
 
 void ProcessPool::send_queued(Worker& worker) {
-  while (!worker.outbox.empty() && worker.fd >= 0) {
-    ssize_t n = ::send(worker.fd, worker.outbox.data(), worker.outbox.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      worker.outbox.erase(0, static_cast<std::size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      return;  // the socket is full: the front call writes the rest while it waits
-    } else {
-      // EPIPE or ECONNRESET: the worker is gone, but the answer to the front
-      // call may be waiting to be read (it died running a later one). The
-      // front call's read tells which.
-      worker.outbox.clear();
-    }
+  // What does not fit waits in the outbox: the front call writes the rest as
+  // the worker makes room. A worker that has gone takes bytes until its ring
+  // is full; the front call's wait tells that it has gone.
+  if (worker.fd >= 0 && !worker.outbox.empty()) {
+    worker.outbox.erase(0, worker.pipe->write(worker.outbox, detail::MemoryPipe::Wake::kLater));
   }
+}
+
+void ProcessPool::send_and_wake(Worker& worker) {
+  send_queued(worker);
+  if (worker.fd >= 0) worker.pipe->wake_reader();
 }
 
 Task<std::string> ProcessPool::call(std::uint32_t index, std::string arguments) {
@@ -315,19 +336,31 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
   bool crashed = false;
   try {
     while (!crashed && !has_frame(worker)) {
-      send_queued(worker);
+      // The worker is woken (if it sleeps) just before the loop polls, once
+      // for this call and the others made meanwhile.
+      send_and_wake(worker);
       if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
-      ssize_t n = ::read(worker.fd, read_buffer_.get(), kReadBufferBytes);
+      std::size_t n = worker.pipe->read(read_buffer_.get(), kReadBufferBytes);
       if (n > 0) {
-        worker.inbox.append(read_buffer_.get(), static_cast<std::size_t>(n));
-      } else if (n == 0) {
-        crashed = true;  // end of file: the worker died
-      } else if (errno == EAGAIN) {
-        FdWaitAwaiter ready(worker.fd, worker.outbox.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT,
-                            "waiting on a worker process");
-        co_await ready;
-      } else if (errno != EINTR) {
-        crashed = true;
+        worker.inbox.append(read_buffer_.get(), n);
+        continue;
+      }
+      if (!worker.pipe->going_to_sleep(!worker.outbox.empty())) continue;
+      FdWaitAwaiter doorbell(worker.fd, EPOLLIN, "waiting on a worker process");
+      try {
+        co_await doorbell;
+      } catch (...) {
+        worker.pipe->woke();
+        throw;
+      }
+      worker.pipe->woke();
+      if (!worker.pipe->drain_doorbell()) {
+        // The worker has gone (end of file). What it wrote before it went is
+        // in the ring: the answer to this call, if it died running a later one.
+        while ((n = worker.pipe->read(read_buffer_.get(), kReadBufferBytes)) > 0) {
+          worker.inbox.append(read_buffer_.get(), n);
+        }
+        crashed = !has_frame(worker);
       }
     }
     // The worker closed its connection: it is exiting. Its status says how

@@ -1,5 +1,6 @@
-// The bytes between a ProcessPool and its workers. Private to one executable
-// (a program and the copies of itself it starts), so it needs no versioning.
+// The bytes between a ProcessPool and its workers, through a MemoryPipe.
+// Private to one executable (a program and the copies of itself it starts),
+// so it needs no versioning.
 //
 //   request:  u32 length, u32 task index, arguments (length - 4 bytes)
 //   response: u32 length, u8 status, payload (length - 1 bytes)
@@ -15,8 +16,12 @@ namespace taskrt::detail {
 
 // argv[1] of a worker; argv[2] is the memory limit in bytes, argv[3] the parent's pid.
 inline constexpr const char* kWorkerFlag = "--taskrt-worker";
-// The worker's end of the socket pair it shares with the pool.
+// The worker's end of the socket pair it shares with the pool: the doorbell
+// of the memory the calls go through (memory_pipe.hpp), and how each side
+// learns that the other has gone.
 inline constexpr int kChannelFd = 3;
+// That memory (a memfd), mapped by the worker as it starts.
+inline constexpr int kMemoryFd = 4;
 // Set in every worker's environment: a copy of the program that finds it set
 // but did not go through serve_if_worker() must not start workers of its own.
 inline constexpr const char* kWorkerEnvironment = "TASKRT_WORKER";

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 
+#include "memory_pipe.hpp"
 #include "process_protocol.hpp"
 #include "taskrt/process_pool.hpp"
 #include "taskrt/runtime.hpp"
@@ -17,14 +18,33 @@
 namespace taskrt {
 namespace {
 
-bool write_all(int fd, std::string_view data) {
+// Writes all of `data` to the parent, waiting for room as it reads; false
+// when the parent has gone.
+bool write_all(detail::MemoryPipe& pipe, std::string_view data) {
   while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
+    std::size_t n = pipe.write(data);
+    data.remove_prefix(n);
+    if (n == 0 && pipe.going_to_sleep(true)) {
+      bool open = pipe.wait_for_doorbell();
+      pipe.woke();
+      if (!open) return false;
+    }
   }
   return true;
+}
+
+// Reads what the parent has written, waiting until it has written something;
+// 0 when the parent has gone.
+std::size_t read_some(detail::MemoryPipe& pipe, char* buffer, std::size_t capacity) {
+  while (true) {
+    std::size_t n = pipe.read(buffer, capacity);
+    if (n > 0) return n;
+    if (pipe.going_to_sleep(false)) {
+      bool open = pipe.wait_for_doorbell();
+      pipe.woke();
+      if (!open) return 0;
+    }
+  }
 }
 
 std::string run_request(Runtime& runtime, std::span<const ProcessTask> tasks, std::string_view request) {
@@ -43,9 +63,9 @@ std::string run_request(Runtime& runtime, std::span<const ProcessTask> tasks, st
 }
 
 // Requests come in batches when the pool queues several: one read takes them
-// all. Each answer is written as soon as it is ready: holding it back to
-// write several at once would make it wait for the next request, which may
-// never end (a loop its caller then cancels).
+// all. Each answer is written as soon as it is ready, into memory the parent
+// reads without a system call while it is busy: the doorbell rings only for
+// a parent that sleeps.
 int serve(std::span<const ProcessTask> tasks) {
   RuntimeOptions options;
   // A worker is one core's worth of work, and runs one call at a time: its
@@ -53,15 +73,18 @@ int serve(std::span<const ProcessTask> tasks) {
   options.cpu_threads = 1;
   options.cpu_work_on_loop = true;
   options.io_threads = 4;
+  detail::MemoryPipe pipe;
+  if (!pipe.attach(detail::kChannelFd, detail::kMemoryFd)) {
+    std::fprintf(stderr, "taskrt worker: cannot map the memory shared with its parent\n");
+    return 1;
+  }
   auto runtime = Runtime::create(options);
   std::string inbox;
   char chunk[65536];
   while (true) {
-    ssize_t n = ::read(detail::kChannelFd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
+    std::size_t n = read_some(pipe, chunk, sizeof chunk);
     if (n == 0) return 0;  // the parent is done
-    if (n < 0) return 1;
-    inbox.append(chunk, static_cast<std::size_t>(n));
+    inbox.append(chunk, n);
     std::size_t used = 0;
     while (inbox.size() - used >= 4) {
       std::uint32_t length = detail::frame_length(std::string_view(inbox).substr(used));
@@ -75,7 +98,7 @@ int serve(std::span<const ProcessTask> tasks) {
         // reads this status as "ran out of memory".
         ::_exit(detail::kOutOfMemoryStatus);
       }
-      if (!write_all(detail::kChannelFd, answer)) return 1;
+      if (!write_all(pipe, answer)) return 1;
       used += 4 + static_cast<std::size_t>(length);
     }
     inbox.erase(0, used);

@@ -175,6 +175,25 @@ TEST_CASE("nested values round-trip through a worker") {
   CHECK(runtime->run(call_in_process<Complex>(kEcho, value)) == value);
 }
 
+TEST_CASE("arguments and results many times the shared rings' size go through whole, several at once") {
+  NoChildrenLeft no_children_left;
+  auto runtime = make_runtime(2);
+  auto big = [](char fill) {
+    Map<std::string, std::optional<double>> m;
+    m[std::string(1500, fill)] = 1.5;
+    // ~3 MiB encoded: more than ten times a ring (MemoryPipe::kRingBytes).
+    return Complex{std::vector<Map<std::string, std::optional<double>>>(2000, m), Duration(1), true,
+                   std::string(std::size_t{3} << 19, fill)};
+  };
+  std::vector<Complex> sent{big('a'), big('b'), big('c'), big('d'), big('e')};
+  auto results = runtime->run([](const std::vector<Complex>& sent) -> Task<std::vector<Complex>> {
+    std::vector<Task<Complex>> calls;
+    for (const Complex& value : sent) calls.push_back(call_in_process<Complex>(kEcho, value));
+    co_return co_await gather(std::move(calls));
+  }(sent));
+  CHECK(results == sent);
+}
+
 TEST_CASE("an error in a worker comes back with its kind, message and trace") {
   NoChildrenLeft no_children_left;
   auto runtime = make_runtime(1);

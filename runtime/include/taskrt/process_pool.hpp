@@ -3,9 +3,11 @@
 // Workers are this same executable started again in worker mode (posix_spawn
 // of /proc/self/exe, never fork() of a threaded process): main() calls
 // serve_if_worker() first, which serves requests until its parent closes the
-// connection. Each call sends the task's number and its encoded arguments over
-// a Unix socket pair and reads back the encoded result (or error, with its
-// kind, message and task trace). The event loop waits by suspension.
+// connection. Each call sends the task's number and its encoded arguments
+// through memory shared with the worker, and reads back the encoded result
+// (or error, with its kind, message and task trace); a Unix socket pair wakes
+// a side that sleeps, and tells each when the other has gone. The event loop
+// waits by suspension.
 //
 // Guarantees (docs/runtime.md, "The process pool"):
 //  - A worker that dies fails only the call it was running, with
@@ -38,6 +40,10 @@
 #include "taskrt/task.hpp"
 
 namespace taskrt {
+
+namespace detail {
+class MemoryPipe;
+}
 
 // A task that workers can run: its name, and the function that decodes the
 // arguments, runs the task and encodes its result.
@@ -101,7 +107,8 @@ class ProcessPool final : public InProcessCalls {
   };
   struct Worker {
     pid_t pid = -1;
-    int fd = -1;  // our end of the socket pair (non-blocking)
+    int fd = -1;                               // our end of the socket pair (non-blocking)
+    std::unique_ptr<detail::MemoryPipe> pipe;  // the calls' bytes; null when fd is -1
     // Calls sent to this worker, answered in this order: the front one is
     // running there. Null: a call whose caller was cancelled before its turn.
     std::deque<Pending*> queue;
@@ -109,10 +116,9 @@ class ProcessPool final : public InProcessCalls {
     std::string inbox;   // response bytes read, not yet consumed
     PollHook send_hook;  // writes the outbox when the loop next polls
 
-    Worker() {
-      send_hook.owner = this;
-      send_hook.run = [](PollHook* hook) { send_queued(*static_cast<Worker*>(hook->owner)); };
-    }
+    // Out of line: MemoryPipe is the runtime's own (memory_pipe.hpp).
+    Worker();
+    ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
   };
@@ -126,11 +132,14 @@ class ProcessPool final : public InProcessCalls {
   // Reaps the workers killed so far that have ended (all of them, when `wait`).
   void reap_killed(bool wait);
   Worker& least_loaded();
-  // Queues `request` to the worker: written now when the worker is idle,
-  // else with the others queued before `loop` next polls.
+  // Queues `request` to the worker: in its memory at once, and the worker
+  // woken, if it sleeps, once for all the requests queued before `loop` next polls.
   void submit(Worker& worker, Pending& pending, std::string_view request, EventLoop& loop);
-  // Writes what the socket takes of the worker's outbox.
+  // Writes what the pipe takes of the worker's outbox, leaving the worker
+  // asleep if it is: its send_hook wakes it.
   static void send_queued(Worker& worker);
+  // The send_hook: sends, and wakes the worker if it sleeps.
+  static void send_and_wake(Worker& worker);
   // The front call's part: flush, read its own response, hand the front on.
   Task<std::string> finish_front(Worker& worker, std::uint32_t index);
   // The worker had to go (crash, cancellation): replace it and send every
