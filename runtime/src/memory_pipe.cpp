@@ -191,4 +191,11 @@ bool MemoryPipe::wait_for_doorbell() noexcept {
   }
 }
 
+bool MemoryPipe::wait(bool writing) noexcept {
+  if (!going_to_sleep(writing)) return true;
+  bool open = wait_for_doorbell();
+  woke();
+  return open;
+}
+
 }  // namespace taskrt::detail

@@ -74,6 +74,10 @@ class MemoryPipe {
   // Blocks until the doorbell rings: false when the other side has closed
   // its end (the worker's wait; the parent waits on its event loop).
   bool wait_for_doorbell() noexcept;
+  // The three above, for a side that may block: returns once there may be
+  // bytes to read (or, when `writing`, room to write); false when the other
+  // side has closed its end.
+  bool wait(bool writing) noexcept;
 
  private:
   struct Region;

@@ -335,14 +335,19 @@ void ProcessPool::abandon(Worker& worker, Pending* pending) {
 Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index) {
   bool crashed = false;
   try {
+    bool gone = false;  // the socket said end of file
     while (!crashed && !has_frame(worker)) {
-      // The worker is woken (if it sleeps) just before the loop polls, once
-      // for this call and the others made meanwhile.
       send_and_wake(worker);
       if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
       std::size_t n = worker.pipe->read(read_buffer_.get(), kReadBufferBytes);
       if (n > 0) {
         worker.inbox.append(read_buffer_.get(), n);
+        continue;
+      }
+      // A worker that has gone wrote all it will; what it wrote before it
+      // went (this call's answer, if it died running a later one) is read.
+      if (gone) {
+        crashed = true;
         continue;
       }
       if (!worker.pipe->going_to_sleep(!worker.outbox.empty())) continue;
@@ -354,14 +359,7 @@ Task<std::string> ProcessPool::finish_front(Worker& worker, std::uint32_t index)
         throw;
       }
       worker.pipe->woke();
-      if (!worker.pipe->drain_doorbell()) {
-        // The worker has gone (end of file). What it wrote before it went is
-        // in the ring: the answer to this call, if it died running a later one.
-        while ((n = worker.pipe->read(read_buffer_.get(), kReadBufferBytes)) > 0) {
-          worker.inbox.append(read_buffer_.get(), n);
-        }
-        crashed = !has_frame(worker);
-      }
+      gone = !worker.pipe->drain_doorbell();
     }
     // The worker closed its connection: it is exiting. Its status says how
     // it ended; waiting for it must not stop the loop.

@@ -24,11 +24,7 @@ bool write_all(detail::MemoryPipe& pipe, std::string_view data) {
   while (!data.empty()) {
     std::size_t n = pipe.write(data);
     data.remove_prefix(n);
-    if (n == 0 && pipe.going_to_sleep(true)) {
-      bool open = pipe.wait_for_doorbell();
-      pipe.woke();
-      if (!open) return false;
-    }
+    if (n == 0 && !pipe.wait(true)) return false;
   }
   return true;
 }
@@ -39,11 +35,7 @@ std::size_t read_some(detail::MemoryPipe& pipe, char* buffer, std::size_t capaci
   while (true) {
     std::size_t n = pipe.read(buffer, capacity);
     if (n > 0) return n;
-    if (pipe.going_to_sleep(false)) {
-      bool open = pipe.wait_for_doorbell();
-      pipe.woke();
-      if (!open) return 0;
-    }
+    if (!pipe.wait(false)) return 0;
   }
 }
 
